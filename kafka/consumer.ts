@@ -1,0 +1,592 @@
+/**
+ * The consumer: group subscription with rebalance events surfaced to the application, batch
+ * consumption as an async iterable, manual offset store and commit, seek, pause and resume.
+ *
+ * @module
+ */
+import { ClientType, NativeClient } from "./client.ts";
+import type { ClientHooks, KafkaConfig } from "./config.ts";
+import { check, checkErrorObject, ErrorCode, KafkaError } from "./errors.ts";
+import { cstr, librdkafka, readCString } from "./native/library.ts";
+import { QueueWakeup } from "./native/libc.ts";
+import {
+  fromNativeList,
+  type TopicPartition,
+  withNativeList,
+  withNativeListAsync,
+} from "./partitions.ts";
+
+/** A consumed record. Key, value and header bytes are copies owned by JavaScript. */
+export interface ConsumerRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** `null` when the record has no key. */
+  key: Uint8Array | null;
+  /** `null` for a tombstone. */
+  value: Uint8Array | null;
+  /** Milliseconds since the epoch; -1 when the record has none. */
+  timestamp: number;
+  /** What the timestamp means. */
+  timestampType: "create" | "log-append" | "none";
+  /** Headers in order; a header value may be `null`. */
+  headers: Array<[string, Uint8Array | null]>;
+}
+
+/**
+ * A change of the partitions this consumer owns. `assigned` is delivered before the partitions
+ * are taken up, so a handler may set `offset` on them to choose where to start (default: the
+ * committed offset); `revoked` and `lost` are delivered before they are given up, so a handler
+ * can checkpoint and commit. With the cooperative protocol, lists are incremental.
+ */
+export interface RebalanceEvent {
+  type: "assigned" | "revoked" | "lost";
+  partitions: TopicPartition[];
+  /** The group's rebalance protocol. */
+  protocol: "eager" | "cooperative";
+}
+
+/** Options for {@linkcode Consumer}. */
+export interface ConsumerOptions extends ClientHooks {
+  /**
+   * librdkafka properties: at least `bootstrap.servers`, and `group.id` for subscriptions.
+   * E.g. `partition.assignment.strategy: "cooperative-sticky"`, `enable.auto.commit: false`,
+   * `enable.auto.offset.store: false`, `isolation.level: "read_committed"`.
+   */
+  config: KafkaConfig;
+  /**
+   * Called on every rebalance before it takes effect; the consumer waits for the returned promise.
+   * A handler that throws is reported through `onError` and the rebalance proceeds.
+   */
+  onRebalance?: (event: RebalanceEvent) => void | Promise<void>;
+}
+
+/** Options for {@linkcode Consumer.batches}. */
+export interface BatchOptions {
+  /** Largest batch returned. Default 1000. */
+  maxMessages?: number;
+  /** Stops the iteration. */
+  signal?: AbortSignal;
+}
+
+const MESSAGE_SIZE = 72;
+const TWO_32 = 2 ** 32;
+const IDLE_WAIT_MS = 1000;
+const CLOSE_WAIT_MS = 100;
+const DESTROY_F_NO_CONSUMER_CLOSE = 0x8;
+const ERR_NO_OFFSET = -168;
+const timestampTypes = ["none", "create", "log-append"] as const;
+const decoder = new TextDecoder();
+
+let groupMetadataOf: (consumer: Consumer) => Deno.PointerValue;
+
+/**
+ * A Kafka consumer backed by librdkafka.
+ *
+ * ```ts ignore
+ * await using consumer = new Consumer({
+ *   config: { "bootstrap.servers": "127.0.0.1:9092", "group.id": "g", "enable.auto.commit": false },
+ *   onRebalance: async (e) => { if (e.type === "revoked") await consumer.commit(); },
+ * });
+ * consumer.subscribe(["sensor-readings"]);
+ * for await (const batch of consumer.batches()) { ... }
+ * ```
+ */
+export class Consumer implements AsyncDisposable {
+  readonly #client: NativeClient;
+  readonly #lib = librdkafka();
+  readonly #queue: Deno.PointerObject;
+  readonly #wakeup = new QueueWakeup();
+  readonly #rebalanceCallback: Deno.UnsafeCallback<{
+    readonly parameters: readonly ["pointer", "i32", "pointer", "pointer"];
+    readonly result: "void";
+  }>;
+  readonly #onRebalance?: (event: RebalanceEvent) => void | Promise<void>;
+  readonly #onError?: (error: KafkaError) => void;
+  readonly #rebalances: RebalanceEvent[] = [];
+  readonly #rebalanceErrors: number[] = [];
+  readonly #pointers = new Uint8Array(new ArrayBuffer(8 * 1024));
+  readonly #pointerView = new Deno.UnsafePointerView(Deno.UnsafePointer.of(this.#pointers)!);
+  readonly #scratch = new Uint8Array(MESSAGE_SIZE);
+  readonly #view = new DataView(this.#scratch.buffer);
+  readonly #out = new Uint8Array(new ArrayBuffer(24));
+  readonly #outView = new Deno.UnsafePointerView(Deno.UnsafePointer.of(this.#out)!);
+  readonly #topicNames = new Map<number | bigint, string>();
+  #iterating = false;
+  #closed: Promise<void> | null = null;
+
+  static {
+    groupMetadataOf = (consumer) => consumer.#groupMetadata();
+  }
+
+  /** Creates the consumer; throws a {@linkcode KafkaError} for invalid configuration. */
+  constructor(options: ConsumerOptions) {
+    this.#onRebalance = options.onRebalance;
+    this.#onError = options.onError;
+    this.#rebalanceCallback = new Deno.UnsafeCallback(
+      { parameters: ["pointer", "i32", "pointer", "pointer"], result: "void" } as const,
+      (_rk, err, partitions) => this.#onRebalanceCallback(err, partitions),
+    );
+    try {
+      this.#client = new NativeClient(ClientType.CONSUMER, {
+        ...options,
+        configure: (conf) =>
+          this.#lib.rd_kafka_conf_set_rebalance_cb(conf, this.#rebalanceCallback.pointer),
+      });
+    } catch (e) {
+      this.#rebalanceCallback.close();
+      void this.#wakeup.close();
+      throw e;
+    }
+    this.#queue = this.#lib.rd_kafka_queue_get_consumer(this.#client.rk)!;
+    this.#lib.rd_kafka_queue_io_event_enable(
+      this.#queue,
+      this.#wakeup.writeFd,
+      new Uint8Array([1]),
+      1n,
+    );
+  }
+
+  /** The client instance name. */
+  get name(): string {
+    return this.#client.name;
+  }
+
+  /** Joins the group (`group.id`) and subscribes to `topics` (names or `^regex` patterns). */
+  subscribe(topics: readonly string[]): void {
+    this.#client.assertUsable("subscribe");
+    const code = withNativeList(
+      topics.map((topic) => ({ topic, partition: -1 })),
+      (list) => this.#lib.rd_kafka_subscribe(this.#client.rk, list),
+    );
+    check(code, `subscribe to ${topics.join(", ")}`);
+  }
+
+  /** Leaves the subscription (revoking all partitions). */
+  unsubscribe(): void {
+    this.#client.assertUsable("unsubscribe");
+    check(this.#lib.rd_kafka_unsubscribe(this.#client.rk), "unsubscribe");
+  }
+
+  /** Assigns partitions manually, without group management (offsets: where to start). */
+  assign(partitions: readonly TopicPartition[]): void {
+    this.#client.assertUsable("assign");
+    check(
+      withNativeList(partitions, (list) => this.#lib.rd_kafka_assign(this.#client.rk, list)),
+      "assign",
+    );
+  }
+
+  /** The partitions currently assigned to this consumer. */
+  assignment(): TopicPartition[] {
+    this.#client.assertUsable("assignment");
+    const out = new Uint8Array(8);
+    check(this.#lib.rd_kafka_assignment(this.#client.rk, out), "assignment");
+    const list = new Deno.UnsafePointerView(Deno.UnsafePointer.of(out)!).getPointer(0);
+    try {
+      return fromNativeList(list).map(({ topic, partition }) => ({ topic, partition }));
+    } finally {
+      if (list) this.#lib.rd_kafka_topic_partition_list_destroy(list);
+    }
+  }
+
+  /**
+   * Yields batches of records as they arrive, handling rebalances between batches. Only one
+   * iteration may run at a time; it ends when the consumer closes or `signal` aborts.
+   */
+  async *batches(options: BatchOptions = {}): AsyncGenerator<ConsumerRecord[], void, undefined> {
+    const max = Math.min(options.maxMessages ?? 1000, this.#pointers.length / 8);
+    if (this.#iterating) {
+      throw new Error("Consumer.batches(): another iteration is already running");
+    }
+    this.#iterating = true;
+    const signal = options.signal;
+    const onAbort = () => this.#wakeup.wake();
+    signal?.addEventListener("abort", onAbort);
+    try {
+      while (!this.#client.closing && !signal?.aborted) {
+        await this.#applyRebalances();
+        if (this.#client.closing || signal?.aborted) break;
+        const batch = this.#consumeNow(max);
+        if (batch.length > 0) {
+          yield batch;
+          continue;
+        }
+        if (this.#rebalances.length > 0) continue;
+        await this.#wakeup.wait(IDLE_WAIT_MS);
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      this.#iterating = false;
+    }
+  }
+
+  #consumeNow(max: number): ConsumerRecord[] {
+    const lib = this.#lib;
+    const n = Number(lib.rd_kafka_consume_batch_queue(this.#queue, 0, this.#pointers, BigInt(max)));
+    const records: ConsumerRecord[] = [];
+    let fatal: KafkaError | null = null;
+    for (let i = 0; i < n; i++) {
+      const message = this.#pointerView.getPointer(i * 8)!;
+      try {
+        Deno.UnsafePointerView.copyInto(message, this.#scratch);
+        const err = this.#view.getInt32(0, true);
+        if (err !== 0) {
+          const error = this.#messageError(message, err);
+          if (error?.fatal) fatal = error;
+          continue;
+        }
+        records.push(this.#readRecord(message));
+      } finally {
+        lib.rd_kafka_message_destroy(message);
+      }
+    }
+    if (fatal) throw fatal;
+    return records;
+  }
+
+  #readRecord(message: Deno.PointerObject): ConsumerRecord {
+    const lib = this.#lib;
+    const view = this.#view;
+    const native = new Deno.UnsafePointerView(message);
+    const partition = view.getInt32(16, true);
+    const valueLength = view.getUint32(32, true);
+    const keyLength = view.getUint32(48, true);
+    const offset = view.getUint32(56, true) + view.getInt32(60, true) * TWO_32;
+    const out = this.#out;
+    const timestamp = Number(lib.rd_kafka_message_timestamp(message, out));
+    const timestampType = timestampTypes[this.#outView.getInt32(0)] ?? "none";
+    const headers: Array<[string, Uint8Array | null]> = [];
+    if (lib.rd_kafka_message_headers(message, out) === 0) {
+      const hdrs = this.#outView.getPointer(0);
+      for (let i = 0;; i++) {
+        if (
+          lib.rd_kafka_header_get_all(
+            hdrs,
+            BigInt(i),
+            out.subarray(0, 8),
+            out.subarray(8, 16),
+            out.subarray(16, 24),
+          ) !== 0
+        ) break;
+        const name = readCString(this.#outView.getPointer(0)) ?? "";
+        const valuePtr = this.#outView.getPointer(8);
+        headers.push([
+          name,
+          valuePtr === null ? null : copyBytes(valuePtr, Number(this.#outView.getBigUint64(16))),
+        ]);
+      }
+    }
+    const payload = native.getPointer(24);
+    const key = native.getPointer(40);
+    return {
+      topic: this.#topicName(native.getPointer(8)),
+      partition,
+      offset,
+      key: key === null ? null : copyBytes(key, keyLength),
+      value: payload === null ? null : copyBytes(payload, valueLength),
+      timestamp,
+      timestampType,
+      headers,
+    };
+  }
+
+  #topicName(rkt: Deno.PointerValue): string {
+    const address = Deno.UnsafePointer.value(rkt);
+    let name = this.#topicNames.get(address);
+    if (name === undefined) {
+      name = readCString(this.#lib.rd_kafka_topic_name(rkt)) ?? "";
+      this.#topicNames.set(address, name);
+    }
+    return name;
+  }
+
+  #messageError(message: Deno.PointerObject, err: number): KafkaError | null {
+    if (err === ErrorCode.PARTITION_EOF) return null;
+    const native = new Deno.UnsafePointerView(message);
+    const length = this.#view.getUint32(32, true);
+    const payload = native.getPointer(24);
+    const detail = payload && length > 0 ? decoder.decode(copyBytes(payload, length)) : null;
+    const rkt = native.getPointer(8);
+    const where = rkt ? ` on ${this.#topicName(rkt)} [${this.#view.getInt32(16, true)}]` : "";
+    const error = KafkaError.fromCode(err, `consume${where}`, detail);
+    const fatal = this.#client.fatalError;
+    if (err === ErrorCode.FATAL && fatal) return fatal;
+    this.#onError?.(error);
+    return error;
+  }
+
+  #onRebalanceCallback(err: number, partitions: Deno.PointerValue): void {
+    const protocol =
+      readCString(this.#lib.rd_kafka_rebalance_protocol(this.#client.rk)) === "COOPERATIVE"
+        ? "cooperative"
+        : "eager";
+    const list = fromNativeList(partitions).map(({ topic, partition }) => ({ topic, partition }));
+    if (err === ErrorCode.ASSIGN_PARTITIONS) {
+      this.#rebalances.push({ type: "assigned", partitions: list, protocol });
+    } else if (err === ErrorCode.REVOKE_PARTITIONS) {
+      const lost = this.#lib.rd_kafka_assignment_lost(this.#client.rk) !== 0;
+      this.#rebalances.push({ type: lost ? "lost" : "revoked", partitions: list, protocol });
+    } else {
+      this.#rebalanceErrors.push(err);
+      this.#rebalances.push({ type: "lost", partitions: list, protocol });
+    }
+    this.#wakeup.wake();
+  }
+
+  async #applyRebalances(): Promise<void> {
+    for (const code of this.#rebalanceErrors.splice(0)) {
+      this.#onError?.(KafkaError.fromCode(code, "rebalance"));
+    }
+    while (this.#rebalances.length > 0) {
+      const event = this.#rebalances.shift()!;
+      if (this.#onRebalance) {
+        try {
+          await this.#onRebalance(event);
+        } catch (e) {
+          this.#onError?.(
+            new KafkaError(`onRebalance(${event.type}) failed: ${(e as Error)?.message ?? e}`, {
+              code: ErrorCode.FAIL,
+              retriable: false,
+              cause: e,
+            }),
+          );
+        }
+      }
+      this.#applyAssignment(event);
+    }
+  }
+
+  #applyAssignment(event: RebalanceEvent): void {
+    const lib = this.#lib;
+    const rk = this.#client.rk;
+    const giveUp = event.type !== "assigned";
+    if (event.protocol === "cooperative") {
+      withNativeList(event.partitions, (list) =>
+        checkErrorObject(
+          giveUp
+            ? lib.rd_kafka_incremental_unassign(rk, list)
+            : lib.rd_kafka_incremental_assign(rk, list),
+          `incremental ${giveUp ? "unassign" : "assign"}`,
+        ));
+    } else if (giveUp) {
+      check(lib.rd_kafka_assign(rk, null), "unassign");
+    } else {
+      withNativeList(event.partitions, (list) => check(lib.rd_kafka_assign(rk, list), "assign"));
+    }
+  }
+
+  /**
+   * Stores offsets (the next offset to consume per partition) for the next commit; used with
+   * `enable.auto.offset.store=false`. See {@linkcode nextOffsets}.
+   */
+  storeOffsets(offsets: readonly TopicPartition[]): void {
+    this.#client.assertUsable("storeOffsets");
+    if (offsets.length === 0) return;
+    check(
+      withNativeList(offsets, (list) => this.#lib.rd_kafka_offsets_store(this.#client.rk, list)),
+      "storeOffsets",
+    );
+  }
+
+  /**
+   * Commits `offsets` (the next offset to consume per partition), or, without arguments, the
+   * stored offsets; resolves when the coordinator acknowledged. Nothing to commit is not an error.
+   */
+  async commit(offsets?: readonly TopicPartition[]): Promise<void> {
+    this.#client.assertUsable("commit");
+    const run = (list: Deno.PointerValue) => this.#lib.rd_kafka_commit(this.#client.rk, list, 0);
+    const code = offsets ? await withNativeListAsync(offsets, run) : await run(null);
+    if (code !== ERR_NO_OFFSET) check(code, "commit");
+  }
+
+  /** The committed offsets of `partitions` for this group (offset -1001 when none). */
+  async committed(
+    partitions: readonly TopicPartition[],
+    timeoutMs = 10_000,
+  ): Promise<TopicPartition[]> {
+    this.#client.assertUsable("committed");
+    return await withNativeListAsync(partitions, async (list) => {
+      check(await this.#lib.rd_kafka_committed(this.#client.rk, list, timeoutMs), "committed");
+      return fromNativeList(list);
+    });
+  }
+
+  /** The next offset this consumer will read per partition (-1001 when unknown). */
+  position(partitions: readonly TopicPartition[]): TopicPartition[] {
+    this.#client.assertUsable("position");
+    return withNativeList(partitions, (list) => {
+      check(this.#lib.rd_kafka_position(this.#client.rk, list), "position");
+      return fromNativeList(list);
+    });
+  }
+
+  /** Moves assigned partitions to the given offsets. */
+  async seek(partitions: readonly TopicPartition[], timeoutMs = 10_000): Promise<void> {
+    this.#client.assertUsable("seek");
+    await withNativeListAsync(partitions, async (list) => {
+      checkErrorObject(
+        await this.#lib.rd_kafka_seek_partitions(this.#client.rk, list, timeoutMs),
+        "seek",
+      );
+      const failed = fromNativeList(list).find((tp) => tp.error);
+      if (failed) {
+        throw KafkaError.fromCode(failed.error!, `seek ${failed.topic} [${failed.partition}]`);
+      }
+    });
+  }
+
+  /** Stops fetching from partitions (they stay assigned). */
+  pause(partitions: readonly TopicPartition[]): void {
+    this.#client.assertUsable("pause");
+    check(
+      withNativeList(
+        partitions,
+        (list) => this.#lib.rd_kafka_pause_partitions(this.#client.rk, list),
+      ),
+      "pause",
+    );
+  }
+
+  /** Resumes fetching from paused partitions. */
+  resume(partitions: readonly TopicPartition[]): void {
+    this.#client.assertUsable("resume");
+    check(
+      withNativeList(
+        partitions,
+        (list) => this.#lib.rd_kafka_resume_partitions(this.#client.rk, list),
+      ),
+      "resume",
+    );
+  }
+
+  /** The low (earliest) and high (next to be written) watermark offsets of a partition, asked of the broker. */
+  async watermarkOffsets(
+    topic: string,
+    partition: number,
+    timeoutMs = 10_000,
+  ): Promise<{ low: number; high: number }> {
+    this.#client.assertUsable("watermarkOffsets");
+    const low = new BigInt64Array(1);
+    const high = new BigInt64Array(1);
+    check(
+      await this.#lib.rd_kafka_query_watermark_offsets(
+        this.#client.rk,
+        cstr(topic),
+        partition,
+        low,
+        high,
+        timeoutMs,
+      ),
+      `watermark offsets of ${topic} [${partition}]`,
+    );
+    return { low: Number(low[0]), high: Number(high[0]) };
+  }
+
+  /** For each partition whose `offset` is a timestamp (ms), the earliest offset at or after it (-1 if none). */
+  async offsetsForTimes(
+    partitions: readonly TopicPartition[],
+    timeoutMs = 10_000,
+  ): Promise<TopicPartition[]> {
+    this.#client.assertUsable("offsetsForTimes");
+    return await withNativeListAsync(partitions, async (list) => {
+      check(
+        await this.#lib.rd_kafka_offsets_for_times(this.#client.rk, list, timeoutMs),
+        "offsetsForTimes",
+      );
+      return fromNativeList(list);
+    });
+  }
+
+  /** The member id assigned by the group coordinator, or `""` before joining. */
+  memberId(): string {
+    this.#client.assertUsable("memberId");
+    const ptr = this.#lib.rd_kafka_memberid(this.#client.rk);
+    if (ptr === null) return "";
+    try {
+      return readCString(ptr) ?? "";
+    } finally {
+      this.#lib.rd_kafka_mem_free(this.#client.rk, ptr);
+    }
+  }
+
+  #groupMetadata(): Deno.PointerValue {
+    this.#client.assertUsable("groupMetadata");
+    const metadata = this.#lib.rd_kafka_consumer_group_metadata(this.#client.rk);
+    if (metadata === null) {
+      throw new KafkaError("consumer has no group metadata (is group.id set?)", {
+        code: ErrorCode.STATE,
+      });
+    }
+    return metadata;
+  }
+
+  /**
+   * Leaves the group cleanly: the final revocation goes through `onRebalance` (so the
+   * application can commit), then the handle is released. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
+    const lib = this.#lib;
+    const rk = this.#client.rk;
+    if (!this.#client.closing) {
+      const error = KafkaError.fromErrorObject(
+        lib.rd_kafka_consumer_close_queue(rk, this.#queue),
+        "close",
+      );
+      if (error) this.#onError?.(error);
+      else {
+        while (lib.rd_kafka_consumer_closed(rk) === 0) {
+          this.#consumeNow(this.#pointers.length / 8);
+          await this.#applyRebalances();
+          if (lib.rd_kafka_consumer_closed(rk) !== 0) break;
+          await this.#wakeup.wait(CLOSE_WAIT_MS);
+        }
+      }
+    }
+    // Ops left in the consumer queue hold references that make rd_kafka_destroy() wait forever.
+    while (Number(lib.rd_kafka_queue_length(this.#queue)) > 0) {
+      this.#consumeNow(this.#pointers.length / 8);
+    }
+    lib.rd_kafka_queue_io_event_enable(this.#queue, -1, null, 0n);
+    await this.#client.close(
+      () => lib.rd_kafka_queue_destroy(this.#queue),
+      DESTROY_F_NO_CONSUMER_CLOSE,
+    );
+    await this.#wakeup.close();
+    this.#rebalanceCallback.close();
+  }
+
+  /** Same as {@linkcode close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Internal: the `rd_kafka_consumer_group_metadata_t *` of a consumer (caller destroys it). */
+export function consumerGroupMetadata(consumer: Consumer): Deno.PointerValue {
+  return groupMetadataOf(consumer);
+}
+
+/** The offsets to commit after processing `records`: per partition, the highest offset + 1. */
+export function nextOffsets(records: readonly ConsumerRecord[]): TopicPartition[] {
+  const next = new Map<string, TopicPartition>();
+  for (const r of records) {
+    const id = `${r.partition}\u0000${r.topic}`;
+    const current = next.get(id);
+    if (!current || current.offset! <= r.offset) {
+      next.set(id, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+    }
+  }
+  return [...next.values()];
+}
+
+function copyBytes(ptr: Deno.PointerObject, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  if (length > 0) Deno.UnsafePointerView.copyInto(ptr, bytes);
+  return bytes;
+}

@@ -1,0 +1,467 @@
+/**
+ * The producer: single and batched sends with delivery reports as promises, flush,
+ * idempotence and transactions.
+ *
+ * @module
+ */
+import { ClientType, EventType, NativeClient } from "./client.ts";
+import type { ClientHooks, KafkaConfig } from "./config.ts";
+import { checkErrorObject, ErrorCode, KafkaError } from "./errors.ts";
+import { cstr, librdkafka } from "./native/library.ts";
+import { type TopicPartition, withNativeListAsync } from "./partitions.ts";
+import { type Consumer, consumerGroupMetadata } from "./consumer.ts";
+
+/** A header value; strings are sent as UTF-8. */
+export type HeaderValue = string | Uint8Array | null;
+
+/** Record headers, as an object or as ordered pairs (which allows repeated names). */
+export type Headers =
+  | Readonly<Record<string, HeaderValue>>
+  | ReadonlyArray<readonly [string, HeaderValue]>;
+
+/** A record to produce. */
+export interface ProducerRecord {
+  /** Target topic. */
+  topic: string;
+  /** Value bytes (strings are sent as UTF-8); `null` produces a tombstone. */
+  value: Uint8Array | string | null;
+  /** Key bytes; `null`/absent for no key. */
+  key?: Uint8Array | string | null;
+  /** Target partition; absent lets the configured partitioner choose (by key hash). */
+  partition?: number;
+  /** Record timestamp (milliseconds since the epoch or a Date); absent means now. */
+  timestamp?: number | Date;
+  /** Record headers. */
+  headers?: Headers;
+}
+
+/** Where a record was written. */
+export interface DeliveryReport {
+  topic: string;
+  partition: number;
+  /** The record's offset; -1001 when unknown (e.g. `acks=0`). */
+  offset: number;
+}
+
+/** Options for {@linkcode Producer}. */
+export interface ProducerOptions extends ClientHooks {
+  /**
+   * librdkafka properties: at least `bootstrap.servers`. Set `enable.idempotence: true` for an
+   * idempotent producer and `transactional.id` for transactions.
+   */
+  config: KafkaConfig;
+}
+
+const VTYPE = {
+  RKT: 2,
+  PARTITION: 3,
+  VALUE: 4,
+  KEY: 5,
+  OPAQUE: 6,
+  MSGFLAGS: 7,
+  TIMESTAMP: 8,
+  HEADER: 9,
+};
+const MSG_F_COPY = 0x2;
+const PARTITION_UA = -1;
+const VU_SIZE = 72;
+const MESSAGE_SIZE = 72;
+const INDEX_BITS = 2 ** 20;
+const TWO_32 = 2 ** 32;
+const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
+const encoder = new TextEncoder();
+const smallBigInts = Array.from({ length: 64 }, (_, i) => BigInt(i));
+
+interface PendingBatch {
+  records: readonly ProducerRecord[];
+  reports: DeliveryReport[];
+  remaining: number;
+  error: KafkaError | null;
+  failures: number;
+  resolve: (reports: DeliveryReport[]) => void;
+  reject: (error: KafkaError) => void;
+}
+
+/**
+ * A Kafka producer backed by librdkafka.
+ *
+ * ```ts ignore
+ * await using producer = new Producer({ config: { "bootstrap.servers": "127.0.0.1:9092" } });
+ * const report = await producer.send({ topic: "t", key: "k", value: "v" });
+ * ```
+ */
+export class Producer implements AsyncDisposable {
+  readonly #client: NativeClient;
+  readonly #lib = librdkafka();
+  readonly #topics = new Map<string, { rkt: Deno.PointerObject; address: number }>();
+  readonly #pending = new Map<number, PendingBatch>();
+  readonly #drPointers = new Uint8Array(new ArrayBuffer(8 * 1024));
+  readonly #drScratch = new Uint8Array(MESSAGE_SIZE);
+  readonly #drView = new DataView(this.#drScratch.buffer);
+  #vus = new Uint8Array(new ArrayBuffer(VU_SIZE * 16));
+  #vuView = new DataView(this.#vus.buffer);
+  #arena = new Uint8Array(new ArrayBuffer(64 * 1024));
+  #arenaAddress = addressOf(this.#arena);
+  #nextBatchId = 1;
+  #closed: Promise<void> | null = null;
+
+  /** Creates the producer; throws a {@linkcode KafkaError} for invalid configuration. */
+  constructor(options: ProducerOptions) {
+    this.#client = new NativeClient(ClientType.PRODUCER, {
+      ...options,
+      events: EventType.DR,
+      onDeliveryEvent: (event) => this.#onDeliveryEvent(event),
+    });
+  }
+
+  /** The client instance name. */
+  get name(): string {
+    return this.#client.name;
+  }
+
+  /** Messages waiting to be sent or acknowledged. */
+  get queueLength(): number {
+    return this.#lib.rd_kafka_outq_len(this.#client.rk);
+  }
+
+  /** Produces one record and resolves when the broker acknowledged it. */
+  async send(record: ProducerRecord): Promise<DeliveryReport> {
+    const [report] = await this.sendBatch([record]);
+    return report;
+  }
+
+  /**
+   * Produces records in order and resolves with their delivery reports, in the same order, once
+   * all are acknowledged. Waits for room when librdkafka's queue is full. Rejects with the first
+   * {@linkcode KafkaError} if any record failed (the others may have been written).
+   */
+  async sendBatch(records: readonly ProducerRecord[]): Promise<DeliveryReport[]> {
+    this.#client.assertUsable("produce");
+    if (records.length === 0) return [];
+    const chunks: Promise<DeliveryReport[]>[] = [];
+    for (let start = 0; start < records.length; start += INDEX_BITS) {
+      chunks.push(this.#sendChunk(records.slice(start, start + INDEX_BITS)));
+    }
+    if (chunks.length === 1) return chunks[0];
+    return (await Promise.all(chunks)).flat();
+  }
+
+  async #sendChunk(records: readonly ProducerRecord[]): Promise<DeliveryReport[]> {
+    const batchId = this.#nextBatchId++;
+    const { promise, resolve, reject } = Promise.withResolvers<DeliveryReport[]>();
+    const batch: PendingBatch = {
+      records,
+      reports: new Array(records.length),
+      remaining: records.length,
+      error: null,
+      failures: 0,
+      resolve,
+      reject,
+    };
+    this.#pending.set(batchId, batch);
+    for (let i = 0; i < records.length; i++) {
+      const opaque = batchId * INDEX_BITS + i;
+      for (;;) {
+        const code = this.#produceOne(records[i], opaque);
+        if (code === ErrorCode.NO_ERROR) break;
+        if (code === ErrorCode.QUEUE_FULL) {
+          this.#client.serveNow();
+          if (this.#produceOne(records[i], opaque) === ErrorCode.NO_ERROR) break;
+          await this.#client.nextDrain();
+          this.#client.assertUsable("produce");
+          continue;
+        }
+        this.#settle(
+          batch,
+          batchId,
+          i,
+          null,
+          KafkaError.fromCode(code, `produce to ${records[i].topic}`),
+        );
+        break;
+      }
+    }
+    return promise;
+  }
+
+  #produceOne(record: ProducerRecord, opaque: number): number {
+    let count = 0;
+    let used = 0;
+    const ensure = (extra: number) => {
+      if (used + extra > this.#arena.length) this.#growArena(used + extra);
+    };
+    const putBytes = (data: Uint8Array | string): [number, number] => {
+      const start = used;
+      if (typeof data === "string") {
+        ensure(data.length * 3 + 1);
+        used += encoder.encodeInto(data, this.#arena.subarray(used)).written;
+      } else {
+        ensure(data.length);
+        this.#arena.set(data, used);
+        used += data.length;
+      }
+      return [start, used - start];
+    };
+    const headers = record.headers === undefined
+      ? []
+      : Array.isArray(record.headers)
+      ? record.headers as ReadonlyArray<readonly [string, HeaderValue]>
+      : Object.entries(record.headers);
+    const entries = 7 + headers.length;
+    if (entries * VU_SIZE > this.#vus.length) {
+      this.#vus = new Uint8Array(new ArrayBuffer(entries * VU_SIZE * 2));
+      this.#vuView = new DataView(this.#vus.buffer);
+    }
+    // Lay out the bytes first (the arena may grow and move), then write the entries.
+    const value = record.value === null ? null : putBytes(record.value);
+    const key = record.key === undefined || record.key === null ? null : putBytes(record.key);
+    const headerSpans = headers.map(([name, v]) => {
+      const nameSpan = putBytes(name);
+      ensure(1);
+      this.#arena[used++] = 0;
+      return [nameSpan[0], v === null ? null : putBytes(v)] as const;
+    });
+    const base = this.#arenaAddress;
+    const vu = this.#vuView;
+    const entry = (type: number) => {
+      const at = count++ * VU_SIZE;
+      vu.setInt32(at, type, true);
+      return at + 8;
+    };
+    writeAddress(vu, entry(VTYPE.RKT), this.#topic(record.topic));
+    vu.setInt32(entry(VTYPE.PARTITION), record.partition ?? PARTITION_UA, true);
+    let at = entry(VTYPE.VALUE);
+    writeAddress(vu, at, value ? base + value[0] : 0);
+    writeAddress(vu, at + 8, value ? value[1] : 0);
+    if (key) {
+      at = entry(VTYPE.KEY);
+      writeAddress(vu, at, base + key[0]);
+      writeAddress(vu, at + 8, key[1]);
+    }
+    writeAddress(vu, entry(VTYPE.OPAQUE), opaque);
+    vu.setInt32(entry(VTYPE.MSGFLAGS), MSG_F_COPY, true);
+    if (record.timestamp !== undefined) {
+      const ts = typeof record.timestamp === "number"
+        ? record.timestamp
+        : record.timestamp.getTime();
+      writeAddress(vu, entry(VTYPE.TIMESTAMP), ts);
+    }
+    for (const [nameAt, span] of headerSpans) {
+      at = entry(VTYPE.HEADER);
+      writeAddress(vu, at, base + nameAt);
+      writeAddress(vu, at + 8, span ? base + span[0] : 0);
+      writeSigned(vu, at + 16, span ? span[1] : -1);
+    }
+    const error = this.#lib.rd_kafka_produceva(
+      this.#client.rk,
+      this.#vus,
+      smallBigInts[count] ?? BigInt(count),
+    );
+    if (error === null) return ErrorCode.NO_ERROR;
+    const code = this.#lib.rd_kafka_error_code(error);
+    this.#lib.rd_kafka_error_destroy(error);
+    return code;
+  }
+
+  #growArena(minimum: number): void {
+    let size = this.#arena.length * 2;
+    while (size < minimum) size *= 2;
+    const next = new Uint8Array(new ArrayBuffer(size));
+    next.set(this.#arena);
+    this.#arena = next;
+    this.#arenaAddress = addressOf(next);
+  }
+
+  #topic(name: string): number {
+    let topic = this.#topics.get(name);
+    if (!topic) {
+      const rkt = this.#lib.rd_kafka_topic_new(this.#client.rk, cstr(name), null);
+      if (rkt === null) {
+        throw new KafkaError(`cannot create topic handle for ${name}`, {
+          code: ErrorCode.INVALID_ARG,
+        });
+      }
+      topic = { rkt, address: Number(Deno.UnsafePointer.value(rkt)) };
+      this.#topics.set(name, topic);
+    }
+    return topic.address;
+  }
+
+  #onDeliveryEvent(event: Deno.PointerObject): void {
+    const lib = this.#lib;
+    const pointers = this.#drPointers;
+    const capacity = pointers.length / 8;
+    const capacityArg = BigInt(capacity);
+    const pointerView = new Deno.UnsafePointerView(Deno.UnsafePointer.of(pointers)!);
+    const scratch = this.#drScratch;
+    const view = this.#drView;
+    let n: number;
+    // A delivery event holds up to batch.num.messages reports; read them in chunks.
+    while ((n = Number(lib.rd_kafka_event_message_array(event, pointers, capacityArg))) > 0) {
+      for (let i = 0; i < n; i++) {
+        Deno.UnsafePointerView.copyInto(pointerView.getPointer(i * 8)!, scratch);
+        const err = view.getInt32(0, true);
+        const partition = view.getInt32(16, true);
+        const offset = view.getUint32(56, true) + view.getInt32(60, true) * TWO_32;
+        const opaque = view.getUint32(64, true) + view.getUint32(68, true) * TWO_32;
+        const batchId = Math.floor(opaque / INDEX_BITS);
+        const index = opaque % INDEX_BITS;
+        const batch = this.#pending.get(batchId);
+        if (!batch) continue;
+        const topic = batch.records[index].topic;
+        this.#settle(
+          batch,
+          batchId,
+          index,
+          { topic, partition, offset },
+          err === 0 ? null : KafkaError.fromCode(err, `delivery to ${topic} [${partition}]`),
+        );
+      }
+      if (n < capacity) break;
+    }
+  }
+
+  #settle(
+    batch: PendingBatch,
+    batchId: number,
+    index: number,
+    report: DeliveryReport | null,
+    error: KafkaError | null,
+  ): void {
+    if (report) batch.reports[index] = report;
+    if (error) {
+      batch.failures++;
+      batch.error ??= error;
+    }
+    if (--batch.remaining > 0) return;
+    this.#pending.delete(batchId);
+    if (batch.error) {
+      const error = batch.failures > 1
+        ? new KafkaError(`${batch.error.message} (and ${batch.failures - 1} more failed records)`, {
+          code: batch.error.code,
+          retriable: batch.error.retriable,
+          fatal: batch.error.fatal,
+          cause: batch.error,
+        })
+        : batch.error;
+      batch.reject(error);
+    } else {
+      batch.resolve(batch.reports);
+    }
+  }
+
+  /** Waits until every queued record is acknowledged or failed; throws on timeout. */
+  async flush(timeoutMs = 30_000): Promise<void> {
+    this.#client.assertUsable("flush");
+    const code = await this.#lib.rd_kafka_flush(this.#client.rk, timeoutMs);
+    this.#client.serveNow();
+    if (code !== ErrorCode.NO_ERROR) {
+      throw KafkaError.fromCode(code, `flush: ${this.queueLength} records still queued`);
+    }
+  }
+
+  /** Registers the `transactional.id` with the coordinator; call once before the first transaction. */
+  async initTransactions(timeoutMs = 30_000): Promise<void> {
+    this.#client.assertUsable("initTransactions");
+    checkErrorObject(
+      await this.#lib.rd_kafka_init_transactions(this.#client.rk, timeoutMs),
+      "initTransactions",
+    );
+  }
+
+  /** Starts a transaction; records sent until commit or abort belong to it. */
+  beginTransaction(): void {
+    this.#client.assertUsable("beginTransaction");
+    checkErrorObject(this.#lib.rd_kafka_begin_transaction(this.#client.rk), "beginTransaction");
+  }
+
+  /**
+   * Adds consumed offsets (the next offsets to read) to the current transaction, so they commit
+   * atomically with its records for `consumer`'s group.
+   */
+  async sendOffsetsToTransaction(
+    offsets: readonly TopicPartition[],
+    consumer: Consumer,
+    timeoutMs = 30_000,
+  ): Promise<void> {
+    this.#client.assertUsable("sendOffsetsToTransaction");
+    const metadata = consumerGroupMetadata(consumer);
+    try {
+      await withNativeListAsync(offsets, async (list) => {
+        checkErrorObject(
+          await this.#lib.rd_kafka_send_offsets_to_transaction(
+            this.#client.rk,
+            list,
+            metadata,
+            timeoutMs,
+          ),
+          "sendOffsetsToTransaction",
+        );
+      });
+    } finally {
+      this.#lib.rd_kafka_consumer_group_metadata_destroy(metadata);
+    }
+  }
+
+  /** Commits the current transaction (flushing its records first). */
+  async commitTransaction(timeoutMs = 30_000): Promise<void> {
+    this.#client.assertUsable("commitTransaction");
+    checkErrorObject(
+      await this.#lib.rd_kafka_commit_transaction(this.#client.rk, timeoutMs),
+      "commitTransaction",
+    );
+  }
+
+  /** Aborts the current transaction; its records are never seen by read_committed consumers. */
+  async abortTransaction(timeoutMs = 30_000): Promise<void> {
+    this.#client.assertUsable("abortTransaction");
+    checkErrorObject(
+      await this.#lib.rd_kafka_abort_transaction(this.#client.rk, timeoutMs),
+      "abortTransaction",
+    );
+  }
+
+  /**
+   * Flushes (up to `timeoutMs`), fails whatever is still queued, and releases the client.
+   * Idempotent.
+   */
+  close(timeoutMs = 30_000): Promise<void> {
+    this.#closed ??= this.#close(timeoutMs);
+    return this.#closed;
+  }
+
+  async #close(timeoutMs: number): Promise<void> {
+    if (!this.#client.closing && !this.#client.fatalError && this.#pending.size > 0) {
+      await this.#lib.rd_kafka_flush(this.#client.rk, timeoutMs);
+    }
+    this.#lib.rd_kafka_purge(this.#client.rk, PURGE_QUEUE_AND_INFLIGHT);
+    await this.#client.close(() => {
+      for (const { rkt } of this.#topics.values()) this.#lib.rd_kafka_topic_destroy(rkt);
+      this.#topics.clear();
+    });
+    for (const [batchId, batch] of this.#pending) {
+      this.#pending.delete(batchId);
+      batch.reject(
+        new KafkaError("producer closed before delivery", { code: ErrorCode.PURGE_QUEUE }),
+      );
+    }
+  }
+
+  /** Same as {@linkcode close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function addressOf(buffer: Uint8Array): number {
+  return Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
+}
+
+function writeAddress(view: DataView, at: number, value: number): void {
+  view.setUint32(at, value >>> 0, true);
+  view.setUint32(at + 4, Math.floor(value / TWO_32), true);
+}
+
+function writeSigned(view: DataView, at: number, value: number): void {
+  view.setBigInt64(at, BigInt(value), true);
+}

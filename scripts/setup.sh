@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian/Ubuntu machine to build and test the platform. Idempotent: every item
+# that is already in place is skipped, and `apt-get update` runs only when something is missing.
+#
+#   Deno 2.9.6 (npm package `deno`), librdkafka1, kcat, Java >= 17, Maven, then the Kafka jars
+#   (scripts/kafka/fetch.sh, into ${IOT_CACHE_DIR:-$HOME/.cache/iot-platform}).
+#
+# macOS: install the tools with Homebrew, then run this script to check them and fetch the jars:
+#   brew install deno librdkafka kcat openjdk@17 maven
+#   (Homebrew's deno may be newer than 2.9.6; `npm install -g deno@2.9.6` pins it.)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+DENO_VERSION=2.9.6
+JAVA_MIN=17
+
+say() { echo "setup: $*"; }
+die() { echo "setup: $*" >&2; exit 1; }
+
+sudo=""
+if [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null; then sudo="sudo"; fi
+have_apt() { command -v apt-get >/dev/null; }
+apt_updated=0
+apt_install() {
+  have_apt || die "$* missing and apt-get not found; install it by hand (see README, macOS: brew)"
+  if [[ $apt_updated == 0 ]]; then
+    $sudo apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" \
+    >/dev/null
+}
+
+# Node/npm (only to install Deno from the npm registry).
+deno_ok() { command -v deno >/dev/null && [[ "$(deno --version | head -n 1)" == "deno $DENO_VERSION "* ]]; }
+if deno_ok; then
+  say "deno $DENO_VERSION already installed (skipped)"
+else
+  if command -v npm >/dev/null; then
+    say "node/npm present (skipped)"
+  else
+    apt_install nodejs npm
+    say "node/npm installed via apt"
+  fi
+  $sudo npm install -g --silent "deno@$DENO_VERSION" >/dev/null
+  hash -r
+  deno_ok || die "deno $DENO_VERSION not on PATH after npm install (got: $(deno --version 2>&1 | head -n 1))"
+  say "deno $DENO_VERSION installed via npm"
+fi
+
+# librdkafka (loaded by kafka/ over FFI; LIBRDKAFKA_PATH overrides the library path).
+if [[ "$(uname -s)" == Darwin ]]; then
+  [[ -n "$(brew --prefix librdkafka 2>/dev/null)" ]] || die "librdkafka missing: brew install librdkafka"
+  say "librdkafka present (skipped)"
+elif ldconfig -p 2>/dev/null | grep 'librdkafka\.so\.1 ' >/dev/null; then
+  say "librdkafka1 already installed (skipped)"
+else
+  apt_install librdkafka1
+  say "librdkafka1 installed via apt"
+fi
+
+if command -v kcat >/dev/null; then
+  say "kcat already installed (skipped)"
+else
+  apt_install kcat
+  say "kcat installed via apt"
+fi
+
+java_major() {
+  local v
+  v="$(java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)"
+  v="${v#1.}" # Java 8 reports 1.8
+  echo "${v%%[.+-]*}"
+}
+if command -v java >/dev/null && (($(java_major) >= JAVA_MIN)); then
+  say "java $(java_major) already installed (skipped)"
+else
+  apt_install openjdk-17-jre-headless
+  (($(java_major) >= JAVA_MIN)) || die "java >= $JAVA_MIN needed, found $(java_major); fix PATH/JAVA_HOME"
+  say "java $(java_major) installed via apt (openjdk-17-jre-headless)"
+fi
+
+if command -v mvn >/dev/null; then
+  say "maven already installed (skipped)"
+else
+  apt_install maven
+  say "maven installed via apt"
+fi
+
+# Kafka broker jars; fetch.sh reports whether it resolved them or found them cached.
+bash scripts/kafka/fetch.sh 2>&1 >/dev/null | sed 's/^/setup: /'

@@ -1,0 +1,18 @@
+/**
+ * Test helpers shared by every member: a real Kafka broker ({@linkcode startKafka}), polling
+ * ({@linkcode waitFor}), free ports and unique topic/group names. Import only from `*_test.ts`,
+ * `*_bench.ts` and `scripts/` (scripts/check_deps.ts enforces it).
+ *
+ * @example
+ * ```ts
+ * import { startKafka, uniqueName, waitFor } from "@iot/testing";
+ * await using kafka = await startKafka();
+ * const topic = uniqueName("readings");
+ * ```
+ *
+ * @module
+ */
+export { type RealKafka, startKafka, type StartKafkaOptions } from "./kafka.ts";
+export { delay, waitFor, type WaitForOptions } from "./wait_for.ts";
+export { freePort } from "./net.ts";
+export { uniqueName } from "./names.ts";
