@@ -70,6 +70,7 @@ const INDEX_BITS = 2 ** 20;
 const TWO_32 = 2 ** 32;
 const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
 const encoder = new TextEncoder();
+const NUL = new Uint8Array(1);
 const smallBigInts = Array.from({ length: 64 }, (_, i) => BigInt(i));
 
 interface PendingBatch {
@@ -96,6 +97,9 @@ export class Producer implements AsyncDisposable {
   readonly #topics = new Map<string, { rkt: Deno.PointerObject; address: number }>();
   readonly #pending = new Map<number, PendingBatch>();
   readonly #drPointers = new Uint8Array(new ArrayBuffer(8 * 1024));
+  readonly #drWords = new Uint32Array(this.#drPointers.buffer);
+  readonly #drBase = Deno.UnsafePointer.of(this.#drPointers)!;
+  readonly #drBaseAddress = Number(Deno.UnsafePointer.value(this.#drBase));
   readonly #drScratch = new Uint8Array(MESSAGE_SIZE);
   readonly #drView = new DataView(this.#drScratch.buffer);
   #vus = new Uint8Array(new ArrayBuffer(VU_SIZE * 16));
@@ -103,6 +107,10 @@ export class Producer implements AsyncDisposable {
   #arena = new Uint8Array(new ArrayBuffer(64 * 1024));
   #arenaAddress = addressOf(this.#arena);
   #nextBatchId = 1;
+  #used = 0;
+  #putLength = 0;
+  readonly #headerSpans: number[] = [];
+  #enqueueTail: Promise<void> | null = null;
   #closed: Promise<void> | null = null;
 
   /** Creates the producer; throws a {@linkcode KafkaError} for invalid configuration. */
@@ -159,98 +167,127 @@ export class Producer implements AsyncDisposable {
       reject,
     };
     this.#pending.set(batchId, batch);
-    for (let i = 0; i < records.length; i++) {
-      const opaque = batchId * INDEX_BITS + i;
-      for (;;) {
-        const code = this.#produceOne(records[i], opaque);
-        if (code === ErrorCode.NO_ERROR) break;
-        if (code === ErrorCode.QUEUE_FULL) {
-          this.#client.serveNow();
-          if (this.#produceOne(records[i], opaque) === ErrorCode.NO_ERROR) break;
-          await this.#client.nextDrain();
-          this.#client.assertUsable("produce");
-          continue;
-        }
-        this.#settle(
-          batch,
-          batchId,
-          i,
-          null,
-          KafkaError.fromCode(code, `produce to ${records[i].topic}`),
-        );
-        break;
-      }
+    // Calls enqueue one after another, so records keep the order of the calls that sent them
+    // even when a full queue makes a call wait.
+    const previous = this.#enqueueTail;
+    const { promise: done, resolve: release } = Promise.withResolvers<void>();
+    this.#enqueueTail = done;
+    try {
+      if (previous) await previous;
+      await this.#enqueue(batch, batchId);
+    } catch (e) {
+      this.#pending.delete(batchId);
+      reject(
+        e instanceof KafkaError ? e : new KafkaError(`produce: ${e}`, {
+          code: ErrorCode.FAIL,
+          cause: e,
+        }),
+      );
+    } finally {
+      if (this.#enqueueTail === done) this.#enqueueTail = null;
+      release();
     }
     return promise;
   }
 
-  #produceOne(record: ProducerRecord, opaque: number): number {
-    let count = 0;
-    let used = 0;
-    const ensure = (extra: number) => {
-      if (used + extra > this.#arena.length) this.#growArena(used + extra);
-    };
-    const putBytes = (data: Uint8Array | string): [number, number] => {
-      const start = used;
-      if (typeof data === "string") {
-        ensure(data.length * 3 + 1);
-        used += encoder.encodeInto(data, this.#arena.subarray(used)).written;
-      } else {
-        ensure(data.length);
-        this.#arena.set(data, used);
-        used += data.length;
+  async #enqueue(batch: PendingBatch, batchId: number): Promise<void> {
+    const records = batch.records;
+    for (let i = 0; i < records.length; i++) {
+      const opaque = batchId * INDEX_BITS + i;
+      let code = this.#produceOne(records[i], opaque);
+      while (code === ErrorCode.QUEUE_FULL) {
+        this.#client.serveNow();
+        code = this.#produceOne(records[i], opaque);
+        if (code !== ErrorCode.QUEUE_FULL) break;
+        await this.#client.nextDrain();
+        this.#client.assertUsable("produce");
+        code = this.#produceOne(records[i], opaque);
       }
-      return [start, used - start];
-    };
+      if (code !== ErrorCode.NO_ERROR) {
+        const error = KafkaError.fromCode(code, `produce to ${records[i].topic}`);
+        this.#settle(batch, batchId, i, null, error);
+      }
+    }
+  }
+
+  /** Copies `data` into the arena after what is already there; returns its start. */
+  #put(data: Uint8Array | string): number {
+    const start = this.#used;
+    if (typeof data === "string") {
+      const room = start + data.length * 3 + 1;
+      if (room > this.#arena.length) this.#growArena(room);
+      const target = start === 0 ? this.#arena : this.#arena.subarray(start);
+      this.#used += encoder.encodeInto(data, target).written;
+    } else {
+      if (start + data.length > this.#arena.length) this.#growArena(start + data.length);
+      this.#arena.set(data, start);
+      this.#used += data.length;
+    }
+    this.#putLength = this.#used - start;
+    return start;
+  }
+
+  /** Starts the next `rd_kafka_vu_t` entry of `type`; returns the offset of its value union. */
+  #entry(index: number, type: number): number {
+    const at = index * VU_SIZE;
+    this.#vuView.setInt32(at, type, true);
+    return at + 8;
+  }
+
+  #produceOne(record: ProducerRecord, opaque: number): number {
+    this.#used = 0;
+    // Lay out the bytes first (the arena may grow and move), then write the entries.
+    const valueAt = record.value === null ? -1 : this.#put(record.value);
+    const valueLength = this.#putLength;
+    const hasKey = record.key !== undefined && record.key !== null;
+    const keyAt = hasKey ? this.#put(record.key!) : -1;
+    const keyLength = this.#putLength;
     const headers = record.headers === undefined
-      ? []
+      ? null
       : Array.isArray(record.headers)
       ? record.headers as ReadonlyArray<readonly [string, HeaderValue]>
       : Object.entries(record.headers);
-    const entries = 7 + headers.length;
-    if (entries * VU_SIZE > this.#vus.length) {
-      this.#vus = new Uint8Array(new ArrayBuffer(entries * VU_SIZE * 2));
-      this.#vuView = new DataView(this.#vus.buffer);
+    const spans = this.#headerSpans;
+    if (headers) {
+      if ((7 + headers.length) * VU_SIZE > this.#vus.length) {
+        this.#vus = new Uint8Array(new ArrayBuffer((7 + headers.length) * VU_SIZE * 2));
+        this.#vuView = new DataView(this.#vus.buffer);
+      }
+      spans.length = 0;
+      for (const [name, value] of headers) {
+        spans.push(this.#put(name));
+        this.#put(NUL);
+        spans.push(value === null ? -1 : this.#put(value), value === null ? -1 : this.#putLength);
+      }
     }
-    // Lay out the bytes first (the arena may grow and move), then write the entries.
-    const value = record.value === null ? null : putBytes(record.value);
-    const key = record.key === undefined || record.key === null ? null : putBytes(record.key);
-    const headerSpans = headers.map(([name, v]) => {
-      const nameSpan = putBytes(name);
-      ensure(1);
-      this.#arena[used++] = 0;
-      return [nameSpan[0], v === null ? null : putBytes(v)] as const;
-    });
     const base = this.#arenaAddress;
     const vu = this.#vuView;
-    const entry = (type: number) => {
-      const at = count++ * VU_SIZE;
-      vu.setInt32(at, type, true);
-      return at + 8;
-    };
-    writeAddress(vu, entry(VTYPE.RKT), this.#topic(record.topic));
-    vu.setInt32(entry(VTYPE.PARTITION), record.partition ?? PARTITION_UA, true);
-    let at = entry(VTYPE.VALUE);
-    writeAddress(vu, at, value ? base + value[0] : 0);
-    writeAddress(vu, at + 8, value ? value[1] : 0);
-    if (key) {
-      at = entry(VTYPE.KEY);
-      writeAddress(vu, at, base + key[0]);
-      writeAddress(vu, at + 8, key[1]);
+    let count = 0;
+    writeAddress(vu, this.#entry(count++, VTYPE.RKT), this.#topic(record.topic));
+    vu.setInt32(this.#entry(count++, VTYPE.PARTITION), record.partition ?? PARTITION_UA, true);
+    let at = this.#entry(count++, VTYPE.VALUE);
+    writeAddress(vu, at, valueAt < 0 ? 0 : base + valueAt);
+    writeAddress(vu, at + 8, valueAt < 0 ? 0 : valueLength);
+    if (hasKey) {
+      at = this.#entry(count++, VTYPE.KEY);
+      writeAddress(vu, at, base + keyAt);
+      writeAddress(vu, at + 8, keyLength);
     }
-    writeAddress(vu, entry(VTYPE.OPAQUE), opaque);
-    vu.setInt32(entry(VTYPE.MSGFLAGS), MSG_F_COPY, true);
+    writeAddress(vu, this.#entry(count++, VTYPE.OPAQUE), opaque);
+    vu.setInt32(this.#entry(count++, VTYPE.MSGFLAGS), MSG_F_COPY, true);
     if (record.timestamp !== undefined) {
       const ts = typeof record.timestamp === "number"
         ? record.timestamp
         : record.timestamp.getTime();
-      writeAddress(vu, entry(VTYPE.TIMESTAMP), ts);
+      writeAddress(vu, this.#entry(count++, VTYPE.TIMESTAMP), ts);
     }
-    for (const [nameAt, span] of headerSpans) {
-      at = entry(VTYPE.HEADER);
-      writeAddress(vu, at, base + nameAt);
-      writeAddress(vu, at + 8, span ? base + span[0] : 0);
-      writeSigned(vu, at + 16, span ? span[1] : -1);
+    if (headers) {
+      for (let h = 0; h < spans.length; h += 3) {
+        at = this.#entry(count++, VTYPE.HEADER);
+        writeAddress(vu, at, base + spans[h]);
+        writeAddress(vu, at + 8, spans[h + 1] < 0 ? 0 : base + spans[h + 1]);
+        writeSigned(vu, at + 16, spans[h + 2]);
+      }
     }
     const error = this.#lib.rd_kafka_produceva(
       this.#client.rk,
@@ -292,14 +329,17 @@ export class Producer implements AsyncDisposable {
     const pointers = this.#drPointers;
     const capacity = pointers.length / 8;
     const capacityArg = BigInt(capacity);
-    const pointerView = new Deno.UnsafePointerView(Deno.UnsafePointer.of(pointers)!);
+    const words = this.#drWords;
+    const base = this.#drBase;
+    const baseAddress = this.#drBaseAddress;
     const scratch = this.#drScratch;
     const view = this.#drView;
     let n: number;
     // A delivery event holds up to batch.num.messages reports; read them in chunks.
     while ((n = Number(lib.rd_kafka_event_message_array(event, pointers, capacityArg))) > 0) {
       for (let i = 0; i < n; i++) {
-        Deno.UnsafePointerView.copyInto(pointerView.getPointer(i * 8)!, scratch);
+        const address = words[2 * i] + words[2 * i + 1] * TWO_32;
+        Deno.UnsafePointerView.copyInto(base, scratch, address - baseAddress);
         const err = view.getInt32(0, true);
         const partition = view.getInt32(16, true);
         const offset = view.getUint32(56, true) + view.getInt32(60, true) * TWO_32;

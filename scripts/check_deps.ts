@@ -2,7 +2,8 @@
  * Dependency-direction check for the workspace (part of `deno task ok`).
  *
  * Members are top-level folders with a deno.json. Rules:
- * - a relative import never leaves its member folder (use `@iot/<member>` across members);
+ * - a relative import never leaves its member folder, and files outside members never reach
+ *   into one by relative path (use `@iot/<member>`);
  * - `kafka` and `broker` import no other member (test and bench files may use `@iot/testing`);
  * - `@iot/testing` is imported only by `*_test.ts`, bench files and `scripts/`;
  * - apps (`producer`, `processor`, `sinks`, `api`) never import each other;
@@ -99,6 +100,10 @@ function checkImport(path: string, specifier: string, members: Set<string>): str
     if (own !== null && (resolved === null || !resolved.startsWith(`${own}/`))) {
       const hint = target ? `; import "@iot/${target}" instead` : "";
       messages.push(`relative import "${specifier}" leaves member ${own}${hint}`);
+    } else if (own === null && target !== null) {
+      messages.push(
+        `relative import "${specifier}" reaches into member ${target}; import "@iot/${target}"`,
+      );
     }
   } else {
     const match = /^@iot\/([^/]+)/.exec(specifier);

@@ -59,7 +59,7 @@ Deno.test("checkImports() accepts a clean workspace", () => {
       file("processor/core/window.ts", 'import type { Reading } from "@iot/events";'),
       file("processor/core/window_test.ts", 'Deno.test("x", () => {});'),
       file("processor/runtime.ts", 'import "@iot/kafka";', "Deno.exit(0);"),
-      file("scripts/bench/kafka.ts", 'import "@iot/testing";', 'import "../../kafka/mod.ts";'),
+      file("scripts/bench/kafka.ts", 'import "@iot/testing";', 'import "./kafka_flags.ts";'),
       file("testing/mod.ts", 'export * from "./kafka.ts";'),
       file("api/routes/devices.ts", 'import "../app.ts";'),
     ]),
@@ -77,6 +77,19 @@ Deno.test("checkImports() flags relative imports that leave their member", () =>
       'api/a/b.ts:1: relative import "../../../outside.ts" leaves member api',
       'producer/main.ts:2: relative import "../kafka/mod.ts" leaves member producer; ' +
       'import "@iot/kafka" instead',
+    ],
+  );
+});
+
+Deno.test("checkImports() flags scripts reaching into a member by relative path", () => {
+  assertEquals(
+    messages([
+      file("scripts/bench/x.ts", 'import { javaArgs } from "../../testing/kafka_runtime.ts";'),
+      file("scripts/y.ts", 'import { helper } from "./bench/x.ts";'),
+    ]),
+    [
+      'scripts/bench/x.ts:1: relative import "../../testing/kafka_runtime.ts" reaches into ' +
+      'member testing; import "@iot/testing"',
     ],
   );
 });

@@ -16,3 +16,10 @@ export { type RealKafka, startKafka, type StartKafkaOptions } from "./kafka.ts";
 export { delay, waitFor, type WaitForOptions } from "./wait_for.ts";
 export { freePort } from "./net.ts";
 export { uniqueName } from "./names.ts";
+export {
+  defaultCacheDir,
+  findKafkaRuntime,
+  javaArgs,
+  KAFKA_VERSION,
+  type KafkaRuntime,
+} from "./kafka_runtime.ts";
