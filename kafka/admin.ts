@@ -5,106 +5,32 @@
  * @module
  */
 import { ClientType, NativeClient } from "./client.ts";
-import type { ClientHooks, KafkaConfig } from "./config.ts";
-import { check, ErrorCode, errorName, KafkaError } from "./errors.ts";
+import type {
+  AdminOptions,
+  AdminRequestOptions,
+  ConsumerGroupListing,
+  CreateTopicsOptions,
+  DescribeTopicConfigOptions,
+  DescribeTopicsOptions,
+  ListTopicsOptions,
+  NewTopic,
+  PartitionLag,
+  TopicDescription,
+} from "./admin_types.ts";
+import { type MetadataTopic, readMetadataTopics } from "./admin_metadata.ts";
+import {
+  type AdminApi,
+  adminApis,
+  cstrOf,
+  groupError,
+  pointerArray,
+  readArray,
+  readResource,
+  setTimeouts,
+} from "./admin_native.ts";
+import { check, ErrorCode, KafkaError } from "./errors.ts";
 import { cstr, librdkafka, readCString } from "./native/library.ts";
 import { freeNativeList, fromNativeList, toNativeList, type TopicPartition } from "./partitions.ts";
-
-/** Options for {@linkcode Admin}. */
-export interface AdminOptions extends ClientHooks {
-  /**
-   * librdkafka properties: at least `bootstrap.servers`. `group.id` (default `iot-kafka-admin`)
-   * names the group the handle tracks a coordinator for; it never joins it.
-   */
-  config: KafkaConfig;
-}
-
-/** Options shared by every admin request. */
-export interface AdminRequestOptions {
-  /** How long the request may take, in milliseconds. Default 30 000. */
-  timeoutMs?: number;
-}
-
-/** A topic to create with {@linkcode Admin.createTopics}. */
-export interface NewTopic {
-  /** Topic name. */
-  name: string;
-  /** Number of partitions; -1 for the broker's `num.partitions`. Default 1. */
-  partitions?: number;
-  /** Replicas per partition; -1 for the broker's `default.replication.factor`. Default 1. */
-  replicationFactor?: number;
-  /** Topic configs, e.g. `{ "cleanup.policy": "compact" }`. Default: none (broker defaults). */
-  config?: Readonly<Record<string, string>>;
-}
-
-/** Options for {@linkcode Admin.createTopics}. */
-export interface CreateTopicsOptions extends AdminRequestOptions {
-  /** Treat topics that already exist as created (their settings are not checked). Default false. */
-  ignoreExisting?: boolean;
-}
-
-/** Options for {@linkcode Admin.listTopics}. */
-export interface ListTopicsOptions extends AdminRequestOptions {
-  /** Include internal topics (names starting with `__`). Default false. */
-  includeInternal?: boolean;
-}
-
-/** Options for {@linkcode Admin.describeTopics}. */
-export interface DescribeTopicsOptions extends AdminRequestOptions {
-  /** Also fetch each topic's configs, defaults included (one more request). Default false. */
-  configs?: boolean;
-}
-
-/** Options for {@linkcode Admin.describeTopicConfig}. */
-export interface DescribeTopicConfigOptions extends AdminRequestOptions {
-  /** Include entries whose value is the default. Default true. */
-  includeDefaults?: boolean;
-}
-
-/** One partition of a {@linkcode TopicDescription}. */
-export interface PartitionDescription {
-  partition: number;
-  /** Broker id of the leader; -1 when there is none. */
-  leader: number;
-  /** Broker ids of all replicas. */
-  replicas: number[];
-  /** Broker ids of the in-sync replicas. */
-  isr: number[];
-  /** Error code the broker reported for the partition, when not 0. */
-  error?: number;
-  /** Symbolic name of `error`, when set. */
-  errorName?: string;
-}
-
-/** A topic as reported by cluster metadata. */
-export interface TopicDescription {
-  name: string;
-  /** Partitions ordered by number. */
-  partitions: PartitionDescription[];
-  /** Topic configs (defaults included), when asked for with `configs: true`. */
-  configs?: Record<string, string>;
-}
-
-/** A consumer group as listed by {@linkcode Admin.listConsumerGroups}. */
-export interface ConsumerGroupListing {
-  groupId: string;
-  /** Group state, e.g. `Stable`, `Empty`, `PreparingRebalance`, `Dead`, `Unknown`. */
-  state: string;
-  /** Whether the group only commits offsets, without members managed by the coordinator. */
-  isSimple: boolean;
-}
-
-/** How far a consumer group is behind on one partition. */
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  /** The committed offset (the next one the group reads); -1001 when none is committed. */
-  committed: number;
-  /** The high watermark: the offset the next record written gets. */
-  high: number;
-  /** Records left to consume: `high - committed`; from the low watermark when none committed. */
-  lag: number;
-}
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** How much longer than the request timeout to wait for librdkafka to report that timeout. */
@@ -121,85 +47,7 @@ const coordinatorErrors: ReadonlySet<number> = new Set([
   ErrorCode.NOT_COORDINATOR,
 ]);
 
-type Lib = ReturnType<typeof librdkafka>;
 type Ptr = Deno.PointerObject;
-
-/**
- * One librdkafka admin API: `start` enqueues a request for an array of request objects (which
- * `destroy` frees), `result` and `items` read the result event's array of per-item results.
- */
-interface AdminApi {
-  /** `rd_kafka_admin_op_t` */
-  op: number;
-  /** Whether the API takes an operation timeout (the broker waits for the controller). */
-  operationTimeout: boolean;
-  start(rk: Ptr, array: BigUint64Array, count: bigint, options: Ptr, queue: Ptr): void;
-  result(event: Ptr): Deno.PointerValue;
-  items(result: Ptr, cntp: BigUint64Array): Deno.PointerValue;
-  destroy(object: Ptr): void;
-}
-
-function adminApis(lib: Lib) {
-  return {
-    createTopics: {
-      op: 1,
-      operationTimeout: true,
-      start: lib.rd_kafka_CreateTopics,
-      result: lib.rd_kafka_event_CreateTopics_result,
-      items: lib.rd_kafka_CreateTopics_result_topics,
-      destroy: lib.rd_kafka_NewTopic_destroy,
-    },
-    deleteTopics: {
-      op: 2,
-      operationTimeout: true,
-      start: lib.rd_kafka_DeleteTopics,
-      result: lib.rd_kafka_event_DeleteTopics_result,
-      items: lib.rd_kafka_DeleteTopics_result_topics,
-      destroy: lib.rd_kafka_DeleteTopic_destroy,
-    },
-    createPartitions: {
-      op: 3,
-      operationTimeout: true,
-      start: lib.rd_kafka_CreatePartitions,
-      result: lib.rd_kafka_event_CreatePartitions_result,
-      items: lib.rd_kafka_CreatePartitions_result_topics,
-      destroy: lib.rd_kafka_NewPartitions_destroy,
-    },
-    describeConfigs: {
-      op: 5,
-      operationTimeout: false,
-      start: lib.rd_kafka_DescribeConfigs,
-      result: lib.rd_kafka_event_DescribeConfigs_result,
-      items: lib.rd_kafka_DescribeConfigs_result_resources,
-      destroy: lib.rd_kafka_ConfigResource_destroy,
-    },
-    deleteGroups: {
-      op: 7,
-      operationTimeout: false,
-      start: lib.rd_kafka_DeleteGroups,
-      result: lib.rd_kafka_event_DeleteGroups_result,
-      items: lib.rd_kafka_DeleteGroups_result_groups,
-      destroy: lib.rd_kafka_DeleteGroup_destroy,
-    },
-    listGroups: {
-      op: 12,
-      operationTimeout: false,
-      start: (rk, _array, _count, options, queue) =>
-        lib.rd_kafka_ListConsumerGroups(rk, options, queue),
-      result: lib.rd_kafka_event_ListConsumerGroups_result,
-      items: lib.rd_kafka_ListConsumerGroups_result_valid,
-      destroy: () => {},
-    },
-    listGroupOffsets: {
-      op: 14,
-      operationTimeout: false,
-      start: lib.rd_kafka_ListConsumerGroupOffsets,
-      result: lib.rd_kafka_event_ListConsumerGroupOffsets_result,
-      items: lib.rd_kafka_ListConsumerGroupOffsets_result_groups,
-      destroy: lib.rd_kafka_ListConsumerGroupOffsets_destroy,
-    },
-  } satisfies Record<string, AdminApi>;
-}
 
 /**
  * A Kafka admin client backed by librdkafka.
@@ -448,7 +296,7 @@ export class Admin implements AsyncDisposable {
     return await this.#call(what, this.#api.listGroups, [], options, (listings, result) => {
       const cnt = new BigUint64Array(1);
       const [error] = readArray(lib.rd_kafka_ListConsumerGroups_result_errors(result, cnt), cnt);
-      if (error) throw borrowedError(lib, error, what);
+      if (error) throw KafkaError.fromBorrowedErrorObject(error, what)!;
       return listings.map((listing): ConsumerGroupListing => {
         const state = lib.rd_kafka_ConsumerGroupListing_state(listing);
         return {
@@ -647,21 +495,6 @@ export class Admin implements AsyncDisposable {
   }
 }
 
-function setTimeouts(lib: Lib, options: Ptr, operation: boolean, timeoutMs: number): void {
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
-    throw new RangeError(`timeoutMs must be a non-negative integer, got ${timeoutMs}`);
-  }
-  const errstr = new Uint8Array(512);
-  const size = BigInt(errstr.length);
-  let code = lib.rd_kafka_AdminOptions_set_request_timeout(options, timeoutMs, errstr, size);
-  if (code === ErrorCode.NO_ERROR && operation) {
-    code = lib.rd_kafka_AdminOptions_set_operation_timeout(options, timeoutMs, errstr, size);
-  }
-  if (code !== ErrorCode.NO_ERROR) {
-    throw new RangeError(`Invalid timeoutMs ${timeoutMs}: ${cstrOf(errstr)}`);
-  }
-}
-
 /** Partition and replica counts: at least 1, or -1 for the broker's default. */
 function checkCount(topic: string, field: string, value: number): void {
   if (!Number.isInteger(value)) {
@@ -683,23 +516,6 @@ function hasLeaders(topic: MetadataTopic | undefined, count = 1): boolean {
   return partitions.length >= count && partitions.every((p) => p.leader >= 0);
 }
 
-function cstrOf(buffer: Uint8Array): string {
-  return readCString(Deno.UnsafePointer.of(buffer)) ?? "";
-}
-
-/** A `T **` array for librdkafka. */
-function pointerArray(pointers: readonly Ptr[]): BigUint64Array {
-  return BigUint64Array.from(pointers, (p) => BigInt(Deno.UnsafePointer.value(p)));
-}
-
-/** Reads a `const T **` array of `cnt[0]` elements returned by librdkafka. */
-function readArray(array: Deno.PointerValue, cnt: BigUint64Array): Ptr[] {
-  const count = Number(cnt[0]);
-  if (array === null || count === 0) return [];
-  const view = new Deno.UnsafePointerView(array);
-  return Array.from({ length: count }, (_, i) => view.getPointer(i * 8)!);
-}
-
 /** Throws the only error, or the first one noting how many more failed. */
 function throwFirst(errors: KafkaError[]): void {
   if (errors.length === 0) return;
@@ -710,99 +526,6 @@ function throwFirst(errors: KafkaError[]): void {
     retriable: first.retriable,
     cause: new AggregateError(errors),
   });
-}
-
-/** Reads an `rd_kafka_error_t *` owned by a result (so it is not destroyed here). */
-function borrowedError(lib: Lib, error: Ptr, what: string): KafkaError {
-  const code = lib.rd_kafka_error_code(error);
-  const detail = readCString(lib.rd_kafka_error_string(error));
-  return new KafkaError(`${what}: ${detail} (${errorName(code)})`, {
-    code,
-    retriable: lib.rd_kafka_error_is_retriable(error) !== 0 || undefined,
-    fatal: lib.rd_kafka_error_is_fatal(error) !== 0,
-  });
-}
-
-function groupError(lib: Lib, group: Ptr | undefined, what: string): KafkaError | null {
-  if (group === undefined) {
-    return new KafkaError(`${what}: no result for the group`, { code: ErrorCode.FAIL });
-  }
-  const error = lib.rd_kafka_group_result_error(group);
-  return error === null ? null : borrowedError(lib, error, what);
-}
-
-function readResource(lib: Lib, resource: Ptr, includeDefaults: boolean) {
-  const name = readCString(lib.rd_kafka_ConfigResource_name(resource)) ?? "";
-  const code = lib.rd_kafka_ConfigResource_error(resource);
-  if (code !== ErrorCode.NO_ERROR) {
-    const detail = readCString(lib.rd_kafka_ConfigResource_error_string(resource));
-    throw KafkaError.fromCode(code, `describe configs of topic ${name}`, detail);
-  }
-  const cnt = new BigUint64Array(1);
-  const configs: Record<string, string> = {};
-  for (const entry of readArray(lib.rd_kafka_ConfigResource_configs(resource, cnt), cnt)) {
-    const value = readCString(lib.rd_kafka_ConfigEntry_value(entry));
-    if (value === null) continue;
-    if (!includeDefaults && lib.rd_kafka_ConfigEntry_is_default(entry) !== 0) continue;
-    configs[readCString(lib.rd_kafka_ConfigEntry_name(entry)) ?? ""] = value;
-  }
-  return [name, configs] as const;
-}
-
-type MetadataTopic =
-  | { name: string; description: TopicDescription }
-  | { name: string; error: number };
-
-// Struct layouts on 64-bit platforms, from rdkafka.h:
-// rd_kafka_metadata { int broker_cnt; broker *brokers; int topic_cnt @16; topic *topics @24; .. }
-// rd_kafka_metadata_topic (32 bytes) { char *topic @0; int partition_cnt @8;
-//   partition *partitions @16; rd_kafka_resp_err_t err @24 }
-// rd_kafka_metadata_partition (40 bytes) { int32_t id @0; err @4; int32_t leader @8;
-//   int replica_cnt @12; int32_t *replicas @16; int isr_cnt @24; int32_t *isrs @32 }
-const TOPIC_SIZE = 32;
-const PARTITION_SIZE = 40;
-
-function readMetadataTopics(metadata: Ptr): MetadataTopic[] {
-  const view = new Deno.UnsafePointerView(metadata);
-  const count = view.getInt32(16);
-  const topics = view.getPointer(24);
-  if (topics === null || count <= 0) return [];
-  const tv = new Deno.UnsafePointerView(topics);
-  return Array.from({ length: count }, (_, i): MetadataTopic => {
-    const base = i * TOPIC_SIZE;
-    const name = readCString(tv.getPointer(base)) ?? "";
-    const error = tv.getInt32(base + 24);
-    if (error !== ErrorCode.NO_ERROR) return { name, error };
-    const partitions = readPartitions(tv.getPointer(base + 16), tv.getInt32(base + 8));
-    return { name, description: { name, partitions } };
-  });
-}
-
-function readPartitions(ptr: Deno.PointerValue, count: number): PartitionDescription[] {
-  if (ptr === null || count <= 0) return [];
-  const view = new Deno.UnsafePointerView(ptr);
-  const partitions = Array.from({ length: count }, (_, i): PartitionDescription => {
-    const base = i * PARTITION_SIZE;
-    const error = view.getInt32(base + 4);
-    const partition: PartitionDescription = {
-      partition: view.getInt32(base),
-      leader: view.getInt32(base + 8),
-      replicas: readInt32s(view.getPointer(base + 16), view.getInt32(base + 12)),
-      isr: readInt32s(view.getPointer(base + 32), view.getInt32(base + 24)),
-    };
-    if (error !== ErrorCode.NO_ERROR) {
-      partition.error = error;
-      partition.errorName = errorName(error);
-    }
-    return partition;
-  });
-  return partitions.sort((a, b) => a.partition - b.partition);
-}
-
-function readInt32s(ptr: Deno.PointerValue, count: number): number[] {
-  if (ptr === null || count <= 0) return [];
-  const view = new Deno.UnsafePointerView(ptr);
-  return Array.from({ length: count }, (_, i) => view.getInt32(i * 4));
 }
 
 function isInternal(name: string): boolean {

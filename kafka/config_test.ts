@@ -31,7 +31,10 @@ Deno.test("secret config values are not echoed in errors", () => {
 });
 
 Deno.test("closing twice is harmless and later calls fail with a state error", async () => {
-  const producer = new Producer({ config: { "bootstrap.servers": "127.0.0.1:1" } });
+  const producer = new Producer({
+    config: { "bootstrap.servers": "127.0.0.1:1" },
+    onLog: () => {},
+  });
   await producer.close();
   await producer.close();
   const error = assertThrows(() => producer.beginTransaction(), KafkaError);

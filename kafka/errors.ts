@@ -115,21 +115,30 @@ export class KafkaError extends Error {
    */
   static fromErrorObject(ptr: Deno.PointerValue, context: string): KafkaError | null {
     if (ptr === null) return null;
-    const lib = librdkafka();
     try {
-      const code = lib.rd_kafka_error_code(ptr);
-      return new KafkaError(
-        `${context}: ${readCString(lib.rd_kafka_error_string(ptr))} (${errorName(code)})`,
-        {
-          code,
-          fatal: lib.rd_kafka_error_is_fatal(ptr) !== 0,
-          retriable: lib.rd_kafka_error_is_retriable(ptr) !== 0,
-          txnRequiresAbort: lib.rd_kafka_error_txn_requires_abort(ptr) !== 0,
-        },
-      );
+      return KafkaError.fromBorrowedErrorObject(ptr, context);
     } finally {
-      lib.rd_kafka_error_destroy(ptr);
+      librdkafka().rd_kafka_error_destroy(ptr);
     }
+  }
+
+  /**
+   * Builds an error from an `rd_kafka_error_t *` owned by someone else (e.g. an admin result),
+   * leaving it alive; returns `null` for a null pointer.
+   */
+  static fromBorrowedErrorObject(ptr: Deno.PointerValue, context: string): KafkaError | null {
+    if (ptr === null) return null;
+    const lib = librdkafka();
+    const code = lib.rd_kafka_error_code(ptr);
+    return new KafkaError(
+      `${context}: ${readCString(lib.rd_kafka_error_string(ptr))} (${errorName(code)})`,
+      {
+        code,
+        fatal: lib.rd_kafka_error_is_fatal(ptr) !== 0,
+        retriable: lib.rd_kafka_error_is_retriable(ptr) !== 0 || retriableCodes.has(code),
+        txnRequiresAbort: lib.rd_kafka_error_txn_requires_abort(ptr) !== 0,
+      },
+    );
   }
 }
 

@@ -35,7 +35,7 @@ export type {
   PartitionDescription,
   PartitionLag,
   TopicDescription,
-} from "./admin.ts";
+} from "./admin_types.ts";
 export { Offset } from "./partitions.ts";
 export type { TopicPartition } from "./partitions.ts";
 export { ErrorCode, KafkaError } from "./errors.ts";
