@@ -98,8 +98,11 @@ async function main(): Promise<void> {
   apis.sort((a, b) => a[0].apiKey - b[0].apiKey);
   await Deno.writeTextFile(`${out}/apis.ts`, emitApisFile(apis, fileStem));
   const schemas = apis.flat();
-  await Deno.writeTextFile(`${out}/schemas.json`, JSON.stringify(schemas, null, 1) + "\n");
-  const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", out] }).output();
+  const noDocs = (key: string, v: unknown) => key === "about" ? undefined : v;
+  await Deno.writeTextFile(`${out}/schemas.json`, JSON.stringify(schemas, noDocs) + "\n");
+  const fmt = await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", "--line-width", "100", out],
+  }).output();
   if (!fmt.success) throw new Error(`deno fmt failed: ${new TextDecoder().decode(fmt.stderr)}`);
   console.log(`generated ${API_NAMES.length} APIs into ${out}`);
 }

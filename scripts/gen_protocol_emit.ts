@@ -68,7 +68,8 @@ class Emitter {
       seen.ctx = { min: Math.min(seen.ctx.min, ctx.min), max: Math.max(seen.ctx.max, ctx.max) };
       return;
     }
-    this.structs.set(tsName, { tsName, fields, ctx, about });
+    const text = about || `The ${name} structure of ${this.msg.name}.`;
+    this.structs.set(tsName, { tsName, fields, ctx, about: text });
     for (const f of fields) {
       if (!f.struct) continue;
       const common = this.msg.commonStructs.find((s) => s.name === f.base);
@@ -146,7 +147,7 @@ class Emitter {
   nullCheckRead(expr: string, f: FieldSpec, ctx: Range, nullable: boolean): string {
     const label = JSON.stringify(`${this.current}.${f.tsName}`);
     if (!nullable) return `(${expr} ?? nullNotAllowed(${label}, version))`;
-    const nc = cond(f.nullable, ctx);
+    const nc = cond(f.nullable, intersect(f.versions, ctx));
     if (nc === "true") return expr;
     return `checkNull(${expr}, ${nc}, ${label}, version)`;
   }
@@ -197,7 +198,7 @@ class Emitter {
     const c = this.compact(f, ctx);
     let check = "";
     if (this.nullableIn(f, ctx)) {
-      const nc = cond(f.nullable, ctx);
+      const nc = cond(f.nullable, intersect(f.versions, ctx));
       const label = JSON.stringify(`${this.current}.${f.tsName}`);
       if (nc !== "true") check = `if (${x} === null && !(${nc})) nullField(${label}, version);\n`;
     }
@@ -263,20 +264,27 @@ class Emitter {
   }
 
   emitWriteTagged(s: StructDef, tagged: FieldSpec[]): string {
+    let absents = "";
+    for (const f of tagged) {
+      const absent = this.absentCheck(f, `v.${f.tsName}`, s);
+      const present = cond(f.versions, s.ctx);
+      if (absent && present !== "true") {
+        absents += present === "false" ? `${absent}\n` : `if (!(${present})) {\n${absent}\n}\n`;
+      }
+    }
     const flexCond = cond(this.msg.flexible, s.ctx);
-    if (flexCond === "false") return "";
+    if (flexCond === "false") return absents;
     tagged.sort((a, b) => (a.tag ?? 0) - (b.tag ?? 0));
     let body = "let tags = 0;\n";
     let writes = "";
     for (const f of tagged) {
       const x = `$${f.tsName}`;
-      const present = cond(f.versions, s.ctx);
+      const present = cond(f.versions, intersect(this.msg.flexible, s.ctx));
+      const nonDefault = this.nonDefault(x, f);
       body += `const ${x} = v.${f.tsName};\n`;
       body += `const t${f.tag} = ${present === "true" ? "" : `${present} && `}` +
-        `${x} !== undefined && ${this.nonDefault(x, f)};\n`;
+        `${x} !== undefined${nonDefault === "true" ? "" : ` && ${nonDefault}`};\n`;
       body += `if (t${f.tag}) tags++;\n`;
-      const absent = this.absentCheck(f, x, s);
-      if (absent && present !== "true") body += `if (!(${present})) {\n${absent}\n}\n`;
       this.inTagged = true;
       writes += `if (t${f.tag} && ${x} !== undefined) {\nwriteTagged(w, ${f.tag}, (w) => {\n` +
         `${this.writeStmt(f, "w", x, s.ctx)}\n});\n}\n`;
@@ -284,7 +292,7 @@ class Emitter {
     }
     body += `w.uvarint(tags);\n${writes}`;
     if (tagged.length === 0) body = "w.uvarint(0);\n";
-    return flexCond === "true" ? body : `if (${flexCond}) {\n${body}}\n`;
+    return absents + (flexCond === "true" ? body : `if (${flexCond}) {\n${body}}\n`);
   }
 
   emitRead(s: StructDef, exported: boolean): string {
@@ -318,7 +326,7 @@ class Emitter {
       body =
         "for (let n = r.uvarint(); n > 0; n--) {\nconst tag = r.uvarint();\nconst size = r.uvarint();\n";
       for (const f of tagged) {
-        const present = cond(f.versions, s.ctx);
+        const present = cond(f.versions, intersect(this.msg.flexible, s.ctx));
         const c = present === "true" ? "" : ` && ${present}`;
         this.inTagged = true;
         body += `if (tag === ${f.tag}${c}) $${f.tsName} = ${
@@ -450,14 +458,15 @@ export function emitApisFile(
     }.ts";\n`;
   });
   out += "\n" + doc("API keys by name.") + "export const ApiKey = {\n" +
-    apis.map(([q]) => `${base(q)}: ${q.apiKey},`).join("\n") + "\n} as const;\n\n";
+    apis.map(([q]) => `/** API key ${q.apiKey}. */\n${base(q)}: ${q.apiKey},`).join("\n") +
+    "\n} as const;\n\n";
   out += doc("A generated API key.") +
     "export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];\n\n";
   out += doc("Every generated API, ordered by key.") +
     `export const APIS: readonly ApiInfo[] = [${consts.join(", ")}];\n\n`;
   const iface = (name: string, title: string, f: (q: MessageSpec, s: MessageSpec) => string) =>
     doc(title) + `export interface ${name} {\n` +
-    apis.map(([q, s]) => `${q.apiKey}: ${f(q, s)};`).join("\n") + "\n}\n\n";
+    apis.map(([q, s]) => `/** ${base(q)}. */\n${q.apiKey}: ${f(q, s)};`).join("\n") + "\n}\n\n";
   out += iface("RequestBodies", "Decoded request bodies by API key.", (q) => q.name);
   out += iface("RequestInputs", "Request bodies to encode, by API key.", (q) => `${q.name}Input`);
   out += iface("ResponseBodies", "Decoded response bodies by API key.", (_, s) => s.name);

@@ -1,0 +1,7 @@
+import { MemoryLog } from "./memory_log.ts";
+import { partitionLogContract } from "./partition_log_contract.ts";
+
+partitionLogContract(
+  "MemoryLog",
+  ({ config, now }) => Promise.resolve(new MemoryLog({ config, now })),
+);

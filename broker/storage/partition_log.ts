@@ -1,0 +1,79 @@
+/**
+ * The storage interface of one topic partition, implemented by `MemoryLog` and `FileLog`.
+ *
+ * @module
+ */
+
+/** Options for {@linkcode PartitionLog.append}. */
+export interface AppendOptions {
+  /** Leader epoch stamped into partitionLeaderEpoch. Default: 0. */
+  leaderEpoch?: number;
+  /**
+   * Who writes: "client" batches (Produce) must not be control batches; the broker's transaction
+   * coordinator appends COMMIT/ABORT markers as "coordinator". Default: "client".
+   */
+  origin?: "client" | "coordinator";
+}
+
+/** Where an appended batch landed. */
+export interface AppendResult {
+  /** Offset assigned to the first record. */
+  baseOffset: number;
+  /** baseOffset + lastOffsetDelta. */
+  lastOffset: number;
+  /** The stamped time for LogAppendTime topics, else -1 (Produce's LogAppendTimeMs). */
+  logAppendTime: number;
+  /** The log start offset after the append (Produce's LogStartOffset). */
+  logStartOffset: number;
+}
+
+/** A record found by {@linkcode PartitionLog.offsetForTimestamp}. */
+export interface TimestampOffset {
+  /** Offset of the first record whose timestamp is >= the target. */
+  offset: number;
+  /** That record's timestamp. */
+  timestamp: number;
+}
+
+/**
+ * An append-only sequence of v2 record batches with broker-assigned offsets.
+ * Offsets are JS numbers (exact below 2^53).
+ */
+export interface PartitionLog extends AsyncDisposable {
+  /** First readable offset. */
+  readonly logStartOffset: number;
+  /** Next offset to be assigned (log end offset; single replica, so also the high watermark). */
+  readonly highWatermark: number;
+  /** Bytes stored. */
+  readonly sizeBytes: number;
+  /**
+   * Validates `batch` (a single v2 batch), assigns offsets by rewriting baseOffset (and the leader
+   * epoch, and for LogAppendTime topics the timestamp), stores it, and resolves once it is durable
+   * under the log's fsync policy. The log takes ownership of `batch` and may modify it.
+   *
+   * @throws {CorruptBatchError} (records module) for invalid batches; its `kafkaErrorCode` is
+   * CORRUPT_MESSAGE or INVALID_RECORD.
+   * @throws {RecordTooLargeError} above `max.message.bytes`.
+   */
+  append(batch: Uint8Array, options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Whole stored batches starting with the one containing `fromOffset`, up to `maxBytes` in total
+   * but always at least one batch (KIP-74). Empty at the high watermark.
+   *
+   * @throws {OffsetOutOfRangeError} below logStartOffset or above highWatermark.
+   */
+  read(fromOffset: number, maxBytes: number): Promise<Uint8Array[]>;
+  /** First record with timestamp >= `timestamp`, or null when none (ListOffsets by time). */
+  offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null>;
+  /** Advances logStartOffset to `offset` (DeleteRecords); returns the new logStartOffset. */
+  deleteRecordsBefore(offset: number): Promise<number>;
+  /**
+   * Removes every batch whose last offset is >= `offset`; highWatermark becomes the end of the
+   * last kept batch.
+   */
+  truncateTo(offset: number): Promise<void>;
+  /** Makes every append so far durable (no-op for memory). */
+  flush(): Promise<void>;
+  /** Flushes and releases resources; idempotent. */
+  close(): Promise<void>;
+}

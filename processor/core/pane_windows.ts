@@ -1,0 +1,203 @@
+/**
+ * Tumbling and sliding window state, pane-based: each key keeps one accumulator per pane of
+ * `gcd(size, slide)`, a record updates one pane, and a window fires by merging its panes. The cost
+ * per record does not depend on how many windows overlap.
+ *
+ * @module
+ */
+import type { Aggregator } from "./aggregator.ts";
+import { type ChangedKeys, clonePlain } from "./snapshot.ts";
+import { PaneLayout, type SlidingWindows, type TumblingWindows } from "./time_window.ts";
+import { TimerQueue } from "./timer_queue.ts";
+import type { WindowEngine, WindowResult } from "./window_engine.ts";
+
+interface PaneCell<Acc> {
+  readonly start: number;
+  acc: Acc;
+}
+
+interface PaneKey<Acc> {
+  /** Panes sorted by start. */
+  panes: PaneCell<Acc>[];
+  /** End of the next window to fire for this key, or `null` when none. */
+  timer: number | null;
+}
+
+/** Snapshot of one key: `[paneStart, accumulator]` pairs and the next window end to fire. */
+export interface PaneKeySnapshot<Acc> {
+  /** Pane accumulators sorted by pane start. */
+  readonly panes: ReadonlyArray<readonly [number, Acc]>;
+  /** End of the next window to fire, or `null`. */
+  readonly timer: number | null;
+}
+
+/** Window state for {@linkcode TumblingWindows} and {@linkcode SlidingWindows}. */
+export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
+  #layout: PaneLayout;
+  #agg: Aggregator<In, Acc, Out>;
+  #lateness: number;
+  #changed: ChangedKeys;
+  #keys = new Map<string, PaneKey<Acc>>();
+  #timers = new TimerQueue();
+
+  /**
+   * @param windows the window kind.
+   * @param aggregator how panes accumulate.
+   * @param allowedLatenessMs how long after its end a window stays open.
+   * @param changed where keys changed by firing are recorded.
+   */
+  constructor(
+    windows: TumblingWindows | SlidingWindows,
+    aggregator: Aggregator<In, Acc, Out>,
+    allowedLatenessMs: number,
+    changed: ChangedKeys,
+  ) {
+    this.#layout = new PaneLayout(windows);
+    this.#agg = aggregator;
+    this.#lateness = allowedLatenessMs;
+    this.#changed = changed;
+  }
+
+  add(
+    key: string,
+    timeMs: number,
+    value: In,
+    watermarkMs: number,
+    updates: WindowResult<Out>[] | undefined,
+  ): boolean {
+    const layout = this.#layout;
+    if (layout.lastEnd(timeMs) + this.#lateness <= watermarkMs) return false;
+    const paneStart = layout.paneStart(timeMs);
+    let state = this.#keys.get(key);
+    if (state === undefined) {
+      state = { panes: [], timer: null };
+      this.#keys.set(key, state);
+    }
+    const panes = state.panes;
+    let cell = panes[panes.length - 1];
+    if (cell === undefined || cell.start !== paneStart) {
+      cell = this.#findOrInsert(panes, paneStart);
+      this.#schedule(key, state, this.#firstOpenEnd(paneStart, watermarkMs));
+    }
+    cell.acc = this.#agg.add(cell.acc, value);
+    if (updates !== undefined) this.#pushUpdates(key, state, paneStart, watermarkMs, updates);
+    return true;
+  }
+
+  advance(watermarkMs: number, out: WindowResult<Out>[]): void {
+    for (let due; (due = this.#timers.pollDue(watermarkMs)) !== undefined;) {
+      const end = due.timeMs - this.#lateness;
+      for (const key of due.keys) {
+        const state = this.#keys.get(key);
+        if (state !== undefined && state.timer === end) this.#fire(key, state, end, out);
+      }
+    }
+  }
+
+  snapshotKey(key: string): PaneKeySnapshot<Acc> | null {
+    const state = this.#keys.get(key);
+    if (state === undefined) return null;
+    return {
+      panes: state.panes.map((cell) => [cell.start, clonePlain(cell.acc)] as const),
+      timer: state.timer,
+    };
+  }
+
+  restoreKey(key: string, snapshot: unknown): void {
+    if (snapshot === null) {
+      this.#keys.delete(key);
+      return;
+    }
+    const data = snapshot as PaneKeySnapshot<Acc>;
+    const panes = data.panes.map(([start, acc]) => ({ start, acc: clonePlain(acc) }));
+    const state: PaneKey<Acc> = { panes, timer: data.timer };
+    this.#keys.set(key, state);
+    if (state.timer !== null) this.#timers.add(state.timer + this.#lateness, key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#keys.keys();
+  }
+
+  clear(): void {
+    this.#keys.clear();
+    this.#timers.clear();
+  }
+
+  /** The first window holding `paneStart` that has not closed at `watermarkMs`. */
+  #firstOpenEnd(paneStart: number, watermarkMs: number): number {
+    const first = this.#layout.nextEndAfter(paneStart);
+    const closedUpTo = watermarkMs - this.#lateness;
+    if (!Number.isFinite(closedUpTo)) return first;
+    return Math.max(first, this.#layout.nextEndAfter(closedUpTo));
+  }
+
+  #schedule(key: string, state: PaneKey<Acc>, end: number): void {
+    if (state.timer !== null && state.timer <= end) return;
+    state.timer = end;
+    this.#timers.add(end + this.#lateness, key);
+  }
+
+  #findOrInsert(panes: PaneCell<Acc>[], start: number): PaneCell<Acc> {
+    let i = panes.length;
+    while (i > 0 && panes[i - 1].start > start) i--;
+    if (i > 0 && panes[i - 1].start === start) return panes[i - 1];
+    const cell = { start, acc: this.#agg.createAccumulator() };
+    panes.splice(i, 0, cell);
+    return cell;
+  }
+
+  /** The aggregate of the key's panes inside `[start, end)`, or `undefined` if there are none. */
+  #windowValue(panes: PaneCell<Acc>[], start: number, end: number): { value: Out } | undefined {
+    let only: PaneCell<Acc> | undefined;
+    let merged: Acc | undefined;
+    for (const cell of panes) {
+      if (cell.start < start) continue;
+      if (cell.start >= end) break;
+      if (only === undefined) {
+        only = cell;
+      } else {
+        merged ??= this.#agg.merge(this.#agg.createAccumulator(), only.acc);
+        merged = this.#agg.merge(merged, cell.acc);
+      }
+    }
+    if (only === undefined) return undefined;
+    return { value: this.#agg.getResult(merged ?? only.acc) };
+  }
+
+  #fire(key: string, state: PaneKey<Acc>, end: number, out: WindowResult<Out>[]): void {
+    const layout = this.#layout;
+    const start = end - layout.sizeMs;
+    const result = this.#windowValue(state.panes, start, end);
+    if (result !== undefined) {
+      out.push({ key, window: { start, end }, value: result.value, final: true });
+    }
+    const panes = state.panes;
+    let drop = 0;
+    while (drop < panes.length && layout.lastEnd(panes[drop].start) <= end) drop++;
+    if (drop > 0) panes.splice(0, drop);
+    this.#changed.add(key);
+    if (panes.length === 0) {
+      this.#keys.delete(key);
+      return;
+    }
+    state.timer = Math.max(end + layout.slideMs, layout.nextEndAfter(panes[0].start));
+    this.#timers.add(state.timer + this.#lateness, key);
+  }
+
+  #pushUpdates(
+    key: string,
+    state: PaneKey<Acc>,
+    paneStart: number,
+    watermarkMs: number,
+    updates: WindowResult<Out>[],
+  ): void {
+    const layout = this.#layout;
+    const last = layout.lastEnd(paneStart);
+    for (let end = this.#firstOpenEnd(paneStart, watermarkMs); end <= last; end += layout.slideMs) {
+      const start = end - layout.sizeMs;
+      const result = this.#windowValue(state.panes, start, end)!;
+      updates.push({ key, window: { start, end }, value: result.value, final: false });
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The stream processor. This is its pure core (no Kafka, no `Deno.*`; time is passed in):
+ *
+ * - time: {@linkcode WatermarkGenerator}s ({@linkcode boundedOutOfOrderness},
+ *   {@linkcode monotonous}) combined per input partition with idleness by
+ *   {@linkcode PartitionWatermarks};
+ * - window assignment: {@linkcode tumbling}, {@linkcode sliding}, {@linkcode session},
+ *   {@linkcode assignWindows}; windows are `[start, end)`;
+ * - accumulation: {@linkcode Aggregator}s ({@linkcode count}, {@linkcode sum}, {@linkcode avg},
+ *   {@linkcode min}, {@linkcode max}, {@linkcode stats}, {@linkcode fields});
+ * - operators: {@linkcode WindowOperator} (keyed windowed aggregation with allowed lateness and a
+ *   late side output), {@linkcode RunningMax}, {@linkcode ThresholdAlert}, on
+ *   {@linkcode KeyedState} with TTL.
+ *
+ * Every stateful piece snapshots to versioned plain data and restores from it; keyed operators
+ * also snapshot incrementally (`changedKeys()` / `snapshotKeys(keys)` / `restoreKeys`).
+ *
+ * @example
+ * ```ts
+ * import { boundedOutOfOrderness, PartitionWatermarks, stats, tumbling, WindowOperator } from "@iot/processor";
+ * const watermarks = new PartitionWatermarks({ generator: () => boundedOutOfOrderness(30_000) });
+ * const op = new WindowOperator({ windows: tumbling(60_000), aggregator: stats() });
+ * watermarks.onEvent(0, 10_000, Date.now());
+ * op.process("d1", 10_000, 21.5);
+ * const { results, late } = op.advanceWatermark(watermarks.currentWatermark(Date.now()));
+ * ```
+ *
+ * @module
+ */
+export {
+  type Aggregator,
+  avg,
+  type AvgAccumulator,
+  count,
+  fields,
+  type FieldsAccumulator,
+  type FieldsInput,
+  type FieldsResult,
+  max,
+  min,
+  type Stats,
+  stats,
+  type StatsAccumulator,
+  sum,
+} from "./core/aggregator.ts";
+export {
+  assignWindows,
+  session,
+  type SessionWindows,
+  sliding,
+  type SlidingWindows,
+  type TimeWindow,
+  tumbling,
+  type TumblingWindows,
+  type WindowKind,
+} from "./core/time_window.ts";
+export {
+  boundedOutOfOrderness,
+  DEFAULT_MAX_OUT_OF_ORDERNESS_MS,
+  monotonous,
+  type WatermarkGenerator,
+  type WatermarkGeneratorSnapshot,
+} from "./core/watermark.ts";
+export {
+  type PartitionId,
+  PartitionWatermarks,
+  type PartitionWatermarksOptions,
+  type PartitionWatermarksSnapshot,
+} from "./core/partition_watermarks.ts";
+export type { LateRecord, WindowOutput, WindowResult } from "./core/window_engine.ts";
+export {
+  type EmitMode,
+  WindowOperator,
+  type WindowOperatorMeta,
+  type WindowOperatorOptions,
+  type WindowOperatorSnapshot,
+} from "./core/window_operator.ts";
+export type { PaneKeySnapshot } from "./core/pane_windows.ts";
+export type { SessionKeySnapshot } from "./core/session_windows.ts";
+export {
+  type ExpiredEntry,
+  KeyedState,
+  type KeyedStateEntry,
+  type KeyedStateMeta,
+  type KeyedStateSnapshot,
+  type StateTtl,
+  type TtlTimes,
+} from "./core/keyed_state.ts";
+export {
+  type MaxState,
+  type NewMax,
+  RunningMax,
+  type RunningMaxOptions,
+} from "./core/running_max.ts";
+export {
+  type ActiveAlert,
+  type AlertChange,
+  ThresholdAlert,
+  type ThresholdAlertOptions,
+} from "./core/threshold_alert.ts";
+export {
+  type KeyedSnapshot,
+  type KeyedSnapshottable,
+  SNAPSHOT_VERSION,
+  SnapshotError,
+} from "./core/snapshot.ts";
