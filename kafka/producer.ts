@@ -71,15 +71,18 @@ const TWO_32 = 2 ** 32;
 const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
 const encoder = new TextEncoder();
 const NUL = new Uint8Array(1);
+const MAX_CACHED_HEADER_NAMES = 1024;
+const NAME_CHUNK_SIZE = 16 * 1024;
 const smallBigInts = Array.from({ length: 64 }, (_, i) => BigInt(i));
 
 interface PendingBatch {
   records: readonly ProducerRecord[];
-  reports: DeliveryReport[];
+  /** `null` when the caller asked for no per-record reports. */
+  reports: DeliveryReport[] | null;
   remaining: number;
   error: KafkaError | null;
   failures: number;
-  resolve: (reports: DeliveryReport[]) => void;
+  resolve: (reports: DeliveryReport[] | null) => void;
   reject: (error: KafkaError) => void;
 }
 
@@ -110,6 +113,11 @@ export class Producer implements AsyncDisposable {
   #used = 0;
   #putLength = 0;
   readonly #headerSpans: number[] = [];
+  readonly #headerNames = new Map<string, number>();
+  #nameChunk = new Uint8Array(new ArrayBuffer(NAME_CHUNK_SIZE));
+  /** Keeps every chunk alive: the addresses in `#headerNames` point into them. */
+  readonly #nameChunks: Uint8Array[] = [this.#nameChunk];
+  #nameChunkUsed = 0;
   #enqueueTail: Promise<void> | null = null;
   #closed: Promise<void> | null = null;
 
@@ -139,27 +147,49 @@ export class Producer implements AsyncDisposable {
   }
 
   /**
-   * Produces records in order and resolves with their delivery reports, in the same order, once
-   * all are acknowledged. Waits for room when librdkafka's queue is full. Rejects with the first
-   * {@linkcode KafkaError} if any record failed (the others may have been written).
+   * Produces records in order (also across calls) and resolves with their delivery reports, in
+   * the same order, once all are acknowledged. Waits for room when librdkafka's queue is full.
+   * Rejects with the first {@linkcode KafkaError} if any record failed (the others may have been
+   * written). Record bytes are copied before the promise settles; don't change them before.
    */
   async sendBatch(records: readonly ProducerRecord[]): Promise<DeliveryReport[]> {
-    this.#client.assertUsable("produce");
-    if (records.length === 0) return [];
-    const chunks: Promise<DeliveryReport[]>[] = [];
-    for (let start = 0; start < records.length; start += INDEX_BITS) {
-      chunks.push(this.#sendChunk(records.slice(start, start + INDEX_BITS)));
-    }
-    if (chunks.length === 1) return chunks[0];
+    const chunks = this.#sendChunks(records, true) as Promise<DeliveryReport[]>[];
+    if (chunks.length === 1) return await chunks[0];
     return (await Promise.all(chunks)).flat();
   }
 
-  async #sendChunk(records: readonly ProducerRecord[]): Promise<DeliveryReport[]> {
+  /**
+   * Like {@linkcode sendBatch} without per-record delivery reports: resolves once every record
+   * is acknowledged. Cheaper for high-volume producers that only need to know that all arrived.
+   */
+  async sendAll(records: readonly ProducerRecord[]): Promise<void> {
+    await Promise.all(this.#sendChunks(records, false));
+  }
+
+  #sendChunks(
+    records: readonly ProducerRecord[],
+    reports: boolean,
+  ): Promise<DeliveryReport[] | null>[] {
+    this.#client.assertUsable("produce");
+    const chunks: Promise<DeliveryReport[] | null>[] = [];
+    for (let start = 0; start < records.length; start += INDEX_BITS) {
+      const chunk = start === 0 && records.length <= INDEX_BITS
+        ? records
+        : records.slice(start, start + INDEX_BITS);
+      chunks.push(this.#sendChunk(chunk, reports));
+    }
+    return chunks.length > 0 ? chunks : [Promise.resolve(reports ? [] : null)];
+  }
+
+  async #sendChunk(
+    records: readonly ProducerRecord[],
+    reports: boolean,
+  ): Promise<DeliveryReport[] | null> {
     const batchId = this.#nextBatchId++;
-    const { promise, resolve, reject } = Promise.withResolvers<DeliveryReport[]>();
+    const { promise, resolve, reject } = Promise.withResolvers<DeliveryReport[] | null>();
     const batch: PendingBatch = {
       records,
-      reports: new Array(records.length),
+      reports: reports ? new Array(records.length) : null,
       remaining: records.length,
       error: null,
       failures: 0,
@@ -205,7 +235,7 @@ export class Producer implements AsyncDisposable {
       }
       if (code !== ErrorCode.NO_ERROR) {
         const error = KafkaError.fromCode(code, `produce to ${records[i].topic}`);
-        this.#settle(batch, batchId, i, null, error);
+        this.#settle(batch, batchId, i, -1, -1, error);
       }
     }
   }
@@ -225,6 +255,28 @@ export class Producer implements AsyncDisposable {
     }
     this.#putLength = this.#used - start;
     return start;
+  }
+
+  /**
+   * The address of `name` as a NUL-terminated string in memory kept for the producer's life, or
+   * 0 when it is not cached (long names, or once many distinct names were seen).
+   */
+  #headerName(name: string): number {
+    const cached = this.#headerNames.get(name);
+    if (cached !== undefined) return cached;
+    if (this.#headerNames.size >= MAX_CACHED_HEADER_NAMES || name.length > 255) return 0;
+    if (this.#nameChunkUsed + name.length * 3 + 1 > this.#nameChunk.length) {
+      this.#nameChunk = new Uint8Array(new ArrayBuffer(NAME_CHUNK_SIZE));
+      this.#nameChunks.push(this.#nameChunk);
+      this.#nameChunkUsed = 0;
+    }
+    const target = this.#nameChunk.subarray(this.#nameChunkUsed);
+    const { written } = encoder.encodeInto(name, target);
+    target[written] = 0;
+    const address = addressOf(this.#nameChunk) + this.#nameChunkUsed;
+    this.#nameChunkUsed += written + 1;
+    this.#headerNames.set(name, address);
+    return address;
   }
 
   /** Starts the next `rd_kafka_vu_t` entry of `type`; returns the offset of its value union. */
@@ -254,9 +306,15 @@ export class Producer implements AsyncDisposable {
         this.#vuView = new DataView(this.#vus.buffer);
       }
       spans.length = 0;
-      for (const [name, value] of headers) {
-        spans.push(this.#put(name));
-        this.#put(NUL);
+      for (let h = 0; h < headers.length; h++) {
+        const name = headers[h][0];
+        const value = headers[h][1];
+        const cached = this.#headerName(name);
+        if (cached > 0) spans.push(-cached);
+        else {
+          spans.push(this.#put(name));
+          this.#put(NUL);
+        }
         spans.push(value === null ? -1 : this.#put(value), value === null ? -1 : this.#putLength);
       }
     }
@@ -284,7 +342,8 @@ export class Producer implements AsyncDisposable {
     if (headers) {
       for (let h = 0; h < spans.length; h += 3) {
         at = this.#entry(count++, VTYPE.HEADER);
-        writeAddress(vu, at, base + spans[h]);
+        // A negative name reference is the address of a cached name, else an arena offset.
+        writeAddress(vu, at, spans[h] < 0 ? -spans[h] : base + spans[h]);
         writeAddress(vu, at + 8, spans[h + 1] < 0 ? 0 : base + spans[h + 1]);
         writeSigned(vu, at + 16, spans[h + 2]);
       }
@@ -334,6 +393,8 @@ export class Producer implements AsyncDisposable {
     const baseAddress = this.#drBaseAddress;
     const scratch = this.#drScratch;
     const view = this.#drView;
+    let lastBatchId = -1;
+    let lastBatch: PendingBatch | null = null;
     let n: number;
     // A delivery event holds up to batch.num.messages reports; read them in chunks.
     while ((n = Number(lib.rd_kafka_event_message_array(event, pointers, capacityArg))) > 0) {
@@ -346,16 +407,17 @@ export class Producer implements AsyncDisposable {
         const opaque = view.getUint32(64, true) + view.getUint32(68, true) * TWO_32;
         const batchId = Math.floor(opaque / INDEX_BITS);
         const index = opaque % INDEX_BITS;
-        const batch = this.#pending.get(batchId);
+        let batch: PendingBatch | null = lastBatch;
+        if (batchId !== lastBatchId) {
+          batch = this.#pending.get(batchId) ?? null;
+          lastBatch = batch;
+          lastBatchId = batchId;
+        }
         if (!batch) continue;
-        const topic = batch.records[index].topic;
-        this.#settle(
-          batch,
-          batchId,
-          index,
-          { topic, partition, offset },
-          err === 0 ? null : KafkaError.fromCode(err, `delivery to ${topic} [${partition}]`),
-        );
+        const error = err === 0
+          ? null
+          : KafkaError.fromCode(err, `delivery to ${batch.records[index].topic} [${partition}]`);
+        this.#settle(batch, batchId, index, partition, offset, error);
       }
       if (n < capacity) break;
     }
@@ -365,10 +427,13 @@ export class Producer implements AsyncDisposable {
     batch: PendingBatch,
     batchId: number,
     index: number,
-    report: DeliveryReport | null,
+    partition: number,
+    offset: number,
     error: KafkaError | null,
   ): void {
-    if (report) batch.reports[index] = report;
+    if (batch.reports && !error) {
+      batch.reports[index] = { topic: batch.records[index].topic, partition, offset };
+    }
     if (error) {
       batch.failures++;
       batch.error ??= error;
@@ -503,5 +568,6 @@ function writeAddress(view: DataView, at: number, value: number): void {
 }
 
 function writeSigned(view: DataView, at: number, value: number): void {
-  view.setBigInt64(at, BigInt(value), true);
+  view.setUint32(at, value >>> 0, true);
+  view.setInt32(at + 4, Math.floor(value / TWO_32), true);
 }

@@ -1,0 +1,215 @@
+/**
+ * The run loop: builds the simulation, creates missing topics, starts the command listener,
+ * then generates, paces and sends records until the count or duration is reached or the
+ * signal aborts, and flushes everything before returning.
+ *
+ * @module
+ */
+import type { Topics } from "@iot/events";
+import { Admin, type KafkaConfig, type KafkaError, Producer } from "@iot/kafka";
+import { CommandHandler } from "../core/commands.ts";
+import type { Fleet } from "../core/fleet.ts";
+import { pace, type Rate } from "../core/pacer.ts";
+import { Disorder, type DisorderCounts, wantsDisorder } from "../core/realism.ts";
+import { type SimRecord, Simulation } from "../core/schedule.ts";
+import { CommandListener } from "./command_listener.ts";
+import { type Progress, type Reporter, silentReporter } from "./output.ts";
+import { KafkaSink, producerConfig } from "./sink.ts";
+import { ensureTopics } from "./topics.ts";
+
+/** Everything a run needs, already validated. */
+export interface RunConfig {
+  /** Kafka bootstrap servers. */
+  bootstrap: string;
+  /** The fleet to simulate. */
+  fleet: Fleet;
+  /** Seed of every random draw. */
+  seed: string;
+  /** Simulated start time, epoch ms. */
+  startMs: number;
+  /** Stop after this many generated records. Default: no limit. */
+  count?: number;
+  /** Stop after this much simulated time. Default: no limit. */
+  durationMs?: number;
+  /** How fast to send. */
+  rate: Rate;
+  /** Topic names. */
+  topics: Topics;
+  /** Partitions of topics created because they were missing. */
+  partitions: number;
+  /** Whether to listen for device commands. */
+  commands: boolean;
+  /** Extra librdkafka settings for the producer. Default: none. */
+  kafka?: KafkaConfig;
+  /** Records per batch. Default 10 000. */
+  chunk?: number;
+}
+
+/** Collaborators of a run. */
+export interface RunDeps {
+  /** Stops the run early (everything generated so far is still flushed). */
+  signal?: AbortSignal;
+  /** Where to report. Default: {@linkcode silentReporter}. */
+  reporter?: Reporter;
+  /** Wall clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** Told once the listener and producer are ready, before the first record is sent. */
+  onReady?: (simulation: Simulation) => void;
+}
+
+/** What a run did. */
+export interface RunSummary extends Progress {
+  /** What the realism settings did, when any were asked for. */
+  disorder?: DisorderCounts;
+  /** Command statuses reported. */
+  commandStatuses: number;
+  /** Whether the run ended because the signal aborted. */
+  aborted: boolean;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+function stoppedDevices(simulation: Simulation): number {
+  const ids = new Set<string>();
+  for (const stream of simulation.streams) if (stream.stopped) ids.add(stream.deviceId);
+  return ids.size;
+}
+
+/**
+ * Runs the simulator against Kafka and resolves with its summary once every record is
+ * acknowledged or failed. Throws a `KafkaError` when topics cannot be created.
+ */
+export async function runProducer(config: RunConfig, deps: RunDeps = {}): Promise<RunSummary> {
+  const { signal, reporter = silentReporter, now = Date.now } = deps;
+  const { topics, fleet } = config;
+  const simulation = new Simulation({
+    fleet,
+    seed: config.seed,
+    startMs: config.startMs,
+    topics,
+    count: config.count,
+    durationMs: config.durationMs,
+  });
+  const onError = (error: unknown) =>
+    reporter.event("kafka-error", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  let commandPartitions = 0;
+  {
+    await using admin = new Admin({ config: { "bootstrap.servers": config.bootstrap }, onError });
+    const names = [...new Set(simulation.streams.map((stream) => stream.topic))];
+    if (config.commands) names.push(topics.deviceCommands, topics.commandStatus);
+    await ensureTopics(admin, names, config.partitions);
+    if (config.commands) {
+      const [description] = await admin.describeTopics([topics.deviceCommands]);
+      commandPartitions = description.partitions.length;
+    }
+  }
+  await using producer = new Producer({
+    config: producerConfig(config.bootstrap, config.kafka),
+    onError,
+  });
+  const sink = new KafkaSink(producer, {
+    onError: (error: KafkaError, records) =>
+      reporter.event("send-error", { error: error.message, records }),
+  });
+  let commandStatuses = 0;
+  const listener = config.commands
+    ? await CommandListener.start({
+      config: { "bootstrap.servers": config.bootstrap },
+      commandsTopic: topics.deviceCommands,
+      partitions: commandPartitions,
+      statusTopic: topics.commandStatus,
+      producer,
+      handler: new CommandHandler(simulation),
+      now,
+      onStatus: (status) => {
+        commandStatuses++;
+        reporter.event("command-status", { ...status });
+      },
+      onInvalid: (error, offset) =>
+        reporter.event("invalid-command", { offset, error: error.message }),
+      onError,
+    })
+    : undefined;
+  try {
+    const disorder = wantsDisorder(fleet.realism) ? new Disorder(fleet.realism, config.seed) : null;
+    const wallStart = now();
+    const progress = (): Progress => {
+      const seconds = (now() - wallStart) / 1000;
+      return {
+        sent: sink.sent,
+        acked: sink.acked,
+        failed: sink.failed,
+        rate: seconds > 0 ? Math.round(sink.sent / seconds) : 0,
+        stopped: stoppedDevices(simulation),
+        simTime: new Date(simulation.nowMs).toISOString(),
+        seconds,
+      };
+    };
+    deps.onReady?.(simulation);
+    await sendLoop(config, simulation, disorder, sink, {
+      signal,
+      now,
+      wallStart,
+      onProgress: () => reporter.progress(progress(), now()),
+    });
+    return {
+      ...progress(),
+      commandStatuses,
+      aborted: signal?.aborted ?? false,
+      ...(disorder ? { disorder: { ...disorder.counts } } : {}),
+    };
+  } finally {
+    await listener?.close();
+  }
+}
+
+interface LoopDeps {
+  signal: AbortSignal | undefined;
+  now: () => number;
+  wallStart: number;
+  onProgress: () => void;
+}
+
+/** Generates, paces and sends until the simulation is done or the signal aborts; flushes. */
+async function sendLoop(
+  config: RunConfig,
+  simulation: Simulation,
+  disorder: Disorder | null,
+  sink: KafkaSink,
+  deps: LoopDeps,
+): Promise<void> {
+  const { signal, now, wallStart } = deps;
+  const chunk = config.chunk ?? 10_000;
+  const batch: SimRecord[] = [];
+  while (!simulation.done && !signal?.aborted) {
+    const step = pace({
+      rate: config.rate,
+      elapsedMs: now() - wallStart,
+      generated: simulation.emitted,
+      startMs: config.startMs,
+      nextMs: simulation.nextMs,
+      chunk,
+    });
+    batch.length = 0;
+    if (step.max > 0) simulation.fill(batch, step.max, step.untilMs);
+    if (batch.length > 0) await sink.send(disorder ? disorder.apply(batch) : batch);
+    // Nothing due, or every due device stopped: yield so commands and signals get through.
+    else await sleep(step.waitMs, signal);
+    deps.onProgress();
+  }
+  if (disorder) await sink.send(disorder.drain());
+  await sink.flush();
+}

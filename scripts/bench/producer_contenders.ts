@@ -1,0 +1,150 @@
+/**
+ * The contenders of the producer benchmark: generation alone (no Kafka), our full pipeline
+ * (`runProducer`: generate, encode, send, flush) and kcat sending the same records from a
+ * pre-generated `key<TAB>value` file with the same librdkafka settings.
+ *
+ * @module
+ */
+import { defaultTopics, resolveTopics, type Topics } from "@iot/events";
+import { Admin } from "@iot/kafka";
+import {
+  BatchEncoder,
+  type Fleet,
+  fleetFromFlags,
+  producerConfig,
+  recordHeaders,
+  runProducer,
+  type SimRecord,
+  Simulation,
+} from "@iot/producer";
+
+/** Partitions of every benchmark topic. */
+export const PARTITIONS = 6;
+/** Simulated start of every run. */
+export const START_MS = Date.parse("2026-01-01T00:00:00.000Z");
+/** The benchmark fleet: 50 climate devices, like the done criterion. */
+export const FLEET: Fleet = fleetFromFlags({
+  devices: 50,
+  vehicles: 0,
+  sensorsPerVehicle: 4,
+  tempMin: 15,
+  tempMax: 30,
+  humidityMin: 30,
+  humidityMax: 70,
+});
+
+/** Topic names for one contender's run: only the readings topic differs. */
+export function topicsFor(name: string): Topics {
+  return resolveTopics({ sensorReadings: name });
+}
+
+function simulation(n: number, topic = defaultTopics.sensorReadings): Simulation {
+  return new Simulation({
+    fleet: FLEET,
+    seed: "bench",
+    startMs: START_MS,
+    count: n,
+    topics: { sensorReadings: topic, vehiclePressure: defaultTopics.vehiclePressure },
+  });
+}
+
+/**
+ * Generates `n` climate readings and encodes them into producer records exactly as the sink
+ * does (`BatchEncoder`), on this thread, without Kafka; returns seconds.
+ */
+export function generateOnly(n: number): number {
+  const sim = simulation(n);
+  const out: SimRecord[] = [];
+  const encoder = new BatchEncoder();
+  let encoded = 0;
+  const t0 = performance.now();
+  while (!sim.done) {
+    out.length = 0;
+    sim.fill(out, 10_000, Infinity);
+    encoded += encoder.encode(out).length;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (encoded !== n) throw new Error(`generated ${encoded} of ${n}`);
+  return seconds;
+}
+
+/** Runs our producer for `n` records to `topic`; returns seconds (call .. flushed). */
+export async function produceOurs(bootstrap: string, topic: string, n: number): Promise<number> {
+  const t0 = performance.now();
+  const summary = await runProducer({
+    bootstrap,
+    fleet: FLEET,
+    seed: "bench",
+    startMs: START_MS,
+    count: n,
+    rate: "max",
+    topics: topicsFor(topic),
+    partitions: PARTITIONS,
+    commands: false,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (summary.acked !== n || summary.failed !== 0) {
+    throw new Error(`ours: acked ${summary.acked} of ${n}, ${summary.failed} failed`);
+  }
+  return seconds;
+}
+
+/** Writes the same `n` records as `key\tvalue` lines for kcat. */
+export async function writeKcatFile(path: string, n: number): Promise<void> {
+  const sim = simulation(n);
+  using file = await Deno.open(path, { write: true, create: true, truncate: true });
+  const encoder = new TextEncoder();
+  const out: SimRecord[] = [];
+  while (!sim.done) {
+    out.length = 0;
+    sim.fill(out, 50_000, Infinity);
+    const bytes = encoder.encode(out.map((r) => `${r.key}\t${r.value}\n`).join(""));
+    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+  }
+}
+
+/**
+ * The kcat command line equivalent to our producer: the same librdkafka settings, key
+ * delimiter TAB, the same two headers. kcat cannot set per-record timestamps from a file, so
+ * its records carry the send time.
+ */
+export function kcatArgs(bootstrap: string, topic: string, path: string): string[] {
+  const config = producerConfig(bootstrap);
+  const settings = Object.entries(config)
+    .filter(([k]) => k !== "bootstrap.servers")
+    .flatMap(([k, v]) => ["-X", `${k}=${v}`]);
+  const headers = recordHeaders.flatMap(([k, v]) => ["-H", `${k}=${v}`]);
+  return [
+    "-P",
+    "-b",
+    bootstrap,
+    "-t",
+    topic,
+    "-K",
+    "\t",
+    ...headers,
+    ...settings,
+    "-q",
+    "-l",
+    path,
+  ];
+}
+
+/** Runs kcat on the file; returns wall seconds from spawn to exit. */
+export async function produceKcat(bootstrap: string, topic: string, path: string): Promise<number> {
+  const t0 = performance.now();
+  const { code, stderr } = await new Deno.Command("kcat", {
+    args: kcatArgs(bootstrap, topic, path),
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - t0) / 1000;
+  if (code !== 0) throw new Error(`kcat exited ${code}: ${new TextDecoder().decode(stderr)}`);
+  return seconds;
+}
+
+/** Creates `topics` with {@linkcode PARTITIONS} partitions. */
+export async function createTopics(bootstrap: string, topics: readonly string[]): Promise<void> {
+  await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
+  await admin.createTopics(topics.map((name) => ({ name, partitions: PARTITIONS })));
+}
