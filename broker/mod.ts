@@ -6,9 +6,22 @@
  * - `protocol/`: generated body codecs, headers, framing and request dispatch (pure).
  * - `records/`: record batch v2 and CRC-32C (pure).
  * - `storage/`: segmented partition logs, topic store and a small metadata store.
+ * - `server/`: the socket loop, admin endpoint and composition ({@linkcode runBroker});
+ *   `handlers/`: one data-plane handler per API; `testing.ts`: `startBroker()` for tests.
  *
  * @module
  */
 export * as protocol from "./protocol/mod.ts";
 export * from "./records/mod.ts";
 export * from "./storage/mod.ts";
+export { type BrokerOptions, runBroker, type RunningBroker } from "./server/broker.ts";
+export { KafkaServer, type KafkaServerOptions } from "./server/server.ts";
+export type { Handler, HandlerTable, RequestContext } from "./server/handler.ts";
+export { createJsonLogger, type Logger, silentLogger } from "./server/logger.ts";
+export { BrokerMetrics } from "./server/metrics.ts";
+export {
+  createGroupCoordinator,
+  type GroupCoordinator,
+  type GroupCoordinatorDeps,
+} from "./group/mod.ts";
+export { ProducerStates } from "./producers/mod.ts";

@@ -1,0 +1,16 @@
+/**
+ * The classic consumer-group coordinator of the broker shim: FindCoordinator, JoinGroup,
+ * SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch, ListGroups, DescribeGroups and
+ * DeleteGroups as {@linkcode HandlerTable} entries, with offsets in a {@linkcode MetadataStore}.
+ *
+ * @module
+ */
+export {
+  createGroupCoordinator,
+  type GroupCoordinator,
+  type GroupCoordinatorDeps,
+} from "./coordinator.ts";
+export type { MembershipOptions } from "./membership.ts";
+export type { GroupState } from "./group.ts";
+export { ManualScheduler, type Scheduler, systemScheduler } from "./scheduler.ts";
+export { ErrorCode as GroupErrorCode } from "./error_codes.ts";

@@ -1,0 +1,60 @@
+/**
+ * Wakes Fetch long polls when a partition grows, instead of polling the logs.
+ *
+ * @module
+ */
+
+/** Per-partition "appended" signal. */
+export class AppendNotifier {
+  #waiters = new Map<string, Set<() => void>>();
+
+  /** Call after data was appended to `topic`/`partition`: wakes every waiter on it. */
+  notify(topic: string, partition: number): void {
+    const key = `${topic}\u0000${partition}`;
+    const set = this.#waiters.get(key);
+    if (!set) return;
+    this.#waiters.delete(key);
+    for (const wake of set) wake();
+  }
+
+  /**
+   * Resolves when any of `partitions` gets an append, after `timeoutMs`, or when `signal`
+   * aborts, whichever comes first. Resolves `true` if woken by an append.
+   */
+  wait(
+    partitions: Iterable<readonly [string, number]>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    if (signal?.aborted || timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const keys: string[] = [];
+      const done = (appended: boolean) => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        for (const k of keys) {
+          const set = this.#waiters.get(k);
+          set?.delete(wake);
+          if (set?.size === 0) this.#waiters.delete(k);
+        }
+        resolve(appended);
+      };
+      const wake = () => done(true);
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      for (const [topic, partition] of partitions) {
+        const key = `${topic}\u0000${partition}`;
+        keys.push(key);
+        let set = this.#waiters.get(key);
+        if (!set) this.#waiters.set(key, set = new Set());
+        set.add(wake);
+      }
+    });
+  }
+
+  /** Number of partitions with waiters (tests). */
+  get waitingPartitions(): number {
+    return this.#waiters.size;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * What the data-plane handlers share: the topic store, the append notifier, the broker's identity
+ * and settings, and (optionally) the idempotent-producer guard.
+ *
+ * @module
+ */
+import type { RecordBatchHeader } from "../records/mod.ts";
+import type { LogStore } from "../storage/mod.ts";
+import type { Logger } from "../server/logger.ts";
+import type { AppendNotifier } from "./append_notifier.ts";
+
+/** Identity and settings of this (single) broker. */
+export interface BrokerIdentity {
+  /** Node id in Metadata (the controller too). */
+  nodeId: number;
+  /** Host advertised to clients. */
+  host: string;
+  /** Port advertised to clients. */
+  port: number;
+  /** Cluster id in Metadata. */
+  clusterId: string;
+}
+
+/** Topic auto-creation and defaults. */
+export interface TopicDefaults {
+  /** Create unknown topics asked for in Metadata when the client allows it. */
+  autoCreate: boolean;
+  /** Partitions of auto-created topics and of CreateTopics with -1. */
+  partitions: number;
+}
+
+/** The idempotent-producer checks Produce needs (implemented by `ProducerStates`). */
+export interface ProducerGuard {
+  /** Decides whether a sequenced batch is new, a retry of an acknowledged one, or invalid. */
+  check(
+    topic: string,
+    partition: number,
+    batch: RecordBatchHeader,
+  ):
+    | { kind: "append" }
+    | { kind: "duplicate"; baseOffset: number }
+    | { kind: "error"; errorCode: number };
+  /** Remembers an appended sequenced batch. */
+  record(topic: string, partition: number, batch: RecordBatchHeader, baseOffset: number): void;
+  /** Forgets the sequences of a deleted topic, so a recreated one never matches old batches. */
+  dropTopic(topic: string): void | Promise<void>;
+}
+
+/** Everything a data-plane handler may use. */
+export interface BrokerContext {
+  /** Topics and partition logs. */
+  store: LogStore;
+  /** Wakes Fetch long polls after appends. */
+  notifier: AppendNotifier;
+  /** This broker. */
+  identity: BrokerIdentity;
+  /** Topic defaults. */
+  topics: TopicDefaults;
+  /** Idempotent-producer state; when absent, sequenced batches are appended unchecked. */
+  producers?: ProducerGuard;
+  /** Log sink. */
+  logger: Logger;
+}

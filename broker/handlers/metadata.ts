@@ -1,0 +1,88 @@
+/**
+ * Metadata (3): this one broker, and topics with every partition led by it. Auto-creates unknown
+ * topics when both the broker (`--auto-create`) and the client (`allowAutoTopicCreation`) allow it.
+ *
+ * @module
+ */
+import type { ApiKey, MetadataResponseTopicInput } from "../protocol/mod.ts";
+import type { Handler } from "../server/handler.ts";
+import type { TopicInfo } from "../storage/mod.ts";
+import type { BrokerContext } from "./context.ts";
+import { ErrorCode, errorCodeOf } from "./error_codes.ts";
+import { ensureTopic, topicById, wireTopicId, ZERO_UUID } from "./topics.ts";
+
+/** Kafka's "authorized operations not requested" value. */
+const OPS_NOT_REQUESTED = -2147483648;
+/** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS (no ACLs here). */
+const ALL_TOPIC_OPS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((a, b) => a | (1 << b), 0);
+
+/** Builds the Metadata handler. */
+export function metadataHandler(ctx: BrokerContext): Handler<typeof ApiKey.Metadata> {
+  return async (request, { header }) => {
+    const version = header.apiVersion;
+    const ops = request.includeTopicAuthorizedOperations ? ALL_TOPIC_OPS : OPS_NOT_REQUESTED;
+    const describe = (t: TopicInfo): MetadataResponseTopicInput => ({
+      errorCode: 0,
+      name: t.name,
+      topicId: wireTopicId(t),
+      isInternal: false,
+      partitions: Array.from({ length: t.partitions }, (_, p) => ({
+        errorCode: 0,
+        partitionIndex: p,
+        leaderId: ctx.identity.nodeId,
+        leaderEpoch: 0,
+        replicaNodes: [ctx.identity.nodeId],
+        isrNodes: [ctx.identity.nodeId],
+        offlineReplicas: [],
+      })),
+      topicAuthorizedOperations: ops,
+    });
+    const failed = (name: string | null, errorCode: number, topicId = ZERO_UUID) => ({
+      errorCode,
+      name,
+      topicId,
+      isInternal: false,
+      partitions: [],
+      topicAuthorizedOperations: ops,
+    });
+    // v0: an empty list means all topics; v1+: null means all, empty means none.
+    const all = request.topics === null || (version === 0 && request.topics.length === 0);
+    const topics: MetadataResponseTopicInput[] = [];
+    if (all) {
+      for (const t of ctx.store.listTopics()) topics.push(describe(t));
+    } else {
+      const allowCreate = ctx.topics.autoCreate && (version < 4 || request.allowAutoTopicCreation);
+      for (const wanted of request.topics!) {
+        if (wanted.name === null) {
+          const t = topicById(ctx, wanted.topicId);
+          topics.push(t ? describe(t) : failed(null, ErrorCode.UNKNOWN_TOPIC_ID, wanted.topicId));
+          continue;
+        }
+        const t = ctx.store.topic(wanted.name);
+        if (t) topics.push(describe(t));
+        else if (!allowCreate) {
+          topics.push(failed(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        } else {
+          try {
+            topics.push(describe(await ensureTopic(ctx, wanted.name)));
+          } catch (e) {
+            topics.push(failed(wanted.name, errorCodeOf(e)));
+          }
+        }
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: [{
+        nodeId: ctx.identity.nodeId,
+        host: ctx.identity.host,
+        port: ctx.identity.port,
+        rack: null,
+      }],
+      clusterId: ctx.identity.clusterId,
+      controllerId: ctx.identity.nodeId,
+      topics,
+      clusterAuthorizedOperations: OPS_NOT_REQUESTED,
+    };
+  };
+}

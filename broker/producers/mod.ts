@@ -1,0 +1,11 @@
+/**
+ * Idempotent and transactional producer state for the broker shim: InitProducerId (producer ids
+ * and transactional-id epochs) and the per-partition sequence checks that make retried Produce
+ * batches exactly-once in the log. Transactions themselves (AddPartitionsToTxn, EndTxn, markers)
+ * are not implemented yet.
+ *
+ * @module
+ */
+export { ProducerStates, type ProducerStatesOptions } from "./producer_states.ts";
+export { BATCH_WINDOW, type CheckResult, MAX_SEQUENCE, ProducerErrorCode } from "./sequence.ts";
+export { InitProducerIdError } from "./producer_ids.ts";

@@ -1,0 +1,223 @@
+/**
+ * Composes the broker: topic store, metadata store, handlers (data plane, ApiVersions and the
+ * group coordinator / producer state when present), the Kafka server and the admin endpoint.
+ *
+ * @module
+ */
+import { ApiKey } from "../protocol/mod.ts";
+import {
+  apiVersionsHandler,
+  AppendNotifier,
+  type BrokerContext,
+  DATA_PLANE_VERSION_LIMITS,
+  dataPlaneHandlers,
+} from "../handlers/mod.ts";
+import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
+import { createGroupCoordinator } from "../group/mod.ts";
+import { ProducerStates } from "../producers/mod.ts";
+import { type AdminServer, startAdminServer } from "./admin.ts";
+import type { HandlerTable } from "./handler.ts";
+import { errorField, type Logger, silentLogger } from "./logger.ts";
+import { BrokerMetrics, type PartitionGauge } from "./metrics.ts";
+import { KafkaServer } from "./server.ts";
+import { servedVersions } from "./versions.ts";
+
+/** Settings of {@linkcode runBroker}; every field but `dataDir` has a default. */
+export interface BrokerOptions {
+  /** Data directory (topics, partition logs, `__metadata/`). */
+  dataDir: string;
+  /** Interface to bind the Kafka port to. Default: "127.0.0.1". */
+  host?: string;
+  /** Kafka port; 0 picks a free one. Default: 9092. */
+  port?: number;
+  /** Host advertised in Metadata. Default: `host`. */
+  advertisedHost?: string;
+  /** Admin HTTP port (`/metrics`, `/health`); null disables it; 0 picks a free one. Default: null. */
+  adminPort?: number | null;
+  /** Node id. Default: 1. */
+  nodeId?: number;
+  /** Auto-create topics asked for in Metadata (Kafka's `auto.create.topics.enable`). Default: true. */
+  autoCreate?: boolean;
+  /** Partitions of auto-created topics (`num.partitions`). Default: 1. */
+  partitions?: number;
+  /** fsync policy of partition logs. Default: "always". */
+  fsync?: FsyncPolicy;
+  /** Period of the "interval" fsync policy. Default: 1000. */
+  fsyncIntervalMs?: number;
+  /** Default `retention.ms` of topics. Default: 7 days. */
+  retentionMs?: number;
+  /** How often retention and compaction run (`log.retention.check.interval.ms`). Default: 300000. */
+  maintenanceIntervalMs?: number;
+  /** Close idle connections after this long. Default: 600000. */
+  idleTimeoutMs?: number;
+  /** Largest request frame. Default: 100 MiB. */
+  maxFrameSize?: number;
+  /** Log sink. Default: silent. */
+  logger?: Logger;
+}
+
+/** A running broker. */
+export interface RunningBroker extends AsyncDisposable {
+  /** The bound Kafka port. */
+  readonly port: number;
+  /** The bound admin port, or null. */
+  readonly adminPort: number | null;
+  /** `host:port` for clients. */
+  readonly bootstrap: string;
+  /** The topic store (tests, tools). */
+  readonly store: LogStore;
+  /** The server's counters. */
+  readonly metrics: BrokerMetrics;
+  /** Graceful stop: stop accepting, finish in-flight requests, flush and close storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens storage and starts serving. Startup does no heavy work beyond opening (and recovering)
+ * the partition logs.
+ *
+ * @example
+ * ```ts
+ * import { runBroker } from "./broker.ts";
+ * await using broker = await runBroker({ dataDir: await Deno.makeTempDir(), port: 0 });
+ * console.log(broker.bootstrap);
+ * ```
+ */
+export async function runBroker(options: BrokerOptions): Promise<RunningBroker> {
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? "127.0.0.1";
+  const store = await LogStore.open({
+    dir: options.dataDir,
+    fsync: options.fsync ?? "always",
+    fsyncIntervalMs: options.fsyncIntervalMs,
+    defaults: options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs },
+  });
+  const metadata = await MetadataStore.open(`${options.dataDir}/__metadata`);
+  const clusterId = await ensureClusterId(metadata);
+  const metrics = new BrokerMetrics();
+  const nodeId = options.nodeId ?? 1;
+  // Bind first: with port 0 the advertised port is only known afterwards.
+  let listener: Deno.TcpListener;
+  try {
+    listener = Deno.listen({ hostname: host, port: options.port ?? 9092 });
+  } catch (e) {
+    await store.close();
+    await metadata.close();
+    throw e;
+  }
+  const identity = {
+    nodeId,
+    host: options.advertisedHost ?? host,
+    port: listener.addr.port,
+    clusterId,
+  };
+  const ctx: BrokerContext = {
+    store,
+    notifier: new AppendNotifier(),
+    identity,
+    topics: { autoCreate: options.autoCreate ?? true, partitions: options.partitions ?? 1 },
+    logger,
+  };
+  const extra = await openCoordinators(metadata, ctx, logger);
+  const handlers: HandlerTable = { ...dataPlaneHandlers(ctx), ...extra.handlers };
+  const versions = servedVersions(
+    { ...handlers, [ApiKey.ApiVersions]: () => null },
+    DATA_PLANE_VERSION_LIMITS,
+  );
+  handlers[ApiKey.ApiVersions] = apiVersionsHandler(versions);
+  const server = KafkaServer.listen({
+    handlers,
+    versions,
+    listener,
+    idleTimeoutMs: options.idleTimeoutMs,
+    maxFrameSize: options.maxFrameSize,
+    logger,
+    metrics,
+  });
+  let serving = true;
+  const admin: AdminServer | null = options.adminPort == null ? null : startAdminServer({
+    hostname: host,
+    port: options.adminPort,
+    metrics: () => metrics.render(partitionGauges(store)),
+    healthy: () => serving,
+    logger,
+  });
+  const maintenance = setInterval(() => {
+    store.maintain().then((r) => {
+      if (r.segmentsDeleted + r.segmentsCompacted > 0) logger.info("log maintenance", { ...r });
+    }).catch((e) => logger.error("log maintenance failed", { error: errorField(e) }));
+  }, options.maintenanceIntervalMs ?? 300_000);
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closing ??= (async () => {
+      serving = false;
+      clearInterval(maintenance);
+      await server.close();
+      await extra.close();
+      await store.flush();
+      await store.close();
+      await metadata.close();
+      await admin?.close();
+    })();
+  return {
+    port: server.port,
+    adminPort: admin?.port ?? null,
+    bootstrap: `${identity.host}:${server.port}`,
+    store,
+    metrics,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Opens the group coordinator and the idempotent-producer state over the metadata store. */
+async function openCoordinators(
+  metadata: MetadataStore,
+  ctx: BrokerContext,
+  logger: Logger,
+): Promise<{ handlers: HandlerTable; close: () => Promise<void> }> {
+  const producers = await ProducerStates.open(metadata);
+  ctx.producers = producers;
+  const groups = await createGroupCoordinator({
+    metadata,
+    nodeId: ctx.identity.nodeId,
+    host: ctx.identity.host,
+    port: ctx.identity.port,
+    onError: (e) => logger.error("group coordinator write failed", { error: errorField(e) }),
+  });
+  return {
+    handlers: { ...groups.handlers, ...producers.handlers },
+    close: async () => {
+      await groups.close();
+      await producers.close();
+    },
+  };
+}
+
+async function ensureClusterId(metadata: MetadataStore): Promise<string> {
+  const existing = metadata.get("cluster/id");
+  if (typeof existing === "string") return existing;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
+  await metadata.set("cluster/id", id);
+  return id;
+}
+
+function partitionGauges(store: LogStore): PartitionGauge[] {
+  const out: PartitionGauge[] = [];
+  for (const t of store.listTopics()) {
+    for (let p = 0; p < t.partitions; p++) {
+      const log = store.partition(t.name, p);
+      if (!log) continue;
+      out.push({
+        topic: t.name,
+        partition: p,
+        sizeBytes: log.sizeBytes,
+        highWatermark: log.highWatermark,
+        logStartOffset: log.logStartOffset,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,169 @@
+/**
+ * The Kafka socket loop: accepts TCP connections on 127.0.0.1 (by default) and serves each with
+ * a {@linkcode Connection}; closes idle connections; shuts down gracefully.
+ *
+ * @module
+ */
+import { DEFAULT_MAX_FRAME_SIZE, type VersionRange } from "../protocol/mod.ts";
+import { Connection } from "./connection.ts";
+import type { HandlerTable } from "./handler.ts";
+import { errorField, type Logger, silentLogger } from "./logger.ts";
+import { BrokerMetrics } from "./metrics.ts";
+import { servedVersions } from "./versions.ts";
+
+/** Options for {@linkcode KafkaServer.listen}; every field but `handlers` has a default. */
+export interface KafkaServerOptions {
+  /** Handlers by API key; only these APIs are accepted and advertised. */
+  handlers: HandlerTable;
+  /** Accepted versions. Default: {@linkcode servedVersions} of `handlers`. */
+  versions?: ReadonlyMap<number, VersionRange>;
+  /** An already bound listener to serve (then `hostname`/`port` are ignored). Default: none. */
+  listener?: Deno.TcpListener;
+  /** Interface to bind. Default: "127.0.0.1". */
+  hostname?: string;
+  /** TCP port; 0 picks a free one. Default: 9092. */
+  port?: number;
+  /** Largest request frame (`socket.request.max.bytes`). Default: 100 MiB. */
+  maxFrameSize?: number;
+  /** Close connections idle this long (`connections.max.idle.ms`). Default: 600000 (10 min). */
+  idleTimeoutMs?: number;
+  /** Log sink. Default: silent. */
+  logger?: Logger;
+  /** Counters. Default: a new {@linkcode BrokerMetrics}. */
+  metrics?: BrokerMetrics;
+}
+
+/**
+ * A listening Kafka-protocol server. Answers requests in order per connection, closes a
+ * connection on any request it cannot decode, and never lets one connection's error reach
+ * another.
+ *
+ * @example
+ * ```ts
+ * import { KafkaServer } from "./server.ts";
+ * await using server = KafkaServer.listen({ handlers: {}, port: 0 });
+ * console.log(server.port);
+ * ```
+ */
+export class KafkaServer implements AsyncDisposable {
+  /** Bound interface. */
+  readonly hostname: string;
+  /** Bound port. */
+  readonly port: number;
+  /** The server's counters. */
+  readonly metrics: BrokerMetrics;
+  #listener: Deno.TcpListener;
+  #connections = new Set<Connection>();
+  #served = new Set<Promise<void>>();
+  #accepting: Promise<void>;
+  #sweeper: ReturnType<typeof setInterval>;
+  #logger: Logger;
+  #closing: Promise<void> | undefined;
+  #nextId = 1;
+
+  private constructor(options: KafkaServerOptions) {
+    this.#logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics ?? new BrokerMetrics();
+    this.#listener = options.listener ?? Deno.listen({
+      hostname: options.hostname ?? "127.0.0.1",
+      port: options.port ?? 9092,
+    });
+    const addr = this.#listener.addr;
+    this.hostname = addr.hostname;
+    this.port = addr.port;
+    const idleMs = options.idleTimeoutMs ?? 600_000;
+    this.#sweeper = setInterval(
+      () => this.#closeIdle(idleMs),
+      Math.max(10, Math.min(idleMs / 4, 30_000)),
+    );
+    this.#accepting = this.#accept({
+      handlers: options.handlers,
+      versions: options.versions ?? servedVersions(options.handlers),
+      maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+      logger: this.#logger,
+      metrics: this.metrics,
+    });
+  }
+
+  /** Binds and starts accepting. Throws `Deno.errors.AddrInUse` if the port is taken. */
+  static listen(options: KafkaServerOptions): KafkaServer {
+    return new KafkaServer(options);
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /**
+   * Stops accepting, ends long polls, lets each connection finish the request it is handling,
+   * then closes every connection. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      clearInterval(this.#sweeper);
+      try {
+        this.#listener.close();
+      } catch {
+        // already closed
+      }
+      await this.#accepting;
+      for (const c of this.#connections) c.shutdown();
+      await Promise.all(this.#served);
+    })();
+    return this.#closing;
+  }
+
+  /** Same as {@linkcode close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #accept(deps: ConstructorParameters<typeof Connection>[2]): Promise<void> {
+    while (true) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.#listener.accept();
+      } catch (e) {
+        if (this.#closing) return;
+        if (e instanceof Deno.errors.BadResource) return;
+        this.#logger.error("accept failed", { error: errorField(e) });
+        continue;
+      }
+      if (this.#closing) {
+        conn.close();
+        continue;
+      }
+      try {
+        conn.setNoDelay(true);
+      } catch {
+        // not fatal
+      }
+      const c = new Connection(conn, this.#nextId++, deps);
+      this.#connections.add(c);
+      this.metrics.connectionOpened();
+      this.#logger.debug("connection opened", { connection: c.id, remote: c.remoteAddress });
+      const served: Promise<void> = c.serve().finally(() => {
+        this.#connections.delete(c);
+        this.#served.delete(served);
+        this.metrics.connectionClosed();
+        this.#logger.debug("connection closed", { connection: c.id, remote: c.remoteAddress });
+      });
+      this.#served.add(served);
+    }
+  }
+
+  #closeIdle(idleMs: number): void {
+    const now = performance.now();
+    for (const c of this.#connections) {
+      if (!c.busy && now - c.lastActivity > idleMs) {
+        this.#logger.info("closing idle connection", {
+          connection: c.id,
+          remote: c.remoteAddress,
+          idleMs: Math.round(now - c.lastActivity),
+        });
+        c.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The same client scenarios against the broker shim and against real Apache Kafka: the
+ * observable results must be equal (and as expected).
+ */
+import { assertEquals } from "@std/assert";
+import { startKafka } from "@iot/testing";
+import { startBroker } from "@iot/broker/testing";
+import * as s from "./scenarios.ts";
+
+async function both<T>(scenario: (bootstrap: string) => Promise<T>): Promise<[T, T]> {
+  await using shim = await startBroker({ partitions: 1 });
+  await using kafka = await startKafka();
+  const ours = await scenario(shim.bootstrap);
+  const theirs = await scenario(kafka.bootstrap);
+  return [ours, theirs];
+}
+
+Deno.test("kcat -L -J metadata", async () => {
+  const [ours, theirs] = await both(s.kcatMetadata);
+  assertEquals({ ...ours, topic: "" }, { ...theirs, topic: "" });
+  assertEquals(ours.partitions.length, 3);
+});
+
+Deno.test("kcat produce/consume with keys and headers", async () => {
+  const [ours, theirs] = await both(s.kcatRoundTrip);
+  assertEquals(ours, theirs);
+  assertEquals(ours, "0 0 k1=v1 [h1=x,h2=y]\n0 1 k2=v2 [h1=x,h2=y]\n0 2 =v3 [h1=x,h2=y]\n");
+});
+
+Deno.test("our Producer (plain and idempotent), assign-based Consumer, watermarks, offsetsForTimes", async () => {
+  const [ours, theirs] = await both(s.ourRoundTrip);
+  assertEquals(ours, theirs);
+  assertEquals(ours.watermarks, { low: 0, high: 52 });
+  assertEquals(ours.byTime, 12);
+});
+
+Deno.test("Admin: compacted topic configs, createPartitions, deleteTopics", async () => {
+  const [ours, theirs] = await both(s.adminTopics);
+  assertEquals(ours, theirs);
+  assertEquals(ours, {
+    cleanupPolicy: "compact",
+    hasRetention: true,
+    partitions: 3,
+    deleted: true,
+  });
+});
+
+Deno.test("consumer group subscribe, commit and committed", async () => {
+  const [ours, theirs] = await both(s.consumerGroup);
+  assertEquals(ours, theirs);
+  assertEquals(ours, { consumed: 10, committed: 10 });
+});
+
+Deno.test("Java kafka-broker-api-versions", async () => {
+  const [ours, theirs] = await both(s.javaApiVersions);
+  assertEquals(ours, theirs);
+});
+
+Deno.test("Java console producer and consumer", async () => {
+  const [ours, theirs] = await both(s.javaConsole);
+  assertEquals(ours, theirs);
+  assertEquals(ours, ["one", "two", "three"]);
+});
+
+Deno.test("Java ProducerPerformance (idempotent, acks=all)", async () => {
+  const [ours, theirs] = await both(s.javaProducerPerformance);
+  assertEquals(ours, theirs);
+  assertEquals(ours, "5000 records sent");
+});
+
+Deno.test("kcat idempotent producer with gzip, snappy, lz4 and zstd", async () => {
+  const [ours, theirs] = await both(s.kcatCompression);
+  assertEquals(ours, theirs);
+  assertEquals(ours.zstd, "0:a 1:b 2:c ");
+});
