@@ -1,8 +1,14 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { DEFAULT_MESSAGES, FlagError, parseFlags } from "./kafka_flags.ts";
 
-Deno.test("parseFlags() defaults to 1M messages, table output", () => {
-  assertEquals(parseFlags([]), { messages: DEFAULT_MESSAGES, json: false, help: false });
+Deno.test("parseFlags() defaults to 1M messages, 3 rounds, table output", () => {
+  assertEquals(parseFlags([]), { messages: DEFAULT_MESSAGES, rounds: 3, json: false, help: false });
+});
+
+Deno.test("parseFlags() reads --rounds within 1..20", () => {
+  assertEquals(parseFlags(["--rounds", "5"]).rounds, 5);
+  assertThrows(() => parseFlags(["--rounds", "21"]), FlagError, "--rounds must be 1..20, got 21");
+  assertThrows(() => parseFlags(["--rounds"]), FlagError, "--rounds needs a value");
 });
 
 Deno.test("parseFlags() reads --messages in both spellings, with underscores", () => {
@@ -10,6 +16,7 @@ Deno.test("parseFlags() reads --messages in both spellings, with underscores", (
   assertEquals(parseFlags(["--messages=1_000"]).messages, 1000);
   assertEquals(parseFlags(["--json", "-h"]), {
     messages: DEFAULT_MESSAGES,
+    rounds: 3,
     json: true,
     help: true,
   });
