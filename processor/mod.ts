@@ -15,6 +15,13 @@
  * Every stateful piece snapshots to versioned plain data and restores from it; keyed operators
  * also snapshot incrementally (`changedKeys()` / `snapshotKeys(keys)` / `restoreKeys`).
  *
+ * Around the core, the runtime does the I/O: {@linkcode JobRunner} runs a
+ * {@linkcode JobDefinition} in a consumer group, one task per input partition, with outputs and
+ * offsets committed in one Kafka transaction per checkpoint and task state in a
+ * {@linkcode TaskStore} (incremental, atomic checkpoints on local disk). The jobs are
+ * {@linkcode deviceAggregatesJob}, {@linkcode overheatingJob} and {@linkcode vehicleMaxJob};
+ * `main.ts` is the CLI (`deno task processor --help`).
+ *
  * @example
  * ```ts
  * import { boundedOutOfOrderness, PartitionWatermarks, stats, tumbling, WindowOperator } from "@iot/processor";
@@ -104,3 +111,35 @@ export {
   SNAPSHOT_VERSION,
   SnapshotError,
 } from "./core/snapshot.ts";
+export {
+  type CheckpointInput,
+  type RestoredCheckpoint,
+  TaskStore,
+  type TaskStoreOptions,
+} from "./state/task_store.ts";
+export {
+  CHECKPOINT_VERSION,
+  type CheckpointData,
+  CheckpointError,
+  type CheckpointManifest,
+  type CheckpointStatus,
+  foldChain,
+} from "./state/format.ts";
+export type {
+  DeadLetterReason,
+  JobDefinition,
+  Operator,
+  TaskLogic,
+  TaskOutput,
+} from "./runtime/job.ts";
+export { JobFailedError, JobRunner, type JobRunnerOptions } from "./runtime/job_runner.ts";
+export { deadLetterHeaders, deadLetterRecord } from "./runtime/dead_letter.ts";
+export { type JobStatus, renderPrometheus, type TaskStatus } from "./runtime/status.ts";
+export { handleStatusRequest, serveStatus, type StatusSource } from "./runtime/status_server.ts";
+export {
+  type DeviceAggregatesConfig,
+  deviceAggregatesJob,
+  windowAggregate,
+} from "./jobs/device_aggregates.ts";
+export { type OverheatingConfig, overheatingJob } from "./jobs/overheating.ts";
+export { type VehicleMaxConfig, vehicleMaxJob } from "./jobs/vehicle_max.ts";

@@ -98,6 +98,11 @@ export class ThresholdAlert
     return undefined;
   }
 
+  /** The active alert of `key`, if it has one. */
+  get(key: string): ActiveAlert | undefined {
+    return this.#state.get(key);
+  }
+
   /** Whether `key` has an active alert. */
   isActive(key: string): boolean {
     return this.#state.get(key) !== undefined;

@@ -1,0 +1,143 @@
+/**
+ * `device-aggregates`: per device, tumbling windows (default 1 minute) of temperature and
+ * humidity (count, avg, min, max) to `sensor-aggregates`; late readings to `late-readings`;
+ * unreadable input to `dead-letter`.
+ *
+ * @module
+ */
+import type { ConsumerRecord } from "@iot/kafka";
+import {
+  decodeClimateReading,
+  encodeEvent,
+  eventHeaders,
+  formatTimestamp,
+  type WindowAggregate,
+} from "@iot/events";
+import { fields, type Stats, stats } from "../core/aggregator.ts";
+import { tumbling } from "../core/time_window.ts";
+import type { WatermarkGeneratorSnapshot } from "../core/watermark.ts";
+import type { WindowResult } from "../core/window_engine.ts";
+import { WindowOperator } from "../core/window_operator.ts";
+import type { JobDefinition, TaskLogic, TaskOutput } from "../runtime/job.ts";
+import { decodeOrDeadLetter, TaskClock } from "./event_time.ts";
+
+/** Settings of {@linkcode deviceAggregatesJob}. */
+export interface DeviceAggregatesConfig {
+  /** Input topic of climate readings. */
+  input: string;
+  /** Output topic of window aggregates. */
+  output: string;
+  /** Topic of late readings. */
+  late: string;
+  /** Dead-letter topic. */
+  deadLetter: string;
+  /** Window size (ms). */
+  windowMs: number;
+  /** Bounded out-of-orderness of the watermark (ms). */
+  maxOutOfOrdernessMs: number;
+  /** Allowed lateness of windows (ms). */
+  allowedLatenessMs: number;
+  /** Partitions of topics created by the job. */
+  partitions: number;
+}
+
+type Climate = { temperature: number; humidity: number };
+type ClimateStats = { temperature: Stats | null; humidity: Stats | null };
+
+const climateStats = () => fields({ temperature: stats(), humidity: stats() });
+
+/** Builds the `WindowAggregate` event of one fired window. */
+export function windowAggregate(result: WindowResult<ClimateStats>): WindowAggregate {
+  const t = result.value.temperature!, h = result.value.humidity!;
+  return {
+    deviceId: result.key,
+    windowStart: formatTimestamp(result.window.start),
+    windowEnd: formatTimestamp(result.window.end),
+    count: t.count,
+    temperature: { avg: t.avg, min: t.min, max: t.max },
+    humidity: { avg: h.avg, min: h.min, max: h.max },
+  };
+}
+
+class DeviceAggregatesTask implements TaskLogic {
+  readonly #config: DeviceAggregatesConfig;
+  readonly #clock: TaskClock;
+  readonly #window: WindowOperator<Climate, unknown, ClimateStats>;
+  readonly operators;
+
+  constructor(config: DeviceAggregatesConfig) {
+    this.#config = config;
+    this.#clock = new TaskClock(config.maxOutOfOrdernessMs);
+    this.#window = new WindowOperator({
+      windows: tumbling(config.windowMs),
+      aggregator: climateStats(),
+      allowedLatenessMs: config.allowedLatenessMs,
+    }) as WindowOperator<Climate, unknown, ClimateStats>;
+    this.operators = { window: this.#window };
+  }
+
+  process(record: ConsumerRecord, out: TaskOutput): void {
+    const reading = decodeOrDeadLetter(record, decodeClimateReading, out);
+    if (reading === undefined) return;
+    const time = Date.parse(reading.ts);
+    const { late } = this.#window.process(reading.deviceId, time, {
+      temperature: reading.temperature,
+      humidity: reading.humidity,
+    });
+    if (late.length > 0) {
+      out.late({
+        topic: this.#config.late,
+        key: reading.deviceId,
+        value: encodeEvent(reading),
+        headers: eventHeaders,
+        timestamp: time,
+      });
+    }
+    const { results } = this.#window.advanceWatermark(this.#clock.observe(time));
+    for (const result of results) {
+      out.emit({
+        topic: this.#config.output,
+        key: result.key,
+        value: encodeEvent(windowAggregate(result)),
+        headers: eventHeaders,
+        timestamp: result.window.end,
+      });
+    }
+  }
+
+  snapshotMeta(): unknown {
+    return { clock: this.#clock.snapshot() };
+  }
+
+  restoreMeta(meta: unknown): void {
+    this.#clock.restore((meta as { clock: WatermarkGeneratorSnapshot }).clock);
+  }
+
+  watermarkMs(): number | null {
+    return this.#clock.watermarkMs();
+  }
+}
+
+/**
+ * The `device-aggregates` job.
+ *
+ * @example
+ * ```ts ignore
+ * const job = deviceAggregatesJob({ input: "sensor-readings", output: "sensor-aggregates",
+ *   late: "late-readings", deadLetter: "dead-letter", windowMs: 60_000,
+ *   maxOutOfOrdernessMs: 30_000, allowedLatenessMs: 0, partitions: 4 });
+ * ```
+ */
+export function deviceAggregatesJob(
+  config: DeviceAggregatesConfig,
+  name = "device-aggregates",
+): JobDefinition {
+  const topic = (t: string) => ({ name: t, partitions: config.partitions });
+  return {
+    name,
+    inputs: [config.input],
+    topics: [config.input, config.output, config.late, config.deadLetter].map(topic),
+    deadLetterTopic: config.deadLetter,
+    createTask: () => new DeviceAggregatesTask(config),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Status of a running job as plain data, and its rendering as Prometheus text.
+ *
+ * @module
+ */
+
+/** Status of one task. */
+export interface TaskStatus {
+  /** Input topic. */
+  readonly topic: string;
+  /** Input partition. */
+  readonly partition: number;
+  /** Next offset to consume, or `null` before the first record. */
+  readonly offset: number | null;
+  /** Records between the offset and the partition's end, or `null` when unknown. */
+  readonly lag: number | null;
+  /** Event-time watermark (ms), or `null`. */
+  readonly watermarkMs: number | null;
+  /** Records consumed. */
+  readonly recordsIn: number;
+  /** Records produced. */
+  readonly recordsOut: number;
+  /** Late records sent to the side output. */
+  readonly late: number;
+  /** Records sent to the dead-letter topic. */
+  readonly deadLetters: number;
+  /** Keys with state as of the last checkpoint. */
+  readonly stateKeys: number;
+  /** Outputs waiting for the next transaction. */
+  readonly pendingOutputs: number;
+  /** Age (ms) of the last checkpoint, or `null`. */
+  readonly checkpointAgeMs: number | null;
+  /** How long writing the last checkpoint's files took (ms), or `null`. */
+  readonly checkpointDurationMs: number | null;
+  /** Bytes of the last checkpoint's data files, or `null`. */
+  readonly checkpointBytes: number | null;
+}
+
+/** Status of one job instance. */
+export interface JobStatus {
+  /** The job's name. */
+  readonly job: string;
+  /** This instance's id. */
+  readonly instanceId: string;
+  /** Whether state checkpoints and transactions are on. */
+  readonly exactlyOnce: boolean;
+  /** Records consumed by this instance since it started. */
+  readonly recordsIn: number;
+  /** Records produced by this instance since it started. */
+  readonly recordsOut: number;
+  /** Checkpoints (transactions) committed since start. */
+  readonly checkpoints: number;
+  /** Duration (ms) of the last checkpoint including its transaction, or `null`. */
+  readonly lastCheckpointMs: number | null;
+  /** The tasks this instance owns. */
+  readonly tasks: readonly TaskStatus[];
+}
+
+const taskMetrics: ReadonlyArray<[keyof TaskStatus, string, string]> = [
+  ["lag", "processor_task_lag", "Records not yet consumed"],
+  ["watermarkMs", "processor_task_watermark_ms", "Event-time watermark"],
+  ["recordsIn", "processor_task_records_in_total", "Records consumed (checkpointed)"],
+  ["recordsOut", "processor_task_records_out_total", "Records produced (checkpointed)"],
+  ["late", "processor_task_late_total", "Late records"],
+  ["deadLetters", "processor_task_dead_letters_total", "Dead-lettered records"],
+  ["stateKeys", "processor_task_state_keys", "Keys with state"],
+  ["checkpointAgeMs", "processor_task_checkpoint_age_ms", "Age of the last checkpoint"],
+  ["checkpointDurationMs", "processor_task_checkpoint_duration_ms", "Last checkpoint write time"],
+  ["checkpointBytes", "processor_task_checkpoint_bytes", "Last checkpoint size"],
+];
+
+const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+/** Renders job statuses in the Prometheus text exposition format. */
+export function renderPrometheus(statuses: readonly JobStatus[]): string {
+  const lines: string[] = [];
+  const jobMetric = (name: string, help: string, type: string, pick: (s: JobStatus) => number) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const s of statuses) lines.push(`${name}{job="${escape(s.job)}"} ${pick(s)}`);
+  };
+  jobMetric("processor_records_in_total", "Records consumed", "counter", (s) => s.recordsIn);
+  jobMetric("processor_records_out_total", "Records produced", "counter", (s) => s.recordsOut);
+  jobMetric("processor_checkpoints_total", "Checkpoints", "counter", (s) => s.checkpoints);
+  jobMetric("processor_tasks", "Tasks owned", "gauge", (s) => s.tasks.length);
+  for (const [field, name, help] of taskMetrics) {
+    lines.push(
+      `# HELP ${name} ${help}`,
+      `# TYPE ${name} ${name.endsWith("_total") ? "counter" : "gauge"}`,
+    );
+    for (const s of statuses) {
+      for (const t of s.tasks) {
+        const value = t[field];
+        if (typeof value !== "number") continue;
+        lines.push(
+          `${name}{job="${escape(s.job)}",topic="${
+            escape(t.topic)
+          }",partition="${t.partition}"} ${value}`,
+        );
+      }
+    }
+  }
+  return lines.join("\n") + "\n";
+}

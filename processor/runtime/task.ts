@@ -1,0 +1,215 @@
+/**
+ * A running task: one input topic-partition of a job with its logic, checkpoint store, buffered
+ * outputs and counters.
+ *
+ * @module
+ */
+import type { ConsumerRecord, ProducerRecord } from "@iot/kafka";
+import { CheckpointError, type CheckpointManifest } from "../state/format.ts";
+import type { CheckpointInput, TaskStore } from "../state/task_store.ts";
+import { deadLetterRecord } from "./dead_letter.ts";
+import type { TaskStatus } from "./status.ts";
+import type { DeadLetterReason, TaskLogic, TaskOutput } from "./job.ts";
+
+/** Counters of a task; they are checkpointed, so they count each input record once. */
+export interface TaskCounters {
+  /** Records consumed. */
+  recordsIn: number;
+  /** Records produced (results, late records and dead letters). */
+  recordsOut: number;
+  /** Records sent to the late side output. */
+  late: number;
+  /** Records sent to the dead-letter topic. */
+  deadLetters: number;
+}
+
+/** The last checkpoint of a task, for status. */
+export interface CheckpointInfo {
+  /** When it was written (ms since the epoch). */
+  readonly atMs: number;
+  /** How long writing the task's files took (ms). */
+  readonly durationMs: number;
+  /** Bytes of its data files. */
+  readonly bytes: number;
+  /** Keys with state, over all operators. */
+  readonly keys: number;
+}
+
+interface TaskMeta {
+  readonly logic: unknown;
+  readonly counters: TaskCounters;
+}
+
+/** One task's logic, state store and pending outputs. */
+export class Task implements TaskOutput {
+  /** The input topic. */
+  readonly topic: string;
+  /** The input partition. */
+  readonly partition: number;
+  /** The counters (checkpointed). */
+  counters: TaskCounters = { recordsIn: 0, recordsOut: 0, late: 0, deadLetters: 0 };
+  /** The next offset to consume, or `null` before the first record or checkpoint. */
+  nextOffset: number | null = null;
+  /** The last checkpoint, or `null` before the first. */
+  lastCheckpoint: CheckpointInfo | null = null;
+  readonly #logic: TaskLogic;
+  readonly #store: TaskStore;
+  readonly #job: string;
+  readonly #deadLetterTopic: string;
+  #outputs: ProducerRecord[] = [];
+  #checkpointedOffset: number | null = null;
+
+  /** Wraps `logic` reading `topic`/`partition` with its `store`. */
+  constructor(
+    options: {
+      topic: string;
+      partition: number;
+      job: string;
+      deadLetterTopic: string;
+      logic: TaskLogic;
+      store: TaskStore;
+    },
+  ) {
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.#job = options.job;
+    this.#deadLetterTopic = options.deadLetterTopic;
+    this.#logic = options.logic;
+    this.#store = options.store;
+  }
+
+  /** Whether records were consumed since the last checkpoint. */
+  get dirty(): boolean {
+    return this.nextOffset !== this.#checkpointedOffset;
+  }
+
+  /** Outputs waiting for the next checkpoint's transaction. */
+  get pendingOutputs(): number {
+    return this.#outputs.length;
+  }
+
+  /** The task's watermark. */
+  watermarkMs(): number | null {
+    return this.#logic.watermarkMs();
+  }
+
+  /** Keys with state as of the last checkpoint. */
+  stateKeys(): number {
+    return Object.values(this.#store.keyCounts()).reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * Rebuilds the state of the checkpoint whose offset is `committedOffset` (`null`: nothing
+   * committed, start empty).
+   */
+  async restore(committedOffset: number | null): Promise<void> {
+    const stateless = Object.keys(this.#logic.operators).length === 0;
+    const restored = await this.#store.restore(committedOffset).catch((e) => {
+      // A stateless task (e.g. a re-keying stage) needs no checkpoint to resume.
+      if (stateless && e instanceof CheckpointError) return this.#store.restore(null);
+      throw e;
+    });
+    this.#checkpointedOffset = this.nextOffset = committedOffset;
+    if (restored === null) return;
+    const { manifest, chain } = restored;
+    chain.forEach((data, i) => {
+      for (const [name, op] of Object.entries(this.#logic.operators)) {
+        const snapshot = data.operators[name];
+        if (snapshot === undefined) continue;
+        if (i === 0) op.restore(snapshot);
+        else op.restoreKeys(snapshot);
+      }
+    });
+    const meta = manifest.task as TaskMeta;
+    this.#logic.restoreMeta(meta.logic);
+    this.counters = { ...meta.counters };
+    this.lastCheckpoint = checkpointInfo(manifest, 0, this.stateKeys());
+  }
+
+  /** Processes one consumed record. */
+  process(record: ConsumerRecord): void {
+    this.counters.recordsIn++;
+    this.#logic.process(record, this);
+    this.nextOffset = record.offset + 1;
+  }
+
+  emit(record: ProducerRecord): void {
+    this.counters.recordsOut++;
+    this.#outputs.push(record);
+  }
+
+  late(record?: ProducerRecord): void {
+    this.counters.late++;
+    if (record !== undefined) this.emit(record);
+  }
+
+  deadLetter(record: ConsumerRecord, reason: DeadLetterReason): void {
+    this.counters.deadLetters++;
+    this.emit(deadLetterRecord(this.#deadLetterTopic, this.#job, record, reason));
+  }
+
+  /** Takes the outputs buffered since the last call. */
+  takeOutputs(): ProducerRecord[] {
+    const outputs = this.#outputs;
+    this.#outputs = [];
+    return outputs;
+  }
+
+  /** Captures the state to checkpoint now (a base or the changed keys), synchronously. */
+  captureCheckpoint(): CheckpointInput {
+    if (this.nextOffset === null) throw new Error("captureCheckpoint: nothing consumed yet");
+    const base = this.#store.needsBase;
+    const operators: CheckpointInput["operators"] = {};
+    for (const [name, op] of Object.entries(this.#logic.operators)) {
+      operators[name] = base ? op.snapshot() : op.snapshotKeys(op.changedKeys());
+    }
+    const task: TaskMeta = { logic: this.#logic.snapshotMeta(), counters: { ...this.counters } };
+    return { offset: this.nextOffset, task, kind: base ? "base" : "delta", operators };
+  }
+
+  /** Writes a captured checkpoint as pending. */
+  async writeCheckpoint(input: CheckpointInput): Promise<CheckpointManifest> {
+    const started = performance.now();
+    const manifest = await this.#store.write(input);
+    this.lastCheckpoint = checkpointInfo(manifest, performance.now() - started, this.stateKeys());
+    return manifest;
+  }
+
+  /** Marks a checkpoint committed once its transaction committed. */
+  async committed(manifest: CheckpointManifest): Promise<void> {
+    this.#checkpointedOffset = manifest.offset;
+    await this.#store.markCommitted(manifest);
+  }
+
+  /** Marks the task clean without a checkpoint (when checkpoints are off). */
+  skipCheckpoint(): void {
+    this.#checkpointedOffset = this.nextOffset;
+  }
+
+  /** The task's status, given its `lag` (asked of the broker) at wall-clock time `nowMs`. */
+  status(lag: number | null, nowMs: number): TaskStatus {
+    const cp = this.lastCheckpoint;
+    return {
+      topic: this.topic,
+      partition: this.partition,
+      offset: this.nextOffset,
+      lag,
+      watermarkMs: this.watermarkMs(),
+      ...this.counters,
+      stateKeys: this.stateKeys(),
+      pendingOutputs: this.pendingOutputs,
+      checkpointAgeMs: cp ? nowMs - cp.atMs : null,
+      checkpointDurationMs: cp ? cp.durationMs : null,
+      checkpointBytes: cp ? cp.bytes : null,
+    };
+  }
+
+  /** Waits for background work of the store. */
+  async close(): Promise<void> {
+    await this.#store.close();
+  }
+}
+
+function checkpointInfo(m: CheckpointManifest, durationMs: number, keys: number): CheckpointInfo {
+  return { atMs: m.createdAtMs, durationMs, bytes: m.bytes, keys };
+}
