@@ -15,7 +15,9 @@ Deno.test("an unknown config key fails with an error naming it", () => {
 Deno.test("an invalid config value fails with an error naming the key", () => {
   const error = assertThrows(
     () =>
-      new Consumer({ config: { "bootstrap.servers": "127.0.0.1:1", "fetch.max.bytes": "lots" } }),
+      new Consumer({
+        config: { "bootstrap.servers": "127.0.0.1:1", "group.id": "g", "fetch.max.bytes": "lots" },
+      }),
     KafkaError,
   );
   assertStringIncludes(error.message, "fetch.max.bytes");
@@ -39,4 +41,13 @@ Deno.test("closing twice is harmless and later calls fail with a state error", a
   await producer.close();
   const error = assertThrows(() => producer.beginTransaction(), KafkaError);
   assertEquals(error.code, ErrorCode.STATE);
+});
+
+Deno.test("a consumer without group.id fails with an error naming it", () => {
+  const error = assertThrows(
+    () => new Consumer({ config: { "bootstrap.servers": "127.0.0.1:1" } }),
+    KafkaError,
+  );
+  assertEquals(error.code, ErrorCode.INVALID_ARG);
+  assertStringIncludes(error.message, "group.id");
 });

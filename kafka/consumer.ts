@@ -106,7 +106,7 @@ export class Consumer implements AsyncDisposable {
   readonly #client: NativeClient;
   readonly #lib = librdkafka();
   readonly #queue: Deno.PointerObject;
-  readonly #wakeup = new QueueWakeup();
+  readonly #wakeup: QueueWakeup;
   readonly #rebalanceCallback: Deno.UnsafeCallback<{
     readonly parameters: readonly ["pointer", "i32", "pointer", "pointer"];
     readonly result: "void";
@@ -142,6 +142,14 @@ export class Consumer implements AsyncDisposable {
 
   /** Creates the consumer; throws a {@linkcode KafkaError} for invalid configuration. */
   constructor(options: ConsumerOptions) {
+    if (!options.config["group.id"]) {
+      throw new KafkaError(
+        "invalid Kafka config: a consumer needs group.id (librdkafka's consumer API requires one " +
+          "even for assign(); use a stable name, and enable.auto.commit=false if it never commits)",
+        { code: ErrorCode.INVALID_ARG, retriable: false },
+      );
+    }
+    this.#wakeup = new QueueWakeup();
     this.#onRebalance = options.onRebalance;
     this.#onError = options.onError;
     this.#rebalanceCallback = new Deno.UnsafeCallback(
