@@ -67,9 +67,21 @@ export interface BatchOptions {
   maxMessages?: number;
   /** Stops the iteration. */
   signal?: AbortSignal;
+  /**
+   * Read each record's headers (one more FFI call per record). With `false`, `headers` is
+   * always empty. Default true.
+   */
+  headers?: boolean;
 }
 
-const MESSAGE_SIZE = 72;
+/**
+ * Bytes copied per message: `rd_kafka_message_t` (72) and, behind it in librdkafka 2.x's
+ * `rd_kafka_msg_t`, the link (16), flags (4), timestamp type (4) and timestamp (8). The private
+ * part is used only after it matched `rd_kafka_message_timestamp()` (see `#timestampOf`).
+ */
+const MESSAGE_SIZE = 104;
+const PRIVATE_TSTYPE = 92;
+const PRIVATE_TIMESTAMP = 96;
 const MAX_BATCH = 4096;
 const TWO_32 = 2 ** 32;
 const IDLE_WAIT_MS = 1000;
@@ -134,6 +146,9 @@ export class Consumer implements AsyncDisposable {
   readonly #outSize = this.#out.subarray(16, 24);
   readonly #topicNames = new Map<number, string>();
   #iterating = false;
+  /** Whether the private timestamp fields are trusted; undefined until checked. */
+  #privateTimestamps: boolean | undefined = undefined;
+  #timestampType: ConsumerRecord["timestampType"] = "none";
   #closed: Promise<void> | null = null;
 
   static {
@@ -232,7 +247,7 @@ export class Consumer implements AsyncDisposable {
       while (!this.#client.closing && !signal?.aborted) {
         await this.#applyRebalances();
         if (this.#client.closing || signal?.aborted) break;
-        const batch = this.#consumeNow(max);
+        const batch = this.#consumeNow(max, options.headers ?? true);
         if (batch.length > 0) {
           yield batch;
           continue;
@@ -256,9 +271,14 @@ export class Consumer implements AsyncDisposable {
     return this.#lib.rd_kafka_queue_length(this.#queue) > 0n;
   }
 
-  #consumeNow(max: number): ConsumerRecord[] {
+  #consumeNow(max: number, readHeaders = true): ConsumerRecord[] {
     const lib = this.#lib;
     const n = Number(lib.rd_kafka_consume_batch_queue(this.#queue, 0, this.#pointers, BigInt(max)));
+    return this.#readBatch(n, readHeaders);
+  }
+
+  #readBatch(n: number, readHeaders: boolean): ConsumerRecord[] {
+    const lib = this.#lib;
     if (n <= 0) return [];
     const messages = this.#messages;
     const structs = this.#structs;
@@ -287,7 +307,7 @@ export class Consumer implements AsyncDisposable {
           if (error?.fatal) fatal = error;
           continue;
         }
-        const record = this.#readRecord(message!, i * MESSAGE_SIZE, arena, used);
+        const record = this.#readRecord(message!, i * MESSAGE_SIZE, arena, used, readHeaders);
         used += (record.value?.length ?? 0) + (record.key?.length ?? 0);
         records.push(record);
       } finally {
@@ -303,6 +323,7 @@ export class Consumer implements AsyncDisposable {
     at: number,
     arena: Uint8Array,
     used: number,
+    readHeaders: boolean,
   ): ConsumerRecord {
     const lib = this.#lib;
     const structs = this.#structs;
@@ -311,9 +332,7 @@ export class Consumer implements AsyncDisposable {
     const value = this.#copyOut(structs, at + 24, structs.getUint32(at + 32, true), arena, used);
     if (value) used += value.length;
     const key = this.#copyOut(structs, at + 40, structs.getUint32(at + 48, true), arena, used);
-    const out = this.#out;
-    const timestamp = Number(lib.rd_kafka_message_timestamp(message, out));
-    const timestampType = timestampTypes[this.#outData.getInt32(0, true)] ?? "none";
+    const timestamp = this.#timestampOf(message, at);
     return {
       topic: this.#topicName(structs, at, message),
       partition,
@@ -321,9 +340,37 @@ export class Consumer implements AsyncDisposable {
       key,
       value,
       timestamp,
-      timestampType,
-      headers: lib.rd_kafka_message_headers(message, out) === 0 ? this.#readHeaders() : [],
+      timestampType: this.#timestampType,
+      headers: readHeaders && lib.rd_kafka_message_headers(message, this.#out) === 0
+        ? this.#readHeaders()
+        : [],
     };
+  }
+
+  /**
+   * The record's timestamp, setting `#timestampType`. Reads librdkafka's private message fields
+   * once they matched the public call on a real message; otherwise calls
+   * `rd_kafka_message_timestamp()` (one FFI call per record).
+   */
+  #timestampOf(message: Deno.PointerObject, at: number): number {
+    const structs = this.#structs;
+    if (this.#privateTimestamps !== false) {
+      const type = structs.getInt32(at + PRIVATE_TSTYPE, true);
+      const ts = structs.getUint32(at + PRIVATE_TIMESTAMP, true) +
+        structs.getInt32(at + PRIVATE_TIMESTAMP + 4, true) * TWO_32;
+      if (this.#privateTimestamps) {
+        this.#timestampType = timestampTypes[type] ?? "none";
+        return ts;
+      }
+      const public_ = Number(this.#lib.rd_kafka_message_timestamp(message, this.#out));
+      const publicType = this.#outData.getInt32(0, true);
+      this.#privateTimestamps = public_ === ts && publicType === type;
+      this.#timestampType = timestampTypes[publicType] ?? "none";
+      return public_;
+    }
+    const ts = Number(this.#lib.rd_kafka_message_timestamp(message, this.#out));
+    this.#timestampType = timestampTypes[this.#outData.getInt32(0, true)] ?? "none";
+    return ts;
   }
 
   /** Copies `length` bytes from the address stored at `at` into `arena`; null for a null address. */

@@ -122,3 +122,30 @@ Deno.test("statistics and log lines reach the caller's hooks", async () => {
   assertGreater(stats[stats.length - 1], 0);
   assertGreater(logs.length, 0);
 });
+
+Deno.test("batches({ headers: false }) skips headers but keeps timestamps", async () => {
+  await using kafka = await startKafka();
+  const topic = uniqueName("noheaders");
+  await using producer = new Producer({ config: { "bootstrap.servers": kafka.bootstrap } });
+  const records = Array.from({ length: 50 }, (_, i) => ({
+    topic,
+    partition: 0,
+    value: `v${i}`,
+    headers: { h: "x" },
+    timestamp: 1_700_000_000_000 + i,
+  }));
+  await producer.sendBatch(records);
+  await using consumer = new Consumer({
+    config: { "bootstrap.servers": kafka.bootstrap, "group.id": uniqueName("g") },
+  });
+  consumer.assign([{ topic, partition: 0, offset: Offset.BEGINNING }]);
+  const seen: ConsumerRecord[] = [];
+  for await (
+    const batch of consumer.batches({ headers: false, signal: AbortSignal.timeout(30_000) })
+  ) {
+    seen.push(...batch);
+    if (seen.length >= records.length) break;
+  }
+  assertEquals(seen.map((r) => r.timestamp), records.map((r) => r.timestamp));
+  assertEquals(seen.every((r) => r.headers.length === 0 && r.timestampType === "create"), true);
+});

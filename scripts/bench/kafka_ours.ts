@@ -119,7 +119,9 @@ export async function consumeOurs(
     consumer.assign([{ topic, partition: 0, offset: 0 }]);
     let next = 0;
     const signal = AbortSignal.timeout(PHASE_TIMEOUT_MS);
-    for await (const batch of consumer.batches({ maxMessages: MAX_BATCH, signal })) {
+    for await (
+      const batch of consumer.batches({ maxMessages: MAX_BATCH, headers: false, signal })
+    ) {
       for (const record of batch) {
         if (record.offset !== next || record.value?.length !== RECORD_SIZE) {
           throw new Error(
