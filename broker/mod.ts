@@ -6,6 +6,8 @@
  * - `protocol/`: generated body codecs, headers, framing and request dispatch (pure).
  * - `records/`: record batch v2 and CRC-32C (pure).
  * - `storage/`: segmented partition logs, topic store and a small metadata store.
+ * - `producers/`, `group/`, `txn/`: producer ids and sequences, the group coordinator and the
+ *   transaction coordinator (state in the metadata store).
  * - `server/`: the socket loop, admin endpoint and composition ({@linkcode runBroker});
  *   `handlers/`: one data-plane handler per API; `testing.ts`: `startBroker()` for tests.
  *
@@ -25,3 +27,9 @@ export {
   type GroupCoordinatorDeps,
 } from "./group/mod.ts";
 export { ProducerStates } from "./producers/mod.ts";
+export {
+  TransactionCoordinator,
+  type TransactionCoordinatorDeps,
+  type TxnMetadata,
+  type TxnStatus,
+} from "./txn/mod.ts";

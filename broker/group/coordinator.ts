@@ -14,7 +14,7 @@ import { heartbeat } from "./heartbeat.ts";
 import { joinGroup } from "./join_group.ts";
 import { leaveGroup } from "./leave_group.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
-import { commitOffsets, fetchOffsets } from "./offset_handlers.ts";
+import { commitOffsets, fetchOffsets, type PendingOffsetCheck } from "./offset_handlers.ts";
 import { OffsetStore } from "./offsets.ts";
 import { syncGroup } from "./sync_group.ts";
 import { type Scheduler, systemScheduler } from "./scheduler.ts";
@@ -33,6 +33,11 @@ export interface GroupCoordinatorDeps extends MembershipOptions {
   now?: () => number;
   /** Timers. Default: `setTimeout` over `now`; tests pass a {@linkcode ManualScheduler}. */
   scheduler?: Scheduler;
+  /**
+   * Whether an open transaction holds a pending offset (OffsetFetch with requireStable then
+   * answers UNSTABLE_OFFSET_COMMIT). Default: never.
+   */
+  pendingOffset?: PendingOffsetCheck;
   /** Reports a failed background write of a group record. Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -99,7 +104,7 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
     [ApiKey.Heartbeat]: (req) => heartbeat(membership, req),
     [ApiKey.LeaveGroup]: (req, ctx) => leaveGroup(membership, req, ctx),
     [ApiKey.OffsetCommit]: (req) => commitOffsets(membership, offsets, req, now()),
-    [ApiKey.OffsetFetch]: (req, ctx) => fetchOffsets(offsets, req, ctx),
+    [ApiKey.OffsetFetch]: (req, ctx) => fetchOffsets(offsets, req, ctx, deps.pendingOffset),
     [ApiKey.ListGroups]: (req) => listGroups(membership, req),
     [ApiKey.DescribeGroups]: (req) => describeGroups(membership, req),
     [ApiKey.DeleteGroups]: async (req) => {

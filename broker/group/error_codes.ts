@@ -21,4 +21,5 @@ export const ErrorCode = {
   groupIdNotFound: 69,
   memberIdRequired: 79,
   fencedInstanceId: 82,
+  unstableOffsetCommit: 88,
 } as const;

@@ -90,11 +90,20 @@ interface FetchedTopic {
   }[];
 }
 
-/** Offsets of one group: the requested partitions (-1 when none), or all when `topics` is null. */
+/** Whether (group, topic, partition) has an offset pending in an open transaction. */
+export type PendingOffsetCheck = (groupId: string, topic: string, partition: number) => boolean;
+
+/**
+ * Offsets of one group: the requested partitions (-1 when none), or all when `topics` is null.
+ * With `requireStable`, partitions with a pending transactional offset answer
+ * UNSTABLE_OFFSET_COMMIT (the client retries); otherwise they show the last committed offset.
+ */
 function fetchGroup(
   offsets: OffsetStore,
   groupId: string,
   topics: { name: string; partitionIndexes: number[] }[] | null,
+  requireStable: boolean,
+  pending: PendingOffsetCheck,
 ): FetchedTopic[] {
   const requested = topics ??
     [...offsets.all(groupId)].map(([name, parts]) => ({
@@ -104,6 +113,15 @@ function fetchGroup(
   return requested.map((t) => ({
     name: t.name,
     partitions: t.partitionIndexes.map((partitionIndex) => {
+      if (requireStable && pending(groupId, t.name, partitionIndex)) {
+        return {
+          partitionIndex,
+          committedOffset: -1n,
+          committedLeaderEpoch: -1,
+          metadata: "",
+          errorCode: ErrorCode.unstableOffsetCommit,
+        };
+      }
       const c = offsets.get(groupId, t.name, partitionIndex);
       return {
         partitionIndex,
@@ -116,23 +134,25 @@ function fetchGroup(
   }));
 }
 
-/**
- * Handles OffsetFetch. `requireStable` needs no waiting: without transactions there are never
- * pending offsets.
- */
+/** Handles OffsetFetch (v7+ `requireStable` consults `pending`). */
 export function fetchOffsets(
   offsets: OffsetStore,
   req: OffsetFetchRequest,
   ctx: RequestContext,
+  pending: PendingOffsetCheck = () => false,
 ): OffsetFetchResponseInput {
+  const stable = ctx.header.apiVersion >= 7 && req.requireStable;
   if (ctx.header.apiVersion >= 8) {
     return {
       groups: req.groups.map((g) => ({
         groupId: g.groupId,
-        topics: fetchGroup(offsets, g.groupId, g.topics),
+        topics: fetchGroup(offsets, g.groupId, g.topics, stable, pending),
         errorCode: ErrorCode.none,
       })),
     };
   }
-  return { topics: fetchGroup(offsets, req.groupId, req.topics), errorCode: ErrorCode.none };
+  return {
+    topics: fetchGroup(offsets, req.groupId, req.topics, stable, pending),
+    errorCode: ErrorCode.none,
+  };
 }

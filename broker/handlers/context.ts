@@ -1,6 +1,6 @@
 /**
  * What the data-plane handlers share: the topic store, the append notifier, the broker's identity
- * and settings, and (optionally) the idempotent-producer guard.
+ * and settings, and (optionally) the idempotent-producer guard and the transaction view.
  *
  * @module
  */
@@ -46,6 +46,33 @@ export interface ProducerGuard {
   dropTopic(topic: string): void | Promise<void>;
 }
 
+/**
+ * The transaction view of the data plane (implemented by the transaction coordinator): which
+ * transactional batches may be appended, last stable offsets and aborted transactions.
+ */
+export interface TransactionLog {
+  /** 0 if `batch` may be appended (non-transactional, or its txn holds the partition), else 48. */
+  checkProduce(topic: string, partition: number, batch: RecordBatchHeader): number;
+  /** Remembers an appended transactional batch; resolves once that is durable. */
+  recordProduce(
+    topic: string,
+    partition: number,
+    batch: RecordBatchHeader,
+    baseOffset: number,
+  ): Promise<void>;
+  /** First offset of the earliest open transaction, or `highWatermark`. */
+  lastStableOffset(topic: string, partition: number, highWatermark: number): number;
+  /** Aborted transactions overlapping offsets `[from, to)`. */
+  abortedTransactions(
+    topic: string,
+    partition: number,
+    from: number,
+    to: number,
+  ): { producerId: number; firstOffset: number }[];
+  /** Forgets a deleted topic's transaction index. */
+  dropTopic(topic: string): void | Promise<void>;
+}
+
 /** Everything a data-plane handler may use. */
 export interface BrokerContext {
   /** Topics and partition logs. */
@@ -58,6 +85,8 @@ export interface BrokerContext {
   topics: TopicDefaults;
   /** Idempotent-producer state; when absent, sequenced batches are appended unchecked. */
   producers?: ProducerGuard;
+  /** Transactions; when absent, LSO = HWM and transactional batches are appended unchecked. */
+  transactions?: TransactionLog;
   /** Log sink. */
   logger: Logger;
 }

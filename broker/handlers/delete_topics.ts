@@ -33,6 +33,7 @@ export function deleteTopicsHandler(ctx: BrokerContext): Handler<typeof ApiKey.D
       try {
         await ctx.store.deleteTopic(topic.name);
         await ctx.producers?.dropTopic(topic.name);
+        await ctx.transactions?.dropTopic(topic.name);
         for (let p = 0; p < topic.partitions; p++) ctx.notifier.notify(topic.name, p);
         ctx.logger.info("topic deleted", { topic: topic.name });
         responses.push({

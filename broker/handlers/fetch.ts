@@ -2,8 +2,9 @@
  * Fetch (1): whole batches from the one containing the fetch offset, with long polling on the
  * append notifier until `minBytes` are available, `maxWaitMs` passes or the connection closes.
  *
- * No transactions yet: the last stable offset is the high watermark and read_committed reads the
- * same as read_uncommitted. Fetch sessions are refused (session id 0: clients send full requests).
+ * read_uncommitted reads up to the high watermark; read_committed up to the last stable offset,
+ * with the aborted transactions overlapping the range (the client drops their batches). Fetch
+ * sessions are refused (session id 0: clients send full requests).
  *
  * @module
  */
@@ -17,6 +18,7 @@ import type { Handler } from "../server/handler.ts";
 import { errorField } from "../server/logger.ts";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode, errorCodeOf } from "./error_codes.ts";
+import { cutBatchesAt } from "./stable_read.ts";
 import { topicById } from "./topics.ts";
 
 /** Builds the Fetch handler. */
@@ -52,6 +54,7 @@ async function readAll(
   let budget = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
   let bytes = 0;
   let errors = false;
+  const committed = request.isolationLevel === 1;
   const responses: FetchResponseFetchableTopicResponseInput[] = [];
   for (const [i, topic] of request.topics.entries()) {
     const name = names[i];
@@ -75,21 +78,34 @@ async function readAll(
         partitions.push(empty(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE, hwm, log.logStartOffset));
         continue;
       }
+      const lso = ctx.transactions?.lastStableOffset(name!, p.partition, hwm) ?? hwm;
+      const upper = committed ? lso : hwm;
+      const base = {
+        ...empty(p.partition, 0, hwm, log.logStartOffset),
+        lastStableOffset: BigInt(lso),
+      };
+      if (committed) base.abortedTransactions = [];
       // KIP-74: the first partition with data gets at least one batch even beyond the limits.
       const limit = bytes === 0 ? Math.max(1, Math.min(p.partitionMaxBytes, budget)) : Math.min(
         p.partitionMaxBytes,
         budget,
       );
-      if (offset === hwm || limit <= 0) {
-        partitions.push(empty(p.partition, 0, hwm, log.logStartOffset));
+      if (offset >= upper || limit <= 0) {
+        partitions.push(base);
         continue;
       }
       try {
-        const chunks = await log.read(offset, limit);
+        let chunks = await log.read(offset, limit);
+        if (upper < hwm) chunks = cutBatchesAt(chunks, upper).chunks;
         const records = concat(chunks);
         bytes += records.length;
         budget -= records.length;
-        partitions.push({ ...empty(p.partition, 0, hwm, log.logStartOffset), records });
+        if (committed && ctx.transactions && records.length > 0) {
+          base.abortedTransactions = ctx.transactions
+            .abortedTransactions(name!, p.partition, offset, upper)
+            .map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }));
+        }
+        partitions.push({ ...base, records });
       } catch (e) {
         errors = true;
         const code = errorCodeOf(e);
@@ -102,9 +118,6 @@ async function readAll(
         }
         partitions.push(empty(p.partition, code, log.highWatermark, log.logStartOffset));
       }
-    }
-    if (request.isolationLevel === 1) {
-      for (const p of partitions) if (p.errorCode === 0) p.abortedTransactions = [];
     }
     responses.push({ topic: name ?? "", topicId: topic.topicId, partitions });
   }
@@ -131,6 +144,7 @@ function empty(
 
 /** Joins batches into one buffer; batches read as adjacent views of one buffer are not copied. */
 function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 0) return new Uint8Array(0);
   if (chunks.length === 1) return chunks[0];
   let total = 0;
   let adjacent = true;

@@ -1,6 +1,6 @@
 /**
- * ListOffsets (2): earliest (-2), latest (-1) and by timestamp. Without transactions the latest
- * offset is the same for both isolation levels. Max-timestamp (-3) and the tiered-storage
+ * ListOffsets (2): earliest (-2), latest (-1) and by timestamp. Latest is the high watermark for
+ * read_uncommitted and the last stable offset for read_committed. Max-timestamp (-3) and the tiered-storage
  * specials (-4, -5) are answered like Kafka without tiered storage: -4 as earliest, -5 as
  * "none" (-1); -3 is not supported and answers offset -1.
  *
@@ -27,7 +27,10 @@ export function listOffsetsHandler(ctx: BrokerContext): Handler<typeof ApiKey.Li
         const log = ctx.store.partition(t.name, p.partitionIndex);
         if (!log) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1, -1);
         try {
-          const [offset, timestamp] = await lookup(log, Number(p.timestamp));
+          let [offset, timestamp] = await lookup(log, Number(p.timestamp));
+          if (Number(p.timestamp) === -1 && request.isolationLevel === 1 && ctx.transactions) {
+            offset = ctx.transactions.lastStableOffset(t.name, p.partitionIndex, offset);
+          }
           const r = answer(p.partitionIndex, 0, offset, timestamp);
           if (header.apiVersion < 4) r.leaderEpoch = undefined;
           if (header.apiVersion === 0) r.oldStyleOffsets = offset >= 0 ? [BigInt(offset)] : [];

@@ -2,7 +2,9 @@
  * Produce (0): validates each partition's batch, deduplicates idempotent retries, appends, and
  * answers per partition. With a single replica acks=1 and acks=-1 mean the same thing: the
  * response is sent once the batch is stored under the log's fsync policy (with `fsync=always`,
- * an acknowledged batch is on disk). acks=0 gets no response, as in Kafka.
+ * an acknowledged batch is on disk). acks=0 gets no response, as in Kafka. Transactional batches
+ * are accepted only for partitions added to the producer's ongoing transaction (INVALID_TXN_STATE,
+ * the classic pre-KIP-890 answer for that case, otherwise).
  *
  * @module
  */
@@ -89,8 +91,13 @@ async function producePartition(
       if (verdict.kind === "error") {
         return failure(data.index, verdict.errorCode, "producer sequence check failed");
       }
+      const txnError = ctx.transactions?.checkProduce(topic, data.index, header) ?? 0;
+      if (txnError !== 0) {
+        return failure(data.index, txnError, "partition is not in the producer's transaction");
+      }
       const result = await log.append(batch);
       guard.record(topic, data.index, header, result.baseOffset);
+      await ctx.transactions?.recordProduce(topic, data.index, header, result.baseOffset);
       ctx.notifier.notify(topic, data.index);
       return success(data.index, result.baseOffset, result.logAppendTime, result.logStartOffset);
     });

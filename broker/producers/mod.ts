@@ -2,7 +2,7 @@
  * Idempotent and transactional producer state for the broker shim: InitProducerId (producer ids
  * and transactional-id epochs) and the per-partition sequence checks that make retried Produce
  * batches exactly-once in the log. Transactions themselves (AddPartitionsToTxn, EndTxn, markers)
- * are not implemented yet.
+ * live in `../txn/`, which wraps InitProducerId.
  *
  * @module
  */

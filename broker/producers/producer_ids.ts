@@ -52,6 +52,27 @@ export class ProducerIds {
     return this.#epochById.get(producerId) ?? -1;
   }
 
+  /** The current (producer id, epoch) of a transactional id, if it has one. */
+  transactional(transactionalId: string): { producerId: number; epoch: number } | undefined {
+    const e = this.#txn.get(transactionalId);
+    return e ? { producerId: e.producerId, epoch: e.epoch } : undefined;
+  }
+
+  /**
+   * Bumps a transactional id's epoch (fencing the running producer), as Kafka does when it aborts
+   * an expired transaction; the producer may re-initialise with its old epoch (KIP-360). Resolves
+   * with the new epoch once durable; undefined for an unknown id or an exhausted epoch.
+   */
+  async bumpEpoch(transactionalId: string): Promise<number | undefined> {
+    const current = this.#txn.get(transactionalId);
+    if (!current || current.epoch >= MAX_EPOCH) return undefined;
+    const next = { ...current, epoch: current.epoch + 1, lastEpoch: current.epoch };
+    this.#txn.set(transactionalId, next);
+    this.#epochById.set(next.producerId, next.epoch);
+    await this.#store.set(TXN + encodeURIComponent(transactionalId), { ...next });
+    return next.epoch;
+  }
+
   /** Handles InitProducerId; resolves once the new id or epoch is durable. */
   async init(req: InitProducerIdRequest, version: number): Promise<InitProducerIdResponseInput> {
     const fail = (errorCode: number) => ({ errorCode, producerId: -1n, producerEpoch: -1 });

@@ -5,7 +5,11 @@
  *
  * @module
  */
-import { ApiKey } from "../protocol/mod.ts";
+import {
+  ApiKey,
+  type InitProducerIdRequest,
+  type InitProducerIdResponseInput,
+} from "../protocol/mod.ts";
 import type { RecordBatchHeader } from "../records/mod.ts";
 import type { HandlerTable } from "../server/handler.ts";
 import type { JsonValue, MetadataStore } from "../storage/mod.ts";
@@ -80,7 +84,7 @@ export class ProducerStates implements AsyncDisposable {
       });
     }
     this.handlers = {
-      [ApiKey.InitProducerId]: (req, ctx) => this.#ids.init(req, ctx.header.apiVersion),
+      [ApiKey.InitProducerId]: (req, ctx) => this.initProducerId(req, ctx.header.apiVersion),
     };
   }
 
@@ -92,6 +96,24 @@ export class ProducerStates implements AsyncDisposable {
     const states = new ProducerStates(metadata, options);
     await states.expire();
     return states;
+  }
+
+  /** Handles InitProducerId (the transaction coordinator wraps it to abort open transactions). */
+  initProducerId(
+    req: InitProducerIdRequest,
+    apiVersion: number,
+  ): Promise<InitProducerIdResponseInput> {
+    return this.#ids.init(req, apiVersion);
+  }
+
+  /** The current (producer id, epoch) of a transactional id, if it has one. */
+  transactional(transactionalId: string): { producerId: number; epoch: number } | undefined {
+    return this.#ids.transactional(transactionalId);
+  }
+
+  /** Bumps a transactional id's epoch (fencing its producer); see `ProducerIds.bumpEpoch`. */
+  bumpEpoch(transactionalId: string): Promise<number | undefined> {
+    return this.#ids.bumpEpoch(transactionalId);
   }
 
   /** Whether `batch` is to be appended, acknowledged as a duplicate, or rejected. */

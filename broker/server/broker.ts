@@ -1,6 +1,7 @@
 /**
- * Composes the broker: topic store, metadata store, handlers (data plane, ApiVersions and the
- * group coordinator / producer state when present), the Kafka server and the admin endpoint.
+ * Composes the broker: topic store, metadata store, handlers (data plane, ApiVersions, the group
+ * coordinator, producer state and the transaction coordinator), the Kafka server and the admin
+ * endpoint.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
 import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "../group/mod.ts";
 import { ProducerStates } from "../producers/mod.ts";
+import { TransactionCoordinator, transactionHandlers, TXN_VERSION_LIMITS } from "../txn/mod.ts";
 import { type AdminServer, startAdminServer } from "./admin.ts";
 import type { HandlerTable } from "./handler.ts";
 import { errorField, type Logger, silentLogger } from "./logger.ts";
@@ -122,7 +124,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   const handlers: HandlerTable = { ...dataPlaneHandlers(ctx), ...extra.handlers };
   const versions = servedVersions(
     { ...handlers, [ApiKey.ApiVersions]: () => null },
-    DATA_PLANE_VERSION_LIMITS,
+    new Map([...DATA_PLANE_VERSION_LIMITS, ...TXN_VERSION_LIMITS]),
   );
   handlers[ApiKey.ApiVersions] = apiVersionsHandler(versions);
   const server = KafkaServer.listen({
@@ -143,8 +145,9 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     logger,
   });
   const maintenance = setInterval(() => {
-    store.maintain().then((r) => {
+    store.maintain().then(async (r) => {
       if (r.segmentsDeleted + r.segmentsCompacted > 0) logger.info("log maintenance", { ...r });
+      await extra.maintain();
     }).catch((e) => logger.error("log maintenance failed", { error: errorField(e) }));
   }, options.maintenanceIntervalMs ?? 300_000);
   let closing: Promise<void> | undefined;
@@ -170,25 +173,46 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   };
 }
 
-/** Opens the group coordinator and the idempotent-producer state over the metadata store. */
+/**
+ * Opens the idempotent-producer state, the group coordinator and the transaction coordinator over
+ * the metadata store (the transaction coordinator wraps InitProducerId).
+ */
 async function openCoordinators(
   metadata: MetadataStore,
   ctx: BrokerContext,
   logger: Logger,
-): Promise<{ handlers: HandlerTable; close: () => Promise<void> }> {
+): Promise<
+  { handlers: HandlerTable; maintain: () => Promise<void>; close: () => Promise<void> }
+> {
   const producers = await ProducerStates.open(metadata);
   ctx.producers = producers;
+  const txns = await TransactionCoordinator.open({
+    metadata,
+    producers,
+    logs: ctx.store,
+    notify: (topic, partition) => ctx.notifier.notify(topic, partition),
+    onError: (e) => logger.error("transaction completion failed", { error: errorField(e) }),
+  });
+  ctx.transactions = txns.log;
   const groups = await createGroupCoordinator({
     metadata,
     nodeId: ctx.identity.nodeId,
     host: ctx.identity.host,
     port: ctx.identity.port,
+    pendingOffset: (group, topic, partition) => txns.hasPendingOffset(group, topic, partition),
     onError: (e) => logger.error("group coordinator write failed", { error: errorField(e) }),
   });
   return {
-    handlers: { ...groups.handlers, ...producers.handlers },
+    handlers: { ...groups.handlers, ...producers.handlers, ...transactionHandlers(txns) },
+    // Aborted-transaction entries below the log start offset are of no use to any reader.
+    maintain: async () => {
+      for (const g of partitionGauges(ctx.store)) {
+        await txns.index.prune(g.topic, g.partition, g.logStartOffset);
+      }
+    },
     close: async () => {
       await groups.close();
+      await txns.close();
       await producers.close();
     },
   };

@@ -40,7 +40,12 @@ Deno.test("ApiVersions advertises only served APIs, and falls back to v0 for unk
   const res = await c.request(ApiKey.ApiVersions, 3, {});
   const keys = res.apiKeys.map((k) => k.apiKey);
   for (const k of [0, 1, 2, 3, 18, 19, 20, 23, 32, 37]) assert(keys.includes(k), `key ${k}`);
-  for (const k of [24, 25, 26, 28]) assert(!keys.includes(k), `transactions key ${k}`);
+  // Transactions v1 only: EndTxn stops at v4 (v5 is transaction.version 2).
+  const txn = (key: number) => res.apiKeys.find((k) => k.apiKey === key);
+  assertEquals(txn(ApiKey.AddPartitionsToTxn), { apiKey: 24, minVersion: 0, maxVersion: 5 });
+  assertEquals(txn(ApiKey.AddOffsetsToTxn), { apiKey: 25, minVersion: 0, maxVersion: 4 });
+  assertEquals(txn(ApiKey.EndTxn), { apiKey: 26, minVersion: 0, maxVersion: 4 });
+  assertEquals(txn(ApiKey.TxnOffsetCommit), { apiKey: 28, minVersion: 0, maxVersion: 4 });
   assertEquals(res.apiKeys.find((k) => k.apiKey === ApiKey.Fetch), {
     apiKey: 1,
     minVersion: 4,

@@ -6,6 +6,8 @@ import { assertEquals } from "@std/assert";
 import { startKafka } from "@iot/testing";
 import { startBroker } from "@iot/broker/testing";
 import * as s from "./scenarios.ts";
+import * as t from "./txn_scenarios.ts";
+import * as k from "./kafkajs_scenarios.ts";
 
 async function both<T>(scenario: (bootstrap: string) => Promise<T>): Promise<[T, T]> {
   await using shim = await startBroker({ partitions: 1 });
@@ -72,4 +74,48 @@ Deno.test("kcat idempotent producer with gzip, snappy, lz4 and zstd", async () =
   const [ours, theirs] = await both(s.kcatCompression);
   assertEquals(ours, theirs);
   assertEquals(ours.zstd, "0:a 1:b 2:c ");
+});
+
+Deno.test("transactions: commit, abort, commit read with read_committed and read_uncommitted", async () => {
+  const [ours, theirs] = await both(t.txnCommitAbortCommit);
+  assertEquals(ours, theirs);
+  assertEquals(ours.committed, ["a0", "a1", "a2", "a3", "c0", "c1"]);
+  assertEquals(ours.high, 12);
+});
+
+Deno.test("transactions: last stable offset while a transaction is open and after its abort", async () => {
+  const [ours, theirs] = await both(t.txnLastStableOffset);
+  assertEquals(ours, theirs);
+  assertEquals(ours, { openCommitted: 4, openUncommitted: 6, afterAbortCommitted: 7 });
+});
+
+Deno.test("transactions: consume-transform-produce with sendOffsetsToTransaction", async () => {
+  const [ours, theirs] = await both(t.txnConsumeTransformProduce);
+  assertEquals(ours, theirs);
+  assertEquals(ours.committed, 10);
+});
+
+Deno.test("transactions: a second producer with the same transactional.id fences the first", async () => {
+  const [ours, theirs] = await both(t.txnFencing);
+  assertEquals(ours, theirs);
+  assertEquals(ours, { oldCommitFailed: "fenced", committed: ["new"] });
+});
+
+Deno.test("Java transactions: transactional ProducerPerformance, read_committed console consumer", async () => {
+  const [ours, theirs] = await both(t.javaTransactions);
+  assertEquals(ours, theirs);
+  assertEquals(ours, { sent: "2000 records sent", consumed: 2000 });
+});
+
+Deno.test("KafkaJS: createTopics, produce, group consumer with explicit commit, fetchOffsets", async () => {
+  const [ours, theirs] = await both(k.kafkajsGroup);
+  assertEquals(ours, theirs);
+  assertEquals(ours.consumed, ["v0", "v1", "v2", "v3", "v4"]);
+  assertEquals(ours.committed, ["0:5"]);
+});
+
+Deno.test("KafkaJS: transactional producer (commit, abort, commit) and a read_committed consumer", async () => {
+  const [ours, theirs] = await both(k.kafkajsTransactions);
+  assertEquals(ours, theirs);
+  assertEquals(ours, ["a0", "a1", "c0", "c1"]);
 });

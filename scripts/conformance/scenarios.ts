@@ -28,7 +28,8 @@ export async function run(cmd: string, args: string[], input = ""): Promise<stri
   return stdout;
 }
 
-async function java(mainClass: string, args: string[], input = ""): Promise<string> {
+/** Runs a Kafka tool class with the Kafka runtime's classpath; returns stdout. */
+export async function java(mainClass: string, args: string[], input = ""): Promise<string> {
   const runtime = await findKafkaRuntime(defaultCacheDir());
   return await run("java", javaArgs(runtime, mainClass, args), input);
 }
