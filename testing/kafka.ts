@@ -55,7 +55,16 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<RealK
   const shared = Deno.env.get("IOT_TEST_KAFKA_BOOTSTRAP");
   if (shared && !options.dedicated) return await sharedKafka(shared);
   const runtime = await findKafkaRuntime(defaultCacheDir());
-  return await LocalKafka.launch(runtime, options);
+  // A port that was free when picked can be taken before the JVM binds it (busy machines):
+  // then pick new ports and try again.
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await LocalKafka.launch(runtime, options);
+    } catch (e) {
+      const lostPort = e instanceof Error && e.message.includes("Address already in use");
+      if (!lostPort || attempt >= 3) throw e;
+    }
+  }
 }
 
 /** Wraps an externally managed broker: no lifecycle control, dispose is a no-op. */

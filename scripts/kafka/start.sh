@@ -34,13 +34,16 @@ if [[ -f "$state" ]]; then
   rm -f "$state"
 fi
 
-# A port is taken if something accepts a connection on it. Random ports in a high range; the
-# race with other processes is accepted (the broker fails loudly if it loses it).
+# A port is taken if something accepts a connection on it. Ports are drawn below the kernel's
+# ephemeral range, so an outgoing connection's local port (which a connect test cannot see)
+# never takes them; the race with other listeners is accepted (the broker fails loudly).
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+ephemeral_low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+((ephemeral_low > 12000)) || ephemeral_low=32768
 free_port() {
   local p
   for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (ephemeral_low - 10000)))
     if ! port_in_use "$p"; then echo "$p"; return; fi
   done
   die "no free port found"
