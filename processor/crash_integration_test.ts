@@ -8,6 +8,7 @@ import { delay, freePort, startKafka, uniqueName, waitFor } from "@iot/testing";
 import { caughtUp } from "./runtime/test_support.ts";
 import {
   actual,
+  createTopics,
   generate,
   PARTITIONS,
   produce,
@@ -32,6 +33,7 @@ Deno.test({
   fn: async () => {
     await using kafka = await startKafka();
     const config = topicsFor("crash", uniqueName);
+    await createTopics(kafka.bootstrap, config);
     const stateDir = await Deno.makeTempDir();
     const prefix = uniqueName("crash");
     const args = [

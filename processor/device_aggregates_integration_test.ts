@@ -10,6 +10,7 @@ import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
 import { caughtUp } from "./runtime/test_support.ts";
 import {
   actual,
+  createTopics,
   generate,
   type Input,
   PARTITIONS,
@@ -21,6 +22,7 @@ import {
 Deno.test("device-aggregates: exactly-once results equal the reference, across a restart", async () => {
   await using kafka = await startKafka();
   const config = topicsFor("da", uniqueName);
+  await createTopics(kafka.bootstrap, config);
   const stateDir = await Deno.makeTempDir();
   const group = uniqueName("da-group");
   const job = deviceAggregatesJob(config, uniqueName("da-job"));
@@ -72,6 +74,7 @@ Deno.test("device-aggregates: exactly-once results equal the reference, across a
 Deno.test("device-aggregates: partitions handed over to a second instance keep their state", async () => {
   await using kafka = await startKafka();
   const config = topicsFor("hand", uniqueName);
+  await createTopics(kafka.bootstrap, config);
   const stateDir = await Deno.makeTempDir(); // shared by both instances, as on one machine
   const groupId = uniqueName("hand-group");
   const job = deviceAggregatesJob(config, uniqueName("hand-job"));

@@ -61,12 +61,20 @@ async function runUntil(
 
 type Rec = { topic: string; key: string; value: string; partition: number };
 
-async function send(bootstrap: string, records: Rec[]) {
+/**
+ * Creates `topics` with unlimited retention: records stamped with 2025 event times would
+ * otherwise be deleted by the broker's 7-day retention as soon as their segment rolls.
+ */
+async function createTopics(bootstrap: string, topics: readonly string[]) {
   await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
-  const topics = [...new Set(records.map((r) => r.topic))];
-  await admin.createTopics(topics.map((name) => ({ name, partitions: P })), {
-    ignoreExisting: true,
-  });
+  await admin.createTopics(
+    topics.map((name) => ({ name, partitions: P, config: { "retention.ms": "-1" } })),
+    { ignoreExisting: true },
+  );
+}
+
+async function send(bootstrap: string, records: Rec[]) {
+  await createTopics(bootstrap, [...new Set(records.map((r) => r.topic))]);
   await using producer = new Producer({ config: { "bootstrap.servers": bootstrap } });
   await producer.sendBatch(records);
 }
@@ -89,6 +97,7 @@ Deno.test("overheating: one alert and one shutdown per episode, cleared with hys
     commandTtlMs: 60_000,
     partitions: P,
   }, uniqueName("oh"));
+  await createTopics(kafka.bootstrap, Object.values(t));
   // hot: 30 °C, then 45 °C for 2 min, then 39 °C (inside the margin) then 30 °C.
   // always-hot: 50 °C throughout. cold: 20 °C throughout.
   const temperature = (device: string, s: number) =>
@@ -166,6 +175,7 @@ Deno.test("vehicle-max: sensors of a vehicle meet through the repartition topic 
     deadLetter: uniqueName("vm-dlq"),
   };
   const job = vehicleMaxJob({ ...t, partitions: P }, uniqueName("vm"));
+  await createTopics(kafka.bootstrap, [t.input, t.repartition, t.deadLetter]);
   const records: Rec[] = [];
   const maxOf = new Map<string, number>();
   let seed = 42;

@@ -30,6 +30,9 @@ const configSchema = z.object({
   exactlyOnce: z.boolean().default(true),
   fsync: z.boolean().default(true),
   keepCheckpoints: z.coerce.number().int().min(1).default(3),
+  changelog: z.boolean().default(true),
+  maxPendingOutputs: z.coerce.number().int().positive().default(200_000),
+  resumePendingOutputs: z.coerce.number().int().min(0).optional(),
   partitions: z.coerce.number().int().positive().default(4),
   statusPort: z.coerce.number().int().min(0).max(65535).default(9470),
   topics: z.partialRecord(z.enum(topicIds), z.string()).default({}),
@@ -64,6 +67,12 @@ Options (flag / environment variable / config-file key; flags win, then env, the
   --exactly-once true|false      PROCESSOR_EXACTLY_ONCE         (default true)
   --fsync true|false             PROCESSOR_FSYNC                (default true)
   --keep-checkpoints N           PROCESSOR_KEEP_CHECKPOINTS     (default 3)
+  --changelog true|false         PROCESSOR_CHANGELOG            mirror state to the compacted
+                                 topic <group>-changelog, restore from it when the local
+                                 state is missing or stale (default true)
+  --max-pending-outputs N        PROCESSOR_MAX_PENDING_OUTPUTS  pause input and flush at N
+                                 uncommitted outputs (default 200000)
+  --resume-pending-outputs N     PROCESSOR_RESUME_PENDING_OUTPUTS  resume at N (default half)
   --partitions N                 PROCESSOR_PARTITIONS           of topics it creates (default 4)
   --status-port N                PROCESSOR_STATUS_PORT          127.0.0.1 HTTP /status /metrics
                                  (default 9470; 0 picks a free port)
@@ -79,7 +88,7 @@ Options (flag / environment variable / config-file key; flags win, then env, the
 `;
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-const booleans = new Set(["exactlyOnce", "fsync"]);
+const booleans = new Set(["exactlyOnce", "fsync", "changelog"]);
 
 /** Reads raw settings from `args`; unknown flags are config errors. */
 function fromFlags(args: readonly string[]): Record<string, unknown> {
@@ -155,6 +164,10 @@ export function loadConfig(args: readonly string[]): ProcessorConfig {
     throw new ConfigError(`${key}: ${issue.message}`);
   }
   resolveTopics(parsed.data.topics);
+  const { maxPendingOutputs: high, resumePendingOutputs: low } = parsed.data;
+  if (low !== undefined && low >= high) {
+    throw new ConfigError(`resumePendingOutputs: must be below maxPendingOutputs (${high})`);
+  }
   return parsed.data;
 }
 
@@ -227,6 +240,11 @@ async function main(args: string[]): Promise<number> {
       checkpointIntervalMs: config.checkpointIntervalMs,
       exactlyOnce: config.exactlyOnce,
       store: { sync: config.fsync, keep: config.keepCheckpoints },
+      changelog: config.changelog,
+      maxPendingOutputs: config.maxPendingOutputs,
+      ...(config.resumePendingOutputs !== undefined
+        ? { resumePendingOutputs: config.resumePendingOutputs }
+        : {}),
       signal: stop.signal,
       log: (m) => console.error(`processor: ${m}`),
     })

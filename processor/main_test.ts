@@ -17,6 +17,8 @@ Deno.test("loadConfig: flags override defaults; jobs build with renamed topics",
   assertEquals(config.windowMs, 5000);
   assertEquals(config.exactlyOnce, false);
   assertEquals(config.checkpointIntervalMs, 10_000);
+  assertEquals(config.changelog, true);
+  assertEquals(config.maxPendingOutputs, 200_000);
   const jobs = buildJobs(config);
   assertEquals(jobs.map((j) => j.name), ["device-aggregates", "vehicle-max"]);
   assertEquals(jobs[0].inputs, ["staging.readings"]);
@@ -30,4 +32,8 @@ Deno.test("loadConfig: a bad value is one clear error naming the setting", () =>
   assertEquals(error([...base, "--jobs", "nope"]).startsWith("jobs.0:"), true);
   assertEquals(error([...base, "--bogus", "1"]).includes("bogus"), true);
   assertEquals(error([...base, "--window-ms"]), "--window-ms needs a value");
+  assertEquals(
+    error([...base, "--max-pending-outputs", "10", "--resume-pending-outputs", "10"]),
+    "resumePendingOutputs: must be below maxPendingOutputs (10)",
+  );
 });

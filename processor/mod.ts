@@ -18,7 +18,10 @@
  * Around the core, the runtime does the I/O: {@linkcode JobRunner} runs a
  * {@linkcode JobDefinition} in a consumer group, one task per input partition, with outputs and
  * offsets committed in one Kafka transaction per checkpoint and task state in a
- * {@linkcode TaskStore} (incremental, atomic checkpoints on local disk). The jobs are
+ * {@linkcode TaskStore} (incremental, atomic checkpoints on local disk), mirrored in the same
+ * transaction to a compacted changelog topic ({@linkcode changelogTopic}) from which a task is
+ * rebuilt when its partition lands on an instance without the matching local checkpoint; the
+ * input is paused while too many outputs wait to be committed (backpressure). The jobs are
  * {@linkcode deviceAggregatesJob}, {@linkcode overheatingJob} and {@linkcode vehicleMaxJob};
  * `main.ts` is the CLI (`deno task processor --help`).
  *
@@ -133,6 +136,8 @@ export type {
   TaskOutput,
 } from "./runtime/job.ts";
 export { JobFailedError, JobRunner, type JobRunnerOptions } from "./runtime/job_runner.ts";
+export { CHANGELOG_VERSION, type ChangelogMeta, changelogTopic } from "./runtime/changelog.ts";
+export type { RestoreSource } from "./runtime/task.ts";
 export { deadLetterHeaders, deadLetterRecord } from "./runtime/dead_letter.ts";
 export { type JobStatus, renderPrometheus, type TaskStatus } from "./runtime/status.ts";
 export { handleStatusRequest, serveStatus, type StatusSource } from "./runtime/status_server.ts";

@@ -149,6 +149,23 @@ export function topicsFor(prefix: string, unique: (p: string) => string): Device
   };
 }
 
+/**
+ * Creates the job's topics with unlimited retention. The readings are from 2025 and results
+ * carry event-time timestamps, so with the default `retention.ms` (7 days) a broker deletes a
+ * result segment as soon as it rolls, which races with the test reading it back.
+ */
+export async function createTopics(
+  bootstrap: string,
+  config: DeviceAggregatesConfig,
+): Promise<void> {
+  await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
+  const names = [config.input, config.output, config.late, config.deadLetter];
+  await admin.createTopics(
+    names.map((name) => ({ name, partitions: PARTITIONS, config: { "retention.ms": "-1" } })),
+    { ignoreExisting: true },
+  );
+}
+
 /** Creates `topic` if missing and writes `inputs` to their partitions. */
 export async function produce(
   bootstrap: string,

@@ -3,7 +3,7 @@
  * their state checkpoints commit together.
  *
  * Exactly-once protocol: capture each dirty task's state (a base or its changed keys) → begin a
- * transaction → send the buffered outputs while writing the captured checkpoints to disk as
+ * transaction → send the buffered outputs and the captured state's changelog records while writing the captured checkpoints to disk as
  * "pending" → send the next input offsets to the transaction → commit it → mark the checkpoints
  * committed. A crash before the commit leaves the group's committed offsets at the previous
  * checkpoint, whose files are intact; a crash after it leaves them at this one, whose pending
@@ -21,6 +21,8 @@ export interface CheckpointResult {
   readonly tasks: number;
   /** Records produced. */
   readonly outputs: number;
+  /** Changelog records produced. */
+  readonly changelog: number;
 }
 
 /**
@@ -36,17 +38,18 @@ export async function checkpointTasks(
   transactional: boolean,
 ): Promise<CheckpointResult> {
   const dirty = [...tasks].filter((t) => t.dirty);
-  if (dirty.length === 0) return { tasks: 0, outputs: 0 };
+  if (dirty.length === 0) return { tasks: 0, outputs: 0, changelog: 0 };
   const outputs = dirty.flatMap((t) => t.takeOutputs());
   if (!transactional) {
     for (const t of dirty) t.skipCheckpoint();
     await producer.sendBatch(outputs);
-    return { tasks: dirty.length, outputs: outputs.length };
+    return { tasks: dirty.length, outputs: outputs.length, changelog: 0 };
   }
   const captured = dirty.map((t) => t.captureCheckpoint());
+  const changelog = dirty.flatMap((t, i) => t.changelogRecords(captured[i]));
   producer.beginTransaction();
   const [, manifests] = await Promise.all([
-    producer.sendBatch(outputs),
+    producer.sendAll(changelog.length > 0 ? outputs.concat(changelog) : outputs),
     Promise.all(dirty.map((t, i) => t.writeCheckpoint(captured[i]))),
   ]);
   await producer.sendOffsetsToTransaction(
@@ -55,5 +58,5 @@ export async function checkpointTasks(
   );
   await producer.commitTransaction();
   await Promise.all(dirty.map((t, i) => t.committed(manifests[i])));
-  return { tasks: dirty.length, outputs: outputs.length };
+  return { tasks: dirty.length, outputs: outputs.length, changelog: changelog.length };
 }

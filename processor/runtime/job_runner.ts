@@ -3,10 +3,19 @@
  * offsets committed in one Kafka transaction per checkpoint, consistent with the tasks' state
  * checkpoints on disk.
  *
- * The checkpoint protocol is in `checkpoint.ts`. On assignment a task restores the checkpoint
- * whose offset equals the group's committed offset and consumes from there; on revocation the
- * instance checkpoints before giving partitions up; a lost partition's task is dropped
- * unsaved (its outputs never committed).
+ * The checkpoint protocol is in `checkpoint.ts`. On assignment a task restores the local
+ * checkpoint whose offset equals the group's committed offset, or, when this instance has none
+ * (the partition moved from another machine, the disk was wiped), rebuilds its state from the
+ * job's changelog topic (`changelog.ts`), and consumes from there; on revocation the instance
+ * checkpoints before giving partitions up; a lost partition's task is dropped unsaved (its
+ * outputs never committed). When outputs pile up the input is paused while they are flushed
+ * (`backpressure.ts`).
+ *
+ * Idle input: a task's windows close only when its own event time advances; there is no
+ * processing-time flush. Firing a quiet partition's windows on wall-clock idleness would make
+ * the results depend on timing (a late burst after the timeout would find its windows gone),
+ * which is why Flink's idleness only stops an idle input from holding back a combined
+ * watermark (`PartitionWatermarks`) and never advances a single input's own watermark.
  *
  * @module
  */
@@ -19,60 +28,20 @@ import {
   type RebalanceEvent,
   type TopicPartition,
 } from "@iot/kafka";
-import { TaskStore, type TaskStoreOptions } from "../state/task_store.ts";
-import type { JobDefinition } from "./job.ts";
+import { Backpressure } from "./backpressure.ts";
 import { checkpointTasks } from "./checkpoint.ts";
 import { Mutex } from "./mutex.ts";
+import {
+  JobFailedError,
+  type JobRunnerOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./runner_options.ts";
 import type { JobStatus, TaskStatus } from "./status.ts";
-import { Task } from "./task.ts";
+import type { Task } from "./task.ts";
+import { createChangelogTopic, openTask } from "./task_setup.ts";
 
-/** Options of {@linkcode JobRunner}. */
-export interface JobRunnerOptions {
-  /** The job to run. */
-  job: JobDefinition;
-  /** Kafka bootstrap servers, e.g. `"127.0.0.1:9092"`. */
-  bootstrap: string;
-  /** Root of the state directories: tasks use `<stateDir>/<job>/<topic>-<partition>/`. */
-  stateDir: string;
-  /**
-   * Stable id of this instance; names its transactional id and static group membership
-   * (`<groupId>-<instanceId>`), so a restarted instance fences its previous incarnation. Default `"0"`.
-   */
-  instanceId?: string;
-  /** Consumer group. Default `processor-<job>`. */
-  groupId?: string;
-  /** Time between checkpoints (ms). Default 10 000. */
-  checkpointIntervalMs?: number;
-  /** Checkpoint early when this many outputs are buffered (backpressure). Default 200 000. */
-  maxPendingOutputs?: number;
-  /**
-   * `true` (default): state checkpoints and transactions (exactly-once). `false`: no state
-   * checkpoints, no offset commits, outputs sent on the interval without a transaction (for
-   * benchmarks; state is lost on restart).
-   */
-  exactlyOnce?: boolean;
-  /** Checkpoint store options. */
-  store?: TaskStoreOptions;
-  /** Consumer group session timeout (ms). Default 10 000. */
-  sessionTimeoutMs?: number;
-  /** Extra librdkafka properties for the consumer and producer. Default none. */
-  kafkaConfig?: KafkaConfig;
-  /** Create the job's topics if missing. Default true. */
-  createTopics?: boolean;
-  /** Stops the job with a final checkpoint. */
-  signal?: AbortSignal;
-  /** Receives log lines. Default `console.error`. */
-  log?: (message: string) => void;
-}
-
-/** Thrown when a job stops because its runtime failed (e.g. a transaction could not commit). */
-export class JobFailedError extends Error {
-  /** @param message what failed. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "JobFailedError";
-  }
-}
+export { JobFailedError, type JobRunnerOptions };
 
 /**
  * Runs a {@linkcode JobDefinition} until `signal` aborts.
@@ -84,11 +53,8 @@ export class JobFailedError extends Error {
  * ```
  */
 export class JobRunner {
-  readonly #o: Required<Omit<JobRunnerOptions, "signal" | "store" | "kafkaConfig">> & {
-    signal?: AbortSignal;
-    store: TaskStoreOptions;
-    kafkaConfig: KafkaConfig;
-  };
+  readonly #o: ResolvedOptions;
+  readonly #backpressure: Backpressure;
   readonly #tasks = new Map<string, Task>();
   readonly #lock = new Mutex();
   readonly #stop = new AbortController();
@@ -100,23 +66,16 @@ export class JobRunner {
   #lastCheckpointMs: number | null = null;
   #recordsIn = 0;
   #recordsOut = 0;
+  #changelogRecords = 0;
+  readonly #restores = { empty: 0, local: 0, changelog: 0 };
 
   /** @param options the job, Kafka and state settings. */
   constructor(options: JobRunnerOptions) {
-    const job = options.job;
-    this.#o = {
-      instanceId: "0",
-      groupId: `processor-${job.name}`,
-      checkpointIntervalMs: 10_000,
-      maxPendingOutputs: 200_000,
-      exactlyOnce: true,
-      sessionTimeoutMs: 10_000,
-      createTopics: true,
-      log: (m) => console.error(m),
-      ...options,
-      store: options.store ?? {},
-      kafkaConfig: options.kafkaConfig ?? {},
-    };
+    this.#o = resolveOptions(options);
+    this.#backpressure = new Backpressure(
+      this.#o.maxPendingOutputs,
+      this.#o.resumePendingOutputs,
+    );
   }
 
   /** The job's name. */
@@ -136,6 +95,7 @@ export class JobRunner {
       await using admin = new Admin({ config: { "bootstrap.servers": o.bootstrap } });
       await admin.createTopics(o.job.topics, { ignoreExisting: true });
     }
+    if (o.changelog) await createChangelogTopic(o);
     const transactional: KafkaConfig = o.exactlyOnce
       ? { "transactional.id": `${o.groupId}-${o.instanceId}`, "transaction.timeout.ms": 60_000 }
       : { "enable.idempotence": true };
@@ -162,6 +122,7 @@ export class JobRunner {
           "auto.offset.reset": "earliest",
           "isolation.level": "read_committed",
           ...o.kafkaConfig,
+          ...o.consumerConfig,
         },
         onRebalance: (event) => this.#lock.run(() => this.#onRebalance(event)),
         onError: (error) => {
@@ -182,9 +143,11 @@ export class JobRunner {
               this.#taskOf(record.topic, record.partition).process(record);
             }
             this.#recordsIn += batch.length;
-            if (this.#due() || this.#pendingOutputs() >= o.maxPendingOutputs) {
-              await this.#checkpoint();
-            }
+            const pressure = this.#pressure();
+            if (this.#backpressure.update(pressure) === "pause") {
+              this.#pauseInput(true);
+              await this.#checkpoint(); // flushes; resumes the input once below the low mark
+            } else if (this.#due() || this.#backpressure.full(pressure)) await this.#checkpoint();
           });
           // With a backlog, batches arrive without a macrotask turn; let timers and the status
           // server run now and then.
@@ -236,6 +199,10 @@ export class JobRunner {
       recordsOut: this.#recordsOut,
       checkpoints: this.#checkpoints,
       lastCheckpointMs: this.#lastCheckpointMs,
+      changelogRecords: this.#changelogRecords,
+      restores: { ...this.#restores },
+      paused: this.#backpressure.paused,
+      pauses: this.#backpressure.pauses,
       tasks,
     };
   }
@@ -244,10 +211,32 @@ export class JobRunner {
     return performance.now() - this.#lastCheckpoint >= this.#o.checkpointIntervalMs;
   }
 
-  #pendingOutputs(): number {
+  /** Outputs not yet committed: buffered in tasks plus queued in the producer. */
+  #pressure(): number {
+    return this.#buffered() + (this.#producer?.queueLength ?? 0);
+  }
+
+  #buffered(): number {
     let n = 0;
     for (const task of this.#tasks.values()) n += task.pendingOutputs;
     return n;
+  }
+
+  #pauseInput(pause: boolean): void {
+    const consumer = this.#consumer;
+    if (consumer === null) return;
+    const partitions = [...this.#tasks.values()].map(({ topic, partition }) => ({
+      topic,
+      partition,
+    }));
+    if (partitions.length === 0) return;
+    if (pause) consumer.pause(partitions);
+    else consumer.resume(partitions);
+    this.#o.log(
+      `${this.#o.job.name}: ${
+        pause ? "paused" : "resumed"
+      } input (${this.#pressure()} pending outputs)`,
+    );
   }
 
   #taskOf(topic: string, partition: number): Task {
@@ -298,24 +287,14 @@ export class JobRunner {
       )
       : [];
     for (const tp of partitions) {
-      const store = await TaskStore.open(
-        `${o.stateDir}/${o.job.name}/${tp.topic}-${tp.partition}`,
-        o.store,
-      );
-      const task = new Task({
-        topic: tp.topic,
-        partition: tp.partition,
-        job: o.job.name,
-        deadLetterTopic: o.job.deadLetterTopic,
-        logic: o.job.createTask(tp.topic, tp.partition),
-        store,
-      });
-      if (o.exactlyOnce) {
-        const offset = committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)
-          ?.offset ?? Offset.INVALID;
-        await task.restore(offset >= 0 ? offset : null);
-        tp.offset = offset >= 0 ? offset : Offset.BEGINNING;
+      const offset = committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)
+        ?.offset ?? Offset.INVALID;
+      const { task, source } = await openTask(o, tp, offset >= 0 ? offset : null);
+      if (source !== null) this.#restores[source]++;
+      if (source === "changelog") {
+        o.log(`${o.job.name}: restored ${tp.topic}[${tp.partition}] from the changelog`);
       }
+      if (o.exactlyOnce) tp.offset = offset >= 0 ? offset : Offset.BEGINNING;
       this.#tasks.set(`${tp.topic}\u0000${tp.partition}`, task);
     }
   }
@@ -330,6 +309,10 @@ export class JobRunner {
       this.#o.exactlyOnce,
     );
     this.#recordsOut += done.outputs;
+    this.#changelogRecords += done.changelog;
+    // Everything sent is acknowledged now (the producer's queue may still hold their delivery
+    // events), so only outputs buffered in tasks since count.
+    if (this.#backpressure.update(this.#buffered()) === "resume") this.#pauseInput(false);
     if (done.tasks === 0 || !this.#o.exactlyOnce) return;
     this.#checkpoints++;
     this.#lastCheckpointMs = performance.now() - started;

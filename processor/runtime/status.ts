@@ -52,6 +52,17 @@ export interface JobStatus {
   readonly checkpoints: number;
   /** Duration (ms) of the last checkpoint including its transaction, or `null`. */
   readonly lastCheckpointMs: number | null;
+  /** Changelog records produced since start. */
+  readonly changelogRecords: number;
+  /**
+   * Tasks restored since start, by where their state came from: nothing committed yet
+   * (`empty`), the local checkpoint (`local`) or the changelog topic (`changelog`).
+   */
+  readonly restores: { readonly empty: number; readonly local: number; readonly changelog: number };
+  /** Whether the input is paused by backpressure. */
+  readonly paused: boolean;
+  /** How often backpressure paused the input since start. */
+  readonly pauses: number;
   /** The tasks this instance owns. */
   readonly tasks: readonly TaskStatus[];
 }
@@ -82,6 +93,20 @@ export function renderPrometheus(statuses: readonly JobStatus[]): string {
   jobMetric("processor_records_out_total", "Records produced", "counter", (s) => s.recordsOut);
   jobMetric("processor_checkpoints_total", "Checkpoints", "counter", (s) => s.checkpoints);
   jobMetric("processor_tasks", "Tasks owned", "gauge", (s) => s.tasks.length);
+  jobMetric(
+    "processor_changelog_records_total",
+    "Changelog records produced",
+    "counter",
+    (s) => s.changelogRecords,
+  );
+  jobMetric(
+    "processor_changelog_restores_total",
+    "Tasks rebuilt from the changelog",
+    "counter",
+    (s) => s.restores.changelog,
+  );
+  jobMetric("processor_paused", "Input paused by backpressure (0/1)", "gauge", (s) => +s.paused);
+  jobMetric("processor_pauses_total", "Backpressure pauses", "counter", (s) => s.pauses);
   for (const [field, name, help] of taskMetrics) {
     lines.push(
       `# HELP ${name} ${help}`,

@@ -10,6 +10,10 @@ const status: JobStatus = {
   recordsOut: 2,
   checkpoints: 1,
   lastCheckpointMs: 5,
+  changelogRecords: 7,
+  restores: { empty: 1, local: 0, changelog: 2 },
+  paused: true,
+  pauses: 3,
   tasks: [{
     topic: "sensor-readings",
     partition: 0,
@@ -36,6 +40,9 @@ Deno.test("renderPrometheus: job counters and per-task gauges with labels", () =
     'processor_task_lag{job="device-aggregates",topic="sensor-readings",partition="0"} 3',
   );
   assertStringIncludes(text, "# TYPE processor_task_late_total counter");
+  assertStringIncludes(text, 'processor_paused{job="device-aggregates"} 1');
+  assertStringIncludes(text, 'processor_pauses_total{job="device-aggregates"} 3');
+  assertStringIncludes(text, 'processor_changelog_restores_total{job="device-aggregates"} 2');
   assert(text.endsWith("\n"));
 });
 

@@ -7,6 +7,7 @@
 import type { ConsumerRecord, ProducerRecord } from "@iot/kafka";
 import { CheckpointError, type CheckpointManifest } from "../state/format.ts";
 import type { CheckpointInput, TaskStore } from "../state/task_store.ts";
+import { type ChangelogPlace, changelogRecords, type ChangelogState } from "./changelog.ts";
 import { deadLetterRecord } from "./dead_letter.ts";
 import type { TaskStatus } from "./status.ts";
 import type { DeadLetterReason, TaskLogic, TaskOutput } from "./job.ts";
@@ -38,7 +39,12 @@ export interface CheckpointInfo {
 interface TaskMeta {
   readonly logic: unknown;
   readonly counters: TaskCounters;
+  /** The changelog epoch (absent in checkpoints written without a changelog). */
+  readonly epoch?: string;
 }
+
+/** Where a task's state came from on assignment. */
+export type RestoreSource = "empty" | "local" | "changelog";
 
 /** One task's logic, state store and pending outputs. */
 export class Task implements TaskOutput {
@@ -58,6 +64,8 @@ export class Task implements TaskOutput {
   readonly #deadLetterTopic: string;
   #outputs: ProducerRecord[] = [];
   #checkpointedOffset: number | null = null;
+  readonly #changelog: ChangelogPlace | null;
+  #epoch: string | null = null;
 
   /** Wraps `logic` reading `topic`/`partition` with its `store`. */
   constructor(
@@ -68,8 +76,11 @@ export class Task implements TaskOutput {
       deadLetterTopic: string;
       logic: TaskLogic;
       store: TaskStore;
+      /** Where the task's changelog lives; `null`/absent: no changelog. */
+      changelog?: ChangelogPlace | null;
     },
   ) {
+    this.#changelog = options.changelog ?? null;
     this.topic = options.topic;
     this.partition = options.partition;
     this.#job = options.job;
@@ -100,30 +111,80 @@ export class Task implements TaskOutput {
 
   /**
    * Rebuilds the state of the checkpoint whose offset is `committedOffset` (`null`: nothing
-   * committed, start empty).
+   * committed, start empty): from the local checkpoint with that offset when there is one,
+   * otherwise from `loadChangelog()` (then written locally as a fresh base checkpoint).
+   *
+   * @throws {CheckpointError} when neither holds the state of `committedOffset`.
    */
-  async restore(committedOffset: number | null): Promise<void> {
-    const stateless = Object.keys(this.#logic.operators).length === 0;
-    const restored = await this.#store.restore(committedOffset).catch((e) => {
-      // A stateless task (e.g. a re-keying stage) needs no checkpoint to resume.
-      if (stateless && e instanceof CheckpointError) return this.#store.restore(null);
-      throw e;
-    });
+  async restore(
+    committedOffset: number | null,
+    loadChangelog?: () => Promise<ChangelogState | null>,
+  ): Promise<RestoreSource> {
     this.#checkpointedOffset = this.nextOffset = committedOffset;
-    if (restored === null) return;
-    const { manifest, chain } = restored;
-    chain.forEach((data, i) => {
-      for (const [name, op] of Object.entries(this.#logic.operators)) {
-        const snapshot = data.operators[name];
-        if (snapshot === undefined) continue;
-        if (i === 0) op.restore(snapshot);
-        else op.restoreKeys(snapshot);
+    if (committedOffset === null) {
+      await this.#store.restore(null);
+      return "empty";
+    }
+    let localError: CheckpointError;
+    try {
+      const restored = await this.#store.restore(committedOffset);
+      if (restored !== null) {
+        restored.chain.forEach((data, i) => this.#applyOperators(data.operators, i === 0));
+        this.#applyMeta(restored.manifest.task as TaskMeta);
+        this.lastCheckpoint = checkpointInfo(restored.manifest, 0, this.stateKeys());
+        return "local";
       }
+      localError = new CheckpointError("no local checkpoint");
+    } catch (e) {
+      if (!(e instanceof CheckpointError)) throw e;
+      localError = e;
+    }
+    const state = loadChangelog ? await loadChangelog() : null;
+    if (state !== null && state.meta.offset === committedOffset) {
+      await this.#restoreFromChangelog(state);
+      return "changelog";
+    }
+    // A stateless task (e.g. a re-keying stage) needs no checkpoint to resume.
+    if (Object.keys(this.#logic.operators).length === 0) {
+      await this.#store.restore(null);
+      return "empty";
+    }
+    const found = state === null
+      ? (this.#changelog === null ? "no changelog" : "no state in the changelog")
+      : `the changelog holds offset ${state.meta.offset}`;
+    throw new CheckpointError(`${localError.message}; ${found}`, { cause: localError });
+  }
+
+  async #restoreFromChangelog(state: ChangelogState): Promise<void> {
+    await this.#store.restore(null);
+    this.#applyOperators(state.operators, true);
+    const meta = state.meta.task as TaskMeta;
+    this.#applyMeta({ ...meta, epoch: state.meta.epoch });
+    const operators: CheckpointInput["operators"] = {};
+    for (const [name, op] of Object.entries(this.#logic.operators)) operators[name] = op.snapshot();
+    const task: TaskMeta = { ...meta, epoch: state.meta.epoch };
+    const manifest = await this.writeCheckpoint({
+      offset: state.meta.offset,
+      task,
+      kind: "base",
+      operators,
     });
-    const meta = manifest.task as TaskMeta;
+    await this.#store.markCommitted(manifest);
+  }
+
+  #applyOperators(operators: CheckpointInput["operators"], full: boolean): void {
+    for (const [name, op] of Object.entries(this.#logic.operators)) {
+      const snapshot = operators[name];
+      if (snapshot === undefined) continue;
+      if (full) op.restore(snapshot);
+      else op.restoreKeys(snapshot);
+    }
+  }
+
+  #applyMeta(meta: TaskMeta): void {
     this.#logic.restoreMeta(meta.logic);
     this.counters = { ...meta.counters };
-    this.lastCheckpoint = checkpointInfo(manifest, 0, this.stateKeys());
+    this.#epoch = meta.epoch ?? null;
   }
 
   /** Processes one consumed record. */
@@ -158,13 +219,25 @@ export class Task implements TaskOutput {
   /** Captures the state to checkpoint now (a base or the changed keys), synchronously. */
   captureCheckpoint(): CheckpointInput {
     if (this.nextOffset === null) throw new Error("captureCheckpoint: nothing consumed yet");
-    const base = this.#store.needsBase;
+    // A changelog needs a base of its own before deltas mean anything (new epoch).
+    const base = this.#store.needsBase || (this.#changelog !== null && this.#epoch === null);
+    if (base) this.#epoch = crypto.randomUUID();
     const operators: CheckpointInput["operators"] = {};
     for (const [name, op] of Object.entries(this.#logic.operators)) {
       operators[name] = base ? op.snapshot() : op.snapshotKeys(op.changedKeys());
     }
-    const task: TaskMeta = { logic: this.#logic.snapshotMeta(), counters: { ...this.counters } };
+    const task: TaskMeta = {
+      logic: this.#logic.snapshotMeta(),
+      counters: { ...this.counters },
+      ...(this.#epoch !== null ? { epoch: this.#epoch } : {}),
+    };
     return { offset: this.nextOffset, task, kind: base ? "base" : "delta", operators };
+  }
+
+  /** The changelog records of a captured checkpoint (none without a changelog). */
+  changelogRecords(input: CheckpointInput): ProducerRecord[] {
+    if (this.#changelog === null) return [];
+    return changelogRecords(this.#changelog, input, (input.task as TaskMeta).epoch!);
   }
 
   /** Writes a captured checkpoint as pending. */

@@ -1,0 +1,113 @@
+/**
+ * Options of the job runner, their defaults, and its error.
+ *
+ * @module
+ */
+import type { KafkaConfig } from "@iot/kafka";
+import type { TaskStoreOptions } from "../state/task_store.ts";
+import type { JobDefinition } from "./job.ts";
+
+/** Options of {@linkcode JobRunner}. */
+export interface JobRunnerOptions {
+  /** The job to run. */
+  job: JobDefinition;
+  /** Kafka bootstrap servers, e.g. `"127.0.0.1:9092"`. */
+  bootstrap: string;
+  /** Root of the state directories: tasks use `<stateDir>/<job>/<topic>-<partition>/`. */
+  stateDir: string;
+  /**
+   * Stable id of this instance; names its transactional id and static group membership
+   * (`<groupId>-<instanceId>`), so a restarted instance fences its previous incarnation. Default `"0"`.
+   */
+  instanceId?: string;
+  /** Consumer group. Default `processor-<job>`. */
+  groupId?: string;
+  /** Time between checkpoints (ms). Default 10 000. */
+  checkpointIntervalMs?: number;
+  /**
+   * Backpressure high-water mark: when this many outputs are pending (buffered in tasks plus
+   * queued in the producer) the input partitions are paused and a checkpoint flushes them.
+   * Default 200 000.
+   */
+  maxPendingOutputs?: number;
+  /** Backpressure low-water mark: paused input resumes at or below this. Default half the high one. */
+  resumePendingOutputs?: number;
+  /**
+   * With exactly-once: mirror task state to the compacted changelog topic
+   * `<groupId>-<job>-changelog` in each checkpoint's transaction, and rebuild a task from it when
+   * this instance has no matching local checkpoint. Default true.
+   */
+  changelog?: boolean;
+  /** Give up restoring a task from the changelog after this long (ms). Default 120 000. */
+  restoreTimeoutMs?: number;
+  /**
+   * `true` (default): state checkpoints and transactions (exactly-once). `false`: no state
+   * checkpoints, no offset commits, outputs sent on the interval without a transaction (for
+   * benchmarks; state is lost on restart).
+   */
+  exactlyOnce?: boolean;
+  /** Checkpoint store options. */
+  store?: TaskStoreOptions;
+  /** Consumer group session timeout (ms). Default 10 000. */
+  sessionTimeoutMs?: number;
+  /** Extra librdkafka properties for the consumer and producer. Default none. */
+  kafkaConfig?: KafkaConfig;
+  /** Extra librdkafka properties for the input consumer only (e.g. fetch sizes). Default none. */
+  consumerConfig?: KafkaConfig;
+  /** Create the job's topics if missing. Default true. */
+  createTopics?: boolean;
+  /** Stops the job with a final checkpoint. */
+  signal?: AbortSignal;
+  /** Receives log lines. Default `console.error`. */
+  log?: (message: string) => void;
+}
+
+/** {@linkcode JobRunnerOptions} with every default filled in. */
+export type ResolvedOptions =
+  & Required<
+    Omit<
+      JobRunnerOptions,
+      "signal" | "store" | "kafkaConfig" | "consumerConfig" | "resumePendingOutputs"
+    >
+  >
+  & {
+    signal?: AbortSignal;
+    store: TaskStoreOptions;
+    kafkaConfig: KafkaConfig;
+    consumerConfig: KafkaConfig;
+    resumePendingOutputs: number;
+  };
+
+/** Fills in the defaults of `options` (the changelog is only on with exactly-once). */
+export function resolveOptions(options: JobRunnerOptions): ResolvedOptions {
+  const job = options.job;
+  const o: ResolvedOptions = {
+    instanceId: "0",
+    groupId: `processor-${job.name}`,
+    checkpointIntervalMs: 10_000,
+    maxPendingOutputs: 200_000,
+    changelog: true,
+    restoreTimeoutMs: 120_000,
+    exactlyOnce: true,
+    sessionTimeoutMs: 10_000,
+    createTopics: true,
+    log: (m) => console.error(m),
+    ...options,
+    store: options.store ?? {},
+    kafkaConfig: options.kafkaConfig ?? {},
+    consumerConfig: options.consumerConfig ?? {},
+    resumePendingOutputs: options.resumePendingOutputs ??
+      Math.floor((options.maxPendingOutputs ?? 200_000) / 2),
+  };
+  o.changelog &&= o.exactlyOnce;
+  return o;
+}
+
+/** Thrown when a job stops because its runtime failed (e.g. a transaction could not commit). */
+export class JobFailedError extends Error {
+  /** @param message what failed. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "JobFailedError";
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Setting up a job instance's tasks: the changelog topic, and each assigned partition's task
+ * with its state restored from the local checkpoint or the changelog.
+ *
+ * @module
+ */
+import { Admin } from "@iot/kafka";
+import { TaskStore } from "../state/task_store.ts";
+import { changelogPlace, changelogTopic } from "./changelog.ts";
+import { readChangelog } from "./changelog_reader.ts";
+import type { ResolvedOptions } from "./runner_options.ts";
+import { type RestoreSource, Task } from "./task.ts";
+
+/**
+ * Creates the job's changelog topic if missing (compacted, the broker's default replication
+ * factor) with as many partitions as its largest input, and adds partitions to it when an input
+ * grew.
+ */
+export async function createChangelogTopic(o: ResolvedOptions): Promise<void> {
+  await using admin = new Admin({ config: { "bootstrap.servers": o.bootstrap } });
+  const inputs = await admin.describeTopics(o.job.inputs);
+  const partitions = Math.max(...inputs.map((t) => t.partitions.length));
+  const name = changelogTopic(o.groupId, o.job.name);
+  await admin.createTopics([{
+    name,
+    partitions,
+    replicationFactor: -1,
+    config: { "cleanup.policy": "compact" },
+  }], { ignoreExisting: true });
+  const [existing] = await admin.describeTopics([name]);
+  if (existing.partitions.length < partitions) await admin.createPartitions(name, partitions);
+}
+
+/**
+ * Opens the task of input `tp` and, with exactly-once, restores the state of `committedOffset`
+ * (`null`: nothing committed). `source` says where the state came from (`null`: not restored,
+ * exactly-once is off).
+ */
+export async function openTask(
+  o: ResolvedOptions,
+  tp: { topic: string; partition: number },
+  committedOffset: number | null,
+): Promise<{ task: Task; source: RestoreSource | null }> {
+  const place = o.changelog
+    ? changelogPlace(changelogTopic(o.groupId, o.job.name), o.job.inputs, tp.topic, tp.partition)
+    : null;
+  const store = await TaskStore.open(
+    `${o.stateDir}/${o.job.name}/${tp.topic}-${tp.partition}`,
+    o.store,
+  );
+  const task = new Task({
+    topic: tp.topic,
+    partition: tp.partition,
+    job: o.job.name,
+    deadLetterTopic: o.job.deadLetterTopic,
+    logic: o.job.createTask(tp.topic, tp.partition),
+    store,
+    changelog: place,
+  });
+  if (!o.exactlyOnce) return { task, source: null };
+  try {
+    const source = await task.restore(
+      committedOffset,
+      place === null ? undefined : () =>
+        readChangelog(place, {
+          bootstrap: o.bootstrap,
+          groupId: `${o.groupId}-restore`,
+          kafkaConfig: o.kafkaConfig,
+          timeoutMs: o.restoreTimeoutMs,
+        }),
+    );
+    return { task, source };
+  } catch (e) {
+    await task.close();
+    throw e;
+  }
+}
