@@ -9,6 +9,7 @@ import { z } from "zod";
 import { durationSchema, periodSchema } from "./core/duration.ts";
 import { type Fleet, fleetFromFlags, parseFleetJson } from "./core/fleet.ts";
 import type { Rate } from "./core/pacer.ts";
+import type { RunConfig } from "./runtime/run.ts";
 
 /** The usage text of `--help`. */
 export const usage = `Usage: deno task producer [flags]
@@ -52,29 +53,22 @@ export class UsageError extends Error {
 }
 
 /** The validated run configuration. */
-export interface CliConfig {
+export interface CliConfig extends
+  Pick<
+    RunConfig,
+    | "bootstrap"
+    | "fleet"
+    | "seed"
+    | "startMs"
+    | "count"
+    | "durationMs"
+    | "rate"
+    | "topics"
+    | "partitions"
+    | "commands"
+  > {
   /** Whether `--help` was given (nothing else is meaningful then). */
   help: boolean;
-  /** Kafka bootstrap servers. */
-  bootstrap: string;
-  /** The fleet. */
-  fleet: Fleet;
-  /** Seed. */
-  seed: string;
-  /** Simulated start, epoch ms. */
-  startMs: number;
-  /** Record limit. */
-  count?: number;
-  /** Simulated duration limit, ms. */
-  durationMs?: number;
-  /** Send rate. */
-  rate: Rate;
-  /** Topic names. */
-  topics: Topics;
-  /** Partitions of created topics. */
-  partitions: number;
-  /** Whether to listen for commands. */
-  commands: boolean;
 }
 
 /** What `main.ts` hands to {@linkcode parseCli}. */

@@ -16,6 +16,7 @@ import {
   splitBatches,
   UnsupportedCompressionError,
 } from "../records/mod.ts";
+import { writeFileSynced } from "./fs_util.ts";
 import { removeIfExists, Segment } from "./segment.ts";
 
 /** Suffix of compaction output before it replaces the segment. */
@@ -157,14 +158,7 @@ async function replaceSegment(
     pos += p.length;
   }
   const cleaned = seg.logPath + CLEANED_SUFFIX;
-  const file = await Deno.open(cleaned, { write: true, create: true, truncate: true });
-  try {
-    let written = 0;
-    while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    await file.sync();
-  } finally {
-    file.close();
-  }
+  await writeFileSynced(cleaned, bytes);
   removeIfExists(`${seg.stem}.index`);
   removeIfExists(`${seg.stem}.timeindex`);
   await Deno.rename(cleaned, seg.logPath);

@@ -13,7 +13,13 @@ export const TEMP_SUFFIX = ".tmp";
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = path + TEMP_SUFFIX;
-  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  await writeFileSynced(tmp, bytes);
+  await Deno.rename(tmp, path);
+}
+
+/** Writes `bytes` to `path` (created or truncated) and fsyncs the file before returning. */
+export async function writeFileSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const file = await Deno.open(path, { write: true, create: true, truncate: true });
   try {
     let written = 0;
     while (written < bytes.length) written += await file.write(bytes.subarray(written));
@@ -21,7 +27,6 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   } finally {
     file.close();
   }
-  await Deno.rename(tmp, path);
 }
 
 /** Reads a file as text, or returns null when it does not exist. */
