@@ -71,6 +71,8 @@ const TWO_32 = 2 ** 32;
 const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
 const encoder = new TextEncoder();
 const NUL = new Uint8Array(1);
+/** The reference of a null value or header value (addresses are far below -1). */
+const NULL_REF = -1;
 const MAX_CACHED_HEADER_NAMES = 1024;
 const NAME_CHUNK_SIZE = 16 * 1024;
 const smallBigInts = Array.from({ length: 64 }, (_, i) => BigInt(i));
@@ -114,6 +116,8 @@ export class Producer implements AsyncDisposable {
   #putLength = 0;
   readonly #headerSpans: number[] = [];
   readonly #headerNames = new Map<string, number>();
+  /** Addresses of the (non-moving, off-heap) memory of buffers that values were sent from. */
+  readonly #bufferAddresses = new WeakMap<ArrayBuffer, number>();
   #nameChunk = new Uint8Array(new ArrayBuffer(NAME_CHUNK_SIZE));
   /** Keeps every chunk alive: the addresses in `#headerNames` point into them. */
   readonly #nameChunks: Uint8Array[] = [this.#nameChunk];
@@ -240,6 +244,28 @@ export class Producer implements AsyncDisposable {
     }
   }
 
+  /**
+   * Where the bytes of `data` are for the next `rd_kafka_produceva()` call, as a reference for
+   * `resolve()`: minus the address of a Uint8Array's own memory (no copy; librdkafka copies it
+   * during the call), or an offset in the arena for strings and buffers whose memory may move.
+   * Sets `#putLength`.
+   */
+  #locate(data: Uint8Array | string): number {
+    if (typeof data !== "string" && data.length > 0) {
+      const buffer = data.buffer;
+      if (buffer instanceof ArrayBuffer && !buffer.resizable) {
+        let base = this.#bufferAddresses.get(buffer);
+        if (base === undefined) {
+          base = addressOf(new Uint8Array(buffer));
+          this.#bufferAddresses.set(buffer, base);
+        }
+        this.#putLength = data.length;
+        return -(base + data.byteOffset);
+      }
+    }
+    return this.#put(data);
+  }
+
   /** Copies `data` into the arena after what is already there; returns its start. */
   #put(data: Uint8Array | string): number {
     const start = this.#used;
@@ -289,10 +315,11 @@ export class Producer implements AsyncDisposable {
   #produceOne(record: ProducerRecord, opaque: number): number {
     this.#used = 0;
     // Lay out the bytes first (the arena may grow and move), then write the entries.
-    const valueAt = record.value === null ? -1 : this.#put(record.value);
-    const valueLength = this.#putLength;
+    const hasValue = record.value !== null;
+    const valueRef = hasValue ? this.#locate(record.value!) : NULL_REF;
+    const valueLength = hasValue ? this.#putLength : 0;
     const hasKey = record.key !== undefined && record.key !== null;
-    const keyAt = hasKey ? this.#put(record.key!) : -1;
+    const keyRef = hasKey ? this.#locate(record.key!) : NULL_REF;
     const keyLength = this.#putLength;
     const headers = record.headers === undefined
       ? null
@@ -309,13 +336,14 @@ export class Producer implements AsyncDisposable {
       for (let h = 0; h < headers.length; h++) {
         const name = headers[h][0];
         const value = headers[h][1];
-        const cached = this.#headerName(name);
+        const cached = this.#headerName(name); // an address, or 0
         if (cached > 0) spans.push(-cached);
         else {
           spans.push(this.#put(name));
           this.#put(NUL);
         }
-        spans.push(value === null ? -1 : this.#put(value), value === null ? -1 : this.#putLength);
+        if (value === null) spans.push(NULL_REF, -1);
+        else spans.push(this.#locate(value), this.#putLength);
       }
     }
     const base = this.#arenaAddress;
@@ -324,11 +352,11 @@ export class Producer implements AsyncDisposable {
     writeAddress(vu, this.#entry(count++, VTYPE.RKT), this.#topic(record.topic));
     vu.setInt32(this.#entry(count++, VTYPE.PARTITION), record.partition ?? PARTITION_UA, true);
     let at = this.#entry(count++, VTYPE.VALUE);
-    writeAddress(vu, at, valueAt < 0 ? 0 : base + valueAt);
-    writeAddress(vu, at + 8, valueAt < 0 ? 0 : valueLength);
+    writeAddress(vu, at, hasValue ? resolve(valueRef, base) : 0);
+    writeAddress(vu, at + 8, valueLength);
     if (hasKey) {
       at = this.#entry(count++, VTYPE.KEY);
-      writeAddress(vu, at, base + keyAt);
+      writeAddress(vu, at, resolve(keyRef, base));
       writeAddress(vu, at + 8, keyLength);
     }
     writeAddress(vu, this.#entry(count++, VTYPE.OPAQUE), opaque);
@@ -342,9 +370,8 @@ export class Producer implements AsyncDisposable {
     if (headers) {
       for (let h = 0; h < spans.length; h += 3) {
         at = this.#entry(count++, VTYPE.HEADER);
-        // A negative name reference is the address of a cached name, else an arena offset.
-        writeAddress(vu, at, spans[h] < 0 ? -spans[h] : base + spans[h]);
-        writeAddress(vu, at + 8, spans[h + 1] < 0 ? 0 : base + spans[h + 1]);
+        writeAddress(vu, at, resolve(spans[h], base));
+        writeAddress(vu, at + 8, spans[h + 1] === NULL_REF ? 0 : resolve(spans[h + 1], base));
         writeSigned(vu, at + 16, spans[h + 2]);
       }
     }
@@ -565,6 +592,11 @@ function addressOf(buffer: Uint8Array): number {
 function writeAddress(view: DataView, at: number, value: number): void {
   view.setUint32(at, value >>> 0, true);
   view.setUint32(at + 4, Math.floor(value / TWO_32), true);
+}
+
+/** A reference from `#locate()`: an arena offset (>= 0) or minus an absolute address. */
+function resolve(ref: number, arenaBase: number): number {
+  return ref < 0 ? -ref : arenaBase + ref;
 }
 
 function writeSigned(view: DataView, at: number, value: number): void {
