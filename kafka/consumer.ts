@@ -9,6 +9,7 @@ import type { ClientHooks, KafkaConfig } from "./config.ts";
 import { check, checkErrorObject, ErrorCode, KafkaError } from "./errors.ts";
 import { cstr, librdkafka, readCString } from "./native/library.ts";
 import { QueueWakeup } from "./native/libc.ts";
+import { RegionCopier } from "./region_copier.ts";
 import {
   fromNativeList,
   type TopicPartition,
@@ -81,6 +82,8 @@ export interface BatchOptions {
  */
 const MESSAGE_SIZE = 104;
 const PRIVATE_TSTYPE = 92;
+const NULL_REGION = -1;
+const EMPTY_REGION = -2;
 const PRIVATE_TIMESTAMP = 96;
 const MAX_BATCH = 4096;
 const TWO_32 = 2 ** 32;
@@ -132,12 +135,15 @@ export class Consumer implements AsyncDisposable {
   readonly #base = Deno.UnsafePointer.of(this.#pointers)!;
   readonly #baseAddress = Number(Deno.UnsafePointer.value(this.#base));
   readonly #messages: Array<Deno.PointerObject | null> = new Array(MAX_BATCH).fill(null);
-  readonly #structBytes = new Uint8Array(new ArrayBuffer(MESSAGE_SIZE * MAX_BATCH));
-  readonly #structs = new DataView(this.#structBytes.buffer);
-  readonly #structViews = Array.from(
-    { length: MAX_BATCH },
-    (_, i) => this.#structBytes.subarray(i * MESSAGE_SIZE, (i + 1) * MESSAGE_SIZE),
-  );
+  readonly #pointerWords = new Uint32Array(this.#pointers.buffer);
+  readonly #structCopier = new RegionCopier();
+  readonly #structStarts = new Int32Array(MAX_BATCH);
+  /** The message structs of the batch being read. */
+  #structs = new DataView(new ArrayBuffer(0));
+  readonly #regions = new Int32Array(2 * MAX_BATCH);
+  readonly #copier = new RegionCopier();
+  readonly #copyFrom = (address: number, target: Uint8Array) =>
+    Deno.UnsafePointerView.copyInto(this.#base, target, address - this.#baseAddress);
   readonly #out = new Uint8Array(new ArrayBuffer(24));
   readonly #outView = new Deno.UnsafePointerView(Deno.UnsafePointer.of(this.#out)!);
   readonly #outData = new DataView(this.#out.buffer);
@@ -281,36 +287,58 @@ export class Consumer implements AsyncDisposable {
     const lib = this.#lib;
     if (n <= 0) return [];
     const messages = this.#messages;
-    const structs = this.#structs;
-    let bytes = 0;
+    const words = this.#pointerWords;
+    // Message structs, then keys and values, are each copied with one copy per run of nearby
+    // memory (see RegionCopier): an FFI copy per field of every record would cost more.
+    const structCopier = this.#structCopier;
+    structCopier.reset();
     for (let i = 0; i < n; i++) {
-      const message = this.#pointerView.getPointer(i * 8)!;
-      messages[i] = message;
-      Deno.UnsafePointerView.copyInto(message, this.#structViews[i]);
-      const at = i * MESSAGE_SIZE;
+      structCopier.add(words[2 * i] + words[2 * i + 1] * TWO_32, MESSAGE_SIZE);
+    }
+    structCopier.copy(this.#copyFrom);
+    const structs = new DataView(structCopier.buffer.buffer);
+    const starts = this.#structStarts;
+    const regions = this.#regions;
+    const copier = this.#copier;
+    copier.reset();
+    for (let i = 0; i < n; i++) {
+      const at = structCopier.offsetOf(i);
+      starts[i] = at;
       if (structs.getInt32(at, true) === 0) {
-        bytes += structs.getUint32(at + 32, true) + structs.getUint32(at + 48, true);
+        // Keys come before values in a record batch, so add them in that order.
+        regions[2 * i] = this.#addRegion(structs, at + 40, structs.getUint32(at + 48, true));
+        regions[2 * i + 1] = this.#addRegion(structs, at + 24, structs.getUint32(at + 32, true));
       }
     }
-    // One buffer holds every key and value of the batch; records get views into it.
-    const arena = new Uint8Array(bytes);
-    let used = 0;
+    copier.copy(this.#copyFrom);
+    this.#structs = structs;
     const records: ConsumerRecord[] = [];
     let fatal: KafkaError | null = null;
     for (let i = 0; i < n; i++) {
-      const message = messages[i];
-      messages[i] = null;
+      const message = this.#pointerView.getPointer(i * 8)!;
+      messages[i] = message;
       try {
-        const err = structs.getInt32(i * MESSAGE_SIZE, true);
+        const at = starts[i];
+        const err = structs.getInt32(at, true);
         if (err !== 0) {
-          const error = this.#messageError(message!, i * MESSAGE_SIZE, err);
+          const error = this.#messageError(message, at, err);
           if (error?.fatal) fatal = error;
           continue;
         }
-        const record = this.#readRecord(message!, i * MESSAGE_SIZE, arena, used, readHeaders);
-        used += (record.value?.length ?? 0) + (record.key?.length ?? 0);
-        records.push(record);
+        records.push({
+          topic: this.#topicName(structs, at, message),
+          partition: structs.getInt32(at + 16, true),
+          offset: structs.getUint32(at + 56, true) + structs.getInt32(at + 60, true) * TWO_32,
+          key: this.#regionBytes(regions[2 * i]),
+          value: this.#regionBytes(regions[2 * i + 1]),
+          timestamp: this.#timestampOf(message, at),
+          timestampType: this.#timestampType,
+          headers: readHeaders && lib.rd_kafka_message_headers(message, this.#out) === 0
+            ? this.#readHeaders()
+            : [],
+        });
       } finally {
+        messages[i] = null;
         lib.rd_kafka_message_destroy(message);
       }
     }
@@ -318,33 +346,19 @@ export class Consumer implements AsyncDisposable {
     return records;
   }
 
-  #readRecord(
-    message: Deno.PointerObject,
-    at: number,
-    arena: Uint8Array,
-    used: number,
-    readHeaders: boolean,
-  ): ConsumerRecord {
-    const lib = this.#lib;
-    const structs = this.#structs;
-    const partition = structs.getInt32(at + 16, true);
-    const offset = structs.getUint32(at + 56, true) + structs.getInt32(at + 60, true) * TWO_32;
-    const value = this.#copyOut(structs, at + 24, structs.getUint32(at + 32, true), arena, used);
-    if (value) used += value.length;
-    const key = this.#copyOut(structs, at + 40, structs.getUint32(at + 48, true), arena, used);
-    const timestamp = this.#timestampOf(message, at);
-    return {
-      topic: this.#topicName(structs, at, message),
-      partition,
-      offset,
-      key,
-      value,
-      timestamp,
-      timestampType: this.#timestampType,
-      headers: readHeaders && lib.rd_kafka_message_headers(message, this.#out) === 0
-        ? this.#readHeaders()
-        : [],
-    };
+  /**
+   * Registers the bytes whose address is stored at `at` for copying: a region id, or
+   * `NULL_REGION` for a null pointer, `EMPTY_REGION` for zero bytes.
+   */
+  #addRegion(structs: DataView, at: number, length: number): number {
+    const address = structs.getUint32(at, true) + structs.getUint32(at + 4, true) * TWO_32;
+    if (address === 0) return NULL_REGION;
+    return length === 0 ? EMPTY_REGION : this.#copier.add(address, length);
+  }
+
+  #regionBytes(region: number): Uint8Array | null {
+    if (region === NULL_REGION) return null;
+    return region === EMPTY_REGION ? new Uint8Array(0) : this.#copier.view(region);
   }
 
   /**
@@ -371,23 +385,6 @@ export class Consumer implements AsyncDisposable {
     const ts = Number(this.#lib.rd_kafka_message_timestamp(message, this.#out));
     this.#timestampType = timestampTypes[this.#outData.getInt32(0, true)] ?? "none";
     return ts;
-  }
-
-  /** Copies `length` bytes from the address stored at `at` into `arena`; null for a null address. */
-  #copyOut(
-    structs: DataView,
-    at: number,
-    length: number,
-    arena: Uint8Array,
-    used: number,
-  ): Uint8Array | null {
-    const address = structs.getUint32(at, true) + structs.getUint32(at + 4, true) * TWO_32;
-    if (address === 0) return null;
-    const bytes = arena.subarray(used, used + length);
-    if (length > 0) {
-      Deno.UnsafePointerView.copyInto(this.#base, bytes, address - this.#baseAddress);
-    }
-    return bytes;
   }
 
   #readHeaders(): Array<[string, Uint8Array | null]> {

@@ -1,0 +1,103 @@
+/**
+ * Copies many small native memory regions (the keys and values of a consumed batch) into one
+ * JavaScript buffer with as few copies as possible.
+ *
+ * librdkafka hands out message payloads that point into its fetch buffers, so the regions of
+ * consecutive records lie close together in rising order. Regions less than `maxGap` bytes apart
+ * are copied as one run, gap included. Because `maxGap` is below the page size, every byte of a
+ * gap lies on a page that also holds one of the two regions around it, so reading it is safe.
+ *
+ * @module
+ */
+
+const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+
+/** Plans and performs the copies; reuse one instance per batch via `reset()`. */
+export class RegionCopier {
+  readonly #maxGap: number;
+  readonly #address: number[] = [];
+  readonly #length: number[] = [];
+  readonly #run: number[] = [];
+  readonly #runStart: number[] = [];
+  readonly #runEnd: number[] = [];
+  readonly #runOffset: number[] = [];
+  #buffer: Uint8Array<ArrayBuffer> = EMPTY;
+
+  /** `maxGap` (default 1024) must stay below the page size (4096). */
+  constructor(maxGap = 1024) {
+    if (!(maxGap >= 0 && maxGap < 4096)) {
+      throw new RangeError(`maxGap must be in 0..4095, got ${maxGap}`);
+    }
+    this.#maxGap = maxGap;
+  }
+
+  /** Forgets the previous batch's regions. */
+  reset(): void {
+    this.#address.length = 0;
+    this.#length.length = 0;
+    this.#run.length = 0;
+    this.#runStart.length = 0;
+    this.#runEnd.length = 0;
+    this.#runOffset.length = 0;
+    this.#buffer = EMPTY;
+  }
+
+  /** Adds the region `[address, address + length)` (`length` > 0); returns its id. */
+  add(address: number, length: number): number {
+    const last = this.#runEnd.length - 1;
+    const end = last >= 0 ? this.#runEnd[last] : 0;
+    if (last >= 0 && address >= end && address - end <= this.#maxGap) {
+      this.#runEnd[last] = address + length;
+    } else {
+      this.#runStart.push(address);
+      this.#runEnd.push(address + length);
+    }
+    this.#address.push(address);
+    this.#length.push(length);
+    this.#run.push(this.#runStart.length - 1);
+    return this.#address.length - 1;
+  }
+
+  /** How many copies `copy()` will make. */
+  get runs(): number {
+    return this.#runStart.length;
+  }
+
+  /**
+   * Copies every run into one new buffer; `copyFrom(address, target)` fills `target` with the
+   * native bytes starting at `address`.
+   */
+  copy(copyFrom: (address: number, target: Uint8Array) => void): void {
+    let total = 0;
+    for (let r = 0; r < this.#runStart.length; r++) {
+      this.#runOffset[r] = total;
+      total += this.#runEnd[r] - this.#runStart[r];
+    }
+    const buffer = new Uint8Array(total);
+    for (let r = 0; r < this.#runStart.length; r++) {
+      const offset = this.#runOffset[r];
+      copyFrom(
+        this.#runStart[r],
+        buffer.subarray(offset, offset + this.#runEnd[r] - this.#runStart[r]),
+      );
+    }
+    this.#buffer = buffer;
+  }
+
+  /** The copied bytes of region `id`, a view into the batch's buffer. */
+  view(id: number): Uint8Array {
+    const start = this.offsetOf(id);
+    return this.#buffer.subarray(start, start + this.#length[id]);
+  }
+
+  /** Where region `id` starts in {@linkcode buffer}. */
+  offsetOf(id: number): number {
+    const run = this.#run[id];
+    return this.#runOffset[run] + this.#address[id] - this.#runStart[run];
+  }
+
+  /** The buffer of the last `copy()`. */
+  get buffer(): Uint8Array<ArrayBuffer> {
+    return this.#buffer;
+  }
+}
