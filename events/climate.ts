@@ -6,8 +6,16 @@
 import { z } from "zod";
 import { decodeWithSpec, defineEventSpec, parseWithSpec } from "./codec.ts";
 import type { EventResult } from "./errors.ts";
-import { humiditySchema, idSchema, temperatureSchema } from "./fields.ts";
-import { timestampSchema } from "./time.ts";
+import {
+  hasKeyCount,
+  humiditySchema,
+  idSchema,
+  isHumidity,
+  isId,
+  isTemperature,
+  temperatureSchema,
+} from "./fields.ts";
+import { isCanonicalTimestamp, timestampSchema } from "./time.ts";
 
 /**
  * The canonical schema of a climate reading:
@@ -27,7 +35,20 @@ export const climateReadingSchema = z.object({
 export type ClimateReading = z.infer<typeof climateReadingSchema>;
 
 /** The parse spec of climate readings, used by the generic `parseEvent`. */
-export const climateReadingSpec = defineEventSpec("climate-reading", climateReadingSchema, ["ts"]);
+export const climateReadingSpec = defineEventSpec(
+  "climate-reading",
+  climateReadingSchema,
+  ["ts"],
+  (input) => {
+    if (!hasKeyCount(input, 4)) return undefined;
+    const { deviceId, ts, temperature, humidity } = input;
+    if (
+      !isId(deviceId) || typeof ts !== "string" || !isCanonicalTimestamp(ts) ||
+      !isTemperature(temperature) || !isHumidity(humidity)
+    ) return undefined;
+    return { deviceId, ts, temperature, humidity };
+  },
+);
 
 /**
  * Parses an already JSON-parsed value as a climate reading, accepting the legacy forms (snake_case

@@ -18,6 +18,11 @@ export interface EventSpec<S extends z.ZodType> {
   readonly schema: S;
   /** How legacy field names and timestamps map onto the canonical schema. */
   readonly legacy: LegacyFieldMap;
+  /**
+   * A hand-written check of the canonical form returning the parsed value, or `undefined` to
+   * fall back to the schema. It must never accept what the schema rejects (tests compare them).
+   */
+  readonly fast?: (input: unknown) => z.output<S> | undefined;
 }
 
 /**
@@ -28,11 +33,13 @@ export function defineEventSpec<S extends z.ZodObject>(
   kind: EventKind,
   schema: S,
   timestampFields: readonly (keyof S["shape"] & string)[],
+  fast?: (input: unknown) => z.output<S> | undefined,
 ): EventSpec<S> {
   return {
     kind,
     schema,
     legacy: legacyFieldMap(Object.keys(schema.shape), timestampFields),
+    ...(fast ? { fast } : {}),
   };
 }
 
@@ -59,6 +66,8 @@ export function parseWithSpec<S extends z.ZodType>(
   spec: EventSpec<S>,
   input: unknown,
 ): EventResult<z.output<S>> {
+  const quick = spec.fast?.(input);
+  if (quick !== undefined) return { ok: true, value: quick };
   const canonical = spec.schema.safeParse(input);
   if (canonical.success) return { ok: true, value: canonical.data };
   const rewritten = normalizeLegacyFields(spec.legacy, input);

@@ -48,3 +48,31 @@ export function isAfter(end: string, start: string): boolean {
 export const whenFieldsValid: { when: (payload: { issues: readonly unknown[] }) => boolean } = {
   when: (payload) => payload.issues.length === 0,
 };
+
+/** Whether `value` passes {@linkcode idSchema}, checked without zod. */
+export function isId(value: unknown): value is string {
+  return typeof value === "string" && value.length >= 1 && value.length <= maxIdLength;
+}
+
+/** Whether `value` passes {@linkcode temperatureSchema}, checked without zod. */
+export function isTemperature(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= absoluteZeroCelsius;
+}
+
+/** Whether `value` passes {@linkcode humiditySchema}, checked without zod. */
+export function isHumidity(value: unknown): value is number {
+  return typeof value === "number" && value >= 0 && value <= 100;
+}
+
+/** Whether `value` passes {@linkcode pressureSchema}, checked without zod. */
+export function isPressure(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
+}
+
+/** Whether `input` is a plain object with exactly `count` own enumerable keys. */
+export function hasKeyCount(input: unknown, count: number): input is Record<string, unknown> {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return false;
+  let n = 0;
+  for (const key in input) if (Object.hasOwn(input, key)) n++;
+  return n === count;
+}

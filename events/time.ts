@@ -27,6 +27,20 @@ export const timestampSchema: z.ZodISODateTime = z.iso.datetime({
   error: canonicalMessage,
 });
 
+const canonicalPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$/;
+
+/**
+ * Whether `text` is a canonical timestamp (what {@linkcode timestampSchema} accepts), checked
+ * without zod: the decoders' fast path for well-formed traffic.
+ */
+export function isCanonicalTimestamp(text: string): boolean {
+  const m = canonicalPattern.exec(text);
+  if (m === null) return false;
+  const year = +m[1], month = +m[2], day = +m[3];
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) &&
+    +m[4] <= 23 && +m[5] <= 59 && +m[6] <= 59;
+}
+
 // Date, `T`/`t`/space, time, 1-9 fraction digits, and a zone: Z, ±HH:MM, ±HHMM or ±HH.
 const lenientPattern =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;

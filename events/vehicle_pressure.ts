@@ -7,8 +7,16 @@
 import { z } from "zod";
 import { decodeWithSpec, defineEventSpec, parseWithSpec } from "./codec.ts";
 import type { EventResult } from "./errors.ts";
-import { idSchema, pressureSchema, temperatureSchema } from "./fields.ts";
-import { timestampSchema } from "./time.ts";
+import {
+  hasKeyCount,
+  idSchema,
+  isId,
+  isPressure,
+  isTemperature,
+  pressureSchema,
+  temperatureSchema,
+} from "./fields.ts";
+import { isCanonicalTimestamp, timestampSchema } from "./time.ts";
 
 /**
  * The canonical schema of a vehicle pressure reading:
@@ -34,6 +42,15 @@ export const vehiclePressureReadingSpec = defineEventSpec(
   "vehicle-pressure-reading",
   vehiclePressureReadingSchema,
   ["ts"],
+  (input) => {
+    if (!hasKeyCount(input, 5)) return undefined;
+    const { vehicleId, sensorId, ts, pressure, temperature } = input;
+    if (
+      !isId(vehicleId) || !isId(sensorId) || typeof ts !== "string" ||
+      !isCanonicalTimestamp(ts) || !isPressure(pressure) || !isTemperature(temperature)
+    ) return undefined;
+    return { vehicleId, sensorId, ts, pressure, temperature };
+  },
 );
 
 /**

@@ -71,6 +71,7 @@ const TWO_32 = 2 ** 32;
 const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
 const encoder = new TextEncoder();
 const NUL = new Uint8Array(1);
+const SHARED_BUFFER_BYTES = 4096;
 /** The reference of a null value or header value (addresses are far below -1). */
 const NULL_REF = -1;
 const MAX_CACHED_HEADER_NAMES = 1024;
@@ -253,7 +254,12 @@ export class Producer implements AsyncDisposable {
   #locate(data: Uint8Array | string): number {
     if (typeof data !== "string" && data.length > 0) {
       const buffer = data.buffer;
-      if (buffer instanceof ArrayBuffer && !buffer.resizable) {
+      // Small buffers of their own are cheaper to copy than to look up; buffers shared by many
+      // values (a batch encoded at once) are looked up once and then sent from in place.
+      if (
+        buffer.byteLength >= SHARED_BUFFER_BYTES && buffer instanceof ArrayBuffer &&
+        !buffer.resizable
+      ) {
         let base = this.#bufferAddresses.get(buffer);
         if (base === undefined) {
           base = addressOf(new Uint8Array(buffer));
