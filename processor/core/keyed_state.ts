@@ -196,3 +196,52 @@ export class KeyedState<V> implements KeyedSnapshottable<KeyedStateMeta, KeyedSt
     this.#entries = new Map(ordered);
   }
 }
+
+/**
+ * Base of operators whose whole state is one {@linkcode KeyedState}: TTL expiry, snapshots,
+ * restores and change tracking delegate to it.
+ */
+export abstract class KeyedStateOperator<V>
+  implements KeyedSnapshottable<KeyedStateMeta, KeyedStateEntry<V>> {
+  /** The operator's per-key state. */
+  protected readonly state: KeyedState<V>;
+
+  /** @param ttl TTL of per-key state; `kind` names the operator in its snapshots. */
+  constructor(ttl: StateTtl | undefined, kind: string) {
+    this.state = new KeyedState(ttl, kind);
+  }
+
+  /**
+   * Advances the TTL clock to `times` and drops keys idle longer than the TTL, returning their
+   * last values sorted by key (the caller decides what to publish for them).
+   */
+  expire(times: { eventTimeMs?: number; nowMs?: number }): ExpiredEntry<V>[] {
+    this.state.advanceClock(times);
+    return this.state.expire();
+  }
+
+  /** Returns the whole state as plain data and marks every key clean. */
+  snapshot(): KeyedStateSnapshot<V> {
+    return this.state.snapshot();
+  }
+
+  /** Replaces the whole state with `snapshot`. */
+  restore(snapshot: KeyedStateSnapshot<V>): void {
+    this.state.restore(snapshot);
+  }
+
+  /** Keys changed since they were last snapshotted, sorted. */
+  changedKeys(): string[] {
+    return this.state.changedKeys();
+  }
+
+  /** The state of `keys` (`null` for absent), marking them clean. */
+  snapshotKeys(keys: Iterable<string>): KeyedStateSnapshot<V> {
+    return this.state.snapshotKeys(keys);
+  }
+
+  /** Applies a snapshot from {@linkcode snapshotKeys} on top of the current state. */
+  restoreKeys(snapshot: KeyedStateSnapshot<V>): void {
+    this.state.restoreKeys(snapshot);
+  }
+}

@@ -3,15 +3,7 @@
  *
  * @module
  */
-import {
-  type ExpiredEntry,
-  KeyedState,
-  type KeyedStateEntry,
-  type KeyedStateMeta,
-  type KeyedStateSnapshot,
-  type StateTtl,
-} from "./keyed_state.ts";
-import type { KeyedSnapshottable } from "./snapshot.ts";
+import { KeyedStateOperator, type StateTtl } from "./keyed_state.ts";
 
 /** Options of {@linkcode RunningMax}. */
 export interface RunningMaxOptions {
@@ -50,12 +42,10 @@ export interface NewMax {
  * op.process("truck-1", 2.0, 2_000, 6_000); // undefined: not a new maximum
  * ```
  */
-export class RunningMax implements KeyedSnapshottable<KeyedStateMeta, KeyedStateEntry<MaxState>> {
-  #state: KeyedState<MaxState>;
-
+export class RunningMax extends KeyedStateOperator<MaxState> {
   /** @param options TTL of per-key state. */
   constructor(options: RunningMaxOptions = {}) {
-    this.#state = new KeyedState(options.ttl, "running-max");
+    super(options.ttl, "running-max");
   }
 
   /**
@@ -63,7 +53,7 @@ export class RunningMax implements KeyedSnapshottable<KeyedStateMeta, KeyedState
    * Every record restarts the key's TTL.
    */
   process(key: string, value: number, eventTimeMs: number, nowMs: number): NewMax | undefined {
-    const state = this.#state;
+    const state = this.state;
     state.advanceClock({ eventTimeMs, nowMs });
     const current = state.get(key);
     if (current !== undefined && !(value > current.max)) {
@@ -76,35 +66,6 @@ export class RunningMax implements KeyedSnapshottable<KeyedStateMeta, KeyedState
 
   /** The key's current maximum, if it has one. */
   get(key: string): MaxState | undefined {
-    return this.#state.get(key);
-  }
-
-  /**
-   * Advances the TTL clock to `times` and drops keys idle longer than the TTL, returning their
-   * last maxima sorted by key.
-   */
-  expire(times: { eventTimeMs?: number; nowMs?: number }): ExpiredEntry<MaxState>[] {
-    this.#state.advanceClock(times);
-    return this.#state.expire();
-  }
-
-  snapshot(): KeyedStateSnapshot<MaxState> {
-    return this.#state.snapshot();
-  }
-
-  restore(snapshot: KeyedStateSnapshot<MaxState>): void {
-    this.#state.restore(snapshot);
-  }
-
-  changedKeys(): string[] {
-    return this.#state.changedKeys();
-  }
-
-  snapshotKeys(keys: Iterable<string>): KeyedStateSnapshot<MaxState> {
-    return this.#state.snapshotKeys(keys);
-  }
-
-  restoreKeys(snapshot: KeyedStateSnapshot<MaxState>): void {
-    this.#state.restoreKeys(snapshot);
+    return this.state.get(key);
   }
 }

@@ -6,15 +6,7 @@
  *
  * @module
  */
-import {
-  type ExpiredEntry,
-  KeyedState,
-  type KeyedStateEntry,
-  type KeyedStateMeta,
-  type KeyedStateSnapshot,
-  type StateTtl,
-} from "./keyed_state.ts";
-import type { KeyedSnapshottable } from "./snapshot.ts";
+import { KeyedStateOperator, type StateTtl } from "./keyed_state.ts";
 
 /** Options of {@linkcode ThresholdAlert}. */
 export interface ThresholdAlertOptions {
@@ -61,14 +53,13 @@ export interface AlertChange {
  * alerts.process("d1", 27, 240_000, 0); // { key: "d1", state: "cleared", value: 27, ... }
  * ```
  */
-export class ThresholdAlert
-  implements KeyedSnapshottable<KeyedStateMeta, KeyedStateEntry<ActiveAlert>> {
+export class ThresholdAlert extends KeyedStateOperator<ActiveAlert> {
   #threshold: number;
   #clearBelow: number;
-  #state: KeyedState<ActiveAlert>;
 
   /** @param options threshold, margin and TTL. */
   constructor(options: ThresholdAlertOptions) {
+    super(options.ttl, "threshold-alert");
     if (!Number.isFinite(options.threshold)) {
       throw new RangeError(`threshold must be a finite number, got ${options.threshold}`);
     }
@@ -77,12 +68,11 @@ export class ThresholdAlert
     }
     this.#threshold = options.threshold;
     this.#clearBelow = options.threshold - options.margin;
-    this.#state = new KeyedState(options.ttl, "threshold-alert");
   }
 
   /** Observes `value` for `key`; returns the alert change it causes, if any. */
   process(key: string, value: number, eventTimeMs: number, nowMs: number): AlertChange | undefined {
-    const state = this.#state;
+    const state = this.state;
     state.advanceClock({ eventTimeMs, nowMs });
     const active = state.get(key);
     if (active === undefined) {
@@ -100,40 +90,11 @@ export class ThresholdAlert
 
   /** The active alert of `key`, if it has one. */
   get(key: string): ActiveAlert | undefined {
-    return this.#state.get(key);
+    return this.state.get(key);
   }
 
   /** Whether `key` has an active alert. */
   isActive(key: string): boolean {
-    return this.#state.get(key) !== undefined;
-  }
-
-  /**
-   * Advances the TTL clock to `times` and forgets active alerts of keys idle longer than the
-   * TTL, returning them sorted by key (the caller decides whether to publish a clear).
-   */
-  expire(times: { eventTimeMs?: number; nowMs?: number }): ExpiredEntry<ActiveAlert>[] {
-    this.#state.advanceClock(times);
-    return this.#state.expire();
-  }
-
-  snapshot(): KeyedStateSnapshot<ActiveAlert> {
-    return this.#state.snapshot();
-  }
-
-  restore(snapshot: KeyedStateSnapshot<ActiveAlert>): void {
-    this.#state.restore(snapshot);
-  }
-
-  changedKeys(): string[] {
-    return this.#state.changedKeys();
-  }
-
-  snapshotKeys(keys: Iterable<string>): KeyedStateSnapshot<ActiveAlert> {
-    return this.#state.snapshotKeys(keys);
-  }
-
-  restoreKeys(snapshot: KeyedStateSnapshot<ActiveAlert>): void {
-    this.#state.restoreKeys(snapshot);
+    return this.state.get(key) !== undefined;
   }
 }

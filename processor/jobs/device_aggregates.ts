@@ -15,11 +15,10 @@ import {
 } from "@iot/events";
 import { fields, type Stats, stats } from "../core/aggregator.ts";
 import { tumbling } from "../core/time_window.ts";
-import type { WatermarkGeneratorSnapshot } from "../core/watermark.ts";
 import type { WindowResult } from "../core/window_engine.ts";
 import { WindowOperator } from "../core/window_operator.ts";
-import type { JobDefinition, TaskLogic, TaskOutput } from "../runtime/job.ts";
-import { decodeOrDeadLetter, TaskClock } from "./event_time.ts";
+import type { JobDefinition, TaskOutput } from "../runtime/job.ts";
+import { ClockedTask, decodeOrDeadLetter } from "./event_time.ts";
 
 /** Settings of {@linkcode deviceAggregatesJob}. */
 export interface DeviceAggregatesConfig {
@@ -59,15 +58,14 @@ export function windowAggregate(result: WindowResult<ClimateStats>): WindowAggre
   };
 }
 
-class DeviceAggregatesTask implements TaskLogic {
+class DeviceAggregatesTask extends ClockedTask {
   readonly #config: DeviceAggregatesConfig;
-  readonly #clock: TaskClock;
   readonly #window: WindowOperator<Climate, unknown, ClimateStats>;
-  readonly operators;
+  override readonly operators;
 
   constructor(config: DeviceAggregatesConfig) {
+    super(config.maxOutOfOrdernessMs);
     this.#config = config;
-    this.#clock = new TaskClock(config.maxOutOfOrdernessMs);
     this.#window = new WindowOperator({
       windows: tumbling(config.windowMs),
       aggregator: climateStats(),
@@ -93,7 +91,7 @@ class DeviceAggregatesTask implements TaskLogic {
         timestamp: time,
       });
     }
-    const { results } = this.#window.advanceWatermark(this.#clock.observe(time));
+    const { results } = this.#window.advanceWatermark(this.clock.observe(time));
     for (const result of results) {
       out.emit({
         topic: this.#config.output,
@@ -103,18 +101,6 @@ class DeviceAggregatesTask implements TaskLogic {
         timestamp: result.window.end,
       });
     }
-  }
-
-  snapshotMeta(): unknown {
-    return { clock: this.#clock.snapshot() };
-  }
-
-  restoreMeta(meta: unknown): void {
-    this.#clock.restore((meta as { clock: WatermarkGeneratorSnapshot }).clock);
-  }
-
-  watermarkMs(): number | null {
-    return this.#clock.watermarkMs();
   }
 }
 

@@ -7,7 +7,7 @@ import type { ConsumerRecord } from "@iot/kafka";
 import type { EventResult } from "@iot/events";
 import { boundedOutOfOrderness, type WatermarkGenerator } from "../core/watermark.ts";
 import type { WatermarkGeneratorSnapshot } from "../core/watermark.ts";
-import type { TaskOutput } from "../runtime/job.ts";
+import type { Operator, TaskLogic, TaskOutput } from "../runtime/job.ts";
 
 const EMPTY = new Uint8Array();
 
@@ -44,6 +44,40 @@ export class TaskClock {
   /** Restores {@linkcode snapshot}'s result. */
   restore(snapshot: WatermarkGeneratorSnapshot): void {
     this.#generator.restore(snapshot);
+  }
+}
+
+/**
+ * A task whose only scalar state is its {@linkcode TaskClock}: implements the meta and watermark
+ * parts of `TaskLogic` (meta is `{ clock }`), leaving operators and `process` to the job.
+ */
+export abstract class ClockedTask implements TaskLogic {
+  /** The task's event-time clock. */
+  protected readonly clock: TaskClock;
+  /** The stateful operators, by stable name. */
+  abstract readonly operators: Readonly<Record<string, Operator>>;
+
+  /** @param maxOutOfOrdernessMs how far records may arrive out of order. */
+  constructor(maxOutOfOrdernessMs: number) {
+    this.clock = new TaskClock(maxOutOfOrdernessMs);
+  }
+
+  /** Processes one record, in offset order. */
+  abstract process(record: ConsumerRecord, out: TaskOutput): void;
+
+  /** The clock's state. */
+  snapshotMeta(): unknown {
+    return { clock: this.clock.snapshot() };
+  }
+
+  /** Restores what {@linkcode snapshotMeta} returned. */
+  restoreMeta(meta: unknown): void {
+    this.clock.restore((meta as { clock: WatermarkGeneratorSnapshot }).clock);
+  }
+
+  /** The watermark, or `null` before the first record. */
+  watermarkMs(): number | null {
+    return this.clock.watermarkMs();
   }
 }
 

@@ -18,11 +18,10 @@ import {
 import { avg } from "../core/aggregator.ts";
 import { ThresholdAlert } from "../core/threshold_alert.ts";
 import { sliding } from "../core/time_window.ts";
-import type { WatermarkGeneratorSnapshot } from "../core/watermark.ts";
 import type { WindowResult } from "../core/window_engine.ts";
 import { WindowOperator } from "../core/window_operator.ts";
-import type { JobDefinition, TaskLogic, TaskOutput } from "../runtime/job.ts";
-import { decodeOrDeadLetter, TaskClock } from "./event_time.ts";
+import type { JobDefinition, TaskOutput } from "../runtime/job.ts";
+import { ClockedTask, decodeOrDeadLetter } from "./event_time.ts";
 
 /** Settings of {@linkcode overheatingJob}. */
 export interface OverheatingConfig {
@@ -50,16 +49,15 @@ export interface OverheatingConfig {
   partitions: number;
 }
 
-class OverheatingTask implements TaskLogic {
+class OverheatingTask extends ClockedTask {
   readonly #config: OverheatingConfig;
-  readonly #clock: TaskClock;
   readonly #window: WindowOperator<number, unknown, number | null>;
   readonly #alerts: ThresholdAlert;
-  readonly operators;
+  override readonly operators;
 
   constructor(config: OverheatingConfig) {
+    super(config.maxOutOfOrdernessMs);
     this.#config = config;
-    this.#clock = new TaskClock(config.maxOutOfOrdernessMs);
     this.#window = new WindowOperator({
       windows: sliding(config.windowMs, config.slideMs),
       aggregator: avg(),
@@ -76,7 +74,7 @@ class OverheatingTask implements TaskLogic {
     if (this.#window.process(reading.deviceId, time, reading.temperature).late.length > 0) {
       out.late();
     }
-    const { results } = this.#window.advanceWatermark(this.#clock.observe(time));
+    const { results } = this.#window.advanceWatermark(this.clock.observe(time));
     for (const result of results) this.#onWindow(result, out);
   }
 
@@ -124,18 +122,6 @@ class OverheatingTask implements TaskLogic {
       headers,
       timestamp: window.end,
     });
-  }
-
-  snapshotMeta(): unknown {
-    return { clock: this.#clock.snapshot() };
-  }
-
-  restoreMeta(meta: unknown): void {
-    this.#clock.restore((meta as { clock: WatermarkGeneratorSnapshot }).clock);
-  }
-
-  watermarkMs(): number | null {
-    return this.#clock.watermarkMs();
   }
 }
 

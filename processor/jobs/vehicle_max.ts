@@ -14,9 +14,8 @@ import {
   type VehiclePressureMax,
 } from "@iot/events";
 import { RunningMax } from "../core/running_max.ts";
-import type { WatermarkGeneratorSnapshot } from "../core/watermark.ts";
-import type { JobDefinition, TaskLogic, TaskOutput } from "../runtime/job.ts";
-import { decodeOrDeadLetter, TaskClock } from "./event_time.ts";
+import type { JobDefinition, Operator, TaskOutput } from "../runtime/job.ts";
+import { ClockedTask, decodeOrDeadLetter } from "./event_time.ts";
 
 /** Settings of {@linkcode vehicleMaxJob}. */
 export interface VehicleMaxConfig {
@@ -33,12 +32,12 @@ export interface VehicleMaxConfig {
 }
 
 /** Stage 1: validates and re-keys readings by vehicle. Stateless. */
-class RekeyTask implements TaskLogic {
-  readonly operators = {};
+class RekeyTask extends ClockedTask {
+  override readonly operators: Readonly<Record<string, Operator>> = {};
   readonly #config: VehicleMaxConfig;
-  readonly #clock = new TaskClock(0);
 
   constructor(config: VehicleMaxConfig) {
+    super(0);
     this.#config = config;
   }
 
@@ -58,20 +57,8 @@ class RekeyTask implements TaskLogic {
   /** Advances the clock to `ts` and returns it in ms. */
   protected observe(ts: string): number {
     const time = Date.parse(ts);
-    this.#clock.observe(time);
+    this.clock.observe(time);
     return time;
-  }
-
-  snapshotMeta(): unknown {
-    return { clock: this.#clock.snapshot() };
-  }
-
-  restoreMeta(meta: unknown): void {
-    this.#clock.restore((meta as { clock: WatermarkGeneratorSnapshot }).clock);
-  }
-
-  watermarkMs(): number | null {
-    return this.#clock.watermarkMs();
   }
 }
 
