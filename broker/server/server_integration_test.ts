@@ -5,7 +5,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { ApiKey } from "../protocol/mod.ts";
 import { buildRecordBatch, validateBatch } from "../records/mod.ts";
-import { startBroker } from "../testing.ts";
+import { startBroker } from "../start_broker_test_util.ts";
 import { concat, RawClient } from "./raw_client_test_util.ts";
 
 const enc = new TextEncoder();

@@ -8,7 +8,7 @@
  */
 import { Admin, Producer, type ProducerRecord } from "@iot/kafka";
 import type { DeviceAggregatesConfig } from "./device_aggregates.ts";
-import { readCommitted } from "../runtime/test_support.ts";
+import { readCommitted } from "../runtime/runtime_test_util.ts";
 
 /** Partitions of the test topics. */
 export const PARTITIONS = 3;
