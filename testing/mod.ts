@@ -1,7 +1,8 @@
 /**
  * Test helpers shared by every member: a real Kafka broker ({@linkcode startKafka}), polling
- * ({@linkcode waitFor}), free ports and unique topic/group names. Import only from `*_test.ts`,
- * `*_bench.ts` and `scripts/` (scripts/check_deps.ts enforces it).
+ * ({@linkcode waitFor}), free ports, unique topic/group names and one seeded random generator
+ * ({@linkcode seededRandom}). Import only from test code (`*_test.ts`, `*_test_util.ts`,
+ * `*_bench.ts`) and `scripts/` (scripts/check_deps.ts enforces it).
  *
  * @example
  * ```ts
@@ -16,6 +17,7 @@ export { type RealKafka, startKafka, type StartKafkaOptions } from "./kafka.ts";
 export { delay, waitFor, type WaitForOptions } from "./wait_for.ts";
 export { freePort } from "./net.ts";
 export { uniqueName } from "./names.ts";
+export { type SeededRandom, seededRandom } from "./random.ts";
 export {
   defaultCacheDir,
   findKafkaRuntime,
