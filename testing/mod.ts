@@ -1,8 +1,8 @@
 /**
  * Test helpers shared by every member: a real Kafka broker ({@linkcode startKafka}), polling
- * ({@linkcode waitFor}), free ports, unique topic/group names and one seeded random generator
- * ({@linkcode seededRandom}). Import only from test code (`*_test.ts`, `*_test_util.ts`,
- * `*_bench.ts`) and `scripts/` (scripts/check_deps.ts enforces it).
+ * ({@linkcode waitFor}), free ports and unique topic/group names. Import only from `*_test.ts`,
+ * `*_test_util.ts`, `*_bench.ts` and `scripts/` (scripts/check_deps.ts enforces it). Seeded test
+ * data comes from the one generator {@linkcode seededRandom}.
  *
  * @example
  * ```ts
