@@ -93,10 +93,12 @@ const SERVICE_IMPORTERS = new Set(["broker", ...APPS]);
  * @example
  * ```ts
  * import { checkGraph } from "./check_deps.ts";
- * const dep = (to: string) => ({ specifier: to, code: { specifier: `file:///r/events/mod.ts`,
- *   span: { start: { line: 0, character: 7 } } } });
- * checkGraph({ modules: [{ specifier: "file:///r/kafka/mod.ts", dependencies: [dep("@iot/events")] }] },
- *   { root: "file:///r/" });
+ * const span = { start: { line: 0, character: 7 } };
+ * const kafkaMod = {
+ *   specifier: "file:///repo/kafka/mod.ts",
+ *   dependencies: [{ specifier: "@iot/events", code: { specifier: "file:///repo/events/mod.ts", span } }],
+ * };
+ * checkGraph({ modules: [kafkaMod] }, { root: "file:///repo/" });
  * // [{ path: "kafka/mod.ts", line: 1, message: "kafka must not import @iot/events (member events)" }]
  * ```
  */
