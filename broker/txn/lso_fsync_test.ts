@@ -85,11 +85,12 @@ async function fetch0(s: Setup, isolationLevel: number) {
   };
 }
 
-async function latest(s: Setup, isolationLevel: number): Promise<number> {
+/** ListOffsets: latest (-1) or the first offset with a timestamp >= `timestamp`. */
+async function latest(s: Setup, isolationLevel: number, timestamp = -1n): Promise<number> {
   const res = await callHandler(s.handlers, ApiKey.ListOffsets, 7, {
     replicaId: -1,
     isolationLevel,
-    topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1n }] }],
+    topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp }] }],
   });
   return Number(res.topics[0].partitions[0].offset);
 }
@@ -140,6 +141,7 @@ Deno.test("a transactional batch awaiting its fsync is behind the LSO and the HW
   assertEquals(await fetch0(s, 1), { errorCode: 0, batches: 0, hwm: 3, lso: 0, aborted: [] });
   assertEquals((await fetch0(s, 0)).batches, 1);
   assertEquals([await latest(s, 0), await latest(s, 1)], [3, 0], "ListOffsets: HW vs LSO");
+  assertEquals([await latest(s, 0, 0n), await latest(s, 1, 0n)], [0, -1], "by time, below LSO");
 });
 
 Deno.test("an ABORT marker awaiting its fsync keeps the LSO until the index has it", async () => {
