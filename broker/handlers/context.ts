@@ -53,7 +53,12 @@ export interface ProducerGuard {
 export interface TransactionLog {
   /** 0 if `batch` may be appended (non-transactional, or its txn holds the partition), else 48. */
   checkProduce(topic: string, partition: number, batch: RecordBatchHeader): number;
-  /** Remembers an appended transactional batch; resolves once that is durable. */
+  /**
+   * Remembers a transactional batch whose offsets were just assigned. Call it from the append's
+   * `onAssign`, before the batch is readable: its first batch in a partition opens the
+   * transaction there (holding the last stable offset) before the returned promise exists; the
+   * promise resolves once that is durable in the coordinator's records.
+   */
   recordProduce(
     topic: string,
     partition: number,

@@ -73,7 +73,9 @@ async function readAll(
       }
       const offset = Number(p.fetchOffset);
       const hwm = log.highWatermark;
-      if (offset < log.logStartOffset || offset > hwm) {
+      // Between the high watermark and the log end (an append awaiting its fsync) the answer is
+      // empty, not out of range.
+      if (offset < log.logStartOffset || offset > log.logEndOffset) {
         errors = true;
         partitions.push(empty(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE, hwm, log.logStartOffset));
         continue;
@@ -95,8 +97,10 @@ async function readAll(
         continue;
       }
       try {
+        // The log reads below its high watermark; read_committed cuts again at the LSO, which is
+        // a batch boundary (a transaction's first batch) at most the high watermark.
         let chunks = await log.read(offset, limit);
-        if (upper < hwm) chunks = cutBatchesAt(chunks, upper).chunks;
+        if (committed) chunks = cutBatchesAt(chunks, upper).chunks;
         const records = concat(chunks);
         bytes += records.length;
         budget -= records.length;

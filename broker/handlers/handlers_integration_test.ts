@@ -53,6 +53,12 @@ function values(records: Uint8Array | null): string[] {
 Deno.test("Metadata: brokers, auto-creation rules and topic ids", async () => {
   await using broker = await startBroker({ partitions: 3 });
   await using c = await RawClient.connect(broker.bootstrap);
+  const first = await c.request(ApiKey.Metadata, 12, {
+    topics: [{ name: "auto" }],
+    allowAutoTopicCreation: true,
+  });
+  // As Kafka: the request that triggers auto-creation gets no partitions yet.
+  assertEquals([first.topics[0].errorCode, first.topics[0].partitions], [3, []]);
   const md = await c.request(ApiKey.Metadata, 12, {
     topics: [{ name: "auto" }],
     allowAutoTopicCreation: true,

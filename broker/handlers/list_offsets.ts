@@ -1,6 +1,7 @@
 /**
  * ListOffsets (2): earliest (-2), latest (-1) and by timestamp. Latest is the high watermark for
- * read_uncommitted and the last stable offset for read_committed. Max-timestamp (-3) and the tiered-storage
+ * read_uncommitted and the last stable offset for read_committed; as in Kafka, a lookup by
+ * timestamp finds nothing (-1) at or beyond that same limit. Max-timestamp (-3) and the tiered-storage
  * specials (-4, -5) are answered like Kafka without tiered storage: -4 as earliest, -5 as
  * "none" (-1); -3 is not supported and answers offset -1.
  *
@@ -28,8 +29,14 @@ export function listOffsetsHandler(ctx: BrokerContext): Handler<typeof ApiKey.Li
         if (!log) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1, -1);
         try {
           let [offset, timestamp] = await lookup(log, Number(p.timestamp));
-          if (Number(p.timestamp) === -1 && request.isolationLevel === 1 && ctx.transactions) {
-            offset = ctx.transactions.lastStableOffset(t.name, p.partitionIndex, offset);
+          if (request.isolationLevel === 1 && ctx.transactions) {
+            const lso = ctx.transactions.lastStableOffset(
+              t.name,
+              p.partitionIndex,
+              log.highWatermark,
+            );
+            if (Number(p.timestamp) === -1) offset = lso;
+            else if (Number(p.timestamp) >= 0 && offset >= lso) [offset, timestamp] = [-1, -1];
           }
           const r = answer(p.partitionIndex, 0, offset, timestamp);
           if (header.apiVersion < 4) r.leaderEpoch = undefined;

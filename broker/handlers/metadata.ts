@@ -2,6 +2,13 @@
  * Metadata (3): this one broker, and topics with every partition led by it. Auto-creates unknown
  * topics when both the broker (`--auto-create`) and the client (`allowAutoTopicCreation`) allow it.
  *
+ * Auto-creation answers as Kafka 4.3.1 does: the request that triggers it gets
+ * UNKNOWN_TOPIC_OR_PARTITION without partitions (Kafka creates the topic asynchronously through
+ * its controller; clients retry their metadata), and later requests see the topic. So a client
+ * that deletes a topic and refreshes metadata at once sees it gone, not re-created with
+ * partitions in the same answer. Here the topic is created before that first answer is sent, so
+ * "later" is the very next request. An invalid name gets INVALID_TOPIC_EXCEPTION.
+ *
  * @module
  */
 import type { ApiKey, MetadataResponseTopicInput } from "../protocol/mod.ts";
@@ -64,7 +71,8 @@ export function metadataHandler(ctx: BrokerContext): Handler<typeof ApiKey.Metad
           topics.push(failed(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
         } else {
           try {
-            topics.push(describe(await ensureTopic(ctx, wanted.name)));
+            await ensureTopic(ctx, wanted.name);
+            topics.push(failed(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
           } catch (e) {
             topics.push(failed(wanted.name, errorCodeOf(e)));
           }

@@ -95,9 +95,18 @@ async function producePartition(
       if (txnError !== 0) {
         return failure(data.index, txnError, "partition is not in the producer's transaction");
       }
-      const result = await log.append(batch);
+      // The open transaction is registered when the batch gets its offsets, before it is
+      // readable: registering after the append (which awaits the fsync) let read_committed
+      // readers see the batch with a last stable offset past it.
+      let registered: Promise<void> | undefined;
+      const txns = header.isTransactional ? ctx.transactions : undefined;
+      const onAssign = txns && ((baseOffset: number) => {
+        registered = txns.recordProduce(topic, data.index, header, baseOffset);
+        registered.catch(() => {}); // awaited below unless the append fails
+      });
+      const result = await log.append(batch, { onAssign });
       guard.record(topic, data.index, header, result.baseOffset);
-      await ctx.transactions?.recordProduce(topic, data.index, header, result.baseOffset);
+      await registered;
       ctx.notifier.notify(topic, data.index);
       return success(data.index, result.baseOffset, result.logAppendTime, result.logStartOffset);
     });

@@ -11,7 +11,7 @@ import { findTimestampInBatch, stampBatch } from "./batch_ops.ts";
 import { OffsetOutOfRangeError, StorageClosedError } from "./errors.ts";
 import { Segment } from "./segment.ts";
 import { type CompactionResult, compactSegments } from "./compaction.ts";
-import { GroupCommit } from "./group_commit.ts";
+import { GroupCommit, type SyncFile } from "./group_commit.ts";
 import { openLogDir, type RecoveryReport, writeLogStartOffset } from "./log_dir.ts";
 import type {
   AppendOptions,
@@ -37,6 +37,8 @@ export interface FileLogOptions {
   fsyncIntervalMs?: number;
   /** Clock in ms, used for LogAppendTime, segment.ms, retention and compaction. Default: `Date.now`. */
   now?: () => number;
+  /** How a segment file is fsynced (tests pass one they can hold). Default: `file.syncData()`. */
+  sync?: SyncFile;
 }
 
 export type { RecoveryReport };
@@ -51,7 +53,9 @@ export class FileLog implements PartitionLog {
   #policy: FsyncPolicy;
   #now: () => number;
   #start: number;
-  #commit = new GroupCommit();
+  /** End of the fsynced prefix under the "always" policy (see highWatermark). */
+  #durableEnd: number;
+  #commit: GroupCommit;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   /** Serialises operations that change the segment list (compaction, retention, truncation). */
@@ -70,6 +74,9 @@ export class FileLog implements PartitionLog {
     this.#config = options.config ?? DEFAULT_LOG_CONFIG;
     this.#policy = options.fsync ?? "always";
     this.#now = options.now ?? Date.now;
+    this.#commit = new GroupCommit(options.sync);
+    // What recovery kept is what survived: it is durable.
+    this.#durableEnd = this.#active.nextOffset;
     this.recovery = recovery;
     if (this.#policy === "interval") {
       const timer = setInterval(() => {
@@ -95,8 +102,16 @@ export class FileLog implements PartitionLog {
   get logStartOffset(): number {
     return this.#start;
   }
-  /** Next offset to be assigned. */
+  /**
+   * Offset below which batches are readable. With fsync "always" it is the end of the fsynced
+   * prefix, so no reader sees a batch before it is durable (and acknowledged); with "interval"
+   * and "none" durability is left to the OS and it equals the log end offset.
+   */
   get highWatermark(): number {
+    return this.#policy === "always" ? this.#durableEnd : this.#active.nextOffset;
+  }
+  /** Next offset to be assigned. */
+  get logEndOffset(): number {
     return this.#active.nextOffset;
   }
   /** Bytes in all segments. */
@@ -131,13 +146,14 @@ export class FileLog implements PartitionLog {
     const s = stampBatch(
       batch,
       this.#config,
-      this.highWatermark,
+      this.logEndOffset,
       options.leaderEpoch ?? 0,
       now,
       options.origin,
     );
     this.#maybeRoll(batch.length, now);
     const lastOffset = lastOffsetOf(s.header);
+    options.onAssign?.(s.header.baseOffset, lastOffset);
     this.#active.append(batch, s.header.baseOffset, lastOffset, s.maxTimestamp, now);
     this.#commit.written(this.#active.file);
     if (this.#policy === "always") await this.flush();
@@ -162,18 +178,26 @@ export class FileLog implements PartitionLog {
   /** See {@linkcode PartitionLog.read}. Continues into later segments while the budget allows. */
   read(fromOffset: number, maxBytes: number): Promise<Uint8Array[]> {
     this.#assertOpen();
-    const hwm = this.highWatermark;
-    if (fromOffset < this.#start || fromOffset > hwm) {
-      return Promise.reject(new OffsetOutOfRangeError(fromOffset, this.#start, hwm));
+    const leo = this.logEndOffset;
+    if (fromOffset < this.#start || fromOffset > leo) {
+      return Promise.reject(new OffsetOutOfRangeError(fromOffset, this.#start, leo));
     }
+    const hw = this.highWatermark;
     const out: Uint8Array[] = [];
+    if (fromOffset >= hw) return Promise.resolve(out);
     let budget = maxBytes;
+    let atHighWatermark = false;
     for (let i = this.#segmentIndexFor(fromOffset); i < this.#segments.length; i++) {
       const seg = this.#segments[i];
       const first = seg.findBatch(fromOffset);
       if (!first) continue;
       let end = first.position;
       seg.scan(first.position, (b) => {
+        // The high watermark is a batch boundary: batches are wholly below or at/above it.
+        if (b.baseOffset >= hw) {
+          atHighWatermark = true;
+          return false;
+        }
         if ((out.length > 0 || end > first.position) && end - first.position + b.size > budget) {
           return false;
         }
@@ -187,7 +211,7 @@ export class FileLog implements PartitionLog {
         p += size;
       }
       budget -= chunk.length;
-      if (end < seg.size || budget <= 0) break;
+      if (atHighWatermark || end < seg.size || budget <= 0) break;
     }
     return Promise.resolve(out);
   }
@@ -200,11 +224,13 @@ export class FileLog implements PartitionLog {
 
   async #offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null> {
     this.#assertOpen();
+    const hw = this.highWatermark;
     for (const seg of this.#segments) {
       if (seg.maxTimestamp < timestamp) continue;
       const hint = seg.timeIndex.lookup(timestamp);
       let pos = hint < 0 ? 0 : seg.offsetIndex.lookup(hint);
       for (let b = seg.batchAt(pos); b; b = seg.batchAt(pos)) {
+        if (b.baseOffset >= hw) return null; // not durable yet: not visible
         pos = b.position + b.size;
         if (b.maxTimestamp < timestamp || b.lastOffset < this.#start) continue;
         const bytes = seg.readAt(b.position, b.size);
@@ -238,6 +264,7 @@ export class FileLog implements PartitionLog {
     const a = this.#active;
     const b = a.findBatch(offset);
     if (b) a.truncateAt(b.position);
+    this.#durableEnd = Math.min(this.#durableEnd, a.nextOffset);
     if (this.#start > a.nextOffset) {
       this.#start = a.nextOffset;
       await this.#persistStart();
@@ -316,9 +343,15 @@ export class FileLog implements PartitionLog {
     return next;
   }
 
-  /** Makes every append so far durable; concurrent callers share one fsync round. */
-  flush(): Promise<void> {
-    return this.#commit.flush();
+  /**
+   * Makes every append so far durable; concurrent callers share one fsync round. Under the
+   * "always" policy this is what advances the high watermark.
+   */
+  async flush(): Promise<void> {
+    const end = this.#active.nextOffset;
+    await this.#commit.flush();
+    // A truncation while the round was in flight may have cut below `end`.
+    this.#durableEnd = Math.min(Math.max(this.#durableEnd, end), this.#active.nextOffset);
   }
 
   /** Flushes, writes the active segment's indexes and closes every file; idempotent. */

@@ -6,13 +6,27 @@
  * @module
  */
 
+/** Makes one file's written data durable (`fsync`/`fdatasync`). */
+export type SyncFile = (file: Deno.FsFile) => Promise<void>;
+
+/** The default {@linkcode SyncFile}: `file.syncData()`. */
+export function syncData(file: Deno.FsFile): Promise<void> {
+  return file.syncData();
+}
+
 /** Tracks dirty files and coalesces their fsyncs. */
 export class GroupCommit {
+  #sync: SyncFile;
   #dirty = new Set<Deno.FsFile>();
   #writeSeq = 0;
   #durableSeq = 0;
   #syncing: Promise<void> | null = null;
   #rounds = 0;
+
+  /** Syncs files with `sync` (tests pass one they can hold). Default: {@linkcode syncData}. */
+  constructor(sync: SyncFile = syncData) {
+    this.#sync = sync;
+  }
 
   /** fsync rounds so far. */
   get rounds(): number {
@@ -52,7 +66,7 @@ export class GroupCommit {
     this.#dirty.clear();
     this.#rounds++;
     try {
-      await Promise.all(files.map((f) => f.syncData()));
+      await Promise.all(files.map(this.#sync));
     } catch (e) {
       for (const f of files) this.#dirty.add(f); // retried by the next flush
       throw e;

@@ -5,6 +5,7 @@
  * @module
  */
 import { FileLog, type FsyncPolicy } from "./file_log.ts";
+import type { SyncFile } from "./group_commit.ts";
 import { MemoryLog } from "./memory_log.ts";
 import { DEFAULT_LOG_CONFIG, type LogConfig, parseLogConfig } from "./log_config.ts";
 import {
@@ -43,6 +44,8 @@ export interface LogStoreOptions {
   fsyncIntervalMs?: number;
   /** Clock in ms. Default: `Date.now`. */
   now?: () => number;
+  /** How file logs fsync a segment (tests pass one they can hold). Default: `file.syncData()`. */
+  sync?: SyncFile;
 }
 
 /** Options for {@linkcode LogStore.createTopic}. */
@@ -259,7 +262,7 @@ export class LogStore implements AsyncDisposable {
 
   async #openPartitions(topic: TopicInfo, from: number, to: number): Promise<PartitionLog[]> {
     const config = parseLogConfig(topic.configs, this.#base);
-    const { now, fsync, fsyncIntervalMs } = this.#options;
+    const { now, fsync, fsyncIntervalMs, sync } = this.#options;
     const logs: PartitionLog[] = [];
     for (let p = from; p < to; p++) {
       logs.push(
@@ -270,6 +273,7 @@ export class LogStore implements AsyncDisposable {
             now,
             fsync,
             fsyncIntervalMs,
+            sync,
           }),
       );
     }

@@ -47,8 +47,12 @@ export class MemoryLog implements PartitionLog {
   get logStartOffset(): number {
     return this.#start;
   }
-  /** Next offset to be assigned. */
+  /** Next offset to be assigned: nothing to make durable, so also the high watermark. */
   get highWatermark(): number {
+    return this.#end;
+  }
+  /** Next offset to be assigned. */
+  get logEndOffset(): number {
     return this.#end;
   }
   /** Bytes stored. */
@@ -69,6 +73,7 @@ export class MemoryLog implements PartitionLog {
         this.#now(),
         options.origin,
       );
+      options.onAssign?.(s.header.baseOffset, lastOffsetOf(s.header));
       this.#entries.push({ header: s.header, bytes: owned });
       this.#size += owned.length;
       this.#end = lastOffsetOf(s.header) + 1;

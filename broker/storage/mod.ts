@@ -14,6 +14,7 @@ export type {
 export { MemoryLog, type MemoryLogOptions } from "./memory_log.ts";
 export { FileLog, type FileLogOptions, type FsyncPolicy, type RecoveryReport } from "./file_log.ts";
 export type { CompactionResult } from "./compaction.ts";
+export { syncData, type SyncFile } from "./group_commit.ts";
 export {
   DEFAULT_LOG_CONFIG,
   KNOWN_TOPIC_CONFIGS,

@@ -13,6 +13,13 @@ export interface AppendOptions {
    * coordinator appends COMMIT/ABORT markers as "coordinator". Default: "client".
    */
   origin?: "client" | "coordinator";
+  /**
+   * Called synchronously once the batch's offsets are assigned, before the batch can be read or
+   * counted in {@linkcode PartitionLog.highWatermark}: the place to register what readers must
+   * know first (a transaction's first offset, so the last stable offset never passes an open
+   * transaction). Called at most once, and not at all when the batch is rejected. Default: none.
+   */
+  onAssign?: (baseOffset: number, lastOffset: number) => void;
 }
 
 /** Where an appended batch landed. */
@@ -42,8 +49,15 @@ export interface TimestampOffset {
 export interface PartitionLog extends AsyncDisposable {
   /** First readable offset. */
   readonly logStartOffset: number;
-  /** Next offset to be assigned (log end offset; single replica, so also the high watermark). */
+  /**
+   * Offset below which batches are readable: the end of what is durable under the log's fsync
+   * policy. This is the single-node counterpart of Kafka's "replicated to every in-sync replica":
+   * with fsync "always" an appended batch counts only once it is fsynced, so no reader sees data a
+   * crash could take back; with the other policies (and in memory) it equals `logEndOffset`.
+   */
   readonly highWatermark: number;
+  /** Next offset to be assigned (log end offset); >= highWatermark. */
+  readonly logEndOffset: number;
   /** Bytes stored. */
   readonly sizeBytes: number;
   /**
@@ -58,18 +72,23 @@ export interface PartitionLog extends AsyncDisposable {
   append(batch: Uint8Array, options?: AppendOptions): Promise<AppendResult>;
   /**
    * Whole stored batches starting with the one containing `fromOffset`, up to `maxBytes` in total
-   * but always at least one batch (KIP-74). Empty at the high watermark.
+   * but always at least one batch (KIP-74), all below the high watermark. Empty at or above the
+   * high watermark (up to the log end offset).
    *
-   * @throws {OffsetOutOfRangeError} below logStartOffset or above highWatermark.
+   * @throws {OffsetOutOfRangeError} below logStartOffset or above logEndOffset.
    */
   read(fromOffset: number, maxBytes: number): Promise<Uint8Array[]>;
   /** First record with timestamp >= `timestamp`, or null when none (ListOffsets by time). */
   offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null>;
-  /** Advances logStartOffset to `offset` (DeleteRecords); returns the new logStartOffset. */
+  /**
+   * Advances logStartOffset to `offset` (DeleteRecords); returns the new logStartOffset.
+   *
+   * @throws {OffsetOutOfRangeError} above highWatermark (as Kafka).
+   */
   deleteRecordsBefore(offset: number): Promise<number>;
   /**
-   * Removes every batch whose last offset is >= `offset`; highWatermark becomes the end of the
-   * last kept batch.
+   * Removes every batch whose last offset is >= `offset`; logEndOffset becomes the end of the
+   * last kept batch (and highWatermark at most that).
    */
   truncateTo(offset: number): Promise<void>;
   /** Makes every append so far durable (no-op for memory). */

@@ -110,7 +110,9 @@ export class TransactionCoordinator implements AsyncDisposable {
     const c = new TransactionCoordinator(deps);
     for (const txn of c.#registry.all()) {
       for (const p of txn.partitions) {
-        if (p.firstOffset >= 0) c.index.begin(p.topic, p.partition, txn.producerId, p.firstOffset);
+        // Unknown first offset: hold the LSO at the lower bound, which is safe (see minOffset).
+        const first = p.firstOffset >= 0 ? p.firstOffset : p.minOffset ?? -1;
+        if (first >= 0) c.index.begin(p.topic, p.partition, txn.producerId, first);
       }
       if (txn.status === "Ongoing") c.#completion.scheduleTimeout(txn);
       else if (isPreparing(txn.status)) c.#completion.background(c.#completion.finish(txn));
@@ -173,7 +175,11 @@ export class TransactionCoordinator implements AsyncDisposable {
     );
     if (added.length > 0 || txn.status !== "Ongoing") {
       this.#begin(txn);
-      txn.partitions.push(...added.map((p) => ({ ...p, firstOffset: -1 })));
+      txn.partitions.push(...added.map((p) => ({
+        ...p,
+        firstOffset: -1,
+        minOffset: this.#deps.logs.partition(p.topic, p.partition)!.logEndOffset,
+      })));
       await this.#save(txn);
     }
     return partitions.map(() => E.none);

@@ -1,6 +1,11 @@
 import { assert, assertEquals } from "@std/assert";
 import { OffsetStore } from "../group/offsets.ts";
-import { iterateRecords, parseControlRecord, readBatchHeader } from "../records/mod.ts";
+import {
+  buildRecordBatch,
+  iterateRecords,
+  parseControlRecord,
+  readBatchHeader,
+} from "../records/mod.ts";
 import type { MemoryLog } from "../storage/mod.ts";
 import { TxnErrorCode as E } from "./txn_state.ts";
 import { harness } from "./txn_test_util.ts";
@@ -182,6 +187,27 @@ Deno.test("txn coordinator: open transactions, timeouts and the aborted index su
   await h.txns.close();
   assertEquals(h.txns.get("b")?.status, "CompleteAbort");
   assertEquals(h.txns.log.lastStableOffset("t", 0, 5), 5);
+});
+
+Deno.test("txn coordinator: a batch written but not yet recorded when a crash came stays hidden", async () => {
+  await using h = await harness();
+  const t0 = h.logs.get("t/0")!;
+  const [pid, epoch] = await h.init("tx");
+  await t0.append(buildRecordBatch([{ timestamp: 1, value: new Uint8Array([0]) }]));
+  await h.txns.addPartitions("tx", pid, epoch, [tp("t", 0)], 3);
+  // The batch reaches the log, the crash comes before its first offset is saved.
+  const batch = buildRecordBatch([{ timestamp: 1, value: new Uint8Array([1]) }], {
+    transactional: true,
+    producerId: pid,
+    producerEpoch: epoch,
+  });
+  await t0.append(batch);
+  await h.reopen();
+  assertEquals(h.txns.log.lastStableOffset("t", 0, t0.highWatermark), 1);
+  assertEquals(await h.txns.endTxn("tx", pid, epoch, false, 3), 0);
+  assertEquals(h.txns.log.abortedTransactions("t", 0, 0, 3), [
+    { producerId: pid, firstOffset: 1, lastOffset: 2 },
+  ]);
 });
 
 Deno.test("txn coordinator: a completion cut short by a crash is finished on open", async () => {

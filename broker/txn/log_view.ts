@@ -31,7 +31,11 @@ export class TxnLogView {
     return ok ? E.none : E.invalidTxnState;
   }
 
-  /** Remembers an appended transactional batch; its first one opens the txn in the partition. */
+  /**
+   * Remembers a transactional batch; its first one opens the txn in the partition. Called from
+   * the append's `onAssign` (before the batch is readable): the in-memory part is done when this
+   * returns, the promise resolves once the coordinator's record is durable.
+   */
   async recordProduce(
     topic: string,
     partition: number,

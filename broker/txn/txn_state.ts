@@ -23,6 +23,13 @@ export interface TxnPartition {
   partition: number;
   /** Offset of the transaction's first batch there, or -1 before any was produced. */
   firstOffset: number;
+  /**
+   * The partition's log end offset when it joined the transaction: no batch of the transaction
+   * there can be below it. A restart opens the transaction there when `firstOffset` is still -1,
+   * since a crash can come after a batch was written but before `firstOffset` was saved.
+   * Absent in records written before it existed.
+   */
+  minOffset?: number;
 }
 
 /** An offset committed inside a transaction, visible to OffsetFetch only after COMMIT. */

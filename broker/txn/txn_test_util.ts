@@ -78,8 +78,12 @@ export async function harness(): Promise<Harness> {
     const header = readBatchHeader(batch);
     const code = h.txns.log.checkProduce(topic, partition, header);
     if (code !== 0) throw new Error(`produce refused: ${code}`);
-    const { baseOffset } = await logs.get(`${topic}/${partition}`)!.append(batch);
-    await h.txns.log.recordProduce(topic, partition, header, baseOffset);
+    // As Produce does: the transaction opens in the partition before the batch is readable.
+    let registered: Promise<void> = Promise.resolve();
+    const { baseOffset } = await logs.get(`${topic}/${partition}`)!.append(batch, {
+      onAssign: (base) => registered = h.txns.log.recordProduce(topic, partition, header, base),
+    });
+    await registered;
     return baseOffset;
   };
   h[Symbol.asyncDispose] = async () => {

@@ -1,0 +1,73 @@
+/**
+ * Metadata auto-creation answers as Kafka 4.3.1 does (issue 9, item 8): the triggering request
+ * gets UNKNOWN_TOPIC_OR_PARTITION without partitions, later ones see the topic; a topic deleted
+ * by DeleteTopics is not handed back with partitions by the metadata refresh right after.
+ */
+import { assertEquals } from "@std/assert";
+import { callHandler } from "../group/harness_test_util.ts";
+import { ApiKey } from "../protocol/mod.ts";
+import { silentLogger } from "../server/logger.ts";
+import { LogStore } from "../storage/mod.ts";
+import { AppendNotifier } from "./append_notifier.ts";
+import type { BrokerContext } from "./context.ts";
+import { dataPlaneHandlers } from "./mod.ts";
+
+async function handlers(autoCreate = true) {
+  const store = await LogStore.open({ dir: "", memory: true });
+  const ctx: BrokerContext = {
+    store,
+    notifier: new AppendNotifier(),
+    identity: { nodeId: 1, host: "127.0.0.1", port: 9092, clusterId: "c" },
+    topics: { autoCreate, partitions: 2 },
+    logger: silentLogger,
+  };
+  return { store, table: dataPlaneHandlers(ctx) };
+}
+
+async function topicsOf(
+  table: Awaited<ReturnType<typeof handlers>>["table"],
+  version: number,
+  names: string[],
+  allowAutoTopicCreation = true,
+) {
+  const res = await callHandler(table, ApiKey.Metadata, version, {
+    topics: names.map((name) => ({ name })),
+    allowAutoTopicCreation,
+  });
+  return res.topics.map((t) => [t.name, t.errorCode, t.partitions.length]);
+}
+
+Deno.test("Metadata auto-creation: the first answer has no partitions, the next has them", async () => {
+  const { store, table } = await handlers();
+  assertEquals(await topicsOf(table, 12, ["a"]), [["a", 3, 0]]);
+  assertEquals(store.topic("a")?.partitions, 2, "created meanwhile");
+  assertEquals(await topicsOf(table, 12, ["a"]), [["a", 0, 2]]);
+  assertEquals(await topicsOf(table, 1, ["v1"]), [["v1", 3, 0]], "v0-3 imply auto-creation");
+  assertEquals(await topicsOf(table, 1, ["v1"]), [["v1", 0, 2]]);
+  assertEquals(await topicsOf(table, 12, ["bad/name"]), [["bad/name", 17, 0]]);
+  await store.close();
+});
+
+Deno.test("Metadata right after DeleteTopics: no partitions (kafka-go test_delete_topics)", async () => {
+  const { store, table } = await handlers();
+  await store.createTopic("d1");
+  await store.createTopic("d2");
+  const deleted = await callHandler(table, ApiKey.DeleteTopics, 6, {
+    topics: [{ name: "d1", topicId: "AAAAAAAAAAAAAAAAAAAAAA" }, {
+      name: "d2",
+      topicId: "AAAAAAAAAAAAAAAAAAAAAA",
+    }],
+    timeoutMs: 1000,
+  });
+  assertEquals(deleted.responses.map((r) => r.errorCode), [0, 0]);
+  assertEquals(await topicsOf(table, 6, ["d1", "d2"]), [["d1", 3, 0], ["d2", 3, 0]]);
+  await store.close();
+});
+
+Deno.test("Metadata without auto-creation: unknown stays unknown", async () => {
+  const { store, table } = await handlers(false);
+  assertEquals(await topicsOf(table, 12, ["x"]), [["x", 3, 0]]);
+  assertEquals(await topicsOf(table, 12, ["y"], false), [["y", 3, 0]]);
+  assertEquals(store.topic("x"), undefined);
+  await store.close();
+});
