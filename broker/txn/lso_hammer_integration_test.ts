@@ -16,7 +16,7 @@ import {
   splitBatches,
 } from "../records/mod.ts";
 import { RawClient } from "../server/raw_client_test_util.ts";
-import { startBroker } from "../testing.ts";
+import { startBroker } from "../start_broker_test_util.ts";
 
 const PRODUCERS = 3;
 const TXNS_PER_PRODUCER = 120;
