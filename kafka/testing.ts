@@ -21,7 +21,11 @@
  * @module
  */
 export { FakeKafka, type FakeStep, type StepHook, type StepPhase } from "./fake/cluster.ts";
-export { FakeProducer, type FakeProducerOptions } from "./fake/producer.ts";
+export {
+  type FakeGroupMemberRef,
+  FakeProducer,
+  type FakeProducerOptions,
+} from "./fake/producer.ts";
 export { FakeConsumer, type FakeConsumerOptions } from "./fake/consumer.ts";
 export { FakeAdmin } from "./fake/admin.ts";
 export { readAll } from "./fake/read_all.ts";

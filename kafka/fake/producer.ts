@@ -108,21 +108,25 @@ export class FakeProducer implements AsyncDisposable {
     this.#txn = this.#kafka.step("beginTransaction", this.#name, () => this.#kafka.beginTxn(id));
   }
 
-  /** Adds `consumer`'s group offsets to the open transaction. */
+  /** Adds offsets of `consumer`'s group (a {@linkcode FakeGroupMemberRef}) to the open transaction. */
   async sendOffsetsToTransaction(
     offsets: readonly TopicPartition[],
-    consumer: FakeGroupMemberRef,
+    consumer: object,
   ): Promise<void> {
     await turn();
     this.#fenceCheck("sendOffsetsToTransaction");
     const txn = this.#open("sendOffsetsToTransaction");
+    const group = (consumer as Partial<FakeGroupMemberRef>).groupId;
+    if (typeof group !== "string") {
+      throw new TypeError("sendOffsetsToTransaction: the consumer is not a FakeConsumer");
+    }
     const list = offsets.map(({ topic, partition, offset }) => ({
       topic,
       partition,
       offset: offset ?? -1001,
     }));
     this.#kafka.step("sendOffsetsToTransaction", this.#name, () => {
-      this.#kafka.addTxnOffsets(txn, consumer.groupId, list);
+      this.#kafka.addTxnOffsets(txn, group, list);
     });
   }
 
