@@ -300,12 +300,20 @@ export class JobRunner {
   async #checkpoint(): Promise<void> {
     this.#lastCheckpoint = performance.now();
     const started = performance.now();
-    const done = await checkpointTasks(
-      this.#tasks.values(),
-      this.#producer!,
-      this.#consumer!,
-      this.#o.exactlyOnce,
-    );
+    let done;
+    try {
+      done = await checkpointTasks(
+        this.#tasks.values(),
+        this.#producer!,
+        this.#consumer!,
+        this.#o.exactlyOnce,
+      );
+    } catch (e) {
+      // Fail at once: a revocation that follows must not checkpoint again, since the outputs
+      // taken for this transaction are gone from the tasks.
+      this.#fail(e);
+      throw e;
+    }
     this.#recordsOut += done.outputs;
     this.#changelogRecords += done.changelog;
     // Everything sent is acknowledged now (the producer's queue may still hold their delivery
