@@ -79,10 +79,19 @@ async function runInstance(
     signal: stop.signal,
     log: () => {},
   });
-  const running = runner.run();
+  let ended: { error: unknown } | null = null;
+  const running = runner.run().then(
+    () => void (ended = { error: new Error("the instance stopped before consuming its input") }),
+    (error) => {
+      ended = { error };
+      throw error;
+    },
+  );
+  running.catch(() => {}); // awaited below; fails the wait at once meanwhile
   let restores = { local: 0, changelog: 0, empty: 0 };
   try {
     await waitFor(async () => {
+      if (ended !== null) throw ended.error;
       const status = await runner.status();
       restores = { ...status.restores };
       return status.tasks.length === PARTITIONS && status.tasks.every((t) => t.lag === 0);
