@@ -36,20 +36,21 @@ export function fakeClients(kafka: FakeKafka): KafkaClients {
 const decoder = new TextDecoder();
 
 /**
- * A job counting records per key: each input record yields `key=count@offset` on `out`, in the
- * input's partition. Duplicated or lost input, or state restored from the wrong checkpoint,
- * changes its output.
+ * A job counting records per key: each input record yields `key=count@offset` on
+ * `<prefix>out`, in the input's partition (the input is `<prefix>in`). Duplicated or lost input,
+ * or state restored from the wrong checkpoint, changes its output.
  */
-export function countingJob(partitions: number): JobDefinition {
+export function countingJob(partitions: number, prefix = ""): JobDefinition {
+  const output = `${prefix}out`;
   return {
     name: "count",
-    inputs: ["in"],
+    inputs: [`${prefix}in`],
     topics: [
-      { name: "in", partitions },
-      { name: "out", partitions },
-      { name: "dlq", partitions: 1 },
+      { name: `${prefix}in`, partitions },
+      { name: output, partitions },
+      { name: `${prefix}dlq`, partitions: 1 },
     ],
-    deadLetterTopic: "dlq",
+    deadLetterTopic: `${prefix}dlq`,
     createTask: (): TaskLogic => {
       const counts = new KeyedState<number>(undefined, "count");
       return {
@@ -59,7 +60,7 @@ export function countingJob(partitions: number): JobDefinition {
           const n = (counts.get(key) ?? 0) + 1;
           counts.set(key, n);
           out.emit({
-            topic: "out",
+            topic: output,
             partition: record.partition,
             key,
             value: `${key}=${n}@${record.offset}`,
