@@ -1,4 +1,5 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertRejects } from "@std/assert";
+import { KafkaError } from "@iot/kafka";
 import { resolveTopics } from "@iot/events";
 import { FakeAdmin, FakeConsumer, FakeKafka, FakeProducer, readAll } from "@iot/kafka/testing";
 import { fleetFromFlags } from "../core/fleet.ts";
@@ -58,4 +59,22 @@ Deno.test("runProducer stopped while waiting for Kafka returns an empty, aborted
   };
   const summary = await runProducer(config, { clients, signal: stop.signal });
   assertEquals([summary.sent, summary.aborted], [0, true]);
+});
+
+Deno.test("runProducer without Kafka gives up after kafkaWaitTimeoutMs naming the address", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const bootstrap = `127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
+  listener.close();
+  const events: unknown[] = [];
+  const reporter = {
+    progress() {},
+    summary() {},
+    event: (_: string, f: unknown) => events.push(f),
+  };
+  await assertRejects(
+    () => runProducer({ ...config, bootstrap, kafkaWaitTimeoutMs: 300 }, { reporter }),
+    KafkaError,
+    `Kafka at ${bootstrap} did not answer within 300 ms`,
+  );
+  assertEquals(events, [{ message: `waiting for Kafka at ${bootstrap}…` }]);
 });
