@@ -83,7 +83,10 @@ export interface TransactionalOutput {
   sendAll(records: readonly ProducerRecord[]): Promise<void>;
   /** Sends records in order; resolves with where each went. */
   sendBatch(records: readonly ProducerRecord[]): Promise<unknown>;
-  /** Adds the next input offsets of `input`'s group to the open transaction. */
+  /**
+   * Adds the next input offsets of `input`'s group to the open transaction; `input` comes from
+   * the same {@linkcode KafkaClients} (a real producer needs a real consumer's group metadata).
+   */
   sendOffsetsToTransaction(offsets: readonly TopicPartition[], input: InputSource): Promise<void>;
   /** Commits the open transaction. */
   commitTransaction(): Promise<void>;
