@@ -45,3 +45,5 @@ export { defaultLogHandler } from "./config.ts";
 export type { BrokerStats, KafkaStats, PartitionStats } from "./stats.ts";
 export { parseStats } from "./stats.ts";
 export { LibrdkafkaNotFoundError, librdkafkaVersion } from "./native/library.ts";
+export { waitForKafka } from "./wait.ts";
+export type { WaitForKafkaOptions } from "./wait.ts";

@@ -3,18 +3,17 @@
  *
  * @module
  */
-import { Consumer, type KafkaConfig, Offset } from "@iot/kafka";
+import { Offset } from "@iot/kafka";
 import { CheckpointError } from "../state/format.ts";
 import { ChangelogFold, type ChangelogPlace, type ChangelogState } from "./changelog.ts";
+import type { KafkaClients, ReaderSource } from "./kafka_seam.ts";
 
 /** Options of {@linkcode readChangelog}. */
 export interface ReadChangelogOptions {
-  /** Kafka bootstrap servers. */
-  bootstrap: string;
+  /** Makes the reader. */
+  clients: KafkaClients;
   /** Consumer group named for the reader (it never joins or commits). */
   groupId: string;
-  /** Extra librdkafka properties. Default none. */
-  kafkaConfig?: KafkaConfig;
   /** Give up after this long (ms), e.g. while an open transaction holds back the end. */
   timeoutMs: number;
 }
@@ -30,18 +29,19 @@ export async function readChangelog(
   place: ChangelogPlace,
   options: ReadChangelogOptions,
 ): Promise<ChangelogState | null> {
-  await using consumer = new Consumer({
-    config: {
-      "bootstrap.servers": options.bootstrap,
-      ...options.kafkaConfig,
-      "group.id": options.groupId,
-      "isolation.level": "read_committed",
-      "enable.auto.commit": false,
-      "enable.auto.offset.store": false,
-      // The last fetch finds nothing new; don't wait the default 500 ms for it.
-      "fetch.wait.max.ms": 50,
-    },
-  });
+  const consumer = options.clients.reader({ groupId: options.groupId });
+  try {
+    return await readToEnd(consumer, place, options.timeoutMs);
+  } finally {
+    await consumer.close();
+  }
+}
+
+async function readToEnd(
+  consumer: ReaderSource,
+  place: ChangelogPlace,
+  timeoutMs: number,
+): Promise<ChangelogState | null> {
   const { topic, partition, scope } = place;
   const { low, high } = await consumer.watermarkOffsets(topic, partition);
   if (high <= low) return null;
@@ -53,7 +53,7 @@ export async function readChangelog(
   // The position also moves past transaction markers, which yield no record.
   const timer = setInterval(() => atEnd() && done.abort(), 20);
   try {
-    const signal = AbortSignal.any([done.signal, AbortSignal.timeout(options.timeoutMs)]);
+    const signal = AbortSignal.any([done.signal, AbortSignal.timeout(timeoutMs)]);
     for await (const batch of consumer.batches({ maxMessages: 4096, signal })) {
       records += batch.length;
       for (const r of batch) fold.add(r.key, r.value);
@@ -64,7 +64,7 @@ export async function readChangelog(
   }
   if (!atEnd()) {
     throw new CheckpointError(
-      `Timed out after ${options.timeoutMs} ms reading changelog ${topic} [${partition}] to ` +
+      `Timed out after ${timeoutMs} ms reading changelog ${topic} [${partition}] to ` +
         `its end ${high} (${records} records read; is a transaction of a previous owner open?)`,
     );
   }

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Consumer, Producer } from "@iot/kafka";
+import type { InputSource, TransactionalOutput } from "./kafka_seam.ts";
 import type { Task } from "./task.ts";
 
 /** What a checkpoint did. */
@@ -33,8 +33,8 @@ export interface CheckpointResult {
  */
 export async function checkpointTasks(
   tasks: Iterable<Task>,
-  producer: Producer,
-  consumer: Consumer,
+  producer: TransactionalOutput,
+  consumer: InputSource,
   transactional: boolean,
 ): Promise<CheckpointResult> {
   const dirty = [...tasks].filter((t) => t.dirty);

@@ -11,6 +11,9 @@
  * outputs never committed). When outputs pile up the input is paused while they are flushed
  * (`backpressure.ts`).
  *
+ * Kafka is reached through the narrow interfaces of `kafka_seam.ts` (option `clients`), so unit
+ * tests run the runner over the in-memory fakes of `@iot/kafka/testing`.
+ *
  * Idle input: a task's windows close only when its own event time advances; there is no
  * processing-time flush. Firing a quiet partition's windows on wall-clock idleness would make
  * the results depend on timing (a late burst after the timeout would find its windows gone),
@@ -19,17 +22,11 @@
  *
  * @module
  */
-import {
-  Admin,
-  Consumer,
-  type KafkaConfig,
-  Offset,
-  Producer,
-  type RebalanceEvent,
-  type TopicPartition,
-} from "@iot/kafka";
+import { Offset, type RebalanceEvent, type TopicPartition } from "@iot/kafka";
 import { Backpressure } from "./backpressure.ts";
 import { checkpointTasks } from "./checkpoint.ts";
+import { kafkaClients } from "./kafka_clients.ts";
+import type { InputSource, KafkaClients, TransactionalOutput } from "./kafka_seam.ts";
 import { Mutex } from "./mutex.ts";
 import {
   JobFailedError,
@@ -43,6 +40,9 @@ import { createChangelogTopic, openTask } from "./task_setup.ts";
 
 export { JobFailedError, type JobRunnerOptions };
 
+/** Default of {@linkcode JobRunnerOptions.kafkaWaitTimeoutMs}. */
+export const DEFAULT_KAFKA_WAIT_TIMEOUT_MS = 60_000;
+
 /**
  * Runs a {@linkcode JobDefinition} until `signal` aborts.
  *
@@ -54,16 +54,17 @@ export { JobFailedError, type JobRunnerOptions };
  */
 export class JobRunner {
   readonly #o: ResolvedOptions;
+  readonly #clients: KafkaClients;
   readonly #backpressure: Backpressure;
   readonly #tasks = new Map<string, Task>();
   readonly #lock = new Mutex();
   readonly #stop = new AbortController();
-  #consumer: Consumer | null = null;
-  #producer: Producer | null = null;
+  #consumer: InputSource | null = null;
+  #producer: TransactionalOutput | null = null;
   #failure: unknown = null;
   #lastCheckpoint = performance.now();
   #checkpoints = 0;
-  #lastCheckpointMs: number | null = null;
+  #lastCheckpointDurationMs: number | null = null;
   #recordsIn = 0;
   #recordsOut = 0;
   #changelogRecords = 0;
@@ -72,6 +73,7 @@ export class JobRunner {
   /** @param options the job, Kafka and state settings. */
   constructor(options: JobRunnerOptions) {
     this.#o = resolveOptions(options);
+    this.#clients = options.clients ?? kafkaClients(this.#o);
     this.#backpressure = new Backpressure(
       this.#o.maxPendingOutputs,
       this.#o.resumePendingOutputs,
@@ -91,39 +93,27 @@ export class JobRunner {
    */
   async run(): Promise<void> {
     const o = this.#o;
+    const clients = this.#clients;
+    const stop = AbortSignal.any([this.#stop.signal, ...(o.signal ? [o.signal] : [])]);
+    await clients.waitReady({
+      timeoutMs: o.kafkaWaitTimeoutMs ?? DEFAULT_KAFKA_WAIT_TIMEOUT_MS,
+      signal: stop,
+      log: (line) => o.log(`${o.job.name}: ${line}`),
+    });
     if (o.createTopics) {
-      await using admin = new Admin({ config: { "bootstrap.servers": o.bootstrap } });
+      await using admin = clients.admin();
       await admin.createTopics(o.job.topics, { ignoreExisting: true });
     }
-    if (o.changelog) await createChangelogTopic(o);
-    const transactional: KafkaConfig = o.exactlyOnce
-      ? { "transactional.id": `${o.groupId}-${o.instanceId}`, "transaction.timeout.ms": 60_000 }
-      : { "enable.idempotence": true };
-    const producer = this.#producer = new Producer({
-      config: {
-        "bootstrap.servers": o.bootstrap,
-        "linger.ms": 5,
-        ...transactional,
-        ...o.kafkaConfig,
-      },
+    if (o.changelog) await createChangelogTopic(o, clients);
+    const producer = this.#producer = clients.output({
+      transactionalId: o.exactlyOnce ? `${o.groupId}-${o.instanceId}` : null,
     });
-    const stop = AbortSignal.any([this.#stop.signal, ...(o.signal ? [o.signal] : [])]);
     try {
       if (o.exactlyOnce) await producer.initTransactions();
-      const consumer = this.#consumer = new Consumer({
-        config: {
-          "bootstrap.servers": o.bootstrap,
-          "group.id": o.groupId,
-          "group.instance.id": `${o.groupId}-${o.instanceId}`,
-          "session.timeout.ms": o.sessionTimeoutMs,
-          "partition.assignment.strategy": "cooperative-sticky",
-          "enable.auto.commit": false,
-          "enable.auto.offset.store": false,
-          "auto.offset.reset": "earliest",
-          "isolation.level": "read_committed",
-          ...o.kafkaConfig,
-          ...o.consumerConfig,
-        },
+      const consumer = this.#consumer = clients.input({
+        groupId: o.groupId,
+        instanceId: `${o.groupId}-${o.instanceId}`,
+        sessionTimeoutMs: o.sessionTimeoutMs,
         onRebalance: (event) => this.#lock.run(() => this.#onRebalance(event)),
         onError: (error) => {
           if (error.fatal) this.#fail(error);
@@ -179,17 +169,7 @@ export class JobRunner {
     const now = Date.now();
     const tasks: TaskStatus[] = [];
     for (const task of [...this.#tasks.values()]) {
-      let lag: number | null = null;
-      try {
-        const consumer = this.#consumer;
-        if (consumer !== null && task.nextOffset !== null) {
-          const { high } = await consumer.watermarkOffsets(task.topic, task.partition, 2_000);
-          lag = Math.max(0, high - task.nextOffset);
-        }
-      } catch {
-        lag = null;
-      }
-      tasks.push(task.status(lag, now));
+      tasks.push(task.status(await this.#lag(task), now));
     }
     return {
       job: this.#o.job.name,
@@ -198,13 +178,31 @@ export class JobRunner {
       recordsIn: this.#recordsIn,
       recordsOut: this.#recordsOut,
       checkpoints: this.#checkpoints,
-      lastCheckpointMs: this.#lastCheckpointMs,
+      lastCheckpointDurationMs: this.#lastCheckpointDurationMs,
       changelogRecords: this.#changelogRecords,
       restores: { ...this.#restores },
       paused: this.#backpressure.paused,
       pauses: this.#backpressure.pauses,
       tasks,
     };
+  }
+
+  /**
+   * Records after the task's position, or `null` when unknown. On a transactional input the
+   * commit marker occupies the offset after the last record: the consumer's position moves past
+   * it while the task's next offset does not, so the position counts when it is ahead.
+   */
+  async #lag(task: Task): Promise<number | null> {
+    const consumer = this.#consumer;
+    if (consumer === null || task.nextOffset === null) return null;
+    try {
+      const tp = { topic: task.topic, partition: task.partition };
+      const { high } = await consumer.watermarkOffsets(tp.topic, tp.partition, 2_000);
+      const position = consumer.position([tp])[0]?.offset ?? -1;
+      return Math.max(0, high - Math.max(task.nextOffset, position));
+    } catch {
+      return null;
+    }
   }
 
   #due(): boolean {
@@ -289,7 +287,7 @@ export class JobRunner {
     for (const tp of partitions) {
       const offset = committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)
         ?.offset ?? Offset.INVALID;
-      const { task, source } = await openTask(o, tp, offset >= 0 ? offset : null);
+      const { task, source } = await openTask(o, this.#clients, tp, offset >= 0 ? offset : null);
       if (source !== null) this.#restores[source]++;
       if (source === "changelog") {
         o.log(`${o.job.name}: restored ${tp.topic}[${tp.partition}] from the changelog`);
@@ -302,12 +300,20 @@ export class JobRunner {
   async #checkpoint(): Promise<void> {
     this.#lastCheckpoint = performance.now();
     const started = performance.now();
-    const done = await checkpointTasks(
-      this.#tasks.values(),
-      this.#producer!,
-      this.#consumer!,
-      this.#o.exactlyOnce,
-    );
+    let done;
+    try {
+      done = await checkpointTasks(
+        this.#tasks.values(),
+        this.#producer!,
+        this.#consumer!,
+        this.#o.exactlyOnce,
+      );
+    } catch (e) {
+      // Fail at once: a revocation that follows must not checkpoint again, since the outputs
+      // taken for this transaction are gone from the tasks.
+      this.#fail(e);
+      throw e;
+    }
     this.#recordsOut += done.outputs;
     this.#changelogRecords += done.changelog;
     // Everything sent is acknowledged now (the producer's queue may still hold their delivery
@@ -315,6 +321,6 @@ export class JobRunner {
     if (this.#backpressure.update(this.#buffered()) === "resume") this.#pauseInput(false);
     if (done.tasks === 0 || !this.#o.exactlyOnce) return;
     this.#checkpoints++;
-    this.#lastCheckpointMs = performance.now() - started;
+    this.#lastCheckpointDurationMs = performance.now() - started;
   }
 }

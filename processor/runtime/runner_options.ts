@@ -6,6 +6,7 @@
 import type { KafkaConfig } from "@iot/kafka";
 import type { TaskStoreOptions } from "../state/task_store.ts";
 import type { JobDefinition } from "./job.ts";
+import type { KafkaClients } from "./kafka_seam.ts";
 
 /** Options of {@linkcode JobRunner}. */
 export interface JobRunnerOptions {
@@ -56,6 +57,13 @@ export interface JobRunnerOptions {
   consumerConfig?: KafkaConfig;
   /** Create the job's topics if missing. Default true. */
   createTopics?: boolean;
+  /**
+   * At start, wait this long (ms) for Kafka to answer, logging `waiting for Kafka at …`.
+   * Default 60 000.
+   */
+  kafkaWaitTimeoutMs?: number;
+  /** Makes the Kafka clients. Default: librdkafka clients of `bootstrap` (`kafka_clients.ts`). */
+  clients?: KafkaClients;
   /** Stops the job with a final checkpoint. */
   signal?: AbortSignal;
   /** Receives log lines. Default `console.error`. */
@@ -67,10 +75,18 @@ export type ResolvedOptions =
   & Required<
     Omit<
       JobRunnerOptions,
-      "signal" | "store" | "kafkaConfig" | "consumerConfig" | "resumePendingOutputs"
+      | "signal"
+      | "store"
+      | "kafkaConfig"
+      | "consumerConfig"
+      | "resumePendingOutputs"
+      | "kafkaWaitTimeoutMs"
+      | "clients"
     >
   >
   & {
+    kafkaWaitTimeoutMs?: number;
+    clients?: KafkaClients;
     signal?: AbortSignal;
     store: TaskStoreOptions;
     kafkaConfig: KafkaConfig;

@@ -50,8 +50,8 @@ export interface JobStatus {
   readonly recordsOut: number;
   /** Checkpoints (transactions) committed since start. */
   readonly checkpoints: number;
-  /** Duration (ms) of the last checkpoint including its transaction, or `null`. */
-  readonly lastCheckpointMs: number | null;
+  /** How long (ms) the last checkpoint took, its transaction included, or `null` before the first. */
+  readonly lastCheckpointDurationMs: number | null;
   /** Changelog records produced since start. */
   readonly changelogRecords: number;
   /**
@@ -93,6 +93,12 @@ export function renderPrometheus(statuses: readonly JobStatus[]): string {
   jobMetric("processor_records_out_total", "Records produced", "counter", (s) => s.recordsOut);
   jobMetric("processor_checkpoints_total", "Checkpoints", "counter", (s) => s.checkpoints);
   jobMetric("processor_tasks", "Tasks owned", "gauge", (s) => s.tasks.length);
+  jobMetric(
+    "processor_last_checkpoint_duration_ms",
+    "Duration of the last checkpoint, its transaction included (NaN before the first)",
+    "gauge",
+    (s) => s.lastCheckpointDurationMs ?? NaN,
+  );
   jobMetric(
     "processor_changelog_records_total",
     "Changelog records produced",

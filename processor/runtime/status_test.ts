@@ -9,7 +9,7 @@ const status: JobStatus = {
   recordsIn: 10,
   recordsOut: 2,
   checkpoints: 1,
-  lastCheckpointMs: 5,
+  lastCheckpointDurationMs: 5,
   changelogRecords: 7,
   restores: { empty: 1, local: 0, changelog: 2 },
   paused: true,

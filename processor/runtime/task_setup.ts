@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { Admin } from "@iot/kafka";
 import { TaskStore } from "../state/task_store.ts";
 import { changelogPlace, changelogTopic } from "./changelog.ts";
 import { readChangelog } from "./changelog_reader.ts";
+import type { KafkaClients } from "./kafka_seam.ts";
 import type { ResolvedOptions } from "./runner_options.ts";
 import { type RestoreSource, Task } from "./task.ts";
 
@@ -16,8 +16,11 @@ import { type RestoreSource, Task } from "./task.ts";
  * factor) with as many partitions as its largest input, and adds partitions to it when an input
  * grew.
  */
-export async function createChangelogTopic(o: ResolvedOptions): Promise<void> {
-  await using admin = new Admin({ config: { "bootstrap.servers": o.bootstrap } });
+export async function createChangelogTopic(
+  o: ResolvedOptions,
+  clients: KafkaClients,
+): Promise<void> {
+  await using admin = clients.admin();
   const inputs = await admin.describeTopics(o.job.inputs);
   const partitions = Math.max(...inputs.map((t) => t.partitions.length));
   const name = changelogTopic(o.groupId, o.job.name);
@@ -38,6 +41,7 @@ export async function createChangelogTopic(o: ResolvedOptions): Promise<void> {
  */
 export async function openTask(
   o: ResolvedOptions,
+  clients: KafkaClients,
   tp: { topic: string; partition: number },
   committedOffset: number | null,
 ): Promise<{ task: Task; source: RestoreSource | null }> {
@@ -63,9 +67,8 @@ export async function openTask(
       committedOffset,
       place === null ? undefined : () =>
         readChangelog(place, {
-          bootstrap: o.bootstrap,
+          clients,
           groupId: `${o.groupId}-restore`,
-          kafkaConfig: o.kafkaConfig,
           timeoutMs: o.restoreTimeoutMs,
         }),
     );

@@ -10,17 +10,21 @@ import {
   encodeEvent,
   type EventValidationError,
 } from "@iot/events";
-import { Consumer, type KafkaConfig, KafkaError, type Producer } from "@iot/kafka";
+import { KafkaError } from "@iot/kafka";
 import type { CommandHandler } from "../core/commands.ts";
 import { recordHeaders } from "./encode.ts";
+import type { CommandInput, RecordOutput } from "./kafka_seam.ts";
 
 /** Consumer group the listener names (it assigns partitions itself and never commits). */
 export const commandGroupId = "iot-producer-commands";
 
 /** Options for {@linkcode CommandListener.start}. */
 export interface CommandListenerOptions {
-  /** librdkafka settings of the consumer, at least `bootstrap.servers`. */
-  config: KafkaConfig;
+  /**
+   * The consumer of the commands topic, in group {@linkcode commandGroupId} (the listener
+   * assigns it and closes it).
+   */
+  input: CommandInput;
   /** Topic to read commands from, and its partition count. */
   commandsTopic: string;
   /** Partitions of `commandsTopic`. */
@@ -28,7 +32,7 @@ export interface CommandListenerOptions {
   /** Topic to report statuses on. */
   statusTopic: string;
   /** Producer for the statuses (owned by the caller). */
-  producer: Producer;
+  producer: RecordOutput;
   /** Runs the commands. */
   handler: CommandHandler;
   /** Wall clock, epoch ms; decides expiry and status timestamps. */
@@ -46,20 +50,18 @@ export interface CommandListenerOptions {
  * start-up, so old commands are not replayed and none issued later is missed.
  */
 export class CommandListener implements AsyncDisposable {
-  readonly #consumer: Consumer;
+  readonly #consumer: CommandInput;
   readonly #abort = new AbortController();
   #loop: Promise<void> = Promise.resolve();
   #closed: Promise<void> | null = null;
 
-  private constructor(consumer: Consumer) {
+  private constructor(consumer: CommandInput) {
     this.#consumer = consumer;
   }
 
   /** Assigns every partition of the commands topic at its current end and starts listening. */
   static async start(options: CommandListenerOptions): Promise<CommandListener> {
-    const consumer = new Consumer({
-      config: { "group.id": commandGroupId, "enable.auto.commit": false, ...options.config },
-    });
+    const consumer = options.input;
     const listener = new CommandListener(consumer);
     try {
       const assignment = [];
@@ -122,7 +124,11 @@ export class CommandListener implements AsyncDisposable {
 /** How long a freshly created topic may take to get a leader everywhere. */
 const leaderWaitMs = 15_000;
 
-async function endOffset(consumer: Consumer, topic: string, partition: number): Promise<number> {
+async function endOffset(
+  consumer: CommandInput,
+  topic: string,
+  partition: number,
+): Promise<number> {
   const deadline = Date.now() + leaderWaitMs;
   for (;;) {
     try {

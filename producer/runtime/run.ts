@@ -6,15 +6,16 @@
  * @module
  */
 import type { Topics } from "@iot/events";
-import { Admin, type KafkaConfig, type KafkaError, Producer } from "@iot/kafka";
+import type { KafkaConfig, KafkaError } from "@iot/kafka";
 import { CommandHandler } from "../core/commands.ts";
 import type { Fleet } from "../core/fleet.ts";
 import { pace, type Rate } from "../core/pacer.ts";
 import { Disorder, type DisorderCounts, wantsDisorder } from "../core/realism.ts";
 import { type SimRecord, Simulation } from "../core/schedule.ts";
-import { CommandListener } from "./command_listener.ts";
+import { commandGroupId, CommandListener } from "./command_listener.ts";
 import { type Progress, type Reporter, silentReporter } from "./output.ts";
-import { KafkaSink, producerConfig } from "./sink.ts";
+import { kafkaClients, type SimulatorClients } from "./kafka_seam.ts";
+import { KafkaSink } from "./sink.ts";
 import { ensureTopics } from "./topics.ts";
 
 /** Everything a run needs, already validated. */
@@ -43,6 +44,11 @@ export interface RunConfig {
   kafka?: KafkaConfig;
   /** Records per batch. Default 10 000. */
   chunk?: number;
+  /**
+   * At start, wait this long (ms) for Kafka to answer, reporting `waiting for Kafka at …`.
+   * Default 60 000.
+   */
+  kafkaWaitTimeoutMs?: number;
 }
 
 /** Collaborators of a run. */
@@ -53,6 +59,8 @@ export interface RunDeps {
   reporter?: Reporter;
   /** Wall clock, epoch ms. Default `Date.now`. */
   now?: () => number;
+  /** Makes the Kafka clients. Default: librdkafka clients of `config.bootstrap`. */
+  clients?: SimulatorClients;
   /** Told once the listener and producer are ready, before the first record is sent. */
   onReady?: (simulation: Simulation) => void;
 }
@@ -87,8 +95,33 @@ function stoppedDevices(simulation: Simulation): number {
 }
 
 /**
+ * Waits for Kafka to answer: `true` once it does, `false` when `signal` aborted first.
+ *
+ * @throws {KafkaError} when it does not answer within `config.kafkaWaitTimeoutMs`.
+ */
+async function kafkaReady(
+  clients: SimulatorClients,
+  config: RunConfig,
+  signal: AbortSignal | undefined,
+  reporter: Reporter,
+): Promise<boolean> {
+  try {
+    await clients.waitReady({
+      timeoutMs: config.kafkaWaitTimeoutMs ?? 60_000,
+      signal,
+      log: (line) => reporter.event("kafka-wait", { message: line }),
+    });
+    return true;
+  } catch (error) {
+    if (signal?.aborted) return false;
+    throw error;
+  }
+}
+
+/**
  * Runs the simulator against Kafka and resolves with its summary once every record is
- * acknowledged or failed. Throws a `KafkaError` when topics cannot be created.
+ * acknowledged or failed. Throws a `KafkaError` when Kafka does not answer within
+ * `config.kafkaWaitTimeoutMs` or topics cannot be created.
  */
 export async function runProducer(config: RunConfig, deps: RunDeps = {}): Promise<RunSummary> {
   const { signal, reporter = silentReporter, now = Date.now } = deps;
@@ -105,9 +138,15 @@ export async function runProducer(config: RunConfig, deps: RunDeps = {}): Promis
     reporter.event("kafka-error", {
       error: error instanceof Error ? error.message : String(error),
     });
+  const clients = deps.clients ?? kafkaClients(config.bootstrap, config.kafka);
+  if (!await kafkaReady(clients, config, signal, reporter)) {
+    const simTime = new Date(simulation.nowMs).toISOString();
+    const nothing = { sent: 0, acked: 0, failed: 0, rate: 0, stopped: 0, simTime, seconds: 0 };
+    return { ...nothing, commandStatuses: 0, aborted: true };
+  }
   let commandPartitions = 0;
   {
-    await using admin = new Admin({ config: { "bootstrap.servers": config.bootstrap }, onError });
+    await using admin = clients.admin({ onError });
     const names = [...new Set(simulation.streams.map((stream) => stream.topic))];
     if (config.commands) names.push(topics.deviceCommands, topics.commandStatus);
     await ensureTopics(admin, names, config.partitions);
@@ -116,10 +155,7 @@ export async function runProducer(config: RunConfig, deps: RunDeps = {}): Promis
       commandPartitions = description.partitions.length;
     }
   }
-  await using producer = new Producer({
-    config: producerConfig(config.bootstrap, config.kafka),
-    onError,
-  });
+  await using producer = clients.output({ onError });
   const sink = new KafkaSink(producer, {
     onError: (error: KafkaError, records) =>
       reporter.event("send-error", { error: error.message, records }),
@@ -127,7 +163,7 @@ export async function runProducer(config: RunConfig, deps: RunDeps = {}): Promis
   let commandStatuses = 0;
   const listener = config.commands
     ? await CommandListener.start({
-      config: { "bootstrap.servers": config.bootstrap },
+      input: clients.commandInput({ groupId: commandGroupId, onError }),
       commandsTopic: topics.deviceCommands,
       partitions: commandPartitions,
       statusTopic: topics.commandStatus,

@@ -40,7 +40,7 @@ export interface SinkOptions {
  * handed to librdkafka in call order, and the idempotent producer keeps each partition's order.
  */
 export class KafkaSink {
-  readonly #producer: Producer;
+  readonly #producer: Pick<Producer, "sendAll">;
   readonly #maxInFlight: number;
   readonly #onError: (error: KafkaError, records: number) => void;
   readonly #inFlight = new Set<Promise<void>>();
@@ -50,7 +50,7 @@ export class KafkaSink {
   #sent = 0;
 
   /** Wraps `producer`; the caller keeps ownership and closes it. */
-  constructor(producer: Producer, options: SinkOptions = {}) {
+  constructor(producer: Pick<Producer, "sendAll">, options: SinkOptions = {}) {
     this.#producer = producer;
     this.#maxInFlight = options.maxInFlight ?? 8;
     this.#onError = options.onError ?? (() => {});

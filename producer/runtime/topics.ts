@@ -3,14 +3,14 @@
  *
  * @module
  */
-import type { Admin } from "@iot/kafka";
+import type { SimulatorAdmin } from "./kafka_seam.ts";
 
 /**
  * Creates each of `names` that does not exist yet with `partitions` partitions (replication
  * factor: the broker's default); existing topics are left as they are.
  */
 export async function ensureTopics(
-  admin: Admin,
+  admin: Pick<SimulatorAdmin, "createTopics">,
   names: readonly string[],
   partitions: number,
 ): Promise<void> {

@@ -141,7 +141,7 @@ if (import.meta.main) {
       `  ${r.mode.padEnd(16)} ${fmt(r.eventsPerSecond).padStart(9)} events/s wall, ` +
         `${fmt(r.eventsPerCpuSecond).padStart(9)} events/CPU-s, ${r.seconds.toFixed(2)} s, ` +
         `${r.status.checkpoints} checkpoints, last ${
-          r.status.lastCheckpointMs?.toFixed(1) ?? "-"
+          r.status.lastCheckpointDurationMs?.toFixed(1) ?? "-"
         } ms`,
     );
   }

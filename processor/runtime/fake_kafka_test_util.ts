@@ -1,0 +1,75 @@
+/**
+ * The runtime's Kafka seam over the in-memory fakes of `@iot/kafka/testing`, and a tiny
+ * deterministic job, for unit tests of the runner and its checkpoint protocol.
+ *
+ * @module
+ */
+import type { ConsumerRecord } from "@iot/kafka";
+import { FakeAdmin, FakeConsumer, type FakeKafka, FakeProducer } from "@iot/kafka/testing";
+import { KeyedState } from "../core/keyed_state.ts";
+import type { JobDefinition, TaskLogic, TaskOutput } from "./job.ts";
+import type { KafkaClients } from "./kafka_seam.ts";
+
+/** {@linkcode KafkaClients} of a {@linkcode FakeKafka}, configured as the real ones are. */
+export function fakeClients(kafka: FakeKafka): KafkaClients {
+  return {
+    waitReady: () => Promise.resolve(),
+    input: (o) =>
+      new FakeConsumer(kafka, {
+        groupId: o.groupId,
+        isolation: "read_committed",
+        autoOffsetReset: "earliest",
+        onRebalance: o.onRebalance,
+        onError: o.onError,
+        name: o.instanceId,
+      }),
+    reader: (o) => new FakeConsumer(kafka, { groupId: o.groupId, isolation: "read_committed" }),
+    output: (o) =>
+      new FakeProducer(
+        kafka,
+        o.transactionalId === null ? {} : { transactionalId: o.transactionalId },
+      ),
+    admin: () => new FakeAdmin(kafka),
+  };
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * A job counting records per key: each input record yields `key=count@offset` on
+ * `<prefix>out`, in the input's partition (the input is `<prefix>in`). Duplicated or lost input,
+ * or state restored from the wrong checkpoint, changes its output.
+ */
+export function countingJob(partitions: number, prefix = ""): JobDefinition {
+  const output = `${prefix}out`;
+  return {
+    name: "count",
+    inputs: [`${prefix}in`],
+    topics: [
+      { name: `${prefix}in`, partitions },
+      { name: output, partitions },
+      { name: `${prefix}dlq`, partitions: 1 },
+    ],
+    deadLetterTopic: `${prefix}dlq`,
+    createTask: (): TaskLogic => {
+      const counts = new KeyedState<number>(undefined, "count");
+      return {
+        operators: { counts },
+        process(record: ConsumerRecord, out: TaskOutput) {
+          const key = record.key === null ? "" : decoder.decode(record.key);
+          const n = (counts.get(key) ?? 0) + 1;
+          counts.set(key, n);
+          out.emit({
+            topic: output,
+            partition: record.partition,
+            key,
+            value: `${key}=${n}@${record.offset}`,
+          });
+        },
+        snapshotMeta: () => null,
+        restoreMeta: () => {},
+        watermarkMs: () => null,
+      };
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { KafkaError } from "@iot/kafka";
+import { FakeKafka, FakeProducer } from "@iot/kafka/testing";
+import { waitFor } from "@iot/testing";
+import { countingJob, fakeClients } from "./fake_kafka_test_util.ts";
+import { JobRunner } from "./job_runner.ts";
+
+Deno.test("JobRunner: an idle, fully consumed transactional input shows lag 0", async () => {
+  const kafka = new FakeKafka();
+  const job = countingJob(1);
+  for (const t of job.topics) kafka.createTopic(t.name, t.partitions);
+  const upstream = new FakeProducer(kafka, { transactionalId: "upstream" });
+  await upstream.initTransactions();
+  upstream.beginTransaction();
+  await upstream.sendAll([{ topic: "in", key: "a", value: "1" }, {
+    topic: "in",
+    key: "a",
+    value: "2",
+  }]);
+  await upstream.commitTransaction();
+  const dir = await Deno.makeTempDir();
+  const stop = new AbortController();
+  const runner = new JobRunner({
+    job,
+    bootstrap: "fake:9092",
+    stateDir: dir,
+    clients: fakeClients(kafka),
+    checkpointIntervalMs: 10,
+    store: { sync: false },
+    signal: stop.signal,
+    log: () => {},
+  });
+  const running = runner.run();
+  try {
+    await waitFor(async () => (await runner.status()).checkpoints > 0, { intervalMs: 5 });
+    const status = await runner.status();
+    // Two records at offsets 0 and 1, the commit marker at 2: nothing is left to consume.
+    assertEquals(kafka.log("in", 0).high, 3);
+    assertEquals(status.tasks.map((t) => [t.offset, t.lag]), [[2, 0]]);
+    assert(status.lastCheckpointDurationMs !== null && status.lastCheckpointDurationMs >= 0);
+  } finally {
+    stop.abort();
+    await running;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("JobRunner: without Kafka it gives up after kafkaWaitTimeoutMs naming the address", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const bootstrap = `127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
+  listener.close();
+  const lines: string[] = [];
+  const runner = new JobRunner({
+    job: countingJob(1),
+    bootstrap,
+    stateDir: "/nonexistent",
+    kafkaWaitTimeoutMs: 300,
+    log: (line) => lines.push(line),
+  });
+  await assertRejects(() => runner.run(), KafkaError, `Kafka at ${bootstrap} did not answer`);
+  assertEquals(lines, [`count: waiting for Kafka at ${bootstrap}…`]);
+});
