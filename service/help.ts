@@ -20,13 +20,33 @@ function showDefault(o: Option): string | undefined {
   return String(d);
 }
 
+/** Wraps words into lines no wider than `width`. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = "";
+  for (const word of text.split(" ")) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  return [...lines, current];
+}
+
+/** `left` padded to the doc column, then the doc and the note, wrapped at {@linkcode WIDTH}. */
 function line(left: string, doc: string, note: string): string[] {
-  const head = left.length < LEFT ? left.padEnd(LEFT) : `${left}\n${" ".repeat(LEFT)}`;
-  const text = `${head}${doc}`;
-  const last = text.slice(text.lastIndexOf("\n") + 1);
-  if (note === "") return [text];
-  if (last.length + 2 + note.length <= WIDTH) return [`${text}  ${note}`];
-  return [text, `${" ".repeat(LEFT + 2)}${note}`];
+  const out = left.length < LEFT ? [] : [left];
+  const first = left.length < LEFT ? left.padEnd(LEFT) : " ".repeat(LEFT);
+  const body = wrap(doc, WIDTH - LEFT);
+  const last = body.length - 1;
+  const indent = " ".repeat(LEFT + 2);
+  if (note !== "" && body[last].length + 2 + note.length <= WIDTH - LEFT) {
+    body[last] = `${body[last]}  ${note}`;
+    note = "";
+  }
+  out.push(`${first}${body[0]}`, ...body.slice(1).map((b) => `${" ".repeat(LEFT)}${b}`));
+  if (note !== "") out.push(...wrap(note, WIDTH - LEFT - 2).map((n) => `${indent}${n}`));
+  return out;
 }
 
 /**

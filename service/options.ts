@@ -79,11 +79,10 @@ function numberSchema(
   min?: number,
   max?: number,
 ): z.ZodType<number> {
-  const word = integer ? "an integer" : "a number";
   return z.unknown().transform((v, ctx) => {
     const n = typeof v === "string" && isNumberText.test(v.trim()) ? Number(v) : v;
     const problem = typeof n !== "number" || !Number.isFinite(n)
-      ? `expected ${word}, got ${JSON.stringify(v)}`
+      ? `expected a number, got ${JSON.stringify(v)}`
       : integer && !Number.isSafeInteger(n)
       ? `expected an integer, got ${JSON.stringify(v)}`
       : min !== undefined && n < min
@@ -136,10 +135,10 @@ export interface StringOptionFields<T> extends CommonOptionFields {
   /** Default value. */
   default?: T;
   /** Validates (and may transform) the text. Default: any non-empty string. */
-  schema?: z.ZodType<T, string>;
+  schema?: z.ZodType<T>;
 }
 
-type StringValue<O> = O extends { schema: z.ZodType<infer T, string> } ? T : string;
+type StringValue<O> = O extends { schema: z.ZodType<infer T> } ? T : string;
 
 /** A string, validated by `schema` (which may also transform it, e.g. `5m` → 300000). */
 export function stringOption<const O extends StringOptionFields<unknown>>(
@@ -282,7 +281,8 @@ export function mapOption<K extends string, const O extends MapOptionFields>(
   keys: readonly K[],
   o: O & MapOptionFields,
 ): Option<Partial<Record<K, string>>, true> {
-  const expected = `expected KEY=VALUE with KEY one of ${keys.join(", ")}`;
+  const value = o.value ?? "KEY=VALUE";
+  const expected = `expected ${value} with ${value.split("=")[0]} one of ${keys.join(", ")}`;
   const schema = z.unknown().transform((v, ctx) => {
     const pairs: [string, unknown][] = typeof v === "string"
       ? v.split(",").map((

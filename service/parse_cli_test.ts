@@ -130,7 +130,7 @@ Deno.test("parseCli: every error is one line naming the flag as typed, env var o
   assertEquals(error([...base, "--port"]), "--port needs a value");
   assertEquals(error(["--data-dir", "--port", "1"]), "--data-dir needs a value");
   assertEquals(error([]), '--data-dir is required (or DEMO_DATA_DIR or "dataDir" in --config)');
-  assertEquals(error([...base, "--port", "abc"]), '--port: expected an integer, got "abc"');
+  assertEquals(error([...base, "--port", "abc"]), '--port: expected a number, got "abc"');
   assertEquals(error([...base, "--port", "1.5"]), '--port: expected an integer, got "1.5"');
   assertEquals(error([...base, "--port", "70000"]), "--port: must be at most 65535, got 70000");
   assertEquals(
@@ -155,7 +155,7 @@ Deno.test("parseCli: every error is one line naming the flag as typed, env var o
   assertEquals(error(base, { DEMO_PORT: "-5" }), "DEMO_PORT: must be at least 0, got -5");
   assertEquals(
     error([...base, "--config", "bad.json"]),
-    '"port" in bad.json: expected an integer, got "x"',
+    '"port" in bad.json: expected a number, got "x"',
   );
   assertEquals(
     error([...base, "--config", "unknown.json"]),
