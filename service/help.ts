@@ -5,7 +5,7 @@
  */
 import { type CliSpec, envOf, flagOf, type Option } from "./options.ts";
 
-const LEFT = 30;
+const LEFT = 32;
 const WIDTH = 100;
 
 function showDefault(o: Option): string | undefined {
@@ -72,8 +72,9 @@ export function helpText(spec: CliSpec): string {
       o.required ? "required" : shown === undefined ? null : `default ${shown}`,
       o.kind === "map" ? "repeatable" : null,
     ].filter((n) => n !== null);
-    const left = `  --${flagOf(key, o)}${o.kind === "boolean" ? "" : ` ${o.value}`}`;
-    const allowed = o.values && o.kind !== "enum" ? ` (${o.values.join(", ")})` : "";
+    const left = `  --${flagOf(key, o)}${o.kind === "boolean" ? " [true|false]" : ` ${o.value}`}`;
+    const listed = o.kind === "enum" && o.value === o.values?.join("|");
+    const allowed = o.values && !listed ? `: ${o.values.join(", ")}` : "";
     out.push(
       ...line(
         left,

@@ -32,7 +32,7 @@ Deno.test("helpText: one line per option with its env var and default, under its
   assertStringIncludes(text, "--fsync always|none");
   assertStringIncludes(text, "[DEMO_STATE_DIR, required]");
   assertStringIncludes(text, "--topic KEY=VALUE");
-  assertStringIncludes(text, "rename a topic (in, out)  [repeatable]");
+  assertStringIncludes(text, "rename a topic: in, out  [repeatable]");
   assertStringIncludes(text, "--config FILE");
   assertStringIncludes(text, "--help, -h");
   for (const line of lines) assert(line.length <= 100, line);

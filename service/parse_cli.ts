@@ -68,7 +68,8 @@ function unknownFlag(name: string, flags: Map<string, Entry>): UsageError {
 /**
  * Splits arguments into flag name → values (in order). `--flag value` and `--flag=value`; a value
  * may start with one `-` (`--retention-ms -1`), but a flag right after a flag is a missing value;
- * boolean flags stand alone or take `true`/`false`; `help` (`--help`, `-h`) has the value `true`.
+ * a boolean flag followed by a flag (or nothing) is `true`; `help` (`--help`, `-h`) is `true`.
+ * (No executable takes positional arguments, so a word after a boolean flag is its value.)
  */
 export function splitArgs(
   spec: CliSpec,
@@ -91,12 +92,12 @@ export function splitArgs(
     const entry = flags.get(name);
     if (!entry && !isConfig) throw unknownFlag(name, flags);
     let value: string;
+    const next = args[i + 1];
+    const hasNext = next !== undefined && !next.startsWith("--") && next !== "-h";
     if (eq >= 0) value = arg.slice(eq + 1);
-    else if (entry?.option.kind === "boolean") {
-      value = args[i + 1] === "true" || args[i + 1] === "false" ? args[++i] : "true";
-    } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-      value = args[++i];
-    } else throw new UsageError(`--${name} needs a value`);
+    else if (hasNext) value = args[++i];
+    else if (entry?.option.kind === "boolean") value = "true";
+    else throw new UsageError(`--${name} needs a value`);
     const previous = out.get(name);
     if (previous && entry?.option.kind === "map") previous.push(value);
     else if (previous && spec.repeated === "error") {
