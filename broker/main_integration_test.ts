@@ -7,12 +7,16 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 const main = new URL("./main.ts", import.meta.url).pathname;
 
 async function runMain(args: string[], env: Record<string, string> = {}) {
+  // A run expected to exit at once must not hang the suite if it starts serving instead.
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), 30_000);
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", main, ...args],
     env,
     stdout: "piped",
     stderr: "piped",
-  }).output();
+    signal: stop.signal,
+  }).output().finally(() => clearTimeout(timer));
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
