@@ -59,13 +59,19 @@ Deno.test("lockDir: another live process holds it; after it is killed the stale 
   }
 });
 
-Deno.test("lockDir: a lock of a live process on another host is refused", async () => {
+Deno.test("lockDir: a lock file nobody holds is stale even if its pid is reused or it is garbage", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const other = { pid: 1, hostname: "elsewhere", startedAt: "2026-01-01T00:00:00.000Z" };
-    await Deno.writeTextFile(`${dir}/${LOCK_FILE}`, JSON.stringify(other));
-    const error = assertThrows(() => lockDir(dir, { isAlive: () => false }), DirLockedError);
-    assertStringIncludes(error.message, "process 1 on elsewhere");
+    // pid 1 is alive (init), but it does not hold the OS lock: the file is a leftover.
+    const reused = { pid: 1, hostname: Deno.hostname(), startedAt: "2026-01-01T00:00:00.000Z" };
+    await Deno.writeTextFile(`${dir}/${LOCK_FILE}`, JSON.stringify(reused));
+    const stale: LockOwner[] = [];
+    lockDir(dir, { onStale: (o) => stale.push(o) }).release();
+    assertEquals(stale, [reused]);
+    await Deno.writeTextFile(`${dir}/${LOCK_FILE}`, "{not json");
+    using lock = lockDir(dir, { onStale: (o) => stale.push(o) });
+    assertEquals(stale[1].pid, -1);
+    assertEquals(JSON.parse(Deno.readTextFileSync(lock.path)).pid, Deno.pid);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

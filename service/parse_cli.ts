@@ -206,8 +206,11 @@ export function parseCli<T extends OptionTable>(
   spec: CliSpec<T>,
   input: CliInput,
 ): CliResult<T> {
+  // `--help` wins over anything else on the line, even a bad flag.
+  if (input.args.some((a) => a === "--help" || a === "-h")) {
+    return { help: true, text: helpText(spec) };
+  }
   const flags = splitArgs(spec, input.args);
-  if (flags.has("help")) return { help: true, text: helpText(spec) };
   const { raw, source } = collect(spec, flags, input);
   const shape: Record<string, z.ZodType> = {};
   for (const [key, o] of Object.entries(spec.options)) {

@@ -193,6 +193,6 @@ Deno.test("splitArgs: repeated map flags collect in order; --help and -h", () =>
     ["topic", ["in=b", "out=d"]],
     ["help", ["true"]],
   ]);
-  const help = parseCli(cli, { args: ["-h", "--port", "bad"] });
-  assertEquals(help.help, true);
+  assertEquals(parseCli(cli, { args: ["-h", "--port", "bad"] }).help, true);
+  assertEquals(parseCli(cli, { args: ["--bogus", "--help"] }).help, true);
 });
