@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { helpText } from "./help.ts";
-import { defineCli, enumOption, integerOption, mapOption, stringOption } from "./options.ts";
+import { defineCli, enumOption, integerOption, mapOption, stringOption } from "./mod.ts";
 
 const cli = defineCli({
   name: "demo",

@@ -13,6 +13,7 @@
  * @module
  */
 export * from "./options.ts";
+export * from "./option_builders.ts";
 export { type CliInput, type CliResult, parseCli, splitArgs, UsageError } from "./parse_cli.ts";
 export { helpText } from "./help.ts";
 export {

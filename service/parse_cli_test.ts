@@ -10,7 +10,7 @@ import {
   mapOption,
   numberOption,
   stringOption,
-} from "./options.ts";
+} from "./mod.ts";
 import { parseCli, splitArgs, UsageError } from "./parse_cli.ts";
 
 const cli = defineCli({
