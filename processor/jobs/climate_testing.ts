@@ -259,9 +259,15 @@ export async function pipelineDone(
   return consumedAll(statuses, config, forwarded);
 }
 
-/** How many readings of `inputs` `readings-by-device` forwards (the valid, not-future ones). */
+/** The readings of `inputs` that `readings-by-device` forwards (the valid, not-future ones). */
+export function forwardedInputs(inputs: readonly Input[]): Input[] {
+  const dead = new Set(reference(inputs).deadLetters);
+  return inputs.filter((i) => !dead.has(i.value));
+}
+
+/** How many readings of `inputs` `readings-by-device` forwards. */
 export function forwardedCount(inputs: readonly Input[]): number {
-  return inputs.length - reference(inputs).deadLetters.length;
+  return forwardedInputs(inputs).length;
 }
 
 /**
