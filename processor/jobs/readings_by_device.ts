@@ -11,7 +11,11 @@
  * reading that was keyed and placed correctly therefore stays on the partition number it came
  * from, in offset order, so downstream event time (a bounded-out-of-orderness watermark per task)
  * sees exactly the order the device produced; only misplaced readings interleave with another
- * partition's, as in any shuffle. The stage is stateless and runs in the job's exactly-once
+ * partition's, as in any shuffle. Their lateness is then judged by the receiving task's own
+ * watermark (Kafka Streams' stream time per task): a misplaced reading from an input partition
+ * that the stage processes more than `maxOutOfOrdernessMs + allowedLatenessMs` of event time
+ * behind the others can be late. (Flink instead forwards each upstream watermark and takes the
+ * minimum; that is not done here.) The stage is stateless and runs in the job's exactly-once
  * transactions: a forwarded reading is committed together with the input offset that produced it.
  *
  * Future timestamps: a reading whose event time is more than `maxFutureMs` ahead of the wall
