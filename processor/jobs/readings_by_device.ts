@@ -87,13 +87,16 @@ class ReadingsByDeviceTask extends ClockedTask {
       return;
     }
     this.clock.observe(time);
+    // Stamped with processing time: the event time is in the payload, and retention of this
+    // internal topic must follow the wall clock, or a replay of old readings would have its
+    // rolled segments deleted before the downstream jobs read them.
     out.emit({
       topic: this.#config.output,
       partition: keyPartition(reading.deviceId, this.#config.partitions),
       key: reading.deviceId,
       value: encodeEvent(reading),
       headers: eventHeaders,
-      timestamp: time,
+      timestamp: now,
     });
   }
 }
