@@ -27,8 +27,15 @@ function checkExpiry(cmd: { issuedAt: string; expiresAt: string }, ctx: z.Refine
  * - `deviceId`: the target device (the Kafka key);
  * - `command`: `"shutdown"` or `"restart"`;
  * - `reason`: why it was issued, a non-empty string;
- * - `issuedAt`: when it was issued, a canonical timestamp;
- * - `expiresAt`: after this the device must not run it, a canonical timestamp after `issuedAt`.
+ * - `issuedAt`: when it was issued, a canonical timestamp in wall-clock (processing) time: the
+ *   issuer's clock when it decided to send the command;
+ * - `expiresAt`: after this the device must not run it, a canonical timestamp after `issuedAt`,
+ *   in the same wall-clock time, so a device compares it with its own wall clock (never with the
+ *   event time of its readings, which may lag or lead the wall clock by hours in a replay or a
+ *   simulation);
+ * - `eventTime` (optional): the event time that triggered the command, e.g. the end of the
+ *   window whose average was too hot, a canonical timestamp; information for tracing a command
+ *   back to its readings, never used for expiry.
  */
 export const deviceCommandSchema = z.object({
   commandId: idSchema,
@@ -37,6 +44,7 @@ export const deviceCommandSchema = z.object({
   reason: z.string().min(1, { error: "must not be empty" }),
   issuedAt: timestampSchema,
   expiresAt: timestampSchema,
+  eventTime: timestampSchema.optional(),
 }).superRefine(checkExpiry, whenFieldsValid);
 
 /** An instruction for a device, in canonical form. */
@@ -46,11 +54,12 @@ export type DeviceCommand = z.infer<typeof deviceCommandSchema>;
 export const deviceCommandSpec = defineEventSpec("device-command", deviceCommandSchema, [
   "issuedAt",
   "expiresAt",
+  "eventTime",
 ]);
 
 /**
  * Parses an already JSON-parsed value as a device command, accepting the legacy forms
- * (`command_id`, `device_id`, `issued_at`, `expires_at`, lenient timestamps).
+ * (`command_id`, `device_id`, `issued_at`, `expires_at`, `event_time`, lenient timestamps).
  *
  * @example
  * ```ts

@@ -65,3 +65,21 @@ Deno.test("decodeDeviceCommand() rejects invalid JSON", () => {
   assert(!result.ok);
   assertEquals(result.error.reason, "invalid-json");
 });
+
+Deno.test("parseDeviceCommand() carries the optional triggering eventTime, legacy event_time too", () => {
+  const withEventTime = { ...command, eventTime: "2026-01-01T00:01:00.000Z" };
+  assertEquals(parseDeviceCommand(withEventTime), { ok: true, value: withEventTime });
+  const legacy = {
+    command_id: "cmd-1",
+    device_id: "dev-1",
+    command: "shutdown",
+    reason: "overheating",
+    issued_at: command.issuedAt,
+    expires_at: command.expiresAt,
+    event_time: Date.UTC(2026, 0, 1, 0, 1),
+  };
+  assertEquals(parseDeviceCommand(legacy), { ok: true, value: withEventTime });
+  assertEquals(failedPaths({ ...command, eventTime: "yesterday" }), ["eventTime"]);
+  // Commands without it (older issuers) stay valid.
+  assertEquals(parseDeviceCommand(command), { ok: true, value: command });
+});

@@ -1,7 +1,8 @@
 /**
  * Backpressure against a real broker: with tiny high/low-water marks (every flush is a
  * transaction commit, slow next to processing), the runner pauses and resumes its input many times, and the read_committed outputs still equal
- * the reference exactly (nothing lost or duplicated across pause/resume).
+ * the reference exactly (nothing lost or duplicated across pause/resume). The input is what
+ * `readings-by-device` would forward, written directly in small batches.
  */
 import { assert, assertEquals } from "@std/assert";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
@@ -12,6 +13,7 @@ import { caughtUp } from "./runtime/runtime_test_util.ts";
 import {
   actual,
   createTopics,
+  forwardedInputs,
   generate,
   PARTITIONS,
   produce,
@@ -43,7 +45,7 @@ Deno.test("backpressure: pauses and resumes the input without losing or duplicat
   });
   const running = runner.run();
   try {
-    const inputs = generate(51, 1200);
+    const inputs = forwardedInputs(generate(51, 1200));
     await produce(kafka.bootstrap, config.input, []);
     {
       // Many small record batches, so that small fetches yield many small consumer batches.

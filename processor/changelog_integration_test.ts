@@ -5,26 +5,28 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
-import { JobRunner, type JobRunnerOptions } from "./runtime/job_runner.ts";
-import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
-import { caughtUp } from "./runtime/runtime_test_util.ts";
 import type { JobStatus } from "./runtime/status.ts";
 import {
   actual,
+  type ClimateTestConfig,
   createTopics,
+  forwardedCount,
   generate,
   type Input,
   PARTITIONS,
+  Pipeline,
+  pipelineDone,
   produce,
   reference,
   topicsFor,
 } from "./jobs/climate_test_util.ts";
 
-type Common = Pick<JobRunnerOptions, "job" | "bootstrap" | "groupId">;
+type Common = { config: ClimateTestConfig; name: string; group: string; bootstrap: string };
 
-function runner(common: Common, stateDir: string, instanceId: string, signal: AbortSignal) {
-  return new JobRunner({
-    ...common,
+/** An instance of the pipeline; `device-aggregates` is the stateful job under test. */
+function pipeline(common: Common, stateDir: string, instanceId: string, signal: AbortSignal) {
+  return new Pipeline(common.config, common.name, common.group, {
+    bootstrap: common.bootstrap,
     stateDir,
     instanceId,
     checkpointIntervalMs: 100,
@@ -41,26 +43,29 @@ Deno.test("changelog: a missing, stale or wiped state directory is rebuilt from 
   const dirA = await Deno.makeTempDir();
   const dirB = await Deno.makeTempDir();
   const common = {
-    job: deviceAggregatesJob(config, uniqueName("cl-job")),
+    config,
+    name: uniqueName("cl-job"),
     bootstrap: kafka.bootstrap,
-    groupId: uniqueName("cl-group"),
+    group: uniqueName("cl-group"),
   };
+  const seen: Input[] = [];
   const run = async (stateDir: string, inputs: Input[]): Promise<JobStatus> => {
+    seen.push(...inputs);
     const stop = new AbortController();
-    const r = runner(common, stateDir, "a", stop.signal);
-    const running = r.run();
-    await produce(kafka.bootstrap, config.input, inputs);
+    const p = pipeline(common, stateDir, "a", stop.signal);
+    const running = p.run();
+    await produce(kafka.bootstrap, config.readings, inputs);
     try {
-      await waitFor(() => caughtUp(kafka.bootstrap, common.groupId, config.input, PARTITIONS), {
+      await waitFor(() => pipelineDone(kafka.bootstrap, [p], forwardedCount(seen)), {
         timeoutMs: 30_000,
         intervalMs: 200,
-        message: "the job to commit its input",
+        message: "the jobs to commit their input",
       });
     } finally {
       stop.abort();
       await running;
     }
-    return await r.status();
+    return await p.aggregates.status();
   };
   try {
     const parts = [31, 32, 33, 34].map((seed, i) => generate(seed, 300, i * 300));
@@ -94,31 +99,43 @@ Deno.test("changelog: partitions handed over between instances on two machines k
   const dirA = await Deno.makeTempDir();
   const dirB = await Deno.makeTempDir();
   const common = {
-    job: deviceAggregatesJob(config, uniqueName("clh-job")),
+    config,
+    name: uniqueName("clh-job"),
     bootstrap: kafka.bootstrap,
-    groupId: uniqueName("clh-group"),
+    group: uniqueName("clh-group"),
   };
   const stop = new AbortController();
-  const a = runner(common, dirA, "a", stop.signal);
-  const b = runner(common, dirB, "b", stop.signal);
+  const a = pipeline(common, dirA, "a", stop.signal);
+  const b = pipeline(common, dirB, "b", stop.signal);
   const runs = [a.run()];
-  const caught = () => caughtUp(kafka.bootstrap, common.groupId, config.input, PARTITIONS);
-  const owned = async (r: JobRunner) => (await r.status()).tasks.length;
+  const owned = async (p: Pipeline) => (await p.aggregates.status()).tasks.length;
   try {
     const first = generate(41, 600);
     const second = generate(42, 600, 600);
-    await produce(kafka.bootstrap, config.input, first);
-    await waitFor(caught, { timeoutMs: 30_000, intervalMs: 200, message: "instance a" });
+    await produce(kafka.bootstrap, config.readings, first);
+    await waitFor(() => pipelineDone(kafka.bootstrap, [a], forwardedCount(first)), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      message: "instance a",
+    });
     runs.push(b.run());
     await waitFor(async () => await owned(b) > 0 && await owned(a) > 0, {
       timeoutMs: 30_000,
       message: "partitions to be shared by both instances",
     });
-    await produce(kafka.bootstrap, config.input, second);
-    await waitFor(caught, { timeoutMs: 30_000, intervalMs: 200, message: "both instances" });
+    await produce(kafka.bootstrap, config.readings, second);
+    const all = [...first, ...second];
+    await waitFor(() => pipelineDone(kafka.bootstrap, [a, b], forwardedCount(all)), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      message: "both instances",
+    });
     stop.abort();
     await Promise.all(runs);
-    assert((await b.status()).restores.changelog > 0, "b rebuilt moved tasks from the changelog");
+    assert(
+      (await b.aggregates.status()).restores.changelog > 0,
+      "b rebuilt moved tasks from the changelog",
+    );
     assertEquals(await actual(kafka.bootstrap, config), reference([...first, ...second]));
   } finally {
     stop.abort();

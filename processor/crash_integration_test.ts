@@ -1,20 +1,24 @@
 /**
- * Crash test: `processor/main.ts` runs `device-aggregates` as a child process and is killed with
- * SIGKILL at random moments while input keeps arriving, then restarted; the read_committed
- * outputs must equal the reference exactly (no loss, no duplicates).
+ * Crash test: `processor/main.ts` runs `readings-by-device` and `device-aggregates` as a child
+ * process and is killed with SIGKILL at random moments while input keeps arriving, then
+ * restarted; the read_committed outputs must equal the reference exactly (no loss, no
+ * duplicates).
  */
 import { assert, assertEquals } from "@std/assert";
 import { delay, freePort, startKafka, uniqueName, waitFor } from "@iot/testing";
 import { caughtUp } from "./runtime/runtime_test_util.ts";
 import {
   actual,
+  consumedAll,
   createTopics,
+  forwardedCount,
   generate,
   PARTITIONS,
   produce,
   reference,
   topicsFor,
 } from "./jobs/climate_test_util.ts";
+import type { JobStatus } from "./runtime/status.ts";
 
 function spawn(args: string[]): { child: Deno.ChildProcess; log: Promise<string> } {
   const child = new Deno.Command(Deno.execPath(), {
@@ -37,7 +41,8 @@ Deno.test({
     const stateDir = await Deno.makeTempDir();
     const prefix = uniqueName("crash");
     const args = [
-      ...["--bootstrap", kafka.bootstrap, "--state-dir", stateDir, "--jobs", "device-aggregates"],
+      ...["--bootstrap", kafka.bootstrap, "--state-dir", stateDir],
+      ...["--jobs", "readings-by-device,device-aggregates"],
       ...["--group-prefix", prefix, "--instance-id", "a", "--status-port", "0"],
       ...["--checkpoint-interval-ms", "150", "--fsync", "false", "--partitions", "3"],
       ...["--window-ms", String(config.windowMs)],
@@ -45,10 +50,11 @@ Deno.test({
       ...["--allowed-lateness-ms", String(config.allowedLatenessMs)],
       ...[
         "--topic",
-        `sensorReadings=${config.input}`,
-        "--topic",
-        `sensorAggregates=${config.output}`,
+        `sensorReadings=${config.readings}`,
+        "--readings-by-device-topic",
+        config.input,
       ],
+      ...["--topic", `sensorAggregates=${config.output}`],
       ...["--topic", `lateReadings=${config.late}`, "--topic", `deadLetter=${config.deadLetter}`],
     ];
     const seed = Date.now() % 100_000;
@@ -62,7 +68,7 @@ Deno.test({
     // Input keeps arriving while the processor is killed and restarted (pacing, not sync).
     const feeding = (async () => {
       for (const chunk of chunks) {
-        await produce(kafka.bootstrap, config.input, chunk);
+        await produce(kafka.bootstrap, config.readings, chunk);
         fed++;
         await delay(500);
       }
@@ -84,16 +90,21 @@ Deno.test({
       const port = freePort();
       const { child, log } = spawn([...args, "--status-port", String(port)]);
       try {
-        // The final run owns every partition (seen on its status endpoint) and committed it all.
+        // The final run owns every partition (seen on its status endpoint), committed the whole
+        // raw input and took every forwarded reading into its work.
+        const forwarded = forwardedCount(chunks.flat());
         await waitFor(async () => {
           const response = await fetch(`http://127.0.0.1:${port}/status`).catch(() => null);
           if (response === null) return false;
-          const { jobs } = await response.json();
-          if (jobs[0].tasks.length !== PARTITIONS) return false;
+          const { jobs } = await response.json() as { jobs: JobStatus[] };
+          const aggregates = jobs.find((j) => j.job === "device-aggregates");
+          if (aggregates === undefined || !consumedAll([aggregates], config, forwarded)) {
+            return false;
+          }
           return await caughtUp(
             kafka.bootstrap,
-            `${prefix}-device-aggregates`,
-            config.input,
+            `${prefix}-readings-by-device`,
+            config.readings,
             PARTITIONS,
           );
         }, { timeoutMs: 30_000, intervalMs: 200, message: "the processor to commit all input" });

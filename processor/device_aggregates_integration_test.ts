@@ -1,19 +1,19 @@
 /**
- * `device-aggregates` end to end against a real broker: a seeded dataset with out-of-order,
- * late and invalid records is processed with exactly-once on, and every read_committed output
- * topic is compared with a reference evaluator written as a plain batch computation.
+ * `readings-by-device` + `device-aggregates` end to end against a real broker: a seeded dataset
+ * with out-of-order, late, invalid and far-future records is validated and keyed by device, then
+ * aggregated, with exactly-once on, and every read_committed output topic is compared with a
+ * reference evaluator written as a plain batch computation.
  */
 import { assert, assertEquals } from "@std/assert";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
-import { JobRunner } from "./runtime/job_runner.ts";
-import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
-import { caughtUp } from "./runtime/runtime_test_util.ts";
 import {
   actual,
   createTopics,
+  forwardedCount,
   generate,
   type Input,
-  PARTITIONS,
+  Pipeline,
+  pipelineDone,
   produce,
   reference,
   topicsFor,
@@ -25,26 +25,26 @@ Deno.test("device-aggregates: exactly-once results equal the reference, across a
   await createTopics(kafka.bootstrap, config);
   const stateDir = await Deno.makeTempDir();
   const group = uniqueName("da-group");
-  const job = deviceAggregatesJob(config, uniqueName("da-job"));
+  const name = uniqueName("da-job");
+  const seen: Input[] = [];
   const run = async (inputs: Input[]) => {
+    seen.push(...inputs);
     const stop = new AbortController();
-    const runner = new JobRunner({
-      job,
+    const pipeline = new Pipeline(config, name, group, {
       bootstrap: kafka.bootstrap,
       stateDir,
-      groupId: group,
       checkpointIntervalMs: 100,
       store: { sync: false, maxChain: 3 },
       signal: stop.signal,
       log: () => {},
     });
-    const running = runner.run();
-    await produce(kafka.bootstrap, config.input, inputs);
+    const running = pipeline.run();
+    await produce(kafka.bootstrap, config.readings, inputs);
     try {
-      await waitFor(() => caughtUp(kafka.bootstrap, group, config.input, PARTITIONS), {
+      await waitFor(() => pipelineDone(kafka.bootstrap, [pipeline], forwardedCount(seen)), {
         timeoutMs: 30_000,
         intervalMs: 200,
-        message: "the job to commit the whole input",
+        message: "the jobs to commit the whole input",
       });
     } finally {
       stop.abort();
@@ -76,40 +76,46 @@ Deno.test("device-aggregates: partitions handed over to a second instance keep t
   const config = topicsFor("hand", uniqueName);
   await createTopics(kafka.bootstrap, config);
   const stateDir = await Deno.makeTempDir(); // shared by both instances, as on one machine
-  const groupId = uniqueName("hand-group");
-  const job = deviceAggregatesJob(config, uniqueName("hand-job"));
+  const group = uniqueName("hand-group");
+  const name = uniqueName("hand-job");
   const stop = new AbortController();
-  const runner = (instanceId: string) =>
-    new JobRunner({
-      job,
+  const instance = (instanceId: string) =>
+    new Pipeline(config, name, group, {
       bootstrap: kafka.bootstrap,
       stateDir,
-      groupId,
       instanceId,
       checkpointIntervalMs: 100,
       store: { sync: false },
       signal: stop.signal,
       log: () => {},
     });
-  const a = runner("a"), b = runner("b");
+  const a = instance("a"), b = instance("b");
   const runs = [a.run()];
-  const caught = () => caughtUp(kafka.bootstrap, groupId, config.input, PARTITIONS);
-  const owned = async (r: JobRunner) => (await r.status()).tasks.length;
+  const owned = async (p: Pipeline) => (await p.aggregates.status()).tasks.length;
   try {
     const first = generate(21, 600);
     const second = generate(22, 600, 600);
-    await produce(kafka.bootstrap, config.input, first);
-    await waitFor(caught, { timeoutMs: 30_000, intervalMs: 200, message: "instance a" });
+    await produce(kafka.bootstrap, config.readings, first);
+    await waitFor(() => pipelineDone(kafka.bootstrap, [a], forwardedCount(first)), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      message: "instance a",
+    });
     runs.push(b.run());
     await waitFor(async () => await owned(b) > 0 && await owned(a) > 0, {
       timeoutMs: 30_000,
       message: "partitions to be shared by both instances",
     });
-    await produce(kafka.bootstrap, config.input, second);
-    await waitFor(caught, { timeoutMs: 30_000, intervalMs: 200, message: "both instances" });
+    await produce(kafka.bootstrap, config.readings, second);
+    const all = [...first, ...second];
+    await waitFor(() => pipelineDone(kafka.bootstrap, [a, b], forwardedCount(all)), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      message: "both instances",
+    });
     stop.abort();
     await Promise.all(runs);
-    const expected = reference([...first, ...second]);
+    const expected = reference(all);
     const got = await actual(kafka.bootstrap, config);
     assertEquals(got, expected);
   } finally {

@@ -1,13 +1,17 @@
 /**
- * `overheating` and `vehicle-max` against a real broker, with exactly-once on: alerts raise once
- * and clear with hysteresis; vehicle maxima meet across partitions and instances through the
- * repartition topic; invalid input is dead-lettered with its origin in headers.
+ * `overheating` (behind `readings-by-device`) and `vehicle-max` against a real broker, with
+ * exactly-once on: alerts raise once and clear with hysteresis, shutdowns are stamped in
+ * wall-clock time and re-issued while a device stays hot, across a restart; vehicle maxima meet
+ * across partitions and instances through the repartition topic; invalid input is dead-lettered
+ * once with its origin in headers.
  */
 import { assert, assertEquals } from "@std/assert";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
 import { Admin, type ConsumerRecord, Producer } from "@iot/kafka";
 import { JobRunner } from "./runtime/job_runner.ts";
 import { overheatingJob } from "./jobs/overheating.ts";
+import { keyPartition } from "./jobs/key_partitioner.ts";
+import { readingsByDeviceJob } from "./jobs/readings_by_device.ts";
 import { vehicleMaxJob } from "./jobs/vehicle_max.ts";
 import { caughtUp, readCommitted } from "./runtime/runtime_test_util.ts";
 import { deadLetterHeaders } from "./runtime/dead_letter.ts";
@@ -26,19 +30,19 @@ const header = (r: ConsumerRecord, name: string) => text(r.headers.find(([n]) =>
 async function runUntil(
   bootstrap: string,
   groupId: string,
-  jobs: { job: JobDefinition; instanceId: string }[],
+  jobs: { job: JobDefinition; instanceId: string; groupId?: string }[],
   produce: () => Promise<void>,
   stateDir: string,
   done: (runners: JobRunner[]) => Promise<boolean>,
 ) {
   const stop = new AbortController();
-  const runners = jobs.map(({ job, instanceId }) =>
+  const runners = jobs.map(({ job, instanceId, groupId: jobGroup }) =>
     new JobRunner({
       job,
       bootstrap,
       stateDir, // instances on one machine share it: a moved partition finds its checkpoint
       instanceId,
-      groupId,
+      groupId: jobGroup ?? groupId,
       checkpointIntervalMs: 100,
       store: { sync: false },
       signal: stop.signal,
@@ -79,27 +83,39 @@ async function send(bootstrap: string, records: Rec[]) {
   await producer.sendBatch(records);
 }
 
-Deno.test("overheating: one alert and one shutdown per episode, cleared with hysteresis", async () => {
+Deno.test("overheating: one alert per episode, shutdowns in wall-clock time re-issued while hot", async () => {
   await using kafka = await startKafka();
   const t = {
-    input: uniqueName("oh-in"),
+    readings: uniqueName("oh-in"),
+    input: uniqueName("oh-by-device"),
     alerts: uniqueName("oh-alerts"),
     commands: uniqueName("oh-cmd"),
     deadLetter: uniqueName("oh-dlq"),
   };
+  const name = uniqueName("oh");
+  const stage = readingsByDeviceJob({
+    input: t.readings,
+    output: t.input,
+    deadLetter: t.deadLetter,
+    partitions: P,
+  }, `${name}-keyby`);
   const job = overheatingJob({
-    ...t,
+    input: t.input,
+    alerts: t.alerts,
+    commands: t.commands,
+    deadLetter: t.deadLetter,
     windowMs: 30_000,
     slideMs: 5_000,
     threshold: 40,
     margin: 2,
     maxOutOfOrdernessMs: 1_000,
     commandTtlMs: 60_000,
+    commandReissueMs: 60_000,
     partitions: P,
-  }, uniqueName("oh"));
+  }, name);
   await createTopics(kafka.bootstrap, Object.values(t));
   // hot: 30 °C, then 45 °C for 2 min, then 39 °C (inside the margin) then 30 °C.
-  // always-hot: 50 °C throughout. cold: 20 °C throughout.
+  // always-hot: 50 °C throughout (it never obeys). cold: 20 °C throughout.
   const temperature = (device: string, s: number) =>
     device === "always-hot"
       ? 50
@@ -113,31 +129,46 @@ Deno.test("overheating: one alert and one shutdown per episode, cleared with hys
       ? 39
       : 30;
   const records: Rec[] = [];
+  const devices = ["hot", "always-hot", "cold"];
   for (let s = 0; s < 420; s++) {
-    for (const [device, partition] of [["hot", 0], ["always-hot", 1], ["cold", 1]] as const) {
+    for (const device of devices) {
       const value = JSON.stringify({
         deviceId: device,
         ts: new Date(T0 + s * 1000).toISOString(),
         temperature: temperature(device, s),
         humidity: 40,
       });
-      records.push({ topic: t.input, key: device, value, partition });
+      // Each device on its home partition, as the producer writes them.
+      records.push({ topic: t.readings, key: device, value, partition: keyPartition(device, P) });
     }
   }
-  records.push({ topic: t.input, key: "hot", value: "garbage", partition: 0 });
+  const garbagePartition = keyPartition("hot", P);
+  const garbageOffset = records.filter((r) => r.partition === garbagePartition).length;
+  records.push({ topic: t.readings, key: "hot", value: "garbage", partition: garbagePartition });
   const stateDir = await Deno.makeTempDir();
+  const started = Date.now();
   try {
     const half = records.length / 2;
     const groupId = uniqueName("oh-group");
-    const run = (part: Rec[]) =>
-      runUntil(
+    let sent = 0;
+    const run = (part: Rec[]) => {
+      sent += part.length;
+      return runUntil(
         kafka.bootstrap,
         groupId,
-        [{ job, instanceId: "a" }],
+        [{ job: stage, instanceId: "a" }, { job, instanceId: "a", groupId: `${groupId}-oh` }],
         () => send(kafka.bootstrap, part),
         stateDir,
-        () => caughtUp(kafka.bootstrap, groupId, t.input, P),
+        async (runners) => {
+          if (!await caughtUp(kafka.bootstrap, groupId, t.readings, P)) return false;
+          const tasks = (await runners[1].status()).tasks;
+          const consumed = tasks.reduce((n, task) => n + task.recordsIn, 0);
+          // Everything but the garbage record reached overheating.
+          return consumed === Math.min(sent, records.length - 1) &&
+            tasks.every((task) => task.pendingOutputs === 0);
+        },
       );
+    };
     await run(records.slice(0, half)); // a restart in the middle of the "hot" episode
     await run(records.slice(half));
     const alerts = (await readCommitted(kafka.bootstrap, t.alerts, P)).map((r) =>
@@ -151,16 +182,27 @@ Deno.test("overheating: one alert and one shutdown per episode, cleared with hys
     const commands = (await readCommitted(kafka.bootstrap, t.commands, P)).map((r) =>
       JSON.parse(text(r.value))
     );
-    assertEquals(commands.map((c) => `${c.deviceId}:${c.command}`).sort(), [
-      "always-hot:shutdown",
-      "hot:shutdown",
-    ]);
+    // Re-issued once a minute of event time while above the threshold: always-hot at window
+    // ends 5, 65, ..., 365 s; hot raised at 85 s, again at 145 s, then 39 °C is not above 40.
+    const at = (device: string) =>
+      commands.filter((c) => c.deviceId === device).map((c) =>
+        (Date.parse(c.eventTime) - T0) / 1000
+      );
+    assertEquals(at("always-hot"), [5, 65, 125, 185, 245, 305, 365]);
+    assertEquals(at("hot"), [85, 145]);
+    assertEquals(new Set(commands.map((c) => c.commandId)).size, commands.length);
+    for (const c of commands) {
+      const issued = Date.parse(c.issuedAt);
+      assert(issued >= started && issued <= Date.now(), `issuedAt ${c.issuedAt} is wall-clock`);
+      assertEquals(Date.parse(c.expiresAt) - issued, 60_000);
+    }
     const dead = await readCommitted(kafka.bootstrap, t.deadLetter, P);
     assertEquals(dead.length, 1);
     assertEquals(header(dead[0], deadLetterHeaders.code), "invalid-json");
-    assertEquals(header(dead[0], deadLetterHeaders.topic), t.input);
-    assertEquals(header(dead[0], deadLetterHeaders.partition), "0");
-    assertEquals(header(dead[0], deadLetterHeaders.offset), String(420));
+    assertEquals(header(dead[0], deadLetterHeaders.job), stage.name);
+    assertEquals(header(dead[0], deadLetterHeaders.topic), t.readings);
+    assertEquals(header(dead[0], deadLetterHeaders.partition), String(garbagePartition));
+    assertEquals(header(dead[0], deadLetterHeaders.offset), String(garbageOffset));
   } finally {
     await Deno.remove(stateDir, { recursive: true });
   }

@@ -20,8 +20,9 @@ import {
 } from "@iot/service";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
 import { overheatingJob } from "./jobs/overheating.ts";
+import { readingsByDeviceJob } from "./jobs/readings_by_device.ts";
 import { vehicleMaxJob } from "./jobs/vehicle_max.ts";
-import { type jobNames, processorCli } from "./options.ts";
+import { jobNames, processorCli } from "./options.ts";
 import type { JobDefinition } from "./runtime/job.ts";
 import { JobRunner } from "./runtime/job_runner.ts";
 import { serveStatus } from "./runtime/status_server.ts";
@@ -65,9 +66,17 @@ export function buildJobs(config: ProcessorConfig): JobDefinition[] {
   const t = resolveTopics(config.topics);
   const partitions = config.partitions;
   const jobs: Record<(typeof jobNames)[number], () => JobDefinition> = {
+    "readings-by-device": () =>
+      readingsByDeviceJob({
+        input: t.sensorReadings,
+        output: config.readingsByDeviceTopic,
+        deadLetter: t.deadLetter,
+        partitions,
+        maxFutureMs: config.maxFutureMs,
+      }),
     "device-aggregates": () =>
       deviceAggregatesJob({
-        input: t.sensorReadings,
+        input: config.readingsByDeviceTopic,
         output: t.sensorAggregates,
         late: t.lateReadings,
         deadLetter: t.deadLetter,
@@ -78,7 +87,7 @@ export function buildJobs(config: ProcessorConfig): JobDefinition[] {
       }),
     overheating: () =>
       overheatingJob({
-        input: t.sensorReadings,
+        input: config.readingsByDeviceTopic,
         alerts: t.alerts,
         commands: t.deviceCommands,
         deadLetter: t.deadLetter,
@@ -88,6 +97,7 @@ export function buildJobs(config: ProcessorConfig): JobDefinition[] {
         margin: config.overheatMargin,
         maxOutOfOrdernessMs: Math.min(config.maxOutOfOrdernessMs, config.overheatSlideMs),
         commandTtlMs: config.commandTtlMs,
+        commandReissueMs: config.commandReissueMs,
         partitions,
       }),
     "vehicle-max": () =>
@@ -99,7 +109,10 @@ export function buildJobs(config: ProcessorConfig): JobDefinition[] {
         partitions,
       }),
   };
-  return [...new Set(config.jobs)].map((name) => jobs[name]());
+  const names = new Set(config.jobs);
+  // The readings' one validating, keying owner runs whenever a job consumes its output.
+  if (names.has("device-aggregates") || names.has("overheating")) names.add("readings-by-device");
+  return jobNames.filter((name) => names.has(name)).map((name) => jobs[name]());
 }
 
 /** Prints the help text and returns 0, or the config, or 2 after printing the one-line error. */
@@ -134,6 +147,7 @@ async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal)
       store: { sync: config.fsync, keep: config.keepCheckpoints },
       changelog: config.changelog,
       maxPendingOutputs: config.maxPendingOutputs,
+      kafkaWaitTimeoutMs: config.kafkaWaitMs,
       ...(config.resumePendingOutputs !== undefined
         ? { resumePendingOutputs: config.resumePendingOutputs }
         : {}),

@@ -24,9 +24,11 @@ Deno.test("loadConfig: flags override defaults; jobs build with renamed topics",
   assertEquals(config.changelog, true);
   assertEquals(config.maxPendingOutputs, 200_000);
   const jobs = buildJobs(config);
-  assertEquals(jobs.map((j) => j.name), ["device-aggregates", "vehicle-max"]);
+  // device-aggregates reads the readings keyed by device, which readings-by-device writes.
+  assertEquals(jobs.map((j) => j.name), ["readings-by-device", "device-aggregates", "vehicle-max"]);
   assertEquals(jobs[0].inputs, ["staging.readings"]);
-  assertEquals(jobs[1].inputs, ["vehicle-pressure", "processor-vehicle-max-repartition"]);
+  assertEquals(jobs[1].inputs, ["processor-sensor-readings-by-device"]);
+  assertEquals(jobs[2].inputs, ["vehicle-pressure", "processor-vehicle-max-repartition"]);
 });
 
 Deno.test("loadConfig: a bad value is one clear error naming the setting", () => {
@@ -36,7 +38,7 @@ Deno.test("loadConfig: a bad value is one clear error naming the setting", () =>
   assertEquals(error([...base, "--window-ms", "-1"]).startsWith("--window-ms:"), true);
   assertEquals(
     error([...base, "--jobs", "nope"]),
-    '--jobs: expected one of device-aggregates, overheating, vehicle-max; got "nope"',
+    '--jobs: expected one of readings-by-device, device-aggregates, overheating, vehicle-max; got "nope"',
   );
   assertEquals(error([...base, "--bogus", "1"]).includes("bogus"), true);
   assertEquals(error([...base, "--window-ms"]), "--window-ms needs a value");

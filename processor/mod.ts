@@ -22,6 +22,7 @@
  * transaction to a compacted changelog topic ({@linkcode changelogTopic}) from which a task is
  * rebuilt when its partition lands on an instance without the matching local checkpoint; the
  * input is paused while too many outputs wait to be committed (backpressure). The jobs are
+ * {@linkcode readingsByDeviceJob} (validates raw readings once and keys them by device),
  * {@linkcode deviceAggregatesJob}, {@linkcode overheatingJob} and {@linkcode vehicleMaxJob};
  * `main.ts` is the CLI (`deno task processor --help`).
  *
@@ -146,5 +147,17 @@ export {
   deviceAggregatesJob,
   windowAggregate,
 } from "./jobs/device_aggregates.ts";
-export { type OverheatingConfig, overheatingJob } from "./jobs/overheating.ts";
+export {
+  DEFAULT_COMMAND_REISSUE_MS,
+  type OverheatingConfig,
+  overheatingJob,
+} from "./jobs/overheating.ts";
+export {
+  DEFAULT_MAX_FUTURE_MS,
+  FUTURE_TIMESTAMP,
+  READINGS_BY_DEVICE_TOPIC,
+  type ReadingsByDeviceConfig,
+  readingsByDeviceJob,
+} from "./jobs/readings_by_device.ts";
+export { keyPartition, murmur2 } from "./jobs/key_partitioner.ts";
 export { type VehicleMaxConfig, vehicleMaxJob } from "./jobs/vehicle_max.ts";

@@ -17,10 +17,17 @@ import {
   stringOption,
 } from "@iot/service";
 import { z } from "zod";
+import { DEFAULT_COMMAND_REISSUE_MS } from "./jobs/overheating.ts";
+import { DEFAULT_MAX_FUTURE_MS, READINGS_BY_DEVICE_TOPIC } from "./jobs/readings_by_device.ts";
 import { changelogTopic } from "./runtime/changelog.ts";
 
 /** The jobs `main.ts` can run. */
-export const jobNames = ["device-aggregates", "overheating", "vehicle-max"] as const;
+export const jobNames = [
+  "readings-by-device",
+  "device-aggregates",
+  "overheating",
+  "vehicle-max",
+] as const;
 
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "letters, digits, . _ - only");
 const ms = (doc: string, value: number, min = 1) =>
@@ -58,7 +65,11 @@ export const processorCli = defineCli({
       default: "processor",
       schema: id,
     }),
-    jobs: listOption(jobNames, { doc: "jobs to run", default: jobNames }),
+    jobs: listOption(jobNames, {
+      doc: "jobs to run; readings-by-device (validates raw readings once and keys them by " +
+        "device) runs whenever device-aggregates or overheating does",
+      default: jobNames,
+    }),
     partitions: integerOption({ doc: "partitions of the topics it creates", default: 4, min: 1 }),
     topics: mapOption(topicIds, { doc: "rename a topic", flag: "topic", value: "ID=NAME" }),
     repartitionTopic: stringOption({
@@ -66,6 +77,13 @@ export const processorCli = defineCli({
       value: "NAME",
       default: "processor-vehicle-max-repartition",
     }),
+    readingsByDeviceTopic: stringOption({
+      doc: "readings-by-device's output: valid readings keyed and partitioned by deviceId, " +
+        "the input of device-aggregates and overheating",
+      value: "NAME",
+      default: READINGS_BY_DEVICE_TOPIC,
+    }),
+    kafkaWaitMs: ms("wait this long for Kafka at start before giving up", 60_000, 0),
     statusPort: integerOption({
       doc: "127.0.0.1 HTTP /status, /metrics, /healthz; 0 = any free port",
       default: 9470,
@@ -110,7 +128,17 @@ export const processorCli = defineCli({
       default: 2,
       min: 0,
     }),
-    commandTtlMs: ms("shutdown command validity", 300_000),
+    maxFutureMs: ms(
+      "readings stamped further ahead of the wall clock go to the dead-letter topic " +
+        "(future-timestamp) and never move a watermark",
+      DEFAULT_MAX_FUTURE_MS,
+      0,
+    ),
+    commandTtlMs: ms("shutdown command validity, wall-clock time from issue", 300_000),
+    commandReissueMs: ms(
+      "while a device stays hot after its shutdown, re-send it at most this often (event time)",
+      DEFAULT_COMMAND_REISSUE_MS,
+    ),
   },
 });
 

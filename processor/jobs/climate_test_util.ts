@@ -1,15 +1,21 @@
 /**
  * Test material of the `device-aggregates` integration tests: a seeded climate dataset with
- * out-of-order, late and invalid readings, a reference evaluator written as a plain batch
- * computation over the whole input, and readers of the job's committed outputs. Used only by
+ * out-of-order, late, invalid and far-future readings, a reference evaluator written as a plain
+ * batch computation over the whole input, the two jobs of the pipeline (`readings-by-device`,
+ * then `device-aggregates` on its output) and readers of their committed outputs. Used only by
  * tests.
  *
  * @module
  */
 import { Admin, Producer, type ProducerRecord } from "@iot/kafka";
 import { seededRandom } from "@iot/testing";
-import type { DeviceAggregatesConfig } from "./device_aggregates.ts";
-import { readCommitted } from "../runtime/runtime_test_util.ts";
+import { type DeviceAggregatesConfig, deviceAggregatesJob } from "./device_aggregates.ts";
+import { keyPartition } from "./key_partitioner.ts";
+import { DEFAULT_MAX_FUTURE_MS, readingsByDeviceJob } from "./readings_by_device.ts";
+import type { JobDefinition } from "../runtime/job.ts";
+import { JobRunner, type JobRunnerOptions } from "../runtime/job_runner.ts";
+import type { JobStatus } from "../runtime/status.ts";
+import { caughtUp, readCommitted } from "../runtime/runtime_test_util.ts";
 
 /** Partitions of the test topics. */
 export const PARTITIONS = 3;
@@ -32,16 +38,34 @@ export interface Input {
   value: string;
 }
 
-/** Readings per partition with jitter (out of order), some very late, some invalid. */
+/** Far-future readings are stamped this far ahead of `T0` (years), whatever today is. */
+const FUTURE_MS = 100 * 365 * 86_400_000;
+
+/** Seven device ids per partition, each on its murmur2 home partition (the producer's choice). */
+const devices: string[][] = (() => {
+  const pools: string[][] = Array.from({ length: PARTITIONS }, () => []);
+  for (let n = 0; pools.some((p) => p.length < 7); n++) {
+    const pool = pools[keyPartition(`dev-${n}`, PARTITIONS)];
+    if (pool.length < 7) pool.push(`dev-${n}`);
+  }
+  return pools;
+})();
+
+/**
+ * Readings per partition with jitter (out of order), some very late, some invalid, a few stamped
+ * far in the future; keyed by device id on the device's home partition, as the producer writes
+ * them.
+ */
 export function generate(seed: number, perPartition: number, startStep = 0): Input[] {
   const rand = seededRandom(seed);
   const out: Input[] = [];
   for (let step = startStep; step < startStep + perPartition; step++) {
     for (let partition = 0; partition < PARTITIONS; partition++) {
-      const device = `dev-${partition}-${Math.floor(rand() * 7)}`;
+      const device = devices[partition][Math.floor(rand() * 7)];
       let ts = T0 + step * 200 + Math.floor(rand() * 2_500) - 2_000;
       const dice = rand();
       if (dice < 0.04) ts -= 6_000 + Math.floor(rand() * 20_000); // late
+      else if (dice > 0.975 && dice <= 0.98) ts += FUTURE_MS; // a device clock gone wrong
       const temperature = Math.round((15 + rand() * 30) * 100) / 100;
       const humidity = Math.round(rand() * 1000) / 10;
       let value = JSON.stringify({
@@ -69,10 +93,13 @@ export interface Expected {
 }
 
 /**
- * The reference: a batch computation over the whole input. Per partition, in offset order, a
- * reading is late when the watermark before it (max event time so far - bound) has passed its
- * window's end + lateness; a window is emitted when the final watermark passed its end +
- * lateness, with the stats of its on-time readings.
+ * The reference: a batch computation over the whole input. A reading that is unreadable or
+ * stamped more than the default `maxFutureMs` ahead of the wall clock is dead-lettered (once).
+ * The others are keyed by their payload's device id: per device's partition (murmur2 of the id;
+ * the inputs sit on it already, so its readings arrive in input offset order), a reading is late
+ * when the watermark before it (max event time so far - bound) has passed its window's end +
+ * lateness; a window is emitted when the final watermark passed its end + lateness, with the
+ * stats of its on-time readings.
  */
 export function reference(inputs: readonly Input[]): Expected {
   const deadLetters: string[] = [];
@@ -92,8 +119,13 @@ export function reference(inputs: readonly Input[]): Expected {
       deadLetters.push(input.value);
       continue;
     }
+    if (ts - Date.now() > DEFAULT_MAX_FUTURE_MS) {
+      deadLetters.push(input.value);
+      continue;
+    }
+    const partition = keyPartition(reading.deviceId, PARTITIONS);
     const start = Math.floor(ts / WINDOW_MS) * WINDOW_MS;
-    const watermark = (maxTs.get(input.partition) ?? -Infinity) - BOUND_MS;
+    const watermark = (maxTs.get(partition) ?? -Infinity) - BOUND_MS;
     if (start + WINDOW_MS + LATENESS_MS <= watermark) late.push(input.value);
     else {
       const id = `${reading.deviceId}@${start}`;
@@ -103,9 +135,8 @@ export function reference(inputs: readonly Input[]): Expected {
       w.h.push(reading.humidity);
       windows.set(id, w);
     }
-    maxTs.set(input.partition, Math.max(maxTs.get(input.partition) ?? -Infinity, ts));
+    maxTs.set(partition, Math.max(maxTs.get(partition) ?? -Infinity, ts));
   }
-  const devicePartition = new Map(inputs.map((i) => [i.key, i.partition]));
   const stats = (xs: number[]) => ({
     avg: xs.reduce((a, b) => a + b, 0) / xs.length,
     min: Math.min(...xs),
@@ -113,7 +144,7 @@ export function reference(inputs: readonly Input[]): Expected {
   });
   const aggregates: string[] = [];
   for (const w of windows.values()) {
-    const final = (maxTs.get(devicePartition.get(w.device)!) ?? -Infinity) - BOUND_MS;
+    const final = (maxTs.get(keyPartition(w.device, PARTITIONS)) ?? -Infinity) - BOUND_MS;
     if (w.start + WINDOW_MS + LATENESS_MS > final) continue;
     aggregates.push(JSON.stringify({
       deviceId: w.device,
@@ -127,9 +158,17 @@ export function reference(inputs: readonly Input[]): Expected {
   return { aggregates: aggregates.sort(), late: late.sort(), deadLetters: deadLetters.sort() };
 }
 
-export function topicsFor(prefix: string, unique: (p: string) => string): DeviceAggregatesConfig {
+/** The pipeline's settings: `device-aggregates`' (its `input` is the by-device topic) + raw input. */
+export interface ClimateTestConfig extends DeviceAggregatesConfig {
+  /** The raw readings topic that `readings-by-device` consumes. */
+  readings: string;
+}
+
+/** Unique topic names under `prefix` and the test's window settings. */
+export function topicsFor(prefix: string, unique: (p: string) => string): ClimateTestConfig {
   return {
-    input: unique(`${prefix}-in`),
+    readings: unique(`${prefix}-in`),
+    input: unique(`${prefix}-by-device`),
     output: unique(`${prefix}-agg`),
     late: unique(`${prefix}-late`),
     deadLetter: unique(`${prefix}-dlq`),
@@ -140,17 +179,96 @@ export function topicsFor(prefix: string, unique: (p: string) => string): Device
   };
 }
 
+/** The two jobs of the pipeline: `readings-by-device` then `device-aggregates`, named `name-*`. */
+export function climateJobs(config: ClimateTestConfig, name: string): JobDefinition[] {
+  const { readings, input, deadLetter, partitions } = config;
+  return [
+    readingsByDeviceJob(
+      { input: readings, output: input, deadLetter, partitions },
+      `${name}-keyby`,
+    ),
+    deviceAggregatesJob(config, `${name}-agg`),
+  ];
+}
+
 /**
- * Creates the job's topics with unlimited retention. The readings are from 2025 and results
+ * Whether `device-aggregates` took `forwarded` readings of the by-device topic into committed or
+ * committing work, judged from the statuses of its instances (a transactional topic ends in a
+ * commit marker a group never commits past, so its offsets cannot tell).
+ */
+export function consumedAll(
+  statuses: readonly JobStatus[],
+  config: ClimateTestConfig,
+  forwarded: number,
+): boolean {
+  const tasks = statuses.flatMap((s) => s.tasks).filter((t) => t.topic === config.input);
+  const consumed = tasks.reduce((n, t) => n + t.recordsIn, 0);
+  return tasks.length === config.partitions && consumed === forwarded &&
+    tasks.every((t) => t.pendingOutputs === 0);
+}
+
+/** One instance of the pipeline: a runner per job, each job in group `<groupPrefix>-<job>`. */
+export class Pipeline {
+  /** The `readings-by-device` runner. */
+  readonly stage: JobRunner;
+  /** The `device-aggregates` runner. */
+  readonly aggregates: JobRunner;
+
+  /** Runners of `climateJobs(config, name)` with `options` (`groupId` is derived). */
+  constructor(
+    readonly config: ClimateTestConfig,
+    name: string,
+    readonly groupPrefix: string,
+    options: Omit<JobRunnerOptions, "job" | "groupId">,
+  ) {
+    const [stage, aggregates] = climateJobs(config, name).map((job) =>
+      new JobRunner({ ...options, job, groupId: `${groupPrefix}-${job.name}` })
+    );
+    this.stage = stage;
+    this.aggregates = aggregates;
+  }
+
+  /** Runs both jobs until the options' signal aborts. */
+  run(): Promise<void> {
+    return Promise.all([this.stage.run(), this.aggregates.run()]).then(() => {});
+  }
+}
+
+/**
+ * Whether `pipelines` (instances of one pipeline) committed the whole raw input and took the
+ * `forwarded` readings of the by-device topic into their work.
+ */
+export async function pipelineDone(
+  bootstrap: string,
+  pipelines: readonly Pipeline[],
+  forwarded: number,
+): Promise<boolean> {
+  const [{ config, groupPrefix, stage }] = pipelines;
+  const group = `${groupPrefix}-${stage.name}`;
+  if (!await caughtUp(bootstrap, group, config.readings, config.partitions)) return false;
+  const statuses = await Promise.all(pipelines.map((p) => p.aggregates.status()));
+  return consumedAll(statuses, config, forwarded);
+}
+
+/** The readings of `inputs` that `readings-by-device` forwards (the valid, not-future ones). */
+export function forwardedInputs(inputs: readonly Input[]): Input[] {
+  const dead = new Set(reference(inputs).deadLetters);
+  return inputs.filter((i) => !dead.has(i.value));
+}
+
+/** How many readings of `inputs` `readings-by-device` forwards. */
+export function forwardedCount(inputs: readonly Input[]): number {
+  return forwardedInputs(inputs).length;
+}
+
+/**
+ * Creates the pipeline's topics with unlimited retention. The readings are from 2025 and results
  * carry event-time timestamps, so with the default `retention.ms` (7 days) a broker deletes a
  * result segment as soon as it rolls, which races with the test reading it back.
  */
-export async function createTopics(
-  bootstrap: string,
-  config: DeviceAggregatesConfig,
-): Promise<void> {
+export async function createTopics(bootstrap: string, config: ClimateTestConfig): Promise<void> {
   await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
-  const names = [config.input, config.output, config.late, config.deadLetter];
+  const names = [config.readings, config.input, config.output, config.late, config.deadLetter];
   await admin.createTopics(
     names.map((name) => ({ name, partitions: PARTITIONS, config: { "retention.ms": "-1" } })),
     { ignoreExisting: true },
@@ -171,7 +289,7 @@ export async function produce(
 }
 
 /** Reads the job's outputs, comparing results as parsed JSON re-serialised in canonical order. */
-export async function actual(bootstrap: string, config: DeviceAggregatesConfig): Promise<Expected> {
+export async function actual(bootstrap: string, config: ClimateTestConfig): Promise<Expected> {
   const text = (b: Uint8Array | null) => new TextDecoder().decode(b ?? new Uint8Array());
   const canonical = (s: string) => {
     const a = JSON.parse(s);

@@ -3,6 +3,11 @@
  * humidity (count, avg, min, max) to `sensor-aggregates`; late readings to `late-readings`;
  * unreadable input to `dead-letter`.
  *
+ * Input: readings keyed by their payload's `deviceId` (the `readings-by-device` job's output,
+ * already validated there once), so all of a device's readings meet in one task and each device
+ * and window yields exactly one aggregate, whatever key the producer gave them. A record that
+ * still fails to decode is dead-lettered here (it can only come from another writer).
+ *
  * @module
  */
 import type { ConsumerRecord } from "@iot/kafka";
@@ -22,7 +27,7 @@ import { ClockedTask, decodeOrDeadLetter } from "./event_time.ts";
 
 /** Settings of {@linkcode deviceAggregatesJob}. */
 export interface DeviceAggregatesConfig {
-  /** Input topic of climate readings. */
+  /** Input topic of climate readings keyed by `deviceId` (the `readings-by-device` output). */
   input: string;
   /** Output topic of window aggregates. */
   output: string;

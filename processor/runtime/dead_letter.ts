@@ -19,7 +19,10 @@ export const deadLetterHeaders = Object.freeze({
   partition: "dlq-source-partition",
   /** Its offset, decimal. */
   offset: "dlq-source-offset",
-  /** The job that rejected it. */
+  /**
+   * The job that rejected it, as information: each input topic has one validating owner (raw
+   * climate readings: `readings-by-device`), so one bad input record gives one dead letter.
+   */
   job: "dlq-job",
 });
 

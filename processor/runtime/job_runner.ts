@@ -28,6 +28,7 @@ import { checkpointTasks } from "./checkpoint.ts";
 import { kafkaClients } from "./kafka_clients.ts";
 import type { InputSource, KafkaClients, TransactionalOutput } from "./kafka_seam.ts";
 import { Mutex } from "./mutex.ts";
+import { processorDefaults } from "../options.ts";
 import {
   JobFailedError,
   type JobRunnerOptions,
@@ -39,9 +40,6 @@ import type { Task } from "./task.ts";
 import { createChangelogTopic, openTask } from "./task_setup.ts";
 
 export { JobFailedError, type JobRunnerOptions };
-
-/** Default of {@linkcode JobRunnerOptions.kafkaWaitTimeoutMs}. */
-export const DEFAULT_KAFKA_WAIT_TIMEOUT_MS = 60_000;
 
 /**
  * Runs a {@linkcode JobDefinition} until `signal` aborts.
@@ -96,7 +94,7 @@ export class JobRunner {
     const clients = this.#clients;
     const stop = AbortSignal.any([this.#stop.signal, ...(o.signal ? [o.signal] : [])]);
     await clients.waitReady({
-      timeoutMs: o.kafkaWaitTimeoutMs ?? DEFAULT_KAFKA_WAIT_TIMEOUT_MS,
+      timeoutMs: o.kafkaWaitTimeoutMs ?? processorDefaults.kafkaWaitMs,
       signal: stop,
       log: (line) => o.log(`${o.job.name}: ${line}`),
     });

@@ -1,0 +1,129 @@
+/**
+ * `readings-by-device`: the one owner of the raw `sensor-readings` topic. It validates each
+ * reading once (unreadable ones, and ones stamped too far in the future, go to `dead-letter` once,
+ * with the reason in headers) and writes the valid ones, canonical, keyed by their payload's
+ * `deviceId`, to a named repartition topic (Flink's `keyBy(deviceId)`, Kafka Streams'
+ * repartition topic). `device-aggregates` and `overheating` consume that topic, so each device's
+ * state lives in exactly one task, whatever key (or none) and partition the producer used.
+ *
+ * Placement: the record's partition is set explicitly to Kafka's default partitioner's choice,
+ * murmur2(deviceId) mod partitions (`key_partitioner.ts`), the producer's own partitioner. A
+ * reading that was keyed and placed correctly therefore stays on the partition number it came
+ * from, in offset order, so downstream event time (a bounded-out-of-orderness watermark per task)
+ * sees exactly the order the device produced; only misplaced readings interleave with another
+ * partition's, as in any shuffle. Their lateness is then judged by the receiving task's own
+ * watermark (Kafka Streams' stream time per task): a misplaced reading from an input partition
+ * that the stage processes more than `maxOutOfOrdernessMs + allowedLatenessMs` of event time
+ * behind the others can be late. (Flink instead forwards each upstream watermark and takes the
+ * minimum; that is not done here.) The stage is stateless and runs in the job's exactly-once
+ * transactions: a forwarded reading is committed together with the input offset that produced it.
+ *
+ * Future timestamps: a reading whose event time is more than `maxFutureMs` ahead of the wall
+ * clock at processing time is dead-lettered (`future-timestamp`) and never forwarded, so one bad
+ * device clock cannot move a partition's watermark ahead and make every later reading late (what
+ * Flink users get from a watermark strategy that ignores outliers). The decision depends on the
+ * wall clock: a reading replayed after a crash is judged again, and exactly one decision is
+ * committed.
+ *
+ * @module
+ */
+import type { ConsumerRecord } from "@iot/kafka";
+import { decodeClimateReading, encodeEvent, eventHeaders, formatTimestamp } from "@iot/events";
+import type { JobDefinition, Operator, TaskOutput } from "../runtime/job.ts";
+import { ClockedTask, decodeOrDeadLetter } from "./event_time.ts";
+import { keyPartition } from "./key_partitioner.ts";
+
+/** Default name of the repartition topic of readings keyed by device. */
+export const READINGS_BY_DEVICE_TOPIC = "processor-sensor-readings-by-device";
+/** Default of {@linkcode ReadingsByDeviceConfig.maxFutureMs}: 5 minutes. */
+export const DEFAULT_MAX_FUTURE_MS = 300_000;
+/** Reason code of readings dead-lettered for a timestamp too far in the future. */
+export const FUTURE_TIMESTAMP = "future-timestamp";
+
+/** Settings of {@linkcode readingsByDeviceJob}. */
+export interface ReadingsByDeviceConfig {
+  /** Input topic of raw climate readings (any key, any partitioner). */
+  input: string;
+  /** The repartition topic of canonical readings keyed by `deviceId`, a stable name. */
+  output: string;
+  /** Dead-letter topic. */
+  deadLetter: string;
+  /** Partitions of topics created by the job; readings are spread over this many. */
+  partitions: number;
+  /**
+   * Readings stamped more than this many ms ahead of the wall clock are dead-lettered as
+   * `future-timestamp`. Default 300 000 (5 minutes).
+   */
+  maxFutureMs?: number;
+  /** The wall clock. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The stateless validate-and-key-by task of one input partition. */
+class ReadingsByDeviceTask extends ClockedTask {
+  override readonly operators: Readonly<Record<string, Operator>> = {};
+  readonly #config: ReadingsByDeviceConfig;
+  readonly #maxFutureMs: number;
+  readonly #now: () => number;
+
+  constructor(config: ReadingsByDeviceConfig) {
+    super(0); // the clock only reports the stage's progress (max event time) in status
+    this.#config = config;
+    this.#maxFutureMs = config.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
+    this.#now = config.now ?? Date.now;
+  }
+
+  process(record: ConsumerRecord, out: TaskOutput): void {
+    const reading = decodeOrDeadLetter(record, decodeClimateReading, out);
+    if (reading === undefined) return;
+    const time = Date.parse(reading.ts);
+    const now = this.#now();
+    if (time - now > this.#maxFutureMs) {
+      out.deadLetter(record, {
+        code: FUTURE_TIMESTAMP,
+        message: `event time ${reading.ts} is more than maxFutureMs ${this.#maxFutureMs} ms ` +
+          `ahead of processing time ${formatTimestamp(now)}`,
+      });
+      return;
+    }
+    this.clock.observe(time);
+    // Stamped with processing time: the event time is in the payload, and retention of this
+    // internal topic must follow the wall clock, or a replay of old readings would have its
+    // rolled segments deleted before the downstream jobs read them.
+    out.emit({
+      topic: this.#config.output,
+      partition: keyPartition(reading.deviceId, this.#config.partitions),
+      key: reading.deviceId,
+      value: encodeEvent(reading),
+      headers: eventHeaders,
+      timestamp: now,
+    });
+  }
+}
+
+/**
+ * The `readings-by-device` job.
+ *
+ * @example
+ * ```ts ignore
+ * const job = readingsByDeviceJob({ input: "sensor-readings", output: READINGS_BY_DEVICE_TOPIC,
+ *   deadLetter: "dead-letter", partitions: 4 });
+ * ```
+ */
+export function readingsByDeviceJob(
+  config: ReadingsByDeviceConfig,
+  name = "readings-by-device",
+): JobDefinition {
+  const maxFutureMs = config.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
+  if (!(maxFutureMs >= 0)) {
+    throw new RangeError(`maxFutureMs must be a non-negative number, got ${maxFutureMs}`);
+  }
+  const topic = (t: string) => ({ name: t, partitions: config.partitions });
+  return {
+    name,
+    inputs: [config.input],
+    topics: [config.input, config.output, config.deadLetter].map(topic),
+    deadLetterTopic: config.deadLetter,
+    createTask: () => new ReadingsByDeviceTask(config),
+  };
+}
