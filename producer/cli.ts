@@ -7,8 +7,14 @@
 import { resolveTopics, type TopicId, topicIds, type Topics } from "@iot/events";
 import { z } from "zod";
 import { durationSchema, periodSchema } from "./core/duration.ts";
+import { addFlagAnomalies, parseAnomalyFlag } from "./core/anomaly_flags.ts";
 import { type Fleet, fleetFromFlags, parseFleetJson } from "./core/fleet.ts";
-import type { Rate } from "./core/pacer.ts";
+import {
+  defaultSeededStart,
+  type PacingRequest,
+  planPacing,
+  scaleFleetToRate,
+} from "./core/pacing_plan.ts";
 import type { RunConfig } from "./runtime/run.ts";
 
 /** The usage text of `--help`. */
@@ -26,11 +32,23 @@ Fleet (rich case):
   --fleet FILE              JSON fleet file: device groups, per-sensor periods, anomalies, realism
 Run:
   --count N                 stop after N readings
-  --duration D              stop after D of simulated time (e.g. 90s, 10m, 2h)
-  --rate R                  msgs/s, "max" (default) or "realtime" (event time follows wall time)
-  --seed S                  seed of every random draw; same flags + seed = same records
-  --start T                 simulated start, ISO-8601 or "now"
-                            (default 2026-01-01T00:00:00.000Z with --seed, else now)
+  --duration D              stop after D of event time (e.g. 90s, 10m, 2h)
+  --seed S                  seed of every random draw; same flags + seed + --start = same records
+Pacing (printed at start; see producer/README.md):
+  --rate N                  N msgs/s in real time (event time = wall clock; sampling periods
+                            scaled to N); with --start, N msgs/s of simulated time
+  --rate max                simulated time as fast as possible, never past the wall clock
+                            unless --start is given
+  --start T                 simulated time from T (ISO-8601 or "now"), as fast as possible
+                            unless --rate or --speedup says otherwise
+  --speedup X               simulated time advancing X times wall time (from --start, else
+                            2026-01-01 with --seed, else now)
+  Default: real time for a continuous run; a bounded run (--count/--duration) is simulated
+  from 2026-01-01T00:00:00.000Z with --seed (byte-reproducible), else from now, as fast as
+  possible but never past the wall clock.
+Anomalies (repeatable; AFTER is event time after the start, e.g. 30s, default 0):
+  --overheat ID[@AFTER]          device's temperature ramps up 10 °C/min to +30 °C and stays
+  --pressure-spike ID[@AFTER]    vehicle's or tyre sensor's pressure +250 kPa for 30 s
 Event-time realism (ratios 0..1, durations like 5s):
   --out-of-order R --max-out-of-order D   delayed within the bound (default bound 5s)
   --late R --late-by D                    delayed beyond it (default 1m)
@@ -62,7 +80,7 @@ export interface CliConfig extends
     | "startMs"
     | "count"
     | "durationMs"
-    | "rate"
+    | "pacing"
     | "topics"
     | "partitions"
     | "commands"
@@ -79,7 +97,7 @@ export interface CliInput {
   bootstrapEnv?: string;
   /** Reads a fleet file's text. */
   readFile: (path: string) => string;
-  /** Wall clock, epoch ms, for `--start now` and a random seed. */
+  /** Wall clock, epoch ms, for real time, `--start now` and the default start. */
   now: () => number;
   /** A random seed to use when `--seed` is absent. */
   randomSeed: () => string;
@@ -98,8 +116,11 @@ const valueFlags = new Set([
   "count",
   "duration",
   "rate",
+  "speedup",
   "seed",
   "start",
+  "overheat",
+  "pressure-spike",
   "bootstrap",
   "partitions",
   "topic",
@@ -113,7 +134,10 @@ const valueFlags = new Set([
   "schema-violations",
 ]);
 
-/** Splits `--name value` / `--name=value` arguments; `topic` may repeat. */
+/** Flags that may be given more than once. */
+const repeatable = new Set(["topic", "overheat", "pressure-spike"]);
+
+/** Splits `--name value` / `--name=value` arguments; `topic`, `overheat`, `pressure-spike` repeat. */
 export function splitFlags(args: readonly string[]): Map<string, string[]> {
   const flags = new Map<string, string[]>();
   for (let i = 0; i < args.length; i++) {
@@ -132,7 +156,7 @@ export function splitFlags(args: readonly string[]): Map<string, string[]> {
     } else {
       throw new UsageError(`unknown flag --${name} (see --help)`);
     }
-    if (flags.has(name) && name !== "topic") throw new UsageError(`--${name} given twice`);
+    if (flags.has(name) && !repeatable.has(name)) throw new UsageError(`--${name} given twice`);
     flags.set(name, [...(flags.get(name) ?? []), value]);
   }
   return flags;
@@ -160,7 +184,7 @@ const flagsSchema = z.object({
   "fleet": z.string().min(1).optional(),
   "count": int(1).optional(),
   "duration": periodSchema.optional(),
-  "rate": z.string().transform((s, ctx): Rate => {
+  "rate": z.string().transform((s, ctx): PacingRequest["rate"] => {
     if (s === "max" || s === "realtime") return s;
     const n = Number(s);
     if (s.trim() !== "" && Number.isFinite(n) && n > 0) return n;
@@ -169,7 +193,8 @@ const flagsSchema = z.object({
       message: `expected msgs/s > 0, "max" or "realtime", got "${s}"`,
     });
     return z.NEVER;
-  }).default("max"),
+  }).optional(),
+  "speedup": num.pipe(z.number().positive()).optional(),
   "seed": z.string().min(1).optional(),
   "start": z.string().optional(),
   "bootstrap": z.string().min(1).optional(),
@@ -184,8 +209,7 @@ const flagsSchema = z.object({
   "schema-violations": ratio.optional(),
 });
 
-/** The default simulated start when a seed is given: a fixed instant, so runs reproduce. */
-export const defaultSeededStart = "2026-01-01T00:00:00.000Z";
+export { defaultSeededStart };
 
 /**
  * Parses arguments and environment into a {@linkcode CliConfig}. Throws {@linkcode UsageError}
@@ -194,7 +218,7 @@ export const defaultSeededStart = "2026-01-01T00:00:00.000Z";
 export function parseCli(input: CliInput): CliConfig {
   const raw = splitFlags(input.args);
   const single = Object.fromEntries(
-    [...raw].filter(([k]) => k !== "topic" && !booleanFlags.has(k)).map(([k, v]) => [k, v[0]]),
+    [...raw].filter(([k]) => !repeatable.has(k) && !booleanFlags.has(k)).map(([k, v]) => [k, v[0]]),
   );
   const parsed = flagsSchema.safeParse(single);
   if (!parsed.success) {
@@ -204,14 +228,26 @@ export function parseCli(input: CliInput): CliConfig {
   const f = parsed.data;
   const help = raw.has("help");
   const topics = parseTopics(raw.get("topic") ?? []);
-  const fleet = buildFleet(f, input);
   const seed = f.seed ?? input.randomSeed();
-  const startText = f.start ?? (f.seed === undefined ? "now" : defaultSeededStart);
-  const startMs = startText === "now"
-    ? Math.floor(input.now() / 1000) * 1000
-    : Date.parse(startText);
-  if (!Number.isFinite(startMs)) {
-    throw new UsageError(`--start: expected an ISO-8601 time or "now", got "${startText}"`);
+  const { pacing, startMs } = asUsageError(() =>
+    planPacing({
+      rate: f.rate,
+      speedup: f.speedup,
+      start: f.start,
+      seeded: f.seed !== undefined,
+      bounded: f.count !== undefined || f.duration !== undefined,
+    }, input.now())
+  );
+  let fleet = asUsageError(() =>
+    addFlagAnomalies(
+      buildFleet(f, input),
+      (raw.get("overheat") ?? []).map((v) => parseAnomalyFlag("overheat", v)),
+      (raw.get("pressure-spike") ?? []).map((v) => parseAnomalyFlag("pressure-spike", v)),
+    )
+  );
+  // Real time at N msgs/s: the devices report less (or more) often, each reading stamped now.
+  if (pacing.mode === "realtime" && pacing.rate !== undefined) {
+    fleet = scaleFleetToRate(fleet, pacing.rate).fleet;
   }
   return {
     help,
@@ -221,11 +257,21 @@ export function parseCli(input: CliInput): CliConfig {
     startMs,
     count: f.count,
     durationMs: f.duration,
-    rate: f.rate,
+    pacing,
     topics,
     partitions: f.partitions,
     commands: !raw.has("no-commands"),
   };
+}
+
+/** Runs `fn`, turning the `RangeError`s of core's flag parsers into {@linkcode UsageError}s. */
+function asUsageError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (cause) {
+    if (cause instanceof RangeError) throw new UsageError(cause.message, { cause });
+    throw cause;
+  }
 }
 
 function buildFleet(f: z.output<typeof flagsSchema>, input: CliInput): Fleet {

@@ -101,6 +101,7 @@ function bindAnomalies(streams: SensorStream[], fleet: Fleet, startMs: number): 
         startMs: start,
         endMs: start + anomaly.duration,
         amount,
+        maxRise: anomaly.kind === "overheat" ? anomaly.maxRise ?? Infinity : Infinity,
       });
     }
   }
@@ -212,6 +213,20 @@ export class Simulation {
   isStopped(id: string): boolean | undefined {
     const streams = this.#byDevice.get(id);
     return streams === undefined ? undefined : streams.every((s) => s.stopped);
+  }
+
+  /**
+   * Skips every report before `timeMs` without generating it (see `SensorStream.skipTo`), for a
+   * real-time run whose sending starts later than its simulated start.
+   */
+  skipTo(timeMs: number): void {
+    const n = this.#heap.length;
+    for (let i = 0; i < n; i++) {
+      this.streams[i].skipTo(timeMs);
+      this.#times[i] = this.streams[i].nextMs;
+      this.#heap[i] = i;
+    }
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.#siftDown(i);
   }
 
   /**

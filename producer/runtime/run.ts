@@ -9,7 +9,8 @@ import type { Topics } from "@iot/events";
 import { Admin, type KafkaConfig, type KafkaError, Producer } from "@iot/kafka";
 import { CommandHandler } from "../core/commands.ts";
 import type { Fleet } from "../core/fleet.ts";
-import { pace, type Rate } from "../core/pacer.ts";
+import { pace, type Pacing } from "../core/pacer.ts";
+import { describePacing } from "../core/pacing_plan.ts";
 import { Disorder, type DisorderCounts, wantsDisorder } from "../core/realism.ts";
 import { type SimRecord, Simulation } from "../core/schedule.ts";
 import { CommandListener } from "./command_listener.ts";
@@ -31,8 +32,8 @@ export interface RunConfig {
   count?: number;
   /** Stop after this much simulated time. Default: no limit. */
   durationMs?: number;
-  /** How fast to send. */
-  rate: Rate;
+  /** How event time relates to wall time, and how fast to send. */
+  pacing: Pacing;
   /** Topic names. */
   topics: Topics;
   /** Partitions of topics created because they were missing. */
@@ -51,7 +52,10 @@ export interface RunDeps {
   signal?: AbortSignal;
   /** Where to report. Default: {@linkcode silentReporter}. */
   reporter?: Reporter;
-  /** Wall clock, epoch ms. Default `Date.now`. */
+  /**
+   * Wall clock, epoch ms. Default `Date.now`. It paces the run and decides command expiry:
+   * a command's `expiresAt` is wall-clock time, never compared with the simulated event time.
+   */
   now?: () => number;
   /** Told once the listener and producer are ready, before the first record is sent. */
   onReady?: (simulation: Simulation) => void;
@@ -158,6 +162,7 @@ export async function runProducer(config: RunConfig, deps: RunDeps = {}): Promis
         seconds,
       };
     };
+    reporter.event("pacing", { detail: describePacing(config.pacing, config.startMs, fleet) });
     deps.onReady?.(simulation);
     await sendLoop(config, simulation, disorder, sink, {
       signal,
@@ -194,10 +199,15 @@ async function sendLoop(
   const { signal, now, wallStart } = deps;
   const chunk = config.chunk ?? 10_000;
   const batch: SimRecord[] = [];
+  // Real time: the simulation started at start-up; readings of the set-up time are skipped
+  // rather than sent in a burst stamped in the past.
+  if (config.pacing.mode === "realtime") simulation.skipTo(now());
   while (!simulation.done && !signal?.aborted) {
+    const nowMs = now();
     const step = pace({
-      rate: config.rate,
-      elapsedMs: now() - wallStart,
+      pacing: config.pacing,
+      elapsedMs: nowMs - wallStart,
+      nowMs,
       generated: simulation.emitted,
       startMs: config.startMs,
       nextMs: simulation.nextMs,

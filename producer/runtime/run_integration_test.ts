@@ -42,7 +42,7 @@ function config(bootstrap: string, topics: Topics, extra: Partial<RunConfig> = {
     seed: "42",
     startMs,
     count: 20_000,
-    rate: "max",
+    pacing: { mode: "max", capAtWallClock: false },
     topics,
     partitions: 3,
     commands: false,
@@ -122,7 +122,11 @@ Deno.test("runProducer: two runs with one seed write identical partitions, whate
   await using kafka = await startKafka();
   const first = freshTopics("repro-a"), second = freshTopics("repro-b");
   await runProducer(config(kafka.bootstrap, first, { count: 5000 }));
-  await runProducer(config(kafka.bootstrap, second, { count: 5000, rate: 50_000, chunk: 777 }));
+  await runProducer(config(kafka.bootstrap, second, {
+    count: 5000,
+    pacing: { mode: "rate", rate: 50_000 },
+    chunk: 777,
+  }));
   const layout = async (topics: Topics) => {
     const records = await readUntil(
       kafka.bootstrap,
@@ -157,7 +161,7 @@ Deno.test("runProducer: shutdown stops a device within a second, restart resumes
     config(kafka.bootstrap, topics, {
       fleet: fast,
       count: undefined,
-      rate: "realtime",
+      pacing: { mode: "realtime" },
       startMs: wallStart,
       commands: true,
     }),
