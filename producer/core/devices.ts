@@ -102,17 +102,6 @@ export class SensorStream {
   }
 
   /**
-   * Moves both channels' next samples to the first period boundary at or after `timeMs`
-   * without sampling: the skipped time is as if the device had been off. The signals take the
-   * gap into account at their next sample.
-   */
-  skipTo(timeMs: number): void {
-    for (const c of [this.a, this.b]) {
-      if (c.nextMs < timeMs) c.nextMs += Math.ceil((timeMs - c.nextMs) / c.periodMs) * c.periodMs;
-    }
-  }
-
-  /**
    * Takes the samples due at `timeMs` (its {@linkcode nextMs}) and returns the record's JSON, or
    * `undefined` when the stream is silenced or stopped at that time.
    */

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertGreater, assertLess } from "@std/assert";
+import { assert, assertEquals, assertGreater, assertLess, assertThrows } from "@std/assert";
 import { decodeClimateReading, decodeVehiclePressureReading } from "@iot/events";
 import { type Fleet, fleetFromFlags, parseFleet } from "./fleet.ts";
 import { type SimRecord, Simulation, type SimulationOptions } from "./schedule.ts";
@@ -177,13 +177,14 @@ Deno.test("Simulation: a seed and start give the same bytes as before pacing mod
   );
 });
 
-Deno.test("Simulation: skipTo starts every stream at its first period boundary from then on", () => {
-  const sim = new Simulation({ fleet: mixed, seed: "42", startMs, topics });
-  sim.skipTo(startMs + 3_600_500);
+Deno.test("Simulation: restartAt starts over from a later start, keeping stopped devices", () => {
+  const later = startMs + 3_600_000;
+  const sim = new Simulation({ fleet: mixed, seed: "42", startMs, topics, durationMs: 5000 });
+  sim.setStopped("climate-0002", true);
+  sim.restartAt(later);
   const out: SimRecord[] = [];
-  sim.fill(out, 1000, startMs + 3_602_000);
-  assert(out.length > 0);
-  assert(out.every((r) => r.timestamp >= startMs + 3_600_500));
-  assertEquals(new Set(out.map((r) => r.key)).size, 5 + 2 * 3);
-  assertEquals(sim.emitted, out.length);
+  while (!sim.done) sim.fill(out, 1000, Infinity);
+  const fresh = run({ startMs: later, durationMs: 5000 }).filter((r) => r.key !== "climate-0002");
+  assertEquals(out, fresh);
+  assertThrows(() => sim.restartAt(later), Error, "already generated");
 });

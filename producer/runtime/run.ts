@@ -199,9 +199,10 @@ async function sendLoop(
   const { signal, now, wallStart } = deps;
   const chunk = config.chunk ?? 10_000;
   const batch: SimRecord[] = [];
-  // Real time: the simulation started at start-up; readings of the set-up time are skipped
-  // rather than sent in a burst stamped in the past.
-  if (config.pacing.mode === "realtime") simulation.skipTo(now());
+  // Real time: event time starts when sending does, not when set-up began, so the set-up time
+  // is neither sent in a burst stamped in the past nor taken from --duration or an anomaly's
+  // AFTER.
+  if (config.pacing.mode === "realtime") simulation.restartAt(now());
   while (!simulation.done && !signal?.aborted) {
     const nowMs = now();
     const step = pace({
