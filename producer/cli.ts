@@ -37,6 +37,8 @@ Run:
 Pacing (printed at start; see producer/README.md):
   --rate N                  N msgs/s in real time (event time = wall clock; sampling periods
                             scaled to N); with --start, N msgs/s of simulated time
+  --rate realtime           real time at the fleet's own sampling periods (with --start:
+                            simulated time from T at 1x)
   --rate max                simulated time as fast as possible, never past the wall clock
                             unless --start is given
   --start T                 simulated time from T (ISO-8601 or "now"), as fast as possible
