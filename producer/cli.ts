@@ -5,10 +5,23 @@
  * @module
  */
 import { resolveTopics, type TopicId, topicIds, type Topics } from "@iot/events";
+import {
+  booleanOption,
+  defineCli,
+  helpText,
+  integerOption,
+  mapOption,
+  numberOption,
+  type OptionValues,
+  parseCli as parseServiceCli,
+  splitArgs,
+  stringOption,
+  UsageError,
+} from "@iot/service";
 import { z } from "zod";
 import { durationSchema, periodSchema } from "./core/duration.ts";
-import { addFlagAnomalies, parseAnomalyFlag } from "./core/anomaly_flags.ts";
-import { type Fleet, fleetFromFlags, parseFleetJson } from "./core/fleet.ts";
+import { addFlagAnomalies, type AnomalyFlag, parseAnomalyFlag } from "./core/anomaly_flags.ts";
+import { type Fleet, fleetFromFlags, parseFleetJson, realismSchema } from "./core/fleet.ts";
 import {
   defaultSeededStart,
   type PacingRequest,
@@ -17,60 +30,180 @@ import {
 } from "./core/pacing_plan.ts";
 import type { RunConfig } from "./runtime/run.ts";
 
-/** The usage text of `--help`. */
-export const usage = `Usage: deno task producer [flags]
+export { defaultSeededStart, UsageError };
 
-Simulates IoT fleets and produces their readings to Kafka.
+const rateSchema = z.string().transform((s, ctx): PacingRequest["rate"] => {
+  if (s === "max" || s === "realtime") return s;
+  const n = Number(s);
+  if (s.trim() !== "" && Number.isFinite(n) && n > 0) return n;
+  ctx.addIssue({ code: "custom", message: `expected msgs/s > 0, "max" or "realtime", got "${s}"` });
+  return z.NEVER;
+});
+/** `ID[@AFTER]` items, comma-separated (a repeated flag's values are joined with commas). */
+const anomalyListSchema = z.string().transform((s, ctx): AnomalyFlag[] => {
+  try {
+    return s.split(",").map((item) => parseAnomalyFlag(item.trim()));
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+const ratio = (doc: string) => numberOption({ doc, value: "R", min: 0, max: 1 });
+const realismDefaults = realismSchema.parse({});
 
-Fleet (simple case):
-  --devices N               climate devices (default 10 unless --vehicles or --fleet)
-  --vehicles N              vehicles (default 0)
-  --sensors-per-vehicle N   tyre sensors per vehicle (default 4)
-  --temp-min C --temp-max C           climate temperature range (default 15..30)
-  --humidity-min P --humidity-max P   climate humidity range (default 30..70)
-Fleet (rich case):
-  --fleet FILE              JSON fleet file: device groups, per-sensor periods, anomalies, realism
-Run:
-  --count N                 stop after N readings
-  --duration D              stop after D of event time (e.g. 90s, 10m, 2h)
-  --seed S                  seed of every random draw; same flags + seed + --start = same records
-Pacing (printed at start; see producer/README.md):
-  --rate N                  N msgs/s in real time (event time = wall clock; sampling periods
-                            scaled to N); with --start, N msgs/s of simulated time
-  --rate realtime           real time at the fleet's own sampling periods (with --start:
-                            simulated time from T at 1x)
-  --rate max                simulated time as fast as possible, never past the wall clock
-                            unless --start is given
-  --start T                 simulated time from T (ISO-8601 or "now"), as fast as possible
-                            unless --rate or --speedup says otherwise
-  --speedup X               simulated time advancing X times wall time (from --start, else
-                            2026-01-01 with --seed, else now)
-  Default: real time for a continuous run; a bounded run (--count/--duration) is simulated
-  from 2026-01-01T00:00:00.000Z with --seed (byte-reproducible), else from now, as fast as
-  possible but never past the wall clock.
-Anomalies (repeatable; AFTER is event time after the start, e.g. 30s, default 0):
-  --overheat ID[@AFTER]          device's temperature ramps up 10 °C/min to +30 °C and stays
-  --pressure-spike ID[@AFTER]    vehicle's or tyre sensor's pressure +250 kPa for 30 s
-Event-time realism (ratios 0..1, durations like 5s):
-  --out-of-order R --max-out-of-order D   delayed within the bound (default bound 5s)
-  --late R --late-by D                    delayed beyond it (default 1m)
-  --duplicates R  --clock-skew D  --invalid-json R  --schema-violations R
-Kafka:
-  --bootstrap HOST:PORT     (env KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092)
-  --partitions N            partitions of topics created when missing (default 6)
-  --topic ID=NAME           rename a topic, e.g. sensorReadings=test.readings (repeatable)
-  --no-commands             do not listen on device-commands
-  --help                    show this help
+/** Flags that may be given more than once; their values are joined with commas. */
+const repeatable = ["overheat", "pressure-spike"];
+
+const pacingHelp =
+  `Pacing: real time (event time = wall clock) for a continuous run and for --rate N
+without --start (sampling periods scaled to N msgs/s). Simulated time only when asked: --start T
+(as fast as possible, or --rate N msgs/s), --speedup X (X times wall time), --rate max. --rate
+max without --start, and a bounded run (--count/--duration) without pacing flags, run as fast as
+possible but never past the wall clock; with --seed they start at ${defaultSeededStart} and
+are byte-reproducible. The pacing line printed at start says which mode runs.
 `;
 
-/** A bad flag or environment value; `main.ts` prints the message and exits with code 2. */
-export class UsageError extends Error {
-  /** Creates the error. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "UsageError";
-  }
-}
+/**
+ * Every flag of `deno task producer`, declared once: the parser, `--help` and the defaults come
+ * from here. Environment variables are `PRODUCER_*`, except `KAFKA_BOOTSTRAP_SERVERS`.
+ */
+export const producerCli = defineCli({
+  name: "producer",
+  usage: "deno task producer [flags]",
+  summary: "Simulates IoT fleets and produces their readings to Kafka.",
+  prefix: "PRODUCER",
+  repeated: "error",
+  options: {
+    devices: integerOption({
+      doc: "climate devices",
+      min: 0,
+      defaultText: "10 unless --vehicles or --fleet",
+      group: "Fleet (simple case)",
+    }),
+    vehicles: integerOption({ doc: "vehicles", min: 0, defaultText: "0" }),
+    sensorsPerVehicle: integerOption({
+      doc: "tyre sensors per vehicle",
+      default: 4,
+      min: 1,
+      max: 64,
+    }),
+    tempMin: numberOption({
+      doc: "climate temperature range, lowest (°C)",
+      value: "C",
+      default: 15,
+      min: -273.15,
+    }),
+    tempMax: numberOption({
+      doc: "climate temperature range, highest (°C)",
+      value: "C",
+      default: 30,
+    }),
+    humidityMin: numberOption({
+      doc: "climate humidity range, lowest (%)",
+      value: "P",
+      default: 30,
+      min: 0,
+      max: 100,
+    }),
+    humidityMax: numberOption({
+      doc: "climate humidity range, highest (%)",
+      value: "P",
+      default: 70,
+      min: 0,
+      max: 100,
+    }),
+    fleet: stringOption({
+      doc: "JSON fleet file: device groups, per-sensor periods, anomalies, realism",
+      value: "FILE",
+      group: "Fleet (rich case)",
+    }),
+    count: integerOption({ doc: "stop after N readings", min: 1, group: "Run" }),
+    duration: stringOption({
+      doc: "stop after D of event time (e.g. 90s, 10m, 2h)",
+      value: "D",
+      schema: periodSchema,
+    }),
+    seed: stringOption({
+      doc: "seed of every random draw; same flags + seed + start = same records",
+      value: "S",
+      defaultText: "random",
+    }),
+    rate: stringOption({
+      doc: 'N msgs/s (real time; with --start simulated), "max" or "realtime"',
+      value: "R",
+      defaultText: "real time at the fleet's own periods",
+      schema: rateSchema,
+      group: "Pacing (see the note below)",
+    }),
+    start: stringOption({
+      doc: 'simulated time from T, ISO-8601 or "now"',
+      value: "T",
+      defaultText: `${defaultSeededStart} for a seeded bounded run, else now`,
+    }),
+    speedup: numberOption({ doc: "simulated time advancing X times wall time", value: "X" }),
+    overheat: stringOption({
+      doc: "temperature +10 °C/min up to +30 °C, from AFTER on (repeatable)",
+      value: "ID[@AFTER]",
+      schema: anomalyListSchema,
+      group: "Anomalies (AFTER: event time after the start, e.g. 30s; default 0)",
+    }),
+    pressureSpike: stringOption({
+      doc: "tyre pressure +250 kPa for 30 s, from AFTER on (repeatable)",
+      value: "ID[@AFTER]",
+      schema: anomalyListSchema,
+    }),
+    outOfOrder: numberOption({
+      doc: "share delayed within --max-out-of-order",
+      value: "R",
+      min: 0,
+      max: 1,
+      group: "Event-time realism",
+    }),
+    maxOutOfOrder: stringOption({
+      doc: "bound of the out-of-order delay",
+      value: "D",
+      schema: periodSchema,
+      defaultText: `${realismDefaults.maxOutOfOrder} ms`,
+    }),
+    late: ratio("share delayed beyond it, by --late-by or more"),
+    lateBy: stringOption({
+      doc: "smallest delay of a late record",
+      value: "D",
+      schema: periodSchema,
+      defaultText: `${realismDefaults.lateBy} ms`,
+    }),
+    duplicates: ratio("share sent twice"),
+    clockSkew: stringOption({
+      doc: "largest per-device clock skew",
+      value: "D",
+      schema: durationSchema,
+    }),
+    invalidJson: ratio("share whose value is not JSON"),
+    schemaViolations: ratio("share whose value breaks the schema"),
+    bootstrap: stringOption({
+      doc: "Kafka bootstrap servers",
+      value: "HOST:PORT",
+      env: "KAFKA_BOOTSTRAP_SERVERS",
+      default: "127.0.0.1:9092",
+      group: "Kafka",
+    }),
+    partitions: integerOption({
+      doc: "partitions of topics created when missing",
+      default: 6,
+      min: 1,
+    }),
+    topics: mapOption(topicIds, {
+      doc: "rename a topic, e.g. sensorReadings=test.readings",
+      flag: "topic",
+      value: "ID=NAME",
+    }),
+    noCommands: booleanOption({ doc: "do not listen on device-commands", default: false }),
+  },
+  epilog: pacingHelp,
+});
+
+/** The usage text of `--help`, generated from {@linkcode producerCli}. */
+export const usage: string = helpText(producerCli);
 
 /** The validated run configuration. */
 export interface CliConfig extends
@@ -95,9 +228,11 @@ export interface CliConfig extends
 export interface CliInput {
   /** Command-line arguments. */
   args: readonly string[];
-  /** `KAFKA_BOOTSTRAP_SERVERS`, if set. */
+  /** `PRODUCER_*` environment variables (and others, ignored). Default: none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** `KAFKA_BOOTSTRAP_SERVERS`, if set (wins over the same key in `env`). */
   bootstrapEnv?: string;
-  /** Reads a fleet file's text. */
+  /** Reads a fleet file's (or `--config` file's) text. */
   readFile: (path: string) => string;
   /** Wall clock, epoch ms, for real time, `--start now` and the default start. */
   now: () => number;
@@ -105,132 +240,31 @@ export interface CliInput {
   randomSeed: () => string;
 }
 
-const booleanFlags = new Set(["help", "no-commands"]);
-const valueFlags = new Set([
-  "devices",
-  "vehicles",
-  "sensors-per-vehicle",
-  "temp-min",
-  "temp-max",
-  "humidity-min",
-  "humidity-max",
-  "fleet",
-  "count",
-  "duration",
-  "rate",
-  "speedup",
-  "seed",
-  "start",
-  "overheat",
-  "pressure-spike",
-  "bootstrap",
-  "partitions",
-  "topic",
-  "out-of-order",
-  "max-out-of-order",
-  "late",
-  "late-by",
-  "duplicates",
-  "clock-skew",
-  "invalid-json",
-  "schema-violations",
-]);
-
-/** Flags that may be given more than once. */
-const repeatable = new Set(["topic", "overheat", "pressure-spike"]);
-
 /** Splits `--name value` / `--name=value` arguments; `topic`, `overheat`, `pressure-spike` repeat. */
 export function splitFlags(args: readonly string[]): Map<string, string[]> {
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf("=");
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    let value: string;
-    if (booleanFlags.has(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      value = "true";
-    } else if (valueFlags.has(name)) {
-      if (eq >= 0) value = arg.slice(eq + 1);
-      else if (i + 1 < args.length) value = args[++i];
-      else throw new UsageError(`--${name} needs a value`);
-    } else {
-      throw new UsageError(`unknown flag --${name} (see --help)`);
-    }
-    if (flags.has(name) && !repeatable.has(name)) throw new UsageError(`--${name} given twice`);
-    flags.set(name, [...(flags.get(name) ?? []), value]);
-  }
-  return flags;
+  return splitArgs(producerCli, joinRepeated(args));
 }
 
-const num = z.string().trim().min(1).transform((s, ctx) => {
-  const n = Number(s);
-  if (!Number.isFinite(n)) {
-    ctx.addIssue({ code: "custom", message: `expected a number, got "${s}"` });
-    return z.NEVER;
-  }
-  return n;
-});
-const int = (min: number) => num.pipe(z.number().int().min(min));
-const ratio = num.pipe(z.number().min(0).max(1));
-
-const flagsSchema = z.object({
-  "devices": int(0).optional(),
-  "vehicles": int(0).optional(),
-  "sensors-per-vehicle": int(1).pipe(z.number().max(64)).default(4),
-  "temp-min": num.pipe(z.number().min(-273.15)).default(15),
-  "temp-max": num.default(30),
-  "humidity-min": num.pipe(z.number().min(0).max(100)).default(30),
-  "humidity-max": num.pipe(z.number().min(0).max(100)).default(70),
-  "fleet": z.string().min(1).optional(),
-  "count": int(1).optional(),
-  "duration": periodSchema.optional(),
-  "rate": z.string().transform((s, ctx): PacingRequest["rate"] => {
-    if (s === "max" || s === "realtime") return s;
-    const n = Number(s);
-    if (s.trim() !== "" && Number.isFinite(n) && n > 0) return n;
-    ctx.addIssue({
-      code: "custom",
-      message: `expected msgs/s > 0, "max" or "realtime", got "${s}"`,
-    });
-    return z.NEVER;
-  }).optional(),
-  "speedup": num.pipe(z.number().positive()).optional(),
-  "seed": z.string().min(1).optional(),
-  "start": z.string().optional(),
-  "bootstrap": z.string().min(1).optional(),
-  "partitions": int(1).default(6),
-  "out-of-order": ratio.optional(),
-  "max-out-of-order": periodSchema.optional(),
-  "late": ratio.optional(),
-  "late-by": periodSchema.optional(),
-  "duplicates": ratio.optional(),
-  "clock-skew": durationSchema.optional(),
-  "invalid-json": ratio.optional(),
-  "schema-violations": ratio.optional(),
-});
-
-export { defaultSeededStart };
+type Flags = OptionValues<typeof producerCli.options>;
 
 /**
  * Parses arguments and environment into a {@linkcode CliConfig}. Throws {@linkcode UsageError}
  * for bad flags and `FleetError` for a bad fleet (file or flags).
  */
 export function parseCli(input: CliInput): CliConfig {
-  const raw = splitFlags(input.args);
-  const single = Object.fromEntries(
-    [...raw].filter(([k]) => !repeatable.has(k) && !booleanFlags.has(k)).map(([k, v]) => [k, v[0]]),
-  );
-  const parsed = flagsSchema.safeParse(single);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`--${issue.path.join(".")}: ${issue.message}`);
-  }
-  const f = parsed.data;
-  const help = raw.has("help");
-  const topics = parseTopics(raw.get("topic") ?? []);
+  const help = splitFlags(input.args).has("help");
+  const env = input.bootstrapEnv === undefined
+    ? input.env
+    : { ...input.env, KAFKA_BOOTSTRAP_SERVERS: input.bootstrapEnv };
+  const args = joinRepeated(input.args.filter((a) => a !== "--help" && a !== "-h"));
+  const parsed = parseServiceCli(producerCli, { args, env, readFile: input.readFile });
+  if (parsed.help) throw new Error("unreachable: --help was removed");
+  const f = parsed.values;
+  const topics = parseTopics(f.topics);
   const seed = f.seed ?? input.randomSeed();
+  if (f.speedup !== undefined && !(f.speedup > 0)) {
+    throw new UsageError(`${parsed.sourceOf("speedup")}: must be above 0, got ${f.speedup}`);
+  }
   const { pacing, startMs } = asUsageError(() =>
     planPacing({
       rate: f.rate,
@@ -241,11 +275,10 @@ export function parseCli(input: CliInput): CliConfig {
     }, input.now())
   );
   let fleet = asUsageError(() =>
-    addFlagAnomalies(
-      buildFleet(f, input),
-      (raw.get("overheat") ?? []).map((v) => parseAnomalyFlag("overheat", v)),
-      (raw.get("pressure-spike") ?? []).map((v) => parseAnomalyFlag("pressure-spike", v)),
-    )
+    addFlagAnomalies(buildFleet(f, input), f.overheat ?? [], f.pressureSpike ?? [], {
+      overheat: parsed.sourceOf("overheat"),
+      spike: parsed.sourceOf("pressureSpike"),
+    })
   );
   // Real time at N msgs/s: the devices report less (or more) often, each reading stamped now.
   if (pacing.mode === "realtime" && pacing.rate !== undefined) {
@@ -253,7 +286,7 @@ export function parseCli(input: CliInput): CliConfig {
   }
   return {
     help,
-    bootstrap: f.bootstrap ?? input.bootstrapEnv ?? "127.0.0.1:9092",
+    bootstrap: f.bootstrap,
     fleet,
     seed,
     startMs,
@@ -262,8 +295,28 @@ export function parseCli(input: CliInput): CliConfig {
     pacing,
     topics,
     partitions: f.partitions,
-    commands: !raw.has("no-commands"),
+    commands: !f.noCommands,
   };
+}
+
+/** Joins the values of repeated `--overheat`/`--pressure-spike` flags into one, comma-separated. */
+function joinRepeated(args: readonly string[]): string[] {
+  const out: string[] = [];
+  const joined = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i++) {
+    const eq = args[i].indexOf("=");
+    const name = args[i].slice(2, eq < 0 ? undefined : eq);
+    const value = eq >= 0 ? args[i].slice(eq + 1) : args[i + 1];
+    // A flag without its value is left for the service parser to report.
+    if (!args[i].startsWith("--") || !repeatable.includes(name) || value === undefined) {
+      out.push(args[i]);
+      continue;
+    }
+    if (eq < 0) i++;
+    joined.set(name, [...(joined.get(name) ?? []), value]);
+  }
+  for (const [name, values] of joined) out.push(`--${name}=${values.join(",")}`);
+  return out;
 }
 
 /** Runs `fn`, turning the `RangeError`s of core's flag parsers into {@linkcode UsageError}s. */
@@ -276,17 +329,17 @@ function asUsageError<T>(fn: () => T): T {
   }
 }
 
-function buildFleet(f: z.output<typeof flagsSchema>, input: CliInput): Fleet {
+function buildFleet(f: Flags, input: CliInput): Fleet {
   const realism = Object.fromEntries(
     Object.entries({
-      outOfOrder: f["out-of-order"],
-      maxOutOfOrder: f["max-out-of-order"],
+      outOfOrder: f.outOfOrder,
+      maxOutOfOrder: f.maxOutOfOrder,
       late: f.late,
-      lateBy: f["late-by"],
+      lateBy: f.lateBy,
       duplicates: f.duplicates,
-      clockSkew: f["clock-skew"],
-      invalidJson: f["invalid-json"],
-      schemaViolations: f["schema-violations"],
+      clockSkew: f.clockSkew,
+      invalidJson: f.invalidJson,
+      schemaViolations: f.schemaViolations,
     }).filter(([, v]) => v !== undefined),
   );
   if (f.fleet !== undefined) {
@@ -304,10 +357,10 @@ function buildFleet(f: z.output<typeof flagsSchema>, input: CliInput): Fleet {
     const fleet = parseFleetJson(text, f.fleet);
     return { ...fleet, realism: { ...fleet.realism, ...realism } };
   }
-  if (!(f["temp-min"] < f["temp-max"])) {
+  if (!(f.tempMin < f.tempMax)) {
     throw new UsageError("--temp-max: must be above --temp-min");
   }
-  if (!(f["humidity-min"] < f["humidity-max"])) {
+  if (!(f.humidityMin < f.humidityMax)) {
     throw new UsageError("--humidity-max: must be above --humidity-min");
   }
   const vehicles = f.vehicles ?? 0;
@@ -316,25 +369,16 @@ function buildFleet(f: z.output<typeof flagsSchema>, input: CliInput): Fleet {
   return fleetFromFlags({
     devices,
     vehicles,
-    sensorsPerVehicle: f["sensors-per-vehicle"],
-    tempMin: f["temp-min"],
-    tempMax: f["temp-max"],
-    humidityMin: f["humidity-min"],
-    humidityMax: f["humidity-max"],
+    sensorsPerVehicle: f.sensorsPerVehicle,
+    tempMin: f.tempMin,
+    tempMax: f.tempMax,
+    humidityMin: f.humidityMin,
+    humidityMax: f.humidityMax,
     realism,
   });
 }
 
-function parseTopics(pairs: readonly string[]): Topics {
-  const overrides: Partial<Record<TopicId, string>> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    const id = pair.slice(0, eq) as TopicId;
-    if (eq < 0 || !topicIds.includes(id)) {
-      throw new UsageError(`--topic: expected ID=NAME with ID one of ${topicIds.join(", ")}`);
-    }
-    overrides[id] = pair.slice(eq + 1);
-  }
+function parseTopics(overrides: Partial<Record<TopicId, string>>): Topics {
   try {
     return resolveTopics(overrides);
   } catch (cause) {

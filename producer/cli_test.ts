@@ -1,6 +1,14 @@
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { FleetError } from "./core/fleet.ts";
-import { type CliInput, defaultSeededStart, parseCli, splitFlags, UsageError } from "./cli.ts";
+import {
+  type CliInput,
+  defaultSeededStart,
+  parseCli,
+  producerCli,
+  splitFlags,
+  usage,
+  UsageError,
+} from "./cli.ts";
 
 function input(args: string[], extra: Partial<CliInput> = {}): CliInput {
   return {
@@ -118,6 +126,36 @@ Deno.test("splitFlags collects repeated --topic values", () => {
   ]);
 });
 
+Deno.test("usage lists every flag of the option table with its environment variable", () => {
+  for (const [key, option] of Object.entries(producerCli.options)) {
+    const flag = option.flag ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    assertStringIncludes(usage, `--${flag}`);
+  }
+  assertStringIncludes(usage, "[PRODUCER_PARTITIONS, default 6]");
+  assertStringIncludes(usage, "[KAFKA_BOOTSTRAP_SERVERS, default 127.0.0.1:9092]");
+  assertStringIncludes(usage, "[PRODUCER_MAX_OUT_OF_ORDER, default 5000 ms]");
+});
+
+Deno.test("parseCli: PRODUCER_* variables and a --config file, below flags", () => {
+  const env = { PRODUCER_PARTITIONS: "3", PRODUCER_RATE: "100", KAFKA_BOOTSTRAP_SERVERS: "k:1" };
+  const readFile = (path: string) => {
+    if (path !== "p.json") throw new Error("no such file");
+    return JSON.stringify({ vehicles: 2, noCommands: true, topics: { alerts: "a.alerts" } });
+  };
+  const config = parseCli(input(["--config", "p.json", "--rate", "50"], { env, readFile }));
+  assertEquals([config.partitions, config.pacing, config.bootstrap], [
+    3,
+    { mode: "realtime", rate: 50 },
+    "k:1",
+  ]);
+  assertEquals([config.commands, config.topics.alerts], [false, "a.alerts"]);
+  assertEquals(config.fleet.devices.map((g) => [g.type, g.count]), [["vehicle", 2]]);
+  const message = assertThrows(
+    () => parseCli(input([], { env: { PRODUCER_DEVICES: "x" } })),
+    UsageError,
+  ).message;
+  assertEquals(message, 'PRODUCER_DEVICES: expected a number, got "x"');
+});
 Deno.test("parseCli: pacing mode from the flags; real time unless simulated time is asked", () => {
   const now = Date.parse("2026-03-04T05:06:07.890Z");
   const wall = Date.parse("2026-03-04T05:06:07.000Z");
@@ -207,6 +245,16 @@ Deno.test("parseCli: --overheat and --pressure-spike add anomalies; unknown ids 
     message(["--devices", "2", "--vehicles", "3", "--pressure-spike", "climate-0001"]),
     '--pressure-spike: no vehicle or tyre sensor "climate-0001" in the fleet; ids are ' +
       "vehicle-0001..vehicle-0003 (sensors vehicle-NNNN-tire-1..4)",
+  );
+  const env = { PRODUCER_OVERHEAT: "climate-0002@1m,climate-0003" };
+  assertEquals(
+    parseCli(input(["--devices", "5"], { env })).fleet.anomalies.map((a) => [a.target, a.at]),
+    [["climate-0002", 60_000], ["climate-0003", 0]],
+  );
+  assertEquals(
+    assertThrows(() => parseCli(input([], { env: { PRODUCER_OVERHEAT: "x" } })), UsageError)
+      .message,
+    'PRODUCER_OVERHEAT: no device "x" in the fleet; ids are climate-0001..climate-0010',
   );
   assertEquals(
     message(["--overheat", "climate-0001@soon"]),

@@ -26,13 +26,13 @@ export interface AnomalyFlag {
   afterMs: number;
 }
 
-/** Parses `ID[@AFTER]`; throws `RangeError` naming `flag` for a bad value. */
-export function parseAnomalyFlag(flag: string, value: string): AnomalyFlag {
+/** Parses `ID[@AFTER]`; throws `RangeError` for a bad value. */
+export function parseAnomalyFlag(value: string): AnomalyFlag {
   const at = value.lastIndexOf("@");
   const target = at < 0 ? value : value.slice(0, at);
   const afterMs = at < 0 ? 0 : parseDuration(value.slice(at + 1));
   if (target === "" || afterMs === undefined) {
-    throw new RangeError(`--${flag}: expected ID[@AFTER] (e.g. climate-0007@30s), got "${value}"`);
+    throw new RangeError(`expected ID[@AFTER] (e.g. climate-0007@30s), got "${value}"`);
   }
   return { target, afterMs };
 }
@@ -60,6 +60,14 @@ function validTargets(fleet: Fleet, vehiclesOnly: boolean): string {
   return parts.length === 0 ? "none (the fleet has no vehicles)" : parts.join(", ");
 }
 
+/** How errors name the flags (or the environment variables) the anomalies came from. */
+export interface AnomalyFlagLabels {
+  /** Default `--overheat`. */
+  overheat: string;
+  /** Default `--pressure-spike`. */
+  spike: string;
+}
+
 /**
  * Adds the anomalies of `--overheat` and `--pressure-spike` flags to `fleet`. Throws
  * `RangeError` naming the flag and the valid ids when a target is not in the fleet.
@@ -68,6 +76,7 @@ export function addFlagAnomalies(
   fleet: Fleet,
   overheats: readonly AnomalyFlag[],
   spikes: readonly AnomalyFlag[],
+  labels: AnomalyFlagLabels = { overheat: "--overheat", spike: "--pressure-spike" },
 ): Fleet {
   if (overheats.length + spikes.length === 0) return fleet;
   const all = new Set<string>();
@@ -82,7 +91,9 @@ export function addFlagAnomalies(
   for (const { target, afterMs } of overheats) {
     if (!all.has(target)) {
       throw new RangeError(
-        `--overheat: no device "${target}" in the fleet; ids are ${validTargets(fleet, false)}`,
+        `${labels.overheat}: no device "${target}" in the fleet; ids are ${
+          validTargets(fleet, false)
+        }`,
       );
     }
     anomalies.push({ kind: "overheat", target, at: afterMs, duration: Infinity, ...flagOverheat });
@@ -90,7 +101,7 @@ export function addFlagAnomalies(
   for (const { target, afterMs } of spikes) {
     if (!vehicleIds.has(target)) {
       throw new RangeError(
-        `--pressure-spike: no vehicle or tyre sensor "${target}" in the fleet; ids are ` +
+        `${labels.spike}: no vehicle or tyre sensor "${target}" in the fleet; ids are ` +
           validTargets(fleet, true),
       );
     }

@@ -18,8 +18,8 @@ const base = fleetFromFlags({
 function simulate(overheat: string[], spike: string[] = []) {
   const fleet = addFlagAnomalies(
     base,
-    overheat.map((v) => parseAnomalyFlag("overheat", v)),
-    spike.map((v) => parseAnomalyFlag("pressure-spike", v)),
+    overheat.map(parseAnomalyFlag),
+    spike.map(parseAnomalyFlag),
   );
   return new Simulation({
     fleet,
@@ -84,13 +84,13 @@ Deno.test("--pressure-spike: +250 kPa for 30 s on a vehicle's tyres", () => {
 });
 
 Deno.test("parseAnomalyFlag: ID[@AFTER]", () => {
-  assertEquals(parseAnomalyFlag("overheat", "climate-0007"), {
+  assertEquals(parseAnomalyFlag("climate-0007"), {
     target: "climate-0007",
     afterMs: 0,
   });
-  assertEquals(parseAnomalyFlag("overheat", "climate-0007@90s"), {
+  assertEquals(parseAnomalyFlag("climate-0007@90s"), {
     target: "climate-0007",
     afterMs: 90_000,
   });
-  assertThrows(() => parseAnomalyFlag("overheat", "@5s"), RangeError, "--overheat: expected");
+  assertThrows(() => parseAnomalyFlag("@5s"), RangeError, "expected ID[@AFTER]");
 });
