@@ -76,6 +76,7 @@ export {
 export {
   addFlagAnomalies,
   type AnomalyFlag,
+  type AnomalyFlagLabels,
   flagOverheat,
   flagSpikeMs,
   parseAnomalyFlag,
