@@ -20,24 +20,48 @@ import {
 } from "@iot/service";
 import { z } from "zod";
 import { durationSchema, periodSchema } from "./core/duration.ts";
+import { addFlagAnomalies, type AnomalyFlag, parseAnomalyFlag } from "./core/anomaly_flags.ts";
 import { type Fleet, fleetFromFlags, parseFleetJson, realismSchema } from "./core/fleet.ts";
-import type { Rate } from "./core/pacer.ts";
+import {
+  defaultSeededStart,
+  type PacingRequest,
+  planPacing,
+  scaleFleetToRate,
+} from "./core/pacing_plan.ts";
 import type { RunConfig } from "./runtime/run.ts";
 
-export { UsageError };
+export { defaultSeededStart, UsageError };
 
-const rateSchema = z.string().transform((s, ctx): Rate => {
+const rateSchema = z.string().transform((s, ctx): PacingRequest["rate"] => {
   if (s === "max" || s === "realtime") return s;
   const n = Number(s);
   if (s.trim() !== "" && Number.isFinite(n) && n > 0) return n;
   ctx.addIssue({ code: "custom", message: `expected msgs/s > 0, "max" or "realtime", got "${s}"` });
   return z.NEVER;
 });
+/** `ID[@AFTER]` items, comma-separated (a repeated flag's values are joined with commas). */
+const anomalyListSchema = z.string().transform((s, ctx): AnomalyFlag[] => {
+  try {
+    return s.split(",").map((item) => parseAnomalyFlag(item.trim()));
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 const ratio = (doc: string) => numberOption({ doc, value: "R", min: 0, max: 1 });
 const realismDefaults = realismSchema.parse({});
 
-/** The default simulated start when a seed is given: a fixed instant, so runs reproduce. */
-export const defaultSeededStart = "2026-01-01T00:00:00.000Z";
+/** Flags that may be given more than once; their values are joined with commas. */
+const repeatable = ["overheat", "pressure-spike"];
+
+const pacingHelp =
+  `Pacing: real time (event time = wall clock) for a continuous run and for --rate N
+without --start (sampling periods scaled to N msgs/s). Simulated time only when asked: --start T
+(as fast as possible, or --rate N msgs/s), --speedup X (X times wall time), --rate max. --rate
+max without --start, and a bounded run (--count/--duration) without pacing flags, run as fast as
+possible but never past the wall clock; with --seed they start at ${defaultSeededStart} and
+are byte-reproducible. The pacing line printed at start says which mode runs.
+`;
 
 /**
  * Every flag of `deno task producer`, declared once: the parser, `--help` and the defaults come
@@ -95,27 +119,46 @@ export const producerCli = defineCli({
     }),
     count: integerOption({ doc: "stop after N readings", min: 1, group: "Run" }),
     duration: stringOption({
-      doc: "stop after D of simulated time (e.g. 90s, 10m, 2h)",
+      doc: "stop after D of event time (e.g. 90s, 10m, 2h)",
       value: "D",
       schema: periodSchema,
     }),
-    rate: stringOption({
-      doc: 'msgs/s, "max" or "realtime" (event time follows wall time)',
-      value: "R",
-      default: "max",
-      schema: rateSchema,
-    }),
     seed: stringOption({
-      doc: "seed of every random draw; same flags + seed = same records",
+      doc: "seed of every random draw; same flags + seed + start = same records",
       value: "S",
       defaultText: "random",
     }),
-    start: stringOption({
-      doc: 'simulated start, ISO-8601 or "now"',
-      value: "T",
-      defaultText: `${defaultSeededStart} with --seed, else now`,
+    rate: stringOption({
+      doc: 'N msgs/s (real time; with --start simulated), "max" or "realtime"',
+      value: "R",
+      defaultText: "real time at the fleet's own periods",
+      schema: rateSchema,
+      group: "Pacing (see the note below)",
     }),
-    outOfOrder: ratio("share delayed within --max-out-of-order"),
+    start: stringOption({
+      doc: 'simulated time from T, ISO-8601 or "now"',
+      value: "T",
+      defaultText: `${defaultSeededStart} for a seeded bounded run, else now`,
+    }),
+    speedup: numberOption({ doc: "simulated time advancing X times wall time", value: "X" }),
+    overheat: stringOption({
+      doc: "temperature +10 °C/min up to +30 °C, from AFTER on (repeatable)",
+      value: "ID[@AFTER]",
+      schema: anomalyListSchema,
+      group: "Anomalies (AFTER: event time after the start, e.g. 30s; default 0)",
+    }),
+    pressureSpike: stringOption({
+      doc: "tyre pressure +250 kPa for 30 s, from AFTER on (repeatable)",
+      value: "ID[@AFTER]",
+      schema: anomalyListSchema,
+    }),
+    outOfOrder: numberOption({
+      doc: "share delayed within --max-out-of-order",
+      value: "R",
+      min: 0,
+      max: 1,
+      group: "Event-time realism",
+    }),
     maxOutOfOrder: stringOption({
       doc: "bound of the out-of-order delay",
       value: "D",
@@ -156,6 +199,7 @@ export const producerCli = defineCli({
     }),
     noCommands: booleanOption({ doc: "do not listen on device-commands", default: false }),
   },
+  epilog: pacingHelp,
 });
 
 /** The usage text of `--help`, generated from {@linkcode producerCli}. */
@@ -171,7 +215,7 @@ export interface CliConfig extends
     | "startMs"
     | "count"
     | "durationMs"
-    | "rate"
+    | "pacing"
     | "topics"
     | "partitions"
     | "commands"
@@ -190,15 +234,15 @@ export interface CliInput {
   bootstrapEnv?: string;
   /** Reads a fleet file's (or `--config` file's) text. */
   readFile: (path: string) => string;
-  /** Wall clock, epoch ms, for `--start now` and a random seed. */
+  /** Wall clock, epoch ms, for real time, `--start now` and the default start. */
   now: () => number;
   /** A random seed to use when `--seed` is absent. */
   randomSeed: () => string;
 }
 
-/** Splits `--name value` / `--name=value` arguments; `topic` may repeat. */
+/** Splits `--name value` / `--name=value` arguments; `topic`, `overheat`, `pressure-spike` repeat. */
 export function splitFlags(args: readonly string[]): Map<string, string[]> {
-  return splitArgs(producerCli, args);
+  return splitArgs(producerCli, joinRepeated(args));
 }
 
 type Flags = OptionValues<typeof producerCli.options>;
@@ -212,19 +256,33 @@ export function parseCli(input: CliInput): CliConfig {
   const env = input.bootstrapEnv === undefined
     ? input.env
     : { ...input.env, KAFKA_BOOTSTRAP_SERVERS: input.bootstrapEnv };
-  const args = input.args.filter((a) => a !== "--help" && a !== "-h");
+  const args = joinRepeated(input.args.filter((a) => a !== "--help" && a !== "-h"));
   const parsed = parseServiceCli(producerCli, { args, env, readFile: input.readFile });
   if (parsed.help) throw new Error("unreachable: --help was removed");
   const f = parsed.values;
   const topics = parseTopics(f.topics);
-  const fleet = buildFleet(f, input);
   const seed = f.seed ?? input.randomSeed();
-  const startText = f.start ?? (f.seed === undefined ? "now" : defaultSeededStart);
-  const startMs = startText === "now"
-    ? Math.floor(input.now() / 1000) * 1000
-    : Date.parse(startText);
-  if (!Number.isFinite(startMs)) {
-    throw new UsageError(`--start: expected an ISO-8601 time or "now", got "${startText}"`);
+  if (f.speedup !== undefined && !(f.speedup > 0)) {
+    throw new UsageError(`${parsed.sourceOf("speedup")}: must be above 0, got ${f.speedup}`);
+  }
+  const { pacing, startMs } = asUsageError(() =>
+    planPacing({
+      rate: f.rate,
+      speedup: f.speedup,
+      start: f.start,
+      seeded: f.seed !== undefined,
+      bounded: f.count !== undefined || f.duration !== undefined,
+    }, input.now())
+  );
+  let fleet = asUsageError(() =>
+    addFlagAnomalies(buildFleet(f, input), f.overheat ?? [], f.pressureSpike ?? [], {
+      overheat: parsed.sourceOf("overheat"),
+      spike: parsed.sourceOf("pressureSpike"),
+    })
+  );
+  // Real time at N msgs/s: the devices report less (or more) often, each reading stamped now.
+  if (pacing.mode === "realtime" && pacing.rate !== undefined) {
+    fleet = scaleFleetToRate(fleet, pacing.rate).fleet;
   }
   return {
     help,
@@ -234,11 +292,41 @@ export function parseCli(input: CliInput): CliConfig {
     startMs,
     count: f.count,
     durationMs: f.duration,
-    rate: f.rate,
+    pacing,
     topics,
     partitions: f.partitions,
     commands: !f.noCommands,
   };
+}
+
+/** Joins the values of repeated `--overheat`/`--pressure-spike` flags into one, comma-separated. */
+function joinRepeated(args: readonly string[]): string[] {
+  const out: string[] = [];
+  const joined = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i++) {
+    const eq = args[i].indexOf("=");
+    const name = args[i].slice(2, eq < 0 ? undefined : eq);
+    const value = eq >= 0 ? args[i].slice(eq + 1) : args[i + 1];
+    // A flag without its value is left for the service parser to report.
+    if (!args[i].startsWith("--") || !repeatable.includes(name) || value === undefined) {
+      out.push(args[i]);
+      continue;
+    }
+    if (eq < 0) i++;
+    joined.set(name, [...(joined.get(name) ?? []), value]);
+  }
+  for (const [name, values] of joined) out.push(`--${name}=${values.join(",")}`);
+  return out;
+}
+
+/** Runs `fn`, turning the `RangeError`s of core's flag parsers into {@linkcode UsageError}s. */
+function asUsageError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (cause) {
+    if (cause instanceof RangeError) throw new UsageError(cause.message, { cause });
+    throw cause;
+  }
 }
 
 function buildFleet(f: Flags, input: CliInput): Fleet {

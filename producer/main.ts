@@ -62,7 +62,7 @@ export async function main(args: readonly string[]): Promise<number> {
       bootstrap: config.bootstrap,
       seed: config.seed,
       start: new Date(config.startMs).toISOString(),
-      rate: config.rate,
+      pacing: config.pacing.mode,
       count: config.count ?? null,
       durationMs: config.durationMs ?? null,
       streams: config.fleet.devices.reduce(

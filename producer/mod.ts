@@ -63,7 +63,24 @@ export {
 export { TimestampFormatter } from "./core/timestamp.ts";
 export { Disorder, type DisorderCounts, wantsDisorder } from "./core/realism.ts";
 export { CommandHandler, type CommandTarget, rememberedCommands } from "./core/commands.ts";
-export { maxWaitMs, pace, type PaceInput, type PaceStep, type Rate } from "./core/pacer.ts";
+export { maxWaitMs, pace, type PaceInput, type PaceStep, type Pacing } from "./core/pacer.ts";
+export {
+  defaultSeededStart,
+  describePacing,
+  fleetRate,
+  type PacingPlan,
+  type PacingRequest,
+  planPacing,
+  scaleFleetToRate,
+} from "./core/pacing_plan.ts";
+export {
+  addFlagAnomalies,
+  type AnomalyFlag,
+  type AnomalyFlagLabels,
+  flagOverheat,
+  flagSpikeMs,
+  parseAnomalyFlag,
+} from "./core/anomaly_flags.ts";
 export { KafkaSink, producerConfig, type SinkOptions } from "./runtime/sink.ts";
 export { BatchEncoder, maxCachedKeys, recordHeaders } from "./runtime/encode.ts";
 export { ensureTopics } from "./runtime/topics.ts";

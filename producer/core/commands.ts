@@ -2,6 +2,11 @@
  * The device-command state machine: what a device does with a `shutdown` or `restart` command
  * and which `CommandStatus` events it reports. Pure: the clock and the fleet are parameters.
  *
+ * Time domain: a command's `issuedAt` and `expiresAt` are wall-clock (processing) time, and a
+ * device compares `expiresAt` with its wall clock, never with the simulated event time of its
+ * readings, which may lag (a seeded run from 2026-01-01) or lead (`--speedup`) the wall clock by
+ * any amount. The event time of the window that triggered a command travels in its own field.
+ *
  * @module
  */
 import { type CommandStatus, type DeviceCommand, formatTimestamp } from "@iot/events";
@@ -18,7 +23,7 @@ export const rememberedCommands = 10_000;
 /**
  * Runs device commands against a {@linkcode CommandTarget}. Each new command yields
  * `delivered` then `succeeded` (or `failed` for an unknown device), or only `expired` when its
- * `expiresAt` is not after `nowMs`. A command id seen before yields nothing, so a redelivered
+ * `expiresAt` is not after the wall clock `wallNowMs`. A command id seen before yields nothing, so a redelivered
  * command is not run twice.
  *
  * @example
@@ -43,18 +48,21 @@ export class CommandHandler {
     this.#target = target;
   }
 
-  /** Runs `command` at wall time `nowMs` and returns the statuses to report, in order. */
-  handle(command: DeviceCommand, nowMs: number): CommandStatus[] {
+  /**
+   * Runs `command` at wall-clock time `wallNowMs` (epoch ms; not the simulation's event time)
+   * and returns the statuses to report, in order; each status's `ts` is `wallNowMs`.
+   */
+  handle(command: DeviceCommand, wallNowMs: number): CommandStatus[] {
     if (this.#seen.has(command.commandId)) return [];
     this.#remember(command.commandId);
-    const ts = formatTimestamp(nowMs);
+    const ts = formatTimestamp(wallNowMs);
     const status = (value: CommandStatus["status"]): CommandStatus => ({
       commandId: command.commandId,
       deviceId: command.deviceId,
       status: value,
       ts,
     });
-    if (Date.parse(command.expiresAt) <= nowMs) return [status("expired")];
+    if (Date.parse(command.expiresAt) <= wallNowMs) return [status("expired")];
     const streams = this.#target.setStopped(command.deviceId, command.command === "shutdown");
     return [status("delivered"), status(streams > 0 ? "succeeded" : "failed")];
   }

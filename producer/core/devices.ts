@@ -35,6 +35,8 @@ export interface StreamAnomaly {
   readonly endMs: number;
   /** Spike: amount added; overheat: °C per minute. */
   readonly amount: number;
+  /** Overheat: the largest rise in °C (`Infinity`: no limit). */
+  readonly maxRise: number;
 }
 
 /** Default spike sizes: +250 kPa on a tyre, +15 °C on a climate device. */
@@ -114,10 +116,14 @@ export class SensorStream {
       for (const anomaly of this.anomalies) {
         if (timeMs < anomaly.startMs || timeMs >= anomaly.endMs) continue;
         if (anomaly.kind === "silence") return undefined;
-        if (anomaly.kind === "spike") va += anomaly.amount;
-        else if (this.kind === "climate") {
-          va += anomaly.amount * (timeMs - anomaly.startMs) / 60_000;
-        } else vb += anomaly.amount * (timeMs - anomaly.startMs) / 60_000;
+        if (anomaly.kind === "spike") {
+          va += anomaly.amount;
+          continue;
+        }
+        const ramp = anomaly.amount * (timeMs - anomaly.startMs) / 60_000;
+        const rise = ramp < anomaly.maxRise ? ramp : anomaly.maxRise;
+        if (this.kind === "climate") va += rise;
+        else vb += rise;
       }
       // A negative spike must not push a tyre below 0 Pa, which the schema rejects.
       va = this.kind === "tire" && va < 0 ? 0 : Math.round(va * 100) / 100;

@@ -78,7 +78,7 @@ const anomalyTiming = {
   target: z.string().min(1),
   /** When it starts, after the simulation start. */
   at: durationSchema,
-  /** How long it lasts. */
+  /** How long it lasts (`Infinity`, from flags only: until the run ends). */
   duration: periodSchema,
 };
 
@@ -95,6 +95,8 @@ export const anomalySchema = z.discriminatedUnion("kind", [
     ...anomalyTiming,
     /** °C gained per minute since the start of the anomaly. */
     ratePerMinute: z.number().positive().prefault(2),
+    /** The most °C the temperature rises (it levels off there). Default: no limit. */
+    maxRise: z.number().positive().optional(),
   }),
   z.strictObject({ kind: z.literal("silence"), ...anomalyTiming }),
 ]);

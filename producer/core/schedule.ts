@@ -101,6 +101,7 @@ function bindAnomalies(streams: SensorStream[], fleet: Fleet, startMs: number): 
         startMs: start,
         endMs: start + anomaly.duration,
         amount,
+        maxRise: anomaly.kind === "overheat" ? anomaly.maxRise ?? Infinity : Infinity,
       });
     }
   }
@@ -142,38 +143,67 @@ function applySkew(streams: SensorStream[], fleet: Fleet, seed: string): void {
  * ```
  */
 export class Simulation {
-  /** The streams, in definition order (index = tie-break rank). */
-  readonly streams: readonly SensorStream[];
+  readonly #options: SimulationOptions;
   readonly #heap: Int32Array;
   readonly #times: Float64Array;
   readonly #format = new TimestampFormatter();
-  readonly #endMs: number;
-  readonly #byDevice = new Map<string, SensorStream[]>();
+  #streams: SensorStream[] = [];
+  #endMs = Infinity;
+  #byDevice = new Map<string, SensorStream[]>();
   #remaining: number;
-  #nowMs: number;
+  #nowMs = 0;
   #emitted = 0;
 
   /** Builds the fleet's streams from `options`. */
   constructor(options: SimulationOptions) {
-    this.streams = buildStreams(options);
-    const n = this.streams.length;
-    this.#heap = new Int32Array(n);
-    this.#times = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      this.#heap[i] = i;
-      this.#times[i] = this.streams[i].nextMs;
-      for (const id of new Set([this.streams[i].deviceId, this.streams[i].key])) {
+    this.#options = options;
+    this.#remaining = options.count ?? Infinity;
+    this.#load(options.startMs);
+    this.#heap = new Int32Array(this.#streams.length);
+    this.#times = new Float64Array(this.#streams.length);
+    this.#schedule();
+  }
+
+  #load(startMs: number): void {
+    const options = { ...this.#options, startMs };
+    this.#streams = buildStreams(options);
+    this.#byDevice = new Map();
+    for (const stream of this.#streams) {
+      for (const id of new Set([stream.deviceId, stream.key])) {
         const list = this.#byDevice.get(id) ?? [];
-        list.push(this.streams[i]);
+        list.push(stream);
         this.#byDevice.set(id, list);
       }
     }
+    this.#endMs = options.durationMs === undefined ? Infinity : startMs + options.durationMs;
+    this.#nowMs = startMs;
+  }
+
+  #schedule(): void {
+    const n = this.#streams.length;
+    for (let i = 0; i < n; i++) {
+      this.#heap[i] = i;
+      this.#times[i] = this.#streams[i].nextMs;
+    }
     for (let i = (n >> 1) - 1; i >= 0; i--) this.#siftDown(i);
-    this.#remaining = options.count ?? Infinity;
-    this.#endMs = options.durationMs === undefined
-      ? Infinity
-      : options.startMs + options.durationMs;
-    this.#nowMs = options.startMs;
+  }
+
+  /** The streams, in definition order (index = tie-break rank). */
+  get streams(): readonly SensorStream[] {
+    return this.#streams;
+  }
+
+  /**
+   * Starts the simulation over at `startMs` (anomalies, `durationMs` and signals count from
+   * there), keeping which devices are stopped. For a real-time run, whose sending starts only
+   * once Kafka is ready. Throws `Error` once records were generated.
+   */
+  restartAt(startMs: number): void {
+    if (this.#emitted > 0) throw new Error("restartAt: records were already generated");
+    const stopped = new Set(this.#streams.filter((s) => s.stopped).map((s) => s.key));
+    this.#load(startMs);
+    for (const stream of this.#streams) stream.stopped = stopped.has(stream.key);
+    this.#schedule();
   }
 
   /** Records produced so far. */
@@ -220,7 +250,7 @@ export class Simulation {
    * returns promptly (possibly with 0) while devices are stopped or silent.
    */
   fill(out: SimRecord[], max: number, untilMs: number): number {
-    const heap = this.#heap, times = this.#times, streams = this.streams, format = this.#format;
+    const heap = this.#heap, times = this.#times, streams = this.#streams, format = this.#format;
     const end = this.#endMs;
     let added = 0;
     // Bounds the work of one call even when every stream is stopped or silenced.

@@ -79,8 +79,12 @@ function ttyReporter(write: (text: string) => void): Reporter {
     },
     event(name, fields) {
       clear();
-      const detail = Object.entries(fields).map(([k, v]) => `${k}=${formatValue(v)}`).join(" ");
-      write(`${name} ${detail}\n`);
+      // A `detail` is a sentence for people: `pacing: real time, ...`; other fields are k=v.
+      const { detail, ...rest } = fields;
+      const head = typeof detail === "string" ? `${name}: ${detail}` : name;
+      const tail = Object.entries(typeof detail === "string" ? rest : fields)
+        .map(([k, v]) => ` ${k}=${formatValue(v)}`).join("");
+      write(`${head}${tail}\n`);
     },
     summary(p, extra) {
       clear();

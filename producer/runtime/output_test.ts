@@ -46,9 +46,11 @@ Deno.test("TTY reporter: a live line rewritten in place, cleared before other ou
   reporter.progress(progress, 0);
   reporter.progress(progress, 100); // throttled
   reporter.event("command-status", { status: "succeeded" });
+  reporter.event("pacing", { detail: "real time, 10 msgs/s, event time = wall clock" });
   reporter.summary(progress, {});
   assertEquals(out[0], `\r\x1b[2K${progressLine(progress)}`);
   assertEquals(out[1], "\r\x1b[2K");
   assertEquals(out[2], "command-status status=succeeded\n");
-  assertEquals(out[3].startsWith("done: sent 1,234,567"), true);
+  assertEquals(out[3], "pacing: real time, 10 msgs/s, event time = wall clock\n");
+  assertEquals(out[4].startsWith("done: sent 1,234,567"), true);
 });

@@ -9,7 +9,8 @@ import type { Topics } from "@iot/events";
 import type { KafkaConfig, KafkaError } from "@iot/kafka";
 import { CommandHandler } from "../core/commands.ts";
 import type { Fleet } from "../core/fleet.ts";
-import { pace, type Rate } from "../core/pacer.ts";
+import { pace, type Pacing } from "../core/pacer.ts";
+import { describePacing } from "../core/pacing_plan.ts";
 import { Disorder, type DisorderCounts, wantsDisorder } from "../core/realism.ts";
 import { type SimRecord, Simulation } from "../core/schedule.ts";
 import { commandGroupId, CommandListener } from "./command_listener.ts";
@@ -32,8 +33,8 @@ export interface RunConfig {
   count?: number;
   /** Stop after this much simulated time. Default: no limit. */
   durationMs?: number;
-  /** How fast to send. */
-  rate: Rate;
+  /** How event time relates to wall time, and how fast to send. */
+  pacing: Pacing;
   /** Topic names. */
   topics: Topics;
   /** Partitions of topics created because they were missing. */
@@ -57,7 +58,10 @@ export interface RunDeps {
   signal?: AbortSignal;
   /** Where to report. Default: {@linkcode silentReporter}. */
   reporter?: Reporter;
-  /** Wall clock, epoch ms. Default `Date.now`. */
+  /**
+   * Wall clock, epoch ms. Default `Date.now`. It paces the run and decides command expiry:
+   * a command's `expiresAt` is wall-clock time, never compared with the simulated event time.
+   */
   now?: () => number;
   /** Makes the Kafka clients. Default: librdkafka clients of `config.bootstrap`. */
   clients?: SimulatorClients;
@@ -194,6 +198,7 @@ export async function runProducer(config: RunConfig, deps: RunDeps = {}): Promis
         seconds,
       };
     };
+    reporter.event("pacing", { detail: describePacing(config.pacing, config.startMs, fleet) });
     deps.onReady?.(simulation);
     await sendLoop(config, simulation, disorder, sink, {
       signal,
@@ -230,10 +235,16 @@ async function sendLoop(
   const { signal, now, wallStart } = deps;
   const chunk = config.chunk ?? 10_000;
   const batch: SimRecord[] = [];
+  // Real time: event time starts when sending does, not when set-up began, so the set-up time
+  // is neither sent in a burst stamped in the past nor taken from --duration or an anomaly's
+  // AFTER.
+  if (config.pacing.mode === "realtime") simulation.restartAt(now());
   while (!simulation.done && !signal?.aborted) {
+    const nowMs = now();
     const step = pace({
-      rate: config.rate,
-      elapsedMs: now() - wallStart,
+      pacing: config.pacing,
+      elapsedMs: nowMs - wallStart,
+      nowMs,
       generated: simulation.emitted,
       startMs: config.startMs,
       nextMs: simulation.nextMs,

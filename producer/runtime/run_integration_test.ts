@@ -12,6 +12,7 @@ import { Consumer, type ConsumerRecord, Offset, Producer } from "@iot/kafka";
 import { startKafka, uniqueName } from "@iot/testing";
 import { type Fleet, fleetFromFlags, parseFleet } from "../core/fleet.ts";
 import { type SimRecord, Simulation } from "../core/schedule.ts";
+import { silentReporter } from "./output.ts";
 import { type RunConfig, runProducer } from "./run.ts";
 
 const text = new TextDecoder();
@@ -42,7 +43,7 @@ function config(bootstrap: string, topics: Topics, extra: Partial<RunConfig> = {
     seed: "42",
     startMs,
     count: 20_000,
-    rate: "max",
+    pacing: { mode: "max", capAtWallClock: false },
     topics,
     partitions: 3,
     commands: false,
@@ -122,7 +123,11 @@ Deno.test("runProducer: two runs with one seed write identical partitions, whate
   await using kafka = await startKafka();
   const first = freshTopics("repro-a"), second = freshTopics("repro-b");
   await runProducer(config(kafka.bootstrap, first, { count: 5000 }));
-  await runProducer(config(kafka.bootstrap, second, { count: 5000, rate: 50_000, chunk: 777 }));
+  await runProducer(config(kafka.bootstrap, second, {
+    count: 5000,
+    pacing: { mode: "rate", rate: 50_000 },
+    chunk: 777,
+  }));
   const layout = async (topics: Topics) => {
     const records = await readUntil(
       kafka.bootstrap,
@@ -157,7 +162,7 @@ Deno.test("runProducer: shutdown stops a device within a second, restart resumes
     config(kafka.bootstrap, topics, {
       fleet: fast,
       count: undefined,
-      rate: "realtime",
+      pacing: { mode: "realtime" },
       startMs: wallStart,
       commands: true,
     }),
@@ -226,5 +231,86 @@ Deno.test("runProducer: shutdown stops a device within a second, restart resumes
     assertEquals(summary.aborted, true);
     assertEquals(summary.failed, 0);
     assertGreater(summary.commandStatuses, 4);
+  }
+});
+
+Deno.test("runProducer: a simulated run far behind wall time obeys commands by the wall clock", async () => {
+  await using kafka = await startKafka();
+  const topics = freshTopics("cmd-sim");
+  const fast = parseFleet({
+    devices: [{ type: "climate", count: 3, temperature: { period: 50 }, humidity: { period: 50 } }],
+  }, "test");
+  const abort = new AbortController();
+  let ready!: (simulation: Simulation) => void;
+  const started = new Promise<Simulation>((resolve) => ready = resolve);
+  const events: [string, unknown][] = [];
+  // `--start 2026-01-01 --rate 200`: event time months behind the wall clock.
+  const running = runProducer(
+    config(kafka.bootstrap, topics, {
+      fleet: fast,
+      count: undefined,
+      pacing: { mode: "rate", rate: 200 },
+      commands: true,
+    }),
+    {
+      signal: abort.signal,
+      onReady: ready,
+      reporter: { ...silentReporter, event: (name, fields) => events.push([name, fields.detail]) },
+    },
+  );
+  try {
+    const simulation = await started;
+    assertEquals(events.find(([name]) => name === "pacing"), [
+      "pacing",
+      "simulated time from 2026-01-01T00:00:00.000Z, 200 msgs/s " +
+      "(event time advances about 3.33 s per wall second)",
+    ]);
+    await using producer = new Producer({ config: { "bootstrap.servers": kafka.bootstrap } });
+    // Times as the processor issues them: wall clock, with a 5-minute TTL.
+    const send = (commandId: string, command: DeviceCommand["command"], issuedAt: number) => {
+      const event: DeviceCommand = {
+        commandId,
+        deviceId: "climate-0002",
+        command,
+        reason: "test",
+        issuedAt: new Date(issuedAt).toISOString(),
+        expiresAt: new Date(issuedAt + 300_000).toISOString(),
+      };
+      return producer.send({
+        topic: topics.deviceCommands,
+        key: event.deviceId,
+        value: encodeEvent(event),
+      });
+    };
+    const statuses = async (n: number) =>
+      (await readUntil(kafka.bootstrap, { [topics.commandStatus]: 3 }, (r) => r.length >= n))
+        .map((r) => {
+          const status = decodeCommandStatus(r.value!);
+          assert(status.ok);
+          return `${status.value.commandId}:${status.value.status}`;
+        });
+
+    await send("s1", "shutdown", Date.now() - 1000);
+    assertEquals(await statuses(2), ["s1:delivered", "s1:succeeded"]);
+    const cut = simulation.nowMs;
+    assert(cut < startMs + 86_400_000, "event time should be far behind the wall clock");
+    const readings = { [topics.sensorReadings]: 3 };
+    const lastOf = (records: ConsumerRecord[], key: string) =>
+      Math.max(...records.filter((r) => text.decode(r.key!) === key).map((r) => r.timestamp));
+    const after = await readUntil(
+      kafka.bootstrap,
+      readings,
+      (r) => lastOf(r, "climate-0001") > cut + 2000,
+    );
+    assert(lastOf(after, "climate-0002") <= cut, "readings continued after the shutdown");
+
+    // Expired a second ago by the wall clock, though months ahead of the event time.
+    await send("s2", "restart", Date.now() - 301_000);
+    assertEquals(await statuses(3), ["s1:delivered", "s1:succeeded", "s2:expired"]);
+    assertEquals(simulation.isStopped("climate-0002"), true);
+  } finally {
+    abort.abort();
+    const summary = await running;
+    assertEquals(summary.failed, 0);
   }
 });

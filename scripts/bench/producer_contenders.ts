@@ -77,7 +77,7 @@ export async function produceOurs(bootstrap: string, topic: string, n: number): 
     seed: "bench",
     startMs: START_MS,
     count: n,
-    rate: "max",
+    pacing: { mode: "max", capAtWallClock: false },
     topics: topicsFor(topic),
     partitions: PARTITIONS,
     commands: false,
