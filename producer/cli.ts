@@ -7,6 +7,7 @@
 import { resolveTopics, type TopicId, topicIds, type Topics } from "@iot/events";
 import {
   booleanOption,
+  defaultsOf,
   defineCli,
   helpText,
   integerOption,
@@ -192,6 +193,12 @@ export const producerCli = defineCli({
       default: 6,
       min: 1,
     }),
+    kafkaWaitMs: integerOption({
+      doc: "wait this long for Kafka at start before giving up",
+      value: "MS",
+      default: 60_000,
+      min: 0,
+    }),
     topics: mapOption(topicIds, {
       doc: "rename a topic, e.g. sensorReadings=test.readings",
       flag: "topic",
@@ -204,6 +211,9 @@ export const producerCli = defineCli({
 
 /** The usage text of `--help`, generated from {@linkcode producerCli}. */
 export const usage: string = helpText(producerCli);
+
+/** The defaults of the producer's options (the runtime takes its defaults from here). */
+export const producerDefaults = defaultsOf(producerCli.options);
 
 /** The validated run configuration. */
 export interface CliConfig extends
@@ -219,6 +229,7 @@ export interface CliConfig extends
     | "topics"
     | "partitions"
     | "commands"
+    | "kafkaWaitTimeoutMs"
   > {
   /** Whether `--help` was given (nothing else is meaningful then). */
   help: boolean;
@@ -296,6 +307,7 @@ export function parseCli(input: CliInput): CliConfig {
     topics,
     partitions: f.partitions,
     commands: !f.noCommands,
+    kafkaWaitTimeoutMs: f.kafkaWaitMs,
   };
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { producerDefaults } from "../cli.ts";
 import type { Topics } from "@iot/events";
 import type { KafkaConfig, KafkaError } from "@iot/kafka";
 import { CommandHandler } from "../core/commands.ts";
@@ -111,7 +112,7 @@ async function kafkaReady(
 ): Promise<boolean> {
   try {
     await clients.waitReady({
-      timeoutMs: config.kafkaWaitTimeoutMs ?? 60_000,
+      timeoutMs: config.kafkaWaitTimeoutMs ?? producerDefaults.kafkaWaitMs,
       signal,
       log: (line) => reporter.event("kafka-wait", { message: line }),
     });

@@ -31,7 +31,7 @@ const config = {
   seed: "7",
   startMs: Date.parse("2026-01-01T00:00:00.000Z"),
   count: 1_000,
-  rate: "max" as const,
+  pacing: { mode: "max" as const, capAtWallClock: false },
   topics,
   partitions: 2,
   commands: true,
