@@ -23,8 +23,16 @@ export interface ContractStore extends AsyncDisposable {
   makeAvailable(): Promise<void>;
 }
 
+/** What a test needs from its store. */
+export interface StoreNeeds {
+  /**
+   * The test calls `makeUnavailable()`: give it a server of its own (dedicated), not a shared one.
+   */
+  lifecycle: boolean;
+}
+
 /** Creates a {@linkcode ContractStore}. */
-export type StoreFactory = () => Promise<ContractStore>;
+export type StoreFactory = (needs: StoreNeeds) => Promise<ContractStore>;
 
 const T0 = Date.parse("2025-07-22T22:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -132,9 +140,9 @@ function batchFor(writer: SinkWriter, count: number, first = 0): SinkRecord[] {
 
 /** Registers the contract tests for `name` with Deno.test. */
 export function sinkWriterContract(name: string, factory: StoreFactory): void {
-  const test = (what: string, fn: (store: ContractStore) => Promise<void>) =>
+  const test = (what: string, fn: (store: ContractStore) => Promise<void>, lifecycle = false) =>
     Deno.test(`${name}: ${what}`, async () => {
-      await using store = await factory();
+      await using store = await factory({ lifecycle });
       await fn(store);
     });
 
@@ -211,17 +219,21 @@ export function sinkWriterContract(name: string, factory: StoreFactory): void {
     await assertStoreHolds(store, good);
   });
 
-  test("an unavailable store throws StoreUnavailableError; the batch is written after", async (store) => {
-    await store.writer.ensureSchema();
-    const batch = batchFor(store.writer, 3);
-    await store.makeUnavailable();
-    const error = await assertRejects(() => store.writer.write(batch), StoreUnavailableError);
-    assertInstanceOf(error, StoreUnavailableError);
-    assertEquals([error.retriable, error.store], [true, store.writer.store]);
-    await store.makeAvailable();
-    await store.writer.write(batch);
-    await assertStoreHolds(store, batch);
-  });
+  test(
+    "an unavailable store throws StoreUnavailableError; the batch is written after",
+    async (store) => {
+      await store.writer.ensureSchema();
+      const batch = batchFor(store.writer, 3);
+      await store.makeUnavailable();
+      const error = await assertRejects(() => store.writer.write(batch), StoreUnavailableError);
+      assertInstanceOf(error, StoreUnavailableError);
+      assertEquals([error.retriable, error.store], [true, store.writer.store]);
+      await store.makeAvailable();
+      await store.writer.write(batch);
+      await assertStoreHolds(store, batch);
+    },
+    true,
+  );
 }
 
 /** `record` with the same natural key and different other content. */
