@@ -229,7 +229,9 @@ export function sinkWriterContract(name: string, factory: StoreFactory): void {
       assertInstanceOf(error, StoreUnavailableError);
       assertEquals([error.retriable, error.store], [true, store.writer.store]);
       await store.makeAvailable();
-      await store.writer.write(batch);
+      // Drivers reconnect on their own schedule: retry while the store is still unavailable, as
+      // a sink's retry loop does.
+      await writeWhenAvailable(store.writer, batch);
       await assertStoreHolds(store, batch);
     },
     true,
@@ -250,6 +252,20 @@ function withChangedContent(record: SinkRecord): SinkRecord {
   };
   const field = bump[record.kind];
   const old = v[field];
-  const changed = typeof old === "number" ? old + 1 : `${String(old)}-changed`;
+  // Smaller than before: a store that breaks ties by value (Cassandra, for cells written with
+  // one timestamp) would keep the older record.
+  const changed = typeof old === "number" ? old - 1 : `0-${String(old)}`;
   return { ...record, value: { ...v, [field]: changed } } as SinkRecord;
+}
+
+async function writeWhenAvailable(writer: SinkWriter, batch: readonly SinkRecord[]) {
+  const deadline = Date.now() + 60_000;
+  while (true) {
+    try {
+      return await writer.write(batch);
+    } catch (e) {
+      if (!(e instanceof StoreUnavailableError) || Date.now() > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
