@@ -38,15 +38,13 @@ export interface SqliteTable<K extends SinkKind> {
   readonly replaceWhen?: string;
 }
 
-type Tables = { readonly [K in SinkKind]: SqliteTable<K> };
-
 const kafkaColumns = <K extends SinkKind>(): SqliteColumn<K>[] => [
   { name: "kafka_partition", type: "INTEGER NOT NULL", value: (r) => r.source.partition },
   { name: "kafka_offset", type: "INTEGER NOT NULL", value: (r) => r.source.offset },
 ];
 
 /** Every table of the embedded store, by record kind. Timestamps are canonical ISO text. */
-export const sqliteTables: Tables = {
+export const sqliteTables: { readonly [K in SinkKind]: SqliteTable<K> } = {
   "climate-reading": {
     kind: "climate-reading",
     name: "sensor_readings",

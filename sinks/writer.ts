@@ -40,7 +40,13 @@ export class StoreUnavailableError extends Error {
   /** Which store: `"mongodb"`, `"cassandra"`, `"sqlite"`. */
   readonly store: string;
 
-  /** @param store Which store. @param message What failed. @param options The driver's error. */
+  /**
+   * Creates the error.
+   *
+   * @param store Which store.
+   * @param message What failed.
+   * @param options `cause`: the driver's error.
+   */
   constructor(store: string, message: string, options?: ErrorOptions) {
     super(`${store} unavailable: ${message}`, options);
     this.name = "StoreUnavailableError";
