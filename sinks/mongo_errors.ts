@@ -28,7 +28,14 @@ export function isUnavailable(e: unknown): boolean {
   if (e instanceof MongoNetworkError || e instanceof MongoServerSelectionError) return true;
   if (!(e instanceof MongoError)) return false;
   if (e.name === "MongoNotConnectedError" || e.name === "MongoTopologyClosedError") return true;
-  if (e.hasErrorLabel("RetryableWriteError") || e.hasErrorLabel("ResetPool")) return true;
+  for (
+    const label of ["RetryableWriteError", "RetryableError", "SystemOverloadedError", "ResetPool"]
+  ) {
+    if (e.hasErrorLabel(label)) return true;
+  }
+  // A bulk write that could not reach the server wraps the network error.
+  const wrapped = (e as { errorResponse?: unknown }).errorResponse;
+  if (wrapped instanceof MongoError && wrapped !== e && isUnavailable(wrapped)) return true;
   const code = typeof e.code === "number" ? e.code : undefined;
   if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
   // A bulk write whose write concern failed was not durably applied.
