@@ -8,6 +8,10 @@
  * - {@linkcode CassandraWriter}: window aggregates into Cassandra (the seed's table and a full
  *   table bucketed by day).
  *
+ * {@linkcode SinkRunner} is the pipeline in front of a writer: it consumes `read_committed`,
+ * batches by size and time, decodes, writes, dead-letters, and commits offsets only after the
+ * write; while the store is down it retries with backoff and pauses its partitions.
+ *
  * Every write is idempotent (rows are keyed by the record's natural key, see {@linkcode rowId}),
  * so a batch can be written again after any failure; commit its offsets only after
  * {@linkcode SinkWriter.write} resolved, and send its {@linkcode Rejection}s to the dead-letter
@@ -30,6 +34,14 @@ export {
   DEFAULT_REPLICATION,
 } from "./cassandra_schema.ts";
 export { CassandraWriter, type CassandraWriterOptions } from "./cassandra_writer.ts";
+export {
+  deadLetterHeaders,
+  type Decoded,
+  type DecodeFailure,
+  decodeRecord,
+  type RawRecord,
+  sourceOf,
+} from "./decode.ts";
 export { dayBucket, joinKey, replacesMax, rowId } from "./keys.ts";
 export {
   type MongoCollection,
@@ -49,6 +61,12 @@ export {
   type SinkValueMap,
   type SourceCoordinates,
 } from "./record.ts";
+export {
+  type SinkRoute,
+  SinkRunner,
+  type SinkRunnerEvent,
+  type SinkRunnerOptions,
+} from "./runner.ts";
 export { renderSchemaFiles } from "./schema_files.ts";
 export {
   type SqliteColumn,
