@@ -145,3 +145,61 @@ Deno.test("SinkRunner: commits nothing while the store is down, then catches up"
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SinkRunner: a replay from the start (a crash before any commit) leaves the same rows", async () => {
+  await using kafka = await startKafka();
+  const topics = await setup(kafka.bootstrap);
+  const dir = await Deno.makeTempDir({ prefix: "sinks-runner-" });
+  const path = `${dir}/iot.db`;
+  await using writer = new SqliteWriter({ path });
+  {
+    await using producer = new Producer({ config: { "bootstrap.servers": kafka.bootstrap } });
+    const duplicate = { topic: topics.readings, key: "d0", value: readingJson(0) };
+    await producer.sendBatch([
+      ...Array.from({ length: 30 }, (_, n) => ({ topic: topics.readings, value: readingJson(n) })),
+      duplicate, // a producer retry's duplicate: the same reading again
+    ]);
+  }
+  const dump = () => {
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      return db.prepare(
+        "SELECT device_id, ts, temperature, humidity FROM sensor_readings " +
+          "ORDER BY device_id, ts",
+      ).all().map((r) => ({ ...r }));
+    } finally {
+      db.close();
+    }
+  };
+  const runOnce = async () => {
+    const name = uniqueName("sink"); // a new group reads everything again, as after a crash
+    const abort = new AbortController();
+    const runner = new SinkRunner({
+      name,
+      kafka: { "bootstrap.servers": kafka.bootstrap },
+      routes: [{ topic: topics.readings, kind: "climate-reading" }],
+      writer,
+      deadLetterTopic: topics.deadLetter,
+      lingerMs: 50,
+    });
+    const running = runner.run(abort.signal);
+    try {
+      await waitFor(async () => (await committedTotal(kafka.bootstrap, name)) === 31, {
+        timeoutMs: 30_000,
+        message: "31 offsets committed",
+      });
+    } finally {
+      abort.abort();
+      await running;
+    }
+  };
+  try {
+    await runOnce();
+    const first = dump();
+    assertEquals(first.length, 30);
+    await runOnce();
+    assertEquals(dump(), first);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
