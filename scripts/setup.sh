@@ -3,7 +3,9 @@
 # that is already in place is skipped, and `apt-get update` runs only when something is missing.
 #
 #   Deno 2.9.6 (npm package `deno`), librdkafka1, kcat, Java >= 17, Maven, then the Kafka jars
-#   (scripts/kafka/fetch.sh, into ${IOT_CACHE_DIR:-$HOME/.cache/iot-platform}).
+#   (scripts/kafka/fetch.sh, into ${IOT_CACHE_DIR:-$HOME/.cache/iot-platform}); for the sinks: Go >= 1.24
+#   and patch (FerretDB is built by scripts/ferretdb/fetch.sh), the Cassandra jars
+#   (scripts/cassandra/fetch.sh).
 #
 # macOS: install the tools with Homebrew, then run this script to check them and fetch the jars:
 #   brew install deno librdkafka kcat openjdk@17 maven
@@ -89,3 +91,38 @@ fi
 
 # Kafka broker jars; fetch.sh reports whether it resolved them or found them cached.
 bash scripts/kafka/fetch.sh 2>&1 >/dev/null | sed 's/^/setup: /'
+
+# Go >= 1.24 builds FerretDB 1.24.2 from its module source (its go.mod says `go 1.24`). Debian 12's
+# `golang-go` is 1.19, too old: then install Go from go.dev/dl or bookworm-backports (golang-1.24)
+# and put it on PATH or set GO=/path/to/go.
+GO_MIN_MINOR=24
+find_go() {
+  if [[ -n "${GO:-}" ]]; then echo "$GO"; elif command -v go >/dev/null; then command -v go
+  elif [[ -x /usr/local/go/bin/go ]]; then echo /usr/local/go/bin/go; fi
+}
+go_minor() { # go1.26.8 -> 26; empty when not Go 1.x
+  "$1" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p'
+}
+go_ok() { [[ -n "$1" ]] && (($(go_minor "$1" || echo 0) >= GO_MIN_MINOR)); }
+go_bin="$(find_go)"
+if go_ok "$go_bin"; then
+  say "go $("$go_bin" env GOVERSION) already installed (skipped)"
+else
+  apt_install golang-go
+  hash -r
+  go_bin="$(find_go)"
+  go_ok "$go_bin" || die "Go >= 1.$GO_MIN_MINOR needed to build FerretDB, found \
+$("${go_bin:-go}" env GOVERSION 2>/dev/null || echo none); install it from go.dev/dl or \
+bookworm-backports (golang-1.$GO_MIN_MINOR) and set GO=/path/to/go"
+  say "go $("$go_bin" env GOVERSION) installed via apt"
+fi
+if command -v patch >/dev/null; then
+  say "patch already installed (skipped)"
+else
+  apt_install patch
+  say "patch installed via apt"
+fi
+
+# FerretDB (MongoDB wire protocol on SQLite) and Cassandra jars for the sinks' tests.
+GO="$go_bin" bash scripts/ferretdb/fetch.sh 2>&1 >/dev/null | sed 's/^/setup: /'
+bash scripts/cassandra/fetch.sh 2>&1 >/dev/null | sed 's/^/setup: /'

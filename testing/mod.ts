@@ -1,5 +1,6 @@
 /**
- * Test helpers shared by every member: a real Kafka broker ({@linkcode startKafka}), polling
+ * Test helpers shared by every member: a real Kafka broker ({@linkcode startKafka}), real
+ * databases ({@linkcode startFerretDb}, {@linkcode startCassandra}), polling
  * ({@linkcode waitFor}), free ports and unique topic/group names. Import only from `*_test.ts`,
  * `*_test_util.ts`, `*_bench.ts` and `scripts/` (scripts/check_deps.ts enforces it). Seeded test
  * data comes from the one generator {@linkcode seededRandom}.
@@ -14,6 +15,19 @@
  * @module
  */
 export { type RealKafka, startKafka, type StartKafkaOptions } from "./kafka.ts";
+export {
+  FERRETDB_VERSION,
+  type RealMongo,
+  startFerretDb,
+  type StartFerretDbOptions,
+} from "./ferretdb.ts";
+export {
+  CASSANDRA_VERSION,
+  cassandraYaml,
+  type RealCassandra,
+  startCassandra,
+  type StartCassandraOptions,
+} from "./cassandra.ts";
 export { delay, waitFor, type WaitForOptions } from "./wait_for.ts";
 export { freePort } from "./net.ts";
 export { uniqueName } from "./names.ts";

@@ -1,0 +1,79 @@
+import { assertEquals } from "@std/assert";
+import { DatabaseSync } from "node:sqlite";
+import { readSqlite } from "./sqlite_reader_test_util.ts";
+import { SqliteWriter } from "./sqlite_writer.ts";
+import { sampleRecord, sinkWriterContract } from "./writer_contract.ts";
+
+sinkWriterContract("SqliteWriter", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sinks-sqlite-" });
+  const path = `${dir}/iot.db`;
+  const writer = new SqliteWriter({ path, busyTimeoutMs: 100 });
+  let locker: DatabaseSync | null = null;
+  // NaN is stored as NULL by SQLite, which the NOT NULL column refuses.
+  const rejectable = sampleRecord("climate-reading", 99);
+  return {
+    writer,
+    read: (kind) => Promise.resolve(readSqlite(path, kind)),
+    rejectable: { ...rejectable, value: { ...rejectable.value, temperature: NaN } },
+    makeUnavailable() {
+      // Another connection holds the write lock for longer than the writer's busy timeout.
+      locker = new DatabaseSync(path);
+      locker.exec("BEGIN EXCLUSIVE");
+      return Promise.resolve();
+    },
+    makeAvailable() {
+      locker?.exec("ROLLBACK");
+      locker?.close();
+      locker = null;
+      return Promise.resolve();
+    },
+    async [Symbol.asyncDispose]() {
+      locker?.close();
+      await writer.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+});
+
+Deno.test("SqliteWriter: the seed's iot_avg_temperature_windowed view reads the aggregates", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sinks-sqlite-" });
+  try {
+    await using writer = new SqliteWriter({ path: `${dir}/iot.db` });
+    await writer.ensureSchema();
+    const record = sampleRecord("window-aggregate", 2);
+    await writer.write([record]);
+    const db = new DatabaseSync(`${dir}/iot.db`, { readOnly: true });
+    try {
+      const rows = db.prepare("SELECT * FROM iot_avg_temperature_windowed").all();
+      assertEquals(rows.map((r) => ({ ...r })), [{
+        device_id: record.value.deviceId,
+        window_start: record.value.windowStart,
+        window_end: record.value.windowEnd,
+        avg_temp: record.value.temperature.avg,
+      }]);
+    } finally {
+      db.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SqliteWriter: close is idempotent and a closed writer refuses writes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sinks-sqlite-" });
+  try {
+    const writer = new SqliteWriter({ path: `${dir}/iot.db` });
+    await writer.ensureSchema();
+    await writer.close();
+    await writer.close();
+    let message = "";
+    try {
+      await writer.write([]);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    assertEquals(message, `SqliteWriter for ${dir}/iot.db is closed`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
