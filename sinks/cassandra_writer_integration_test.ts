@@ -3,7 +3,7 @@ import cassandra from "cassandra-driver";
 import { type RealCassandra, startCassandra, uniqueName } from "@iot/testing";
 import { readAggregates, readSeedTable } from "./cassandra_reader_test_util.ts";
 import { CassandraWriter } from "./cassandra_writer.ts";
-import { sampleRecord, sinkWriterContract } from "./writer_contract.ts";
+import { sampleRecord, sinkWriterContract } from "./writer_contract_test_util.ts";
 
 const keyspaceName = () => uniqueName("sinks").replaceAll("-", "_");
 

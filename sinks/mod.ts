@@ -1,6 +1,6 @@
 /**
  * `@iot/sinks`: writers from the platform's topics to storage, behind one {@linkcode SinkWriter}
- * interface with one contract suite (`writer_contract.ts`) run against every backend:
+ * interface with one contract suite (`writer_contract_test_util.ts`) run against every backend:
  *
  * - {@linkcode SqliteWriter}: everything into one local SQLite file (`node:sqlite`), the embedded
  *   store;

@@ -4,7 +4,7 @@ import { type RealMongo, startFerretDb, uniqueName } from "@iot/testing";
 import { readMongo } from "./mongo_reader_test_util.ts";
 import type { MongoKind } from "./mongo_schema.ts";
 import { MongoWriter } from "./mongo_writer.ts";
-import { sampleRecord, sinkWriterContract } from "./writer_contract.ts";
+import { sampleRecord, sinkWriterContract } from "./writer_contract_test_util.ts";
 
 sinkWriterContract("MongoWriter", async ({ lifecycle }) => {
   const server: RealMongo = await startFerretDb({ dedicated: lifecycle });

@@ -4,7 +4,7 @@ import { Admin, Consumer, Producer } from "@iot/kafka";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
 import { SinkRunner, type SinkRunnerEvent } from "./runner.ts";
 import { SqliteWriter } from "./sqlite_writer.ts";
-import { sampleRecord } from "./writer_contract.ts";
+import { sampleRecord } from "./writer_contract_test_util.ts";
 
 async function setup(bootstrap: string) {
   const topics = {

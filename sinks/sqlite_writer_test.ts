@@ -2,7 +2,7 @@ import { assertEquals } from "@std/assert";
 import { DatabaseSync } from "node:sqlite";
 import { readSqlite } from "./sqlite_reader_test_util.ts";
 import { SqliteWriter } from "./sqlite_writer.ts";
-import { sampleRecord, sinkWriterContract } from "./writer_contract.ts";
+import { sampleRecord, sinkWriterContract } from "./writer_contract_test_util.ts";
 
 sinkWriterContract("SqliteWriter", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sinks-sqlite-" });

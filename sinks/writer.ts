@@ -1,6 +1,6 @@
 /**
  * The one interface every storage backend implements ({@linkcode SinkWriter}), with one contract
- * suite (`writer_contract.ts`) run against each.
+ * suite (`writer_contract_test_util.ts`) run against each.
  *
  * @module
  */
