@@ -148,10 +148,10 @@ Deno.test("read_committed fetchers never deliver aborted records (fsync always)"
     validateOnly: false,
   });
   assertEquals(created.topics[0].errorCode, 0);
-  let end: number | undefined;
+  const settled: { end?: number } = {};
   const fetchers = Array.from(
     { length: FETCHERS },
-    () => fetchCommitted(broker.bootstrap, () => end),
+    () => fetchCommitted(broker.bootstrap, () => settled.end),
   );
   const committed = (await Promise.all(
     Array.from({ length: PRODUCERS }, (_, id) => produce(broker.bootstrap, id)),
@@ -161,8 +161,8 @@ Deno.test("read_committed fetchers never deliver aborted records (fsync always)"
     isolationLevel: 1,
     topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1n }] }],
   });
-  end = Number(latest.topics[0].partitions[0].offset);
-  assertEquals(end, PRODUCERS * TXNS_PER_PRODUCER * 2, "all settled: LSO = log end");
+  settled.end = Number(latest.topics[0].partitions[0].offset);
+  assertEquals(settled.end, PRODUCERS * TXNS_PER_PRODUCER * 2, "all settled: LSO = log end");
   const results = await Promise.all(fetchers);
   const leaks = results.reduce((n, r) => n + r.leakyFetches, 0);
   const aborted = results.flatMap((r) => r.values.filter((v) => v.endsWith("aborted")));
