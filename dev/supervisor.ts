@@ -193,6 +193,7 @@ export class Supervisor {
         cause: e,
       });
     }
+    this.#options.report(`started ${spec.name} (pid ${running.child.pid})`);
     let ready = false;
     const exitedEarly = running.child.exited.then((exit) => {
       running.exit = exit;

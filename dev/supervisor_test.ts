@@ -27,7 +27,9 @@ function setup(services?: SupervisedService[]) {
     graceMs: 5_000,
     keepLines: 2,
     output: (service, line) => output.push(`${service}: ${line}`),
-    report: (message) => reports.push(message),
+    report: (message) => {
+      if (!message.startsWith("started ")) reports.push(message);
+    },
   });
   return { spawner, timer, reports, output, brokerReady, supervisor };
 }
