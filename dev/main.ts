@@ -28,6 +28,13 @@ function fail(message: string, code: number): number {
   return code;
 }
 
+/** The folder of `iot-dev` when running as a compiled executable, else null. */
+function compiledDir(): string | null {
+  const exe = Deno.execPath();
+  const slash = exe.lastIndexOf("/");
+  return exe.slice(slash + 1).startsWith("iot-") ? exe.slice(0, slash) : null;
+}
+
 function exists(path: string): boolean {
   try {
     return Deno.statSync(path).isFile;
@@ -114,6 +121,7 @@ export async function main(args: readonly string[]): Promise<number> {
     entries: services,
     root,
     deno: Deno.execPath(),
+    ...(compiledDir() ? { compiledDir: compiledDir()! } : {}),
     exists,
     freePorts,
     tokenFile,

@@ -39,6 +39,11 @@ export interface PlanInput {
   root: string;
   /** The `deno` executable. */
   deno: string;
+  /**
+   * Folder of the compiled executables (`iot-<name>`, from `deno task compile`) when the launcher
+   * itself is one; then services run from there instead of `deno run <main>`.
+   */
+  compiledDir?: string;
   /** Whether a file exists. */
   exists(path: string): boolean;
   /** `count` free ports (for `--port-base 0`). */
@@ -74,18 +79,21 @@ export function planLaunch(input: PlanInput): LaunchPlan {
   const skipped: LaunchPlan["skipped"] = [];
   const planned: PlannedService[] = [];
   for (const entry of entries) {
-    const main = `${input.root}/${entry.main}`;
+    const main = input.compiledDir
+      ? `${input.compiledDir}/iot-${entry.name}`
+      : `${input.root}/${entry.main}`;
     if (entry.enabled && !entry.enabled(ctx)) {
       skipped.push({ name: entry.name, reason: "not needed in this run" });
     } else if (!input.exists(main)) {
-      if (!entry.optional) throw new TypeError(`${entry.main} is missing`);
-      skipped.push({ name: entry.name, reason: `${entry.main} does not exist yet` });
+      const what = input.compiledDir ? main : entry.main;
+      if (!entry.optional) throw new TypeError(`${what} is missing`);
+      skipped.push({ name: entry.name, reason: `${what} does not exist yet` });
     } else {
       planned.push({
         name: entry.name,
         entry,
-        command: input.deno,
-        args: ["run", "--allow-all", main, ...entry.args(ctx)],
+        command: input.compiledDir ? main : input.deno,
+        args: [...(input.compiledDir ? [] : ["run", "--allow-all", main]), ...entry.args(ctx)],
         env: entry.env?.(ctx) ?? {},
         dependsOn: [],
         essential: entry.essential,

@@ -99,3 +99,17 @@ Deno.test("parseDevArgs: defaults and one-line errors", () => {
   assertThrows(() => parseDevArgs(["--mongo", "http://x"]), TypeError, "--mongo");
   assertThrows(() => parseDevArgs(["--bogus"]), TypeError, "--bogus");
 });
+
+Deno.test("planLaunch: a compiled launcher runs the sibling executables", () => {
+  const plan = planLaunch({
+    ...input([], ["/bin/iot-broker", "/bin/iot-producer", "/bin/iot-processor"]),
+    compiledDir: "/bin",
+  });
+  assertEquals(plan.services.map((s) => s.command), [
+    "/bin/iot-broker",
+    "/bin/iot-producer",
+    "/bin/iot-processor",
+  ]);
+  assertEquals(plan.services[0].args.slice(0, 2), ["--port", "9092"]);
+  assertEquals(plan.skipped[0].reason, "/bin/iot-sinks does not exist yet");
+});
