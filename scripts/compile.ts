@@ -98,6 +98,7 @@ async function main(args: string[]): Promise<number> {
       args: buildArgs(target, mode, exists),
       stdout: "inherit",
       stderr: "piped",
+      env: { NO_COLOR: "1" },
     }).output();
     const file = `${outDir}/iot-${target.name}${bundle ? ".js" : ""}`;
     if (output.success) {
@@ -105,10 +106,9 @@ async function main(args: string[]): Promise<number> {
       console.error(`compile: ${file} (${mb} MB)`);
     } else {
       failed++;
+      // deno prints a backtrace; the first error line says what failed.
       const why = new TextDecoder().decode(output.stderr).split("\n")
-        // deno prints ANSI colours and a backtrace; the first error line says what failed.
-        .map((l) => l.replace(/\x1b\[[0-9;]*m/g, "")).find((l) => l.startsWith("error")) ??
-        "failed";
+        .find((l) => l.startsWith("error")) ?? "failed";
       // deno says no more when it cannot fetch its runtime (dl.deno.land unreachable).
       const hint = why.includes("Writing deno compile executable")
         ? " (deno compile needs its denort runtime from dl.deno.land, or DENORT_BIN set to one)"
