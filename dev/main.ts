@@ -44,13 +44,12 @@ function exists(path: string): boolean {
 }
 
 /** A fresh token per run, in a file only the user can read; the API reads API_TOKEN_FILE. */
-function writeToken(dataDir: string): { token: string; file: string } {
+function writeToken(file: string): string {
   const token = Array.from(crypto.getRandomValues(new Uint8Array(24)))
     .map((b) => b.toString(16).padStart(2, "0")).join("");
-  const file = `${dataDir}/api-token`;
   Deno.writeTextFileSync(file, `${token}\n`, { mode: 0o600 });
   Deno.chmodSync(file, 0o600);
-  return { token, file };
+  return token;
 }
 
 /** Checks what would make a service fail at once; returns one line, or null when all is well. */
@@ -58,8 +57,8 @@ async function preflight(plan: LaunchPlan): Promise<[string, number] | null> {
   try {
     librdkafkaVersion();
   } catch (e) {
-    const why = (e as Error).message.split("\n")[0];
-    return [`librdkafka is missing (${why}); run scripts/setup.sh or set LIBRDKAFKA_PATH`, 3];
+    // The message names the paths tried and how to install it.
+    return [(e as Error).message.split("\n")[0], 3];
   }
   for (const { name, port } of plan.portsToCheck) {
     if (!isPortFree(port)) {
@@ -114,8 +113,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const dataDir = options.dataDir.startsWith("/")
     ? options.dataDir
     : `${Deno.cwd()}/${options.dataDir}`.replace(/\/\.\//g, "/");
-  Deno.mkdirSync(`${dataDir}/store`, { recursive: true });
-  const { token, file: tokenFile } = writeToken(dataDir);
+  const tokenFile = `${dataDir}/api-token`;
   const plan = planLaunch({
     options: { ...options, dataDir },
     entries: services,
@@ -128,6 +126,8 @@ export async function main(args: readonly string[]): Promise<number> {
   });
   const problem = await preflight(plan);
   if (problem) return fail(...problem);
+  Deno.mkdirSync(`${dataDir}/store`, { recursive: true });
+  const token = writeToken(tokenFile);
 
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const prefix = createPrefixer({ names: ["dev", ...plan.services.map((s) => s.name)], color });
