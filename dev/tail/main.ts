@@ -1,0 +1,57 @@
+/**
+ * `deno task tail TOPIC`: prints a topic's records as JSON lines (see `--help`). Exit codes: 0
+ * done or stopped, 1 unknown topic or unreachable Kafka, 2 bad flags, 3 librdkafka missing.
+ *
+ * @module
+ */
+import { LibrdkafkaNotFoundError } from "@iot/kafka";
+import { parseTailArgs, tailUsage } from "./options.ts";
+import { runTail, TailError } from "./tail.ts";
+
+const encoder = new TextEncoder();
+
+function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+}
+
+/** Runs the tail with `args` and returns the exit code. */
+export async function main(args: readonly string[]): Promise<number> {
+  let options;
+  try {
+    options = parseTailArgs(args, Deno.env.get("KAFKA_BOOTSTRAP_SERVERS"));
+  } catch (e) {
+    writeAll(Deno.stderr, `tail: ${(e as Error).message} (see --help)\n`);
+    return 2;
+  }
+  if (options === "help") {
+    writeAll(Deno.stdout, tailUsage);
+    return 0;
+  }
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    await runTail(options, {
+      write: (line) => writeAll(Deno.stdout, `${line}\n`),
+      signal: stop.signal,
+    });
+    return 0;
+  } catch (e) {
+    if (e instanceof TailError) {
+      writeAll(Deno.stderr, `tail: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof LibrdkafkaNotFoundError) {
+      writeAll(Deno.stderr, `tail: ${e.message.split("\n")[0]}\n`);
+      return 3;
+    }
+    throw e;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
