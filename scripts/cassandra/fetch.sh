@@ -10,42 +10,22 @@
 # Idempotent: skips resolution when the lib dir holds a `.complete` marker.
 set -euo pipefail
 
+# shellcheck source=scripts/lib/maven.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/maven.sh"
+
 # Pinned: Maven's LATEST resolves to a 6.0 alpha.
 version="5.0.9"
 cache="${IOT_CACHE_DIR:-$HOME/.cache/iot-platform}"
 home="$cache/cassandra-$version"
 lib="$home/lib"
 
-if [[ -f "$lib/.complete" ]]; then
-  echo "cassandra $version jars: already in $lib (skipped)" >&2
-else
-  command -v mvn >/dev/null || { echo "fetch.sh: mvn not found; run scripts/setup.sh" >&2; exit 1; }
-  work="$(mktemp -d)"
-  trap 'rm -rf "$work"' EXIT
-  cat >"$work/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>iot.platform</groupId>
-  <artifactId>cassandra-runtime</artifactId>
-  <version>0</version>
-  <packaging>pom</packaging>
-  <dependencies>
+maven_resolve_jars "cassandra $version" "$lib" cassandra-runtime "$(cat <<DEPS
     <dependency>
       <groupId>org.apache.cassandra</groupId><artifactId>cassandra-all</artifactId>
       <version>$version</version>
     </dependency>
-  </dependencies>
-</project>
-POM
-  echo "cassandra $version jars: resolving from Maven Central into $lib" >&2
-  rm -rf "$lib.tmp"
-  mvn -q -B -f "$work/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$lib.tmp" >"$work/mvn.log" 2>&1 ||
-    { cat "$work/mvn.log" >&2; echo "fetch.sh: mvn dependency:copy-dependencies failed" >&2; exit 1; }
-  rm -rf "$lib"
-  mv "$lib.tmp" "$lib"
-  touch "$lib/.complete"
-fi
+DEPS
+)"
 
 # Small heap and serial GC: a test server needs ~0.4 GB RSS this way (Cassandra's defaults ~0.9 GB).
 # The --add-exports/--add-opens list is Cassandra's conf/jvm17-server.options (without it the

@@ -11,53 +11,22 @@
 #        IOT_CACHE_DIR            where scripts/cassandra/fetch.sh put the jars
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cache="${IOT_CACHE_DIR:-$HOME/.cache/iot-platform}"
+server_name=cassandra
+# shellcheck source=scripts/lib/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/server.sh"
 home="$cache/cassandra-5.0.9"
 state="${CASSANDRA_STATE_FILE:-$cache/cassandra.state}"
 timeout="${CASSANDRA_START_TIMEOUT:-120}"
-
-log() { echo "cassandra: $*" >&2; }
-die() { log "$*"; exit 1; }
 
 [[ -f "$home/lib/.complete" && -f "$home/jvm.options" ]] ||
   die "jars missing in $home; run scripts/setup.sh"
 command -v java >/dev/null || die "java not found; run scripts/setup.sh"
 
-mkdir -p "$(dirname "$state")"
-if [[ -f "$state" ]]; then
-  old_pid="$(sed -n 's/^CASSANDRA_PID=//p' "$state")"
-  if [[ -n "$old_pid" ]] && kill -0 "$old_pid" 2>/dev/null; then
-    die "already running (pid $old_pid, state $state); run scripts/cassandra/stop.sh first"
-  fi
-  rm -f "$state"
-fi
-
-# Ports are drawn below the kernel's ephemeral range (see scripts/kafka/start.sh for why).
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-ephemeral_low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
-((ephemeral_low > 12000)) || ephemeral_low=32768
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((10000 + RANDOM % (ephemeral_low - 10000)))
-    if ! port_in_use "$p"; then echo "$p"; return; fi
-  done
-  die "no free port found"
-}
+server_claim_state "$state"
 port="${CASSANDRA_PORT:-$(free_port)}"
 storage_port="${CASSANDRA_STORAGE_PORT:-$(free_port)}"
 [[ "$port" != "$storage_port" ]] || storage_port="$(free_port)"
-
-temp=0
-if [[ $# -ge 1 ]]; then
-  data="$1"
-  mkdir -p "$data"
-  data="$(cd "$data" && pwd)"
-else
-  data="$(mktemp -d "${TMPDIR:-/tmp}/iot-cassandra.XXXXXX")"
-  temp=1
-fi
+server_data_dir "$@"
 
 # The smallest config the loader accepts for one node (it rejects unknown keys). Keep in step with
 # cassandraYaml() in testing/cassandra_runtime.ts.
@@ -89,26 +58,7 @@ nohup java "${jvm_options[@]}" \
   -cp "$home/lib/*" org.apache.cassandra.service.CassandraDaemon \
   >>"$data/cassandra.log" 2>&1 </dev/null &
 pid=$!
-cat >"$state" <<STATE
-CASSANDRA_PID=$pid
-CASSANDRA_CONTACT=127.0.0.1:$port
-CASSANDRA_DATA_DIR=$data
-CASSANDRA_TEMP_DATA=$temp
-STATE
-
-give_up() {
-  echo "--- last lines of $data/cassandra.log ---" >&2
-  tail -n 30 "$data/cassandra.log" >&2
-  bash "$here/stop.sh" >/dev/null 2>&1 || true
-  die "$1"
-}
+server_write_state "$state" "$pid" "CASSANDRA_CONTACT=127.0.0.1:$port"
 # The CQL port opens once the node serves clients ("Starting listening for CQL clients").
-deadline=$((SECONDS + timeout))
-until port_in_use "$port"; do
-  kill -0 "$pid" 2>/dev/null || give_up "cassandra exited during startup"
-  ((SECONDS < deadline)) || give_up "not ready after ${timeout}s"
-  sleep 0.2
-done
-
-log "ready in $((($(date +%s%N) - started_at) / 1000000)) ms (pid $pid, data $data)"
-echo "CASSANDRA_CONTACT=127.0.0.1:$port"
+server_await_ready "$pid" "$data/cassandra.log" "$timeout" 0.2 port_in_use "$port"
+server_report_ready "$started_at" "$pid" "CASSANDRA_CONTACT=127.0.0.1:$port"

@@ -9,29 +9,19 @@
 # Idempotent: skips resolution when the lib dir holds a `.complete` marker.
 set -euo pipefail
 
+# shellcheck source=scripts/lib/maven.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/maven.sh"
+
 version="${KAFKA_VERSION:-4.3.1}"
 log4j_version="2.25.4" # what kafka-tools 4.3.1 resolves (mvn dependency:tree)
 cache="${IOT_CACHE_DIR:-$HOME/.cache/iot-platform}"
 home="$cache/kafka-$version"
 lib="$home/lib"
 
-if [[ -f "$lib/.complete" ]]; then
-  echo "kafka $version jars: already in $lib (skipped)" >&2
-else
-  command -v mvn >/dev/null || { echo "fetch.sh: mvn not found; run scripts/setup.sh" >&2; exit 1; }
-  work="$(mktemp -d)"
-  trap 'rm -rf "$work"' EXIT
-  # Kafka 4.3's POMs pin slf4j-api 1.7.36 and bring log4j-core (via kafka-tools) but no SLF4J
-  # binding, so the broker's logs would go nowhere. Add the slf4j-1.x -> Log4j 2 bridge the
-  # release tarball ships (log4j-slf4j-impl), at the log4j-core version kafka-tools resolves.
-  cat >"$work/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>iot.platform</groupId>
-  <artifactId>kafka-runtime</artifactId>
-  <version>0</version>
-  <packaging>pom</packaging>
-  <dependencies>
+# Kafka 4.3's POMs pin slf4j-api 1.7.36 and bring log4j-core (via kafka-tools) but no SLF4J
+# binding, so the broker's logs would go nowhere. Add the slf4j-1.x -> Log4j 2 bridge the release
+# tarball ships (log4j-slf4j-impl), at the log4j-core version kafka-tools resolves.
+maven_resolve_jars "kafka $version" "$lib" kafka-runtime "$(cat <<DEPS
     <dependency>
       <groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$version</version>
     </dependency>
@@ -42,19 +32,8 @@ else
       <groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId>
       <version>$log4j_version</version>
     </dependency>
-  </dependencies>
-</project>
-POM
-  echo "kafka $version jars: resolving from Maven Central into $lib" >&2
-  rm -rf "$lib.tmp"
-  # Output kept aside: Debian's Maven 3.8 prints stray ANSI codes even with -q.
-  mvn -q -B -f "$work/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$lib.tmp" >"$work/mvn.log" 2>&1 ||
-    { cat "$work/mvn.log" >&2; echo "fetch.sh: mvn dependency:copy-dependencies failed" >&2; exit 1; }
-  rm -rf "$lib"
-  mv "$lib.tmp" "$lib"
-  touch "$lib/.complete"
-fi
+DEPS
+)"
 
 # Log4j 2: warnings and errors only, to the console (the caller redirects it to a log file).
 if [[ ! -f "$home/log4j2.properties" ]]; then

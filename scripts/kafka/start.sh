@@ -12,55 +12,24 @@
 #        IOT_CACHE_DIR        where scripts/kafka/fetch.sh put the jars
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+server_name=kafka
+server_noun=broker
+# shellcheck source=scripts/lib/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/server.sh"
 version="${KAFKA_VERSION:-4.3.1}"
-cache="${IOT_CACHE_DIR:-$HOME/.cache/iot-platform}"
 home="$cache/kafka-$version"
 state="${KAFKA_STATE_FILE:-$cache/kafka.state}"
 timeout="${KAFKA_START_TIMEOUT:-90}"
 
-log() { echo "kafka: $*" >&2; }
-die() { log "$*"; exit 1; }
-
 [[ -f "$home/lib/.complete" ]] || die "jars missing in $home/lib; run scripts/setup.sh"
 command -v java >/dev/null || die "java not found; run scripts/setup.sh"
 
-mkdir -p "$(dirname "$state")"
-if [[ -f "$state" ]]; then
-  old_pid="$(sed -n 's/^KAFKA_PID=//p' "$state")"
-  if [[ -n "$old_pid" ]] && kill -0 "$old_pid" 2>/dev/null; then
-    die "already running (pid $old_pid, state $state); run scripts/kafka/stop.sh first"
-  fi
-  rm -f "$state"
-fi
-
-# A port is taken if something accepts a connection on it. Ports are drawn below the kernel's
-# ephemeral range, so an outgoing connection's local port (which a connect test cannot see)
-# never takes them; the race with other listeners is accepted (the broker fails loudly).
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-ephemeral_low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
-((ephemeral_low > 12000)) || ephemeral_low=32768
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((10000 + RANDOM % (ephemeral_low - 10000)))
-    if ! port_in_use "$p"; then echo "$p"; return; fi
-  done
-  die "no free port found"
-}
+server_claim_state "$state"
 port="${KAFKA_PORT:-$(free_port)}"
 controller_port="${KAFKA_CONTROLLER_PORT:-$(free_port)}"
 [[ "$port" != "$controller_port" ]] || controller_port="$(free_port)"
 
-temp=0
-if [[ $# -ge 1 ]]; then
-  data="$1"
-  mkdir -p "$data"
-  data="$(cd "$data" && pwd)"
-else
-  data="$(mktemp -d "${TMPDIR:-/tmp}/iot-kafka.XXXXXX")"
-  temp=1
-fi
+server_data_dir "$@"
 
 cat >"$data/server.properties" <<PROPS
 process.roles=broker,controller
@@ -100,12 +69,7 @@ fi
 
 nohup "${jvm[@]}" kafka.Kafka "$data/server.properties" >"$data/broker.log" 2>&1 </dev/null &
 pid=$!
-cat >"$state" <<STATE
-KAFKA_PID=$pid
-KAFKA_BOOTSTRAP=127.0.0.1:$port
-KAFKA_DATA_DIR=$data
-KAFKA_TEMP_DATA=$temp
-STATE
+server_write_state "$state" "$pid" "KAFKA_BOOTSTRAP=127.0.0.1:$port"
 
 # Ready = the server logged that it started and a metadata request succeeds.
 ready() {
@@ -116,19 +80,5 @@ ready() {
     port_in_use "$port"
   fi
 }
-# On failure: show the log tail, then stop (which deletes a temp data dir, log included).
-give_up() {
-  echo "--- last lines of $data/broker.log ---" >&2
-  tail -n 30 "$data/broker.log" >&2
-  bash "$here/stop.sh" >/dev/null 2>&1 || true
-  die "$1"
-}
-deadline=$((SECONDS + timeout))
-until ready; do
-  kill -0 "$pid" 2>/dev/null || give_up "broker exited during startup"
-  ((SECONDS < deadline)) || give_up "not ready after ${timeout}s"
-  sleep 0.2
-done
-
-log "ready in $((($(date +%s%N) - started_at) / 1000000)) ms (pid $pid, data $data)"
-echo "KAFKA_BOOTSTRAP=127.0.0.1:$port"
+server_await_ready "$pid" "$data/broker.log" "$timeout" 0.2 ready
+server_report_ready "$started_at" "$pid" "KAFKA_BOOTSTRAP=127.0.0.1:$port"
