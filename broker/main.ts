@@ -13,7 +13,9 @@
  */
 import {
   bindOrExplain,
+  createJsonLogger,
   DirLockedError,
+  errorField,
   lockDir,
   type OptionValues,
   parseCli,
@@ -21,7 +23,6 @@ import {
   UsageError,
 } from "@iot/service";
 import { runBroker } from "./server/broker.ts";
-import { createJsonLogger, errorField } from "./server/logger.ts";
 import { brokerCli } from "./server/options.ts";
 
 type Config = OptionValues<typeof brokerCli.options>;

@@ -19,7 +19,7 @@ export * from "./storage/mod.ts";
 export { type BrokerOptions, runBroker, type RunningBroker } from "./server/broker.ts";
 export { KafkaServer, type KafkaServerOptions } from "./server/server.ts";
 export type { Handler, HandlerTable, RequestContext } from "./server/handler.ts";
-export { createJsonLogger, type Logger, silentLogger } from "./server/logger.ts";
+export { createJsonLogger, type Logger, silentLogger } from "@iot/service";
 export { BrokerMetrics } from "./server/metrics.ts";
 export {
   createGroupCoordinator,

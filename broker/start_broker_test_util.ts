@@ -13,7 +13,7 @@
  */
 import { runBroker, type RunningBroker } from "./server/broker.ts";
 import type { FsyncPolicy } from "./storage/mod.ts";
-import type { Logger } from "./server/logger.ts";
+import type { Logger } from "@iot/service";
 
 /** Options for {@linkcode startBroker}; all have defaults. */
 export interface StartBrokerOptions {

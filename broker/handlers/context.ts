@@ -6,7 +6,7 @@
  */
 import type { RecordBatchHeader } from "../records/mod.ts";
 import type { LogStore } from "../storage/mod.ts";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "@iot/service";
 import type { AppendNotifier } from "./append_notifier.ts";
 
 /** Identity and settings of this (single) broker. */

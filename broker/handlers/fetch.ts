@@ -15,7 +15,7 @@ import type {
   FetchResponsePartitionDataInput,
 } from "../protocol/mod.ts";
 import type { Handler } from "../server/handler.ts";
-import { errorField } from "../server/logger.ts";
+import { errorField } from "@iot/service";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode, errorCodeOf } from "./error_codes.ts";
 import { cutBatchesAt } from "./stable_read.ts";

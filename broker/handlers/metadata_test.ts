@@ -6,7 +6,7 @@
 import { assertEquals } from "@std/assert";
 import { callHandler } from "../group/harness_test_util.ts";
 import { ApiKey } from "../protocol/mod.ts";
-import { silentLogger } from "../server/logger.ts";
+import { silentLogger } from "@iot/service";
 import { LogStore } from "../storage/mod.ts";
 import { AppendNotifier } from "./append_notifier.ts";
 import type { BrokerContext } from "./context.ts";

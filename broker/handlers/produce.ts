@@ -15,7 +15,7 @@ import type {
 } from "../protocol/mod.ts";
 import { readBatchHeader, type RecordBatchHeader, validateProducedBatch } from "../records/mod.ts";
 import type { Handler } from "../server/handler.ts";
-import { errorField } from "../server/logger.ts";
+import { errorField } from "@iot/service";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode, errorCodeOf, messageOf } from "./error_codes.ts";
 

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { handleHttp, type HttpRoutes, serveHttp } from "@iot/service";
-import type { Logger } from "./logger.ts";
+import { handleHttp, type HttpRoutes, type Logger, serveHttp } from "@iot/service";
 
 /** Options for {@linkcode startAdminServer}. */
 export interface AdminServerOptions {

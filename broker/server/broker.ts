@@ -19,7 +19,7 @@ import { ProducerStates } from "../producers/mod.ts";
 import { TransactionCoordinator, transactionHandlers, TXN_VERSION_LIMITS } from "../txn/mod.ts";
 import { type AdminServer, startAdminServer } from "./admin.ts";
 import type { HandlerTable } from "./handler.ts";
-import { errorField, type Logger, silentLogger } from "./logger.ts";
+import { errorField, type Logger, silentLogger } from "@iot/service";
 import { BrokerMetrics, type PartitionGauge } from "./metrics.ts";
 import { brokerDefaults } from "./options.ts";
 import { KafkaServer } from "./server.ts";

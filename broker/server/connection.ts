@@ -15,7 +15,7 @@ import {
   type VersionRange,
 } from "../protocol/mod.ts";
 import type { Handler, HandlerTable, RequestContext } from "./handler.ts";
-import { errorField, type Logger } from "./logger.ts";
+import { errorField, type Logger } from "@iot/service";
 import type { BrokerMetrics } from "./metrics.ts";
 
 const READ_SIZE = 256 * 1024;

@@ -7,7 +7,7 @@
 import { DEFAULT_MAX_FRAME_SIZE, type VersionRange } from "../protocol/mod.ts";
 import { Connection } from "./connection.ts";
 import type { HandlerTable } from "./handler.ts";
-import { errorField, type Logger, silentLogger } from "./logger.ts";
+import { errorField, type Logger, silentLogger } from "@iot/service";
 import { BrokerMetrics } from "./metrics.ts";
 import { servedVersions } from "./versions.ts";
 

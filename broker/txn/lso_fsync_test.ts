@@ -12,7 +12,7 @@ import { ProducerStates } from "../producers/mod.ts";
 import { ApiKey } from "../protocol/mod.ts";
 import { buildRecordBatch, splitBatches } from "../records/mod.ts";
 import type { HandlerTable } from "../server/handler.ts";
-import { silentLogger } from "../server/logger.ts";
+import { silentLogger } from "@iot/service";
 import { HeldSync } from "../storage/held_sync_test_util.ts";
 import { LogStore, MetadataStore } from "../storage/mod.ts";
 import { TransactionCoordinator } from "./coordinator.ts";
