@@ -7,7 +7,7 @@
  */
 import { defaultCacheDir } from "./kafka_runtime.ts";
 import { acceptsTcp, freePort, parseBootstrap } from "./net.ts";
-import { isFile, retryOnLostPort, ServerProcess } from "./server_process.ts";
+import { isFile, launchServer, retryOnLostPort, sharedLifecycle } from "./server_process.ts";
 
 /** The Cassandra version scripts/cassandra/fetch.sh resolves. */
 export const CASSANDRA_VERSION = "5.0.9";
@@ -106,8 +106,7 @@ async function launch(
   const port = freePort();
   let storagePort = freePort();
   while (storagePort === port) storagePort = freePort();
-  await Deno.writeTextFile(`${dir}/cassandra.yaml`, cassandraYaml({ port, storagePort }));
-  const server = new ServerProcess({
+  const lifecycle = await launchServer({
     name: "Cassandra",
     command: "java",
     args: [
@@ -124,20 +123,12 @@ async function launch(
     port,
     startTimeoutMs: options.startTimeoutMs ?? 120_000,
     stopTimeoutMs: 30_000,
+  }, {
+    signal: options.signal,
+    prepare: () =>
+      Deno.writeTextFile(`${dir}/cassandra.yaml`, cassandraYaml({ port, storagePort })),
   });
-  try {
-    await server.start(options.signal);
-  } catch (e) {
-    await server[Symbol.asyncDispose]();
-    throw e;
-  }
-  return {
-    contactPoint: `127.0.0.1:${port}`,
-    localDataCenter: "datacenter1",
-    stop: () => server.stop(),
-    start: () => server.start(),
-    [Symbol.asyncDispose]: () => server[Symbol.asyncDispose](),
-  };
+  return { contactPoint: `127.0.0.1:${port}`, localDataCenter: "datacenter1", ...lifecycle };
 }
 
 /** Wraps an externally managed node: no lifecycle control, dispose is a no-op. */
@@ -149,18 +140,10 @@ async function sharedCassandra(contactPoint: string): Promise<RealCassandra> {
         "start it with scripts/cassandra/start.sh or unset the variable",
     );
   }
-  const refuse = (what: string) =>
-    Promise.reject(
-      new Error(
-        `Cannot ${what} the shared Cassandra at ${contactPoint} (IOT_TEST_CASSANDRA); ` +
-          "pass { dedicated: true } to startCassandra() to control a node's lifecycle",
-      ),
-    );
+  const subject = `the shared Cassandra at ${contactPoint} (IOT_TEST_CASSANDRA)`;
   return {
     contactPoint,
     localDataCenter: "datacenter1",
-    stop: () => refuse("stop"),
-    start: () => refuse("start"),
-    [Symbol.asyncDispose]: () => Promise.resolve(),
+    ...sharedLifecycle(subject, "startCassandra()", "node"),
   };
 }

@@ -7,7 +7,7 @@
  */
 import { defaultCacheDir } from "./kafka_runtime.ts";
 import { acceptsTcp, freePort } from "./net.ts";
-import { isFile, retryOnLostPort, ServerProcess } from "./server_process.ts";
+import { isFile, launchServer, retryOnLostPort, sharedLifecycle } from "./server_process.ts";
 
 /** The FerretDB version scripts/ferretdb/fetch.sh builds. */
 export const FERRETDB_VERSION = "1.24.2";
@@ -60,7 +60,7 @@ async function launch(bin: string, options: StartFerretDbOptions): Promise<RealM
   const dir = await Deno.makeTempDir({ prefix: "iot-ferretdb-" });
   const port = freePort();
   // Same flags as scripts/ferretdb/start.sh (see there why each is needed).
-  const server = new ServerProcess({
+  const lifecycle = await launchServer({
     name: "FerretDB",
     command: bin,
     args: [
@@ -76,19 +76,8 @@ async function launch(bin: string, options: StartFerretDbOptions): Promise<RealM
     port,
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
     stopTimeoutMs: 10_000,
-  });
-  try {
-    await server.start(options.signal);
-  } catch (e) {
-    await server[Symbol.asyncDispose]();
-    throw e;
-  }
-  return {
-    url: `mongodb://127.0.0.1:${port}/`,
-    stop: () => server.stop(),
-    start: () => server.start(),
-    [Symbol.asyncDispose]: () => server[Symbol.asyncDispose](),
-  };
+  }, { signal: options.signal });
+  return { url: `mongodb://127.0.0.1:${port}/`, ...lifecycle };
 }
 
 /** Wraps an externally managed server: no lifecycle control, dispose is a no-op. */
@@ -101,17 +90,6 @@ async function sharedMongo(url: string): Promise<RealMongo> {
         "scripts/ferretdb/start.sh or unset the variable",
     );
   }
-  const refuse = (what: string) =>
-    Promise.reject(
-      new Error(
-        `Cannot ${what} the shared MongoDB (IOT_TEST_MONGO_URL); ` +
-          "pass { dedicated: true } to startFerretDb() to control a server's lifecycle",
-      ),
-    );
-  return {
-    url,
-    stop: () => refuse("stop"),
-    start: () => refuse("start"),
-    [Symbol.asyncDispose]: () => Promise.resolve(),
-  };
+  const subject = "the shared MongoDB (IOT_TEST_MONGO_URL)";
+  return { url, ...sharedLifecycle(subject, "startFerretDb()", "server") };
 }
