@@ -7,7 +7,7 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { Consumer, type ConsumerRecord } from "@iot/kafka";
-import { freePort, uniqueName, waitFor } from "@iot/testing";
+import { uniqueName, waitFor } from "@iot/testing";
 
 const main = new URL("./main.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
@@ -53,17 +53,20 @@ function launch(dataDir: string, portBase: number): Launcher {
 
 /** Five consecutive free ports (broker Kafka/admin, processor, sinks, api), same for both runs. */
 function portBase(): number {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = freePort();
-    if (base > 65_000) continue;
+  // Below the ephemeral range (32768+ here): there, clients' outgoing connections take ports a
+  // listen probe cannot foresee, and five consecutive free ones are often not to be had.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 10_000 + Math.floor(Math.random() * 20_000);
+    const probes: Deno.Listener[] = [];
     try {
-      const probes = [1, 2, 3, 4].map((i) =>
-        Deno.listen({ hostname: "127.0.0.1", port: base + i })
-      );
-      for (const p of probes) p.close();
+      for (let i = 0; i < 5; i++) {
+        probes.push(Deno.listen({ hostname: "127.0.0.1", port: base + i }));
+      }
       return base;
     } catch {
-      // One of the next four is taken; try another base.
+      // One of the five is taken; try another base.
+    } finally {
+      for (const p of probes) p.close();
     }
   }
   throw new Error("no five consecutive free ports");

@@ -27,7 +27,15 @@ Deno.test("compile: each existing service's bundle runs --help on its own", asyn
     assert(build.success, log);
     for (const target of existing) {
       const help = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "--cached-only", "--no-config", `${outDir}/iot-${target.name}.js`, "--help"],
+        // The permissions `deno compile` bakes into the executable, and nothing more.
+        args: [
+          "run",
+          "--cached-only",
+          "--no-config",
+          ...target.permissions,
+          `${outDir}/iot-${target.name}.js`,
+          "--help",
+        ],
         cwd: outDir,
         stdout: "piped",
         stderr: "piped",
