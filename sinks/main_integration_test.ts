@@ -8,44 +8,11 @@ import { DatabaseSync } from "node:sqlite";
 import { topicIds } from "@iot/events";
 import { Admin, Producer } from "@iot/kafka";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
+import { spawnApp, statusUrl, stopChild } from "./child_test_util.ts";
 import type { SinkStatus } from "./status.ts";
 import { sampleRecord } from "./writer_contract_test_util.ts";
 
-/** A running `main.ts`: its stderr lines so far, and its exit. */
-interface Child {
-  readonly process: Deno.ChildProcess;
-  readonly lines: string[];
-  readonly exited: Promise<string>;
-}
-
-function spawn(args: string[]): Child {
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname, ...args],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const exited = (async () => {
-    let rest = "";
-    for await (const chunk of process.stderr.pipeThrough(new TextDecoderStream())) {
-      const parts = (rest + chunk).split("\n");
-      rest = parts.pop()!;
-      lines.push(...parts);
-    }
-    if (rest !== "") lines.push(rest);
-    return lines.join("\n");
-  })();
-  return { process, lines, exited };
-}
-
-function statusUrl(child: Child): string | undefined {
-  for (const line of child.lines) {
-    const match = line.match(/"status":"(http:\/\/127\.0\.0\.1:\d+)\/status"/);
-    if (match) return match[1];
-  }
-  return undefined;
-}
+const spawn = (args: string[]) => spawnApp("sinks/main.ts", args);
 
 const count = (path: string, table: string) => {
   const db = new DatabaseSync(path, { readOnly: true });
@@ -122,11 +89,7 @@ Deno.test("sinks main: writes the embedded store, serves /status, stops graceful
     const committed = offsets.reduce((n, o) => n + Math.max(0, o.offset ?? 0), 0);
     assertEquals(committed, 48, "40 + 5 readings, the bad one, the alert, the dead letter");
   } finally {
-    try {
-      sink.process.kill("SIGKILL");
-    } catch { /* already exited */ }
-    await sink.process.status;
-    const log = await sink.exited;
+    const log = await stopChild(sink);
     assert(!log.includes("secret"), "no secret in the log");
     await Deno.remove(dir, { recursive: true });
   }

@@ -29,6 +29,7 @@
  * @module
  */
 export {
+  aggregateInserts,
   cassandraDdl,
   checkKeyspace,
   DEFAULT_KEYSPACE,
@@ -90,6 +91,7 @@ export {
   sqliteDdl,
   type SqliteTable,
   sqliteTables,
+  sqliteUpsert,
   type SqlValue,
 } from "./sqlite_schema.ts";
 export { SqliteWriter, type SqliteWriterOptions } from "./sqlite_writer.ts";
