@@ -18,7 +18,8 @@ import {
   uniqueName,
   waitFor,
 } from "@iot/testing";
-import { type Child, spawnApp, stopChild } from "./child_test_util.ts";
+import { type Child, spawnApp, statusUrl, stopChild } from "./child_test_util.ts";
+import type { SinkStatus } from "./status.ts";
 import { pipelineRoutes } from "./pipelines.ts";
 import type { SinkKind } from "./record.ts";
 import { decodeAll, readTopics, storeDifferences } from "./store_check_test_util.ts";
@@ -115,29 +116,48 @@ Deno.test({
     let child: Child | null = null;
     try {
       // Input keeps arriving while the sinks are killed and restarted (pacing, not sync).
+      let killing = true;
       const feeding = (async () => {
         await using producer = new Producer({
           config: { "bootstrap.servers": kafka.bootstrap, "enable.idempotence": true },
         });
-        for (let i = 0; i < 12; i++) {
+        for (let i = 0; i < 60 && (killing || i < 12); i++) {
           await producer.sendAll(chunk(t, i));
           await delay(400);
         }
       })();
+      const status = async (c: Child) => {
+        const url = statusUrl(c);
+        if (url === undefined) return [];
+        return ((await (await fetch(`${url}/status`)).json()).pipelines as SinkStatus[]);
+      };
+      const batches = async (c: Child) => (await status(c)).reduce((n, p) => n + p.batches, 0);
       for (let kill = 0; kill < 4; kill++) {
         child = spawnApp("sinks/main.ts", args);
+        const running = child;
+        // Kill an instance that is writing: after its own first commits.
+        await waitFor(async () => (await batches(running)) >= 3, {
+          timeoutMs: 60_000,
+          message: `run ${kill} commits`,
+        });
         if (kill === 2) {
-          // The database goes away under a running sink and comes back.
-          await delay(500 + random() * 1000);
+          // The database goes away under the running sink and comes back.
           await mongo.stop();
-          await delay(1500);
+          const mongoWaits = async () =>
+            (await status(running)).some((p) => p.store === "mongodb" && p.waitingForStore);
+          await waitFor(mongoWaits, { timeoutMs: 30_000, message: "the sink waits for MongoDB" });
           await mongo.start();
+          await waitFor(async () => !(await mongoWaits()), {
+            timeoutMs: 60_000,
+            message: "the sink resumes",
+          });
         }
         // Killing at a random moment is the point of the test.
-        await delay(800 + random() * 2500);
+        await delay(random() * 1500);
         logs.push(await stopChild(child));
         child = null;
       }
+      killing = false;
       await feeding;
       child = spawnApp("sinks/main.ts", args);
       const routes = (["embedded"] as const).flatMap((name) => pipelineRoutes(name, t));

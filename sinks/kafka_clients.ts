@@ -27,6 +27,7 @@ export function sinkKafkaClients(options: SinkKafkaClientsOptions): SinkKafkaCli
           "bootstrap.servers": bootstrap,
           "group.id": o.groupId,
           "partition.assignment.strategy": "cooperative-sticky",
+          "session.timeout.ms": o.sessionTimeoutMs ?? 45_000,
           // Offsets are committed by hand, only after the batch is durably written.
           "enable.auto.commit": false,
           "enable.auto.offset.store": false,

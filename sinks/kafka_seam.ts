@@ -54,6 +54,8 @@ export interface SinkInput {
 export interface SinkInputOptions {
   /** Consumer group: one per pipeline, a stable name. */
   readonly groupId: string;
+  /** Group session timeout (ms): how soon a crashed member's partitions move. Default 45 000. */
+  readonly sessionTimeoutMs?: number;
   /** Told of each rebalance before it takes effect; awaited. */
   readonly onRebalance: (event: RebalanceEvent) => Promise<void>;
   /** Told of client errors. */

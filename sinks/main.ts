@@ -121,6 +121,7 @@ async function run(config: SinksConfig, logger: Logger, signal: AbortSignal): Pr
         lingerMs: config.lingerMs,
         retryMs: config.retryMs,
         maxRetryMs: config.maxRetryMs,
+        sessionTimeoutMs: config.sessionTimeoutMs,
         onEvent: logEvents(logger, group),
       });
     });

@@ -50,6 +50,10 @@ export const sinksCli = defineCli({
     }),
     topics: mapOption(topicIds, { doc: "rename a topic", flag: "topic", value: "ID=NAME" }),
     kafkaWaitMs: ms("wait this long for Kafka at start before giving up", 60_000, 0),
+    sessionTimeoutMs: ms(
+      "consumer group session timeout: how soon a crashed instance's partitions move",
+      45_000,
+    ),
     pipelines: listOption(pipelineNames, {
       doc: "pipelines to run",
       defaultText: "embedded when no database is given, else those whose database is given",

@@ -61,6 +61,8 @@ export interface SinkRunnerOptions {
   retryMs?: number;
   /** Longest retry delay, in ms. Default: 30 000. */
   maxRetryMs?: number;
+  /** Consumer group session timeout, in ms. Default: 45 000 (Kafka's). */
+  sessionTimeoutMs?: number;
   /** Reports flushes, outages and dropped records. Default: none. */
   onEvent?: (event: SinkRunnerEvent) => void;
 }
@@ -130,6 +132,9 @@ export class SinkRunner {
     const deadLetters = clients.deadLetters();
     const input = clients.input({
       groupId: name,
+      ...(this.#options.sessionTimeoutMs !== undefined
+        ? { sessionTimeoutMs: this.#options.sessionTimeoutMs }
+        : {}),
       onRebalance: (event) => this.#onRebalance(event),
     });
     try {
