@@ -121,7 +121,7 @@ Deno.test({
         await using producer = new Producer({
           config: { "bootstrap.servers": kafka.bootstrap, "enable.idempotence": true },
         });
-        for (let i = 0; i < 60 && (killing || i < 12); i++) {
+        for (let i = 0; i < 300 && (killing || i < 12); i++) {
           await producer.sendAll(chunk(t, i));
           await delay(400);
         }
