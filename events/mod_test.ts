@@ -11,6 +11,7 @@ Deno.test("mod.ts exports the public API", () => {
     "commandStatusSchema",
     "commandStatusValues",
     "compactedTopicIds",
+    "deadLetterHeaderNames",
     "decodeAlert",
     "decodeClimateReading",
     "decodeCommandStatus",

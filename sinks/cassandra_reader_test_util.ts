@@ -13,7 +13,11 @@ export async function readAggregates(
   client: cassandra.Client,
   keyspace: string,
 ): Promise<Map<string, unknown>> {
-  const { rows } = await client.execute(`SELECT * FROM ${keyspace}.sensor_aggregates`);
+  // Every page: a result holds one page (5 000 rows by default); iterating fetches the rest.
+  const rows = [];
+  for await (const row of await client.execute(`SELECT * FROM ${keyspace}.sensor_aggregates`)) {
+    rows.push(row);
+  }
   return new Map(rows.map((r) => [joinKey([r.device_id, iso(r.window_start)]), {
     deviceId: r.device_id,
     windowStart: iso(r.window_start),
@@ -29,7 +33,9 @@ export async function readSeedTable(
   client: cassandra.Client,
   keyspace: string,
 ): Promise<Array<Record<string, unknown>>> {
-  const { rows } = await client.execute(`SELECT * FROM ${keyspace}.iot_avg_temperature_windowed`);
+  const rows = [];
+  const query = `SELECT * FROM ${keyspace}.iot_avg_temperature_windowed`;
+  for await (const row of await client.execute(query)) rows.push(row);
   return rows.map((r) => ({
     deviceId: r.device_id,
     windowStart: iso(r.window_start),

@@ -4,18 +4,11 @@
  *
  * @module
  */
-import { decodeEvent } from "@iot/events";
+import { deadLetterHeaderNames, decodeEvent } from "@iot/events";
 import type { DeadLetter, SinkKind, SinkRecord, SourceCoordinates } from "./record.ts";
 
-/** The header names of dead-letter records (as processor/runtime/dead_letter.ts writes them). */
-export const deadLetterHeaders = Object.freeze({
-  reason: "dlq-reason",
-  code: "dlq-reason-code",
-  topic: "dlq-source-topic",
-  partition: "dlq-source-partition",
-  offset: "dlq-source-offset",
-  job: "dlq-job",
-});
+/** The header names of dead-letter records (`deadLetterHeaderNames` of `@iot/events`). */
+export const deadLetterHeaders = deadLetterHeaderNames;
 
 /** The parts of a consumed Kafka record decoding needs (a subset of `@iot/kafka`'s). */
 export interface RawRecord {

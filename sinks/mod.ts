@@ -10,7 +10,8 @@
  *
  * {@linkcode SinkRunner} is the pipeline in front of a writer: it consumes `read_committed`,
  * batches by size and time, decodes, writes, dead-letters, and commits offsets only after the
- * write; while the store is down it retries with backoff and pauses its partitions.
+ * write; while the store is down it retries with backoff and pauses its partitions. It reaches
+ * Kafka only through {@linkcode SinkKafkaClients} ({@linkcode sinkKafkaClients} for librdkafka).
  *
  * Every write is idempotent (rows are keyed by the record's natural key, see {@linkcode rowId}),
  * so a batch can be written again after any failure; commit its offsets only after
@@ -28,6 +29,7 @@
  * @module
  */
 export {
+  aggregateInserts,
   cassandraDdl,
   checkKeyspace,
   DEFAULT_KEYSPACE,
@@ -43,6 +45,15 @@ export {
   sourceOf,
 } from "./decode.ts";
 export { dayBucket, joinKey, replacesMax, rowId } from "./keys.ts";
+export { sinkKafkaClients, type SinkKafkaClientsOptions } from "./kafka_clients.ts";
+export type {
+  DeadLetterOutput,
+  SinkInput,
+  SinkInputOptions,
+  SinkKafkaClients,
+  SinkWaitOptions,
+  Watermarks,
+} from "./kafka_seam.ts";
 export {
   type MongoCollection,
   mongoCollections,
@@ -69,10 +80,18 @@ export {
 } from "./runner.ts";
 export { renderSchemaFiles } from "./schema_files.ts";
 export {
+  emptyStats,
+  type PartitionLag,
+  renderSinkMetrics,
+  type SinkStats,
+  type SinkStatus,
+} from "./status.ts";
+export {
   type SqliteColumn,
   sqliteDdl,
   type SqliteTable,
   sqliteTables,
+  sqliteUpsert,
   type SqlValue,
 } from "./sqlite_schema.ts";
 export { SqliteWriter, type SqliteWriterOptions } from "./sqlite_writer.ts";

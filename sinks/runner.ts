@@ -2,21 +2,27 @@
  * The sink pipeline: consume committed records, batch them by size and time, decode, write,
  * dead-letter what can never be written, and commit offsets only after all of that is durable.
  * While the store is unavailable, the batch is retried with backoff and the partitions are paused.
+ * Kafka is reached only through the sinks' seam (`kafka_seam.ts`).
  *
  * @module
  */
 import {
-  Consumer,
   type ConsumerRecord,
-  type KafkaConfig,
   nextOffsets,
-  Producer,
   type ProducerRecord,
   type RebalanceEvent,
 } from "@iot/kafka";
 import { deadLetterHeaders, type DecodeFailure, decodeRecord } from "./decode.ts";
+import type { DeadLetterOutput, SinkInput, SinkKafkaClients } from "./kafka_seam.ts";
 import type { SinkKind, SinkRecord } from "./record.ts";
-import { type SinkWriter, StoreUnavailableError } from "./writer.ts";
+import { emptyStats, type PartitionLag, type SinkStats, type SinkStatus } from "./status.ts";
+import { raceTimeout, sleep } from "./timing.ts";
+import {
+  describeError,
+  type SinkWriter,
+  StoreUnavailableError,
+  type WriteResult,
+} from "./writer.ts";
 
 /** Which kind of record a topic carries. */
 export interface SinkRoute {
@@ -31,14 +37,16 @@ export type SinkRunnerEvent =
   | { type: "flushed"; records: number; written: number; deadLettered: number }
   | { type: "unavailable"; error: StoreUnavailableError; retryInMs: number }
   | { type: "recovered"; afterMs: number }
-  | { type: "dropped"; record: SinkRecord; reason: string };
+  | { type: "dropped"; record: SinkRecord; reason: string }
+  | { type: "dead-letter-failed"; error: string; retryInMs: number }
+  | { type: "commit-failed"; error: string };
 
 /** Options for {@linkcode SinkRunner}. */
 export interface SinkRunnerOptions {
   /** The sink's name: the consumer group id and the `dlq-job` header. */
   name: string;
-  /** librdkafka properties shared by the consumer and the dead-letter producer. */
-  kafka: KafkaConfig;
+  /** Makes the consumer and the dead-letter producer (`sinkKafkaClients()` for real Kafka). */
+  clients: SinkKafkaClients;
   /** Topics to consume and their kinds. */
   routes: readonly SinkRoute[];
   /** Where to write. The runner calls `ensureSchema()`, not `close()`. */
@@ -53,19 +61,23 @@ export interface SinkRunnerOptions {
   retryMs?: number;
   /** Longest retry delay, in ms. Default: 30 000. */
   maxRetryMs?: number;
+  /** Consumer group session timeout, in ms. Default: 45 000 (Kafka's). */
+  sessionTimeoutMs?: number;
   /** Reports flushes, outages and dropped records. Default: none. */
   onEvent?: (event: SinkRunnerEvent) => void;
 }
 
 /**
- * Runs one sink until `signal` aborts. Offsets are committed only after the batch's rows and its
- * dead-letter records are durable, so a crash at any point replays uncommitted records, which
- * the idempotent writers turn into the same rows.
+ * Runs one sink until `signal` aborts, then writes and commits what it holds (when the store
+ * takes it). Offsets are committed only after the batch's rows and its dead-letter records are
+ * durable, so a crash at any point replays uncommitted records, which the idempotent writers turn
+ * into the same rows.
  */
 export class SinkRunner {
   readonly #options: SinkRunnerOptions;
   readonly #kinds: Map<string, SinkKind>;
-  #consumer: Consumer | null = null;
+  readonly #stats: SinkStats = emptyStats();
+  #input: SinkInput | null = null;
   #pending: ConsumerRecord[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #paused = false;
@@ -82,31 +94,64 @@ export class SinkRunner {
     }
   }
 
-  /** Consumes, writes and commits until `signal` aborts; uncommitted records are left to replay. */
-  async run(signal: AbortSignal): Promise<void> {
-    const { kafka, name, writer } = this.#options;
-    await writer.ensureSchema();
-    await using producer = new Producer({ config: { ...kafka, "enable.idempotence": true } });
-    await using consumer = new Consumer({
-      config: {
-        ...kafka,
-        "group.id": name,
-        "enable.auto.commit": false,
-        "enable.auto.offset.store": false,
-        "isolation.level": "read_committed",
-        "auto.offset.reset": "earliest",
-      },
-      onRebalance: (event) => this.#onRebalance(event),
-    });
-    this.#consumer = consumer;
-    consumer.subscribe(this.#options.routes.map((r) => r.topic));
-    await this.#loop(consumer, producer, signal);
+  /** The sink's name (its consumer group). */
+  get name(): string {
+    return this.#options.name;
   }
 
-  async #loop(consumer: Consumer, producer: Producer, signal: AbortSignal): Promise<void> {
+  /** Counters and, while running, the lag of the assigned partitions. */
+  async status(): Promise<SinkStatus> {
+    const { lastWriteAt, ...stats } = this.#stats;
+    const partitions = await this.#lag().catch(() => []);
+    return {
+      pipeline: this.#options.name,
+      store: this.#options.writer.store,
+      ...stats,
+      lastWriteAgeMs: lastWriteAt === null ? null : Math.max(0, Date.now() - lastWriteAt),
+      lag: partitions.reduce((n, p) => n + p.lag, 0),
+      partitions,
+    };
+  }
+
+  async #lag(): Promise<PartitionLag[]> {
+    const input = this.#input;
+    if (input === null) return [];
+    const assigned = input.assignment();
+    const committed = await input.committed(assigned);
+    return await Promise.all(committed.map(async ({ topic, partition, offset }) => {
+      const { high } = await input.watermarkOffsets(topic, partition);
+      const done = Math.max(0, offset ?? 0);
+      return { topic, partition, committed: done, high, lag: Math.max(0, high - done) };
+    }));
+  }
+
+  /** Consumes, writes and commits until `signal` aborts; what is uncommitted then replays. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { clients, name, writer } = this.#options;
+    await writer.ensureSchema();
+    const deadLetters = clients.deadLetters();
+    const input = clients.input({
+      groupId: name,
+      ...(this.#options.sessionTimeoutMs !== undefined
+        ? { sessionTimeoutMs: this.#options.sessionTimeoutMs }
+        : {}),
+      onRebalance: (event) => this.#onRebalance(event),
+    });
+    try {
+      this.#input = input;
+      input.subscribe(this.#options.routes.map((r) => r.topic));
+      await this.#loop(input, deadLetters, signal);
+    } finally {
+      this.#input = null;
+      await input.close();
+      await deadLetters.close();
+    }
+  }
+
+  async #loop(input: SinkInput, deadLetters: DeadLetterOutput, signal: AbortSignal) {
     const batchSize = this.#options.batchSize ?? 1000;
     const lingerMs = this.#options.lingerMs ?? 500;
-    const batches = consumer.batches({ maxMessages: batchSize, signal })[Symbol.asyncIterator]();
+    const batches = input.batches({ maxMessages: batchSize, signal })[Symbol.asyncIterator]();
     let next = batches.next();
     let lingerUntil = Infinity;
     while (!signal.aborted) {
@@ -116,6 +161,7 @@ export class SinkRunner {
         if (result.done) break;
         if (this.#pending.length === 0) lingerUntil = performance.now() + lingerMs;
         this.#pending.push(...result.value);
+        this.#stats.recordsIn += result.value.length;
         // Fetch on while deciding (and writing): the iterator runs rebalances meanwhile.
         next = batches.next();
         if (this.#pending.length < batchSize && performance.now() < lingerUntil) continue;
@@ -123,11 +169,16 @@ export class SinkRunner {
       const records = this.#pending.splice(0, batchSize);
       if (records.length === 0) continue;
       lingerUntil = performance.now() + lingerMs;
-      this.#flushing = this.#flush(consumer, producer, records, signal);
+      this.#flushing = this.#flush(input, deadLetters, records, signal);
       await this.#flushing;
     }
-    // The iteration ends on abort; let it finish before the consumer closes.
+    // The iteration ends on abort; let it finish before the input closes.
     await next.catch(() => {});
+    // Graceful stop: write and commit what was read (a single attempt if the store is down).
+    while (this.#pending.length > 0) {
+      this.#flushing = this.#flush(input, deadLetters, this.#pending.splice(0, batchSize), signal);
+      await this.#flushing;
+    }
   }
 
   /**
@@ -136,7 +187,7 @@ export class SinkRunner {
    */
   async #onRebalance(event: RebalanceEvent): Promise<void> {
     if (event.type === "assigned") {
-      if (this.#paused) this.#consumer?.pause(event.partitions);
+      if (this.#paused) this.#input?.pause(event.partitions);
       return;
     }
     await this.#flushing.catch(() => {});
@@ -145,8 +196,8 @@ export class SinkRunner {
   }
 
   async #flush(
-    consumer: Consumer,
-    producer: Producer,
+    input: SinkInput,
+    output: DeadLetterOutput,
     records: ConsumerRecord[],
     signal: AbortSignal,
   ): Promise<void> {
@@ -162,60 +213,100 @@ export class SinkRunner {
         deadLetters.push(this.#deadLetter(record, result.failure));
       }
     }
-    const result = await this.#writeWithRetry(consumer, decoded, signal);
-    if (result === null) return; // aborted while the store was down: commit nothing
+    const result = await this.#writeWithRetry(input, decoded, signal);
+    if (result === null) return; // stopped while the store was down: commit nothing
     for (const rejection of result.rejected) {
       if (rejection.record.kind === "dead-letter") {
         // A dead-letter record sent to the dead-letter topic again would loop; report it instead.
-        this.#options.onEvent?.({
-          type: "dropped",
-          record: rejection.record,
-          reason: rejection.reason,
-        });
+        this.#stats.dropped++;
+        this.#emit({ type: "dropped", record: rejection.record, reason: rejection.reason });
         continue;
       }
       const failure = { code: rejection.code, reason: rejection.reason };
       deadLetters.push(this.#deadLetter(raw.get(rejection.record)!, failure));
     }
-    if (deadLetters.length > 0) await producer.sendBatch(deadLetters);
-    await consumer.commit(nextOffsets(records));
-    this.#options.onEvent?.({
-      type: "flushed",
-      records: records.length,
-      written: result.written + result.superseded,
-      deadLettered: deadLetters.length,
-    });
+    if (!(await this.#sendDeadLetters(output, deadLetters, signal))) return;
+    try {
+      await input.commit(nextOffsets(records));
+    } catch (e) {
+      // The rows are durable; the records replay (idempotently) unless a later commit covers them.
+      this.#emit({ type: "commit-failed", error: describeError(e) });
+      return;
+    }
+    this.#committed(records.length, result, deadLetters.length);
+  }
+
+  #committed(records: number, result: WriteResult, deadLettered: number): void {
+    const written = result.written + result.superseded;
+    this.#stats.batches++;
+    this.#stats.rowsWritten += written;
+    this.#stats.deadLetters += deadLettered;
+    this.#stats.lastWriteAt = Date.now();
+    this.#emit({ type: "flushed", records, written, deadLettered });
+  }
+
+  /** Sends dead letters, retrying with backoff; false when stopped first (commit nothing). */
+  async #sendDeadLetters(
+    output: DeadLetterOutput,
+    records: ProducerRecord[],
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const { retryMs = 500, maxRetryMs = 30_000 } = this.#options;
+    for (let delayMs = retryMs; records.length > 0; delayMs = Math.min(delayMs * 2, maxRetryMs)) {
+      try {
+        await output.sendAll(records);
+        return true;
+      } catch (e) {
+        this.#emit({ type: "dead-letter-failed", error: describeError(e), retryInMs: delayMs });
+        if (!(await sleep(delayMs, signal))) return false;
+      }
+    }
+    return true;
   }
 
   /** Writes `batch`, retrying with backoff (partitions paused) while the store is unavailable. */
-  async #writeWithRetry(consumer: Consumer, batch: SinkRecord[], signal: AbortSignal) {
-    const { writer, retryMs = 500, maxRetryMs = 30_000, onEvent } = this.#options;
+  async #writeWithRetry(
+    input: SinkInput,
+    batch: SinkRecord[],
+    signal: AbortSignal,
+  ): Promise<WriteResult | null> {
+    const { writer, retryMs = 500, maxRetryMs = 30_000 } = this.#options;
     let delayMs = retryMs;
     let downSince = 0;
     while (true) {
       try {
         const result = await writer.write(batch);
-        if (this.#paused) {
-          const assigned = consumer.assignment();
-          if (assigned.length > 0) consumer.resume(assigned);
-          this.#paused = false;
-          onEvent?.({ type: "recovered", afterMs: Math.round(performance.now() - downSince) });
-        }
+        if (this.#paused) this.#setPaused(input, false, downSince);
         return result;
       } catch (e) {
         if (!(e instanceof StoreUnavailableError)) throw e;
+        this.#stats.retries++;
+        this.#stats.lastError = describeError(e);
         if (!this.#paused) {
-          // Stop fetching: records would only pile up in memory while nothing can be written.
-          const assigned = consumer.assignment();
-          if (assigned.length > 0) consumer.pause(assigned);
-          this.#paused = true;
+          this.#setPaused(input, true, 0);
           downSince = performance.now();
         }
-        onEvent?.({ type: "unavailable", error: e, retryInMs: delayMs });
+        this.#emit({ type: "unavailable", error: e, retryInMs: delayMs });
         if (!(await sleep(delayMs, signal))) return null;
         delayMs = Math.min(delayMs * 2, maxRetryMs);
       }
     }
+  }
+
+  /** Pauses (records would only pile up in memory while nothing can be written) or resumes. */
+  #setPaused(input: SinkInput, paused: boolean, downSince: number): void {
+    const assigned = input.assignment();
+    if (assigned.length > 0) paused ? input.pause(assigned) : input.resume(assigned);
+    this.#paused = paused;
+    this.#stats.waitingForStore = paused;
+    if (!paused) {
+      this.#stats.lastError = null;
+      this.#emit({ type: "recovered", afterMs: Math.round(performance.now() - downSince) });
+    }
+  }
+
+  #emit(event: SinkRunnerEvent): void {
+    this.#options.onEvent?.(event);
   }
 
   /** The dead-letter record of `record`: its key, value and headers, plus why and where. */
@@ -237,34 +328,4 @@ export class SinkRunner {
       ...(record.timestamp >= 0 ? { timestamp: record.timestamp } : {}),
     };
   }
-}
-
-/** Resolves with `promise`'s result, or "timeout" after `ms` (never for Infinity). */
-async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
-  if (ms === Infinity) return await promise;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Waits `ms`; resolves false when `signal` aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -2,6 +2,7 @@ import { assertEquals } from "@std/assert";
 import { DatabaseSync } from "node:sqlite";
 import { Admin, Consumer, Producer } from "@iot/kafka";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
+import { sinkKafkaClients } from "./kafka_clients.ts";
 import { SinkRunner, type SinkRunnerEvent } from "./runner.ts";
 import { SqliteWriter } from "./sqlite_writer.ts";
 import { sampleRecord } from "./writer_contract_test_util.ts";
@@ -58,7 +59,7 @@ Deno.test("SinkRunner: writes readings and alerts, dead-letters bad records, the
   await using writer = new SqliteWriter({ path });
   const runner = new SinkRunner({
     name,
-    kafka: { "bootstrap.servers": kafka.bootstrap },
+    clients: sinkKafkaClients({ bootstrap: kafka.bootstrap }),
     routes: [
       { topic: topics.readings, kind: "climate-reading" },
       { topic: topics.alerts, kind: "alert" },
@@ -111,7 +112,7 @@ Deno.test("SinkRunner: commits nothing while the store is down, then catches up"
   locker.exec("BEGIN EXCLUSIVE");
   const runner = new SinkRunner({
     name,
-    kafka: { "bootstrap.servers": kafka.bootstrap },
+    clients: sinkKafkaClients({ bootstrap: kafka.bootstrap }),
     routes: [{ topic: topics.readings, kind: "climate-reading" }],
     writer,
     deadLetterTopic: topics.deadLetter,
@@ -176,7 +177,7 @@ Deno.test("SinkRunner: a replay from the start (a crash before any commit) leave
     const abort = new AbortController();
     const runner = new SinkRunner({
       name,
-      kafka: { "bootstrap.servers": kafka.bootstrap },
+      clients: sinkKafkaClients({ bootstrap: kafka.bootstrap }),
       routes: [{ topic: topics.readings, kind: "climate-reading" }],
       writer,
       deadLetterTopic: topics.deadLetter,

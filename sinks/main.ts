@@ -1,0 +1,180 @@
+/**
+ * The sinks' entry point: `deno task sinks --bootstrap 127.0.0.1:9092 [--mongo-url URL]
+ * [--cassandra HOST:PORT]`. The options are declared once in `options.ts`: flags, then `SINKS_*`
+ * environment variables, then a JSON config file (`--config`), then defaults, validated once; a
+ * bad value stops the process with one line naming it. `--help` lists everything.
+ *
+ * SIGINT/SIGTERM stop it gracefully: each pipeline writes and commits what it has read.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+import { resolveTopics } from "@iot/events";
+import {
+  createJsonLogger,
+  DirLockedError,
+  errorField,
+  lockDir,
+  type Logger,
+  type OptionValues,
+  parseCli,
+  PortInUseError,
+  UsageError,
+} from "@iot/service";
+import { sinkKafkaClients } from "./kafka_clients.ts";
+import { sinksCli } from "./options.ts";
+import { choosePipelines, pipelineRoutes, pipelineWriter, redactUrl } from "./pipelines.ts";
+import { SinkRunner, type SinkRunnerEvent } from "./runner.ts";
+import { serveSinkStatus } from "./status_server.ts";
+import type { SinkWriter } from "./writer.ts";
+
+/** The sinks' validated configuration. */
+export type SinksConfig = OptionValues<typeof sinksCli.options>;
+
+/**
+ * Parses flags over `env` (`SINKS_*`) over the `--config` file over the defaults into a
+ * validated {@linkcode SinksConfig}; throws `UsageError` (one line naming the flag, the variable
+ * or the config key).
+ */
+export function loadConfig(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  readFile: (path: string) => string = (path) => Deno.readTextFileSync(path),
+): SinksConfig {
+  const parsed = parseCli(sinksCli, { args, env, readFile });
+  if (parsed.help) throw new UsageError("--help prints the usage; it is not a configuration");
+  const config = parsed.values;
+  try {
+    resolveTopics(config.topics);
+  } catch (e) {
+    throw new UsageError(`${parsed.sourceOf("topics")}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    choosePipelines(config.pipelines, config);
+  } catch (e) {
+    throw new UsageError((e as Error).message, { cause: e });
+  }
+  return config;
+}
+
+/** Prints the help text and returns 0, or the config, or 2 after printing the one-line error. */
+function readConfig(args: readonly string[]): SinksConfig | number {
+  try {
+    if (args.includes("--help") || args.includes("-h")) {
+      const parsed = parseCli(sinksCli, { args });
+      if (parsed.help) console.log(parsed.text.trimEnd());
+      return 0;
+    }
+    return loadConfig(args, Deno.env.toObject());
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const hint = e.message.includes("--help") ? "" : " (see --help)";
+    console.error(`sinks: ${e.message}${hint}`);
+    return 2;
+  }
+}
+
+/** Logs a runner's events: outages and drops as warnings, flushes at debug level. */
+function logEvents(logger: Logger, pipeline: string) {
+  return (e: SinkRunnerEvent) => {
+    if (e.type === "unavailable") {
+      logger.warn("store unavailable; partitions paused", {
+        pipeline,
+        error: e.error.message,
+        retryInMs: e.retryInMs,
+      });
+    } else if (e.type === "recovered") {
+      logger.info("store available again; resumed", { pipeline, afterMs: e.afterMs });
+    } else if (e.type === "dropped") {
+      logger.warn("dead-letter record refused by the store", { pipeline, reason: e.reason });
+    } else if (e.type === "commit-failed" || e.type === "dead-letter-failed") {
+      logger.warn(e.type, { pipeline, error: e.error });
+    } else logger.debug("flushed", { pipeline, ...e });
+  };
+}
+
+async function run(config: SinksConfig, logger: Logger, signal: AbortSignal): Promise<number> {
+  const clients = sinkKafkaClients({ bootstrap: config.bootstrap });
+  try {
+    await clients.waitReady({ timeoutMs: config.kafkaWaitMs, signal, log: (m) => logger.info(m) });
+  } catch (e) {
+    if (signal.aborted) return 0;
+    logger.error("Kafka is not reachable", { error: errorField(e) });
+    return 1;
+  }
+  if (signal.aborted) return 0;
+  const topics = resolveTopics(config.topics);
+  const names = choosePipelines(config.pipelines, config);
+  const writers: SinkWriter[] = [];
+  try {
+    const runners = names.map((name) => {
+      const writer = pipelineWriter(name, config);
+      writers.push(writer);
+      const group = `${config.groupPrefix}-${name}`;
+      return new SinkRunner({
+        name: group,
+        clients,
+        routes: pipelineRoutes(name, topics),
+        writer,
+        deadLetterTopic: topics.deadLetter,
+        batchSize: config.batchSize,
+        lingerMs: config.lingerMs,
+        retryMs: config.retryMs,
+        maxRetryMs: config.maxRetryMs,
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        onEvent: logEvents(logger, group),
+      });
+    });
+    const stop = new AbortController();
+    signal.addEventListener("abort", () => stop.abort(), { once: true });
+    const server = serveSinkStatus(runners, config.statusPort, stop.signal);
+    logger.info(`running ${names.join(", ")}`, {
+      status: `http://127.0.0.1:${server.port}/status`,
+      ...(config.mongoUrl !== undefined ? { mongo: redactUrl(config.mongoUrl) } : {}),
+      ...(config.cassandra !== undefined ? { cassandra: config.cassandra } : {}),
+      ...(names.includes("embedded") ? { sqlite: config.sqlitePath } : {}),
+    });
+    const results = await Promise.allSettled(runners.map((r) =>
+      r.run(stop.signal).catch((e) => {
+        stop.abort();
+        throw e;
+      })
+    ));
+    stop.abort();
+    await server.finished;
+    const failed = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+    for (const f of failed) logger.error("pipeline failed", { error: errorField(f.reason) });
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    await Promise.allSettled(writers.map((w) => w.close()));
+  }
+}
+
+/**
+ * Runs the sinks with `args`; returns the exit code: 0 stopped, 1 a pipeline failed, 2 a bad
+ * flag, a taken status port or a state directory in use (one line on stderr).
+ */
+async function main(args: readonly string[]): Promise<number> {
+  const config = readConfig(args);
+  if (typeof config === "number") return config;
+  const logger = createJsonLogger({ write: (line) => console.error(line) });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    using _lock = lockDir(config.stateDir ?? dirname(config.sqlitePath), {
+      onStale: (owner) => logger.warn("took over a stale state-dir lock", { ...owner }),
+    });
+    return await run(config, logger, stop.signal);
+  } catch (e) {
+    if (!(e instanceof PortInUseError || e instanceof DirLockedError)) throw e;
+    console.error(`sinks: ${e.message}`);
+    return 2;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
