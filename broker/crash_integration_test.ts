@@ -6,7 +6,7 @@ import { assert, assertEquals } from "@std/assert";
 import { ApiKey } from "./protocol/mod.ts";
 import { buildRecordBatch, iterateRecords, splitBatches } from "./records/mod.ts";
 import { RawClient } from "./server/raw_client_test_util.ts";
-import { startBroker } from "./testing.ts";
+import { startBroker } from "./start_broker_test_util.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -9,7 +9,7 @@
  * - `producers/`, `group/`, `txn/`: producer ids and sequences, the group coordinator and the
  *   transaction coordinator (state in the metadata store).
  * - `server/`: the socket loop, admin endpoint and composition ({@linkcode runBroker});
- *   `handlers/`: one data-plane handler per API; `testing.ts`: `startBroker()` for tests.
+ *   `handlers/`: one data-plane handler per API; `start_broker_test_util.ts`: `startBroker()` for tests.
  *
  * @module
  */

@@ -8,7 +8,7 @@ import { startKafka, uniqueName, waitFor } from "@iot/testing";
 import { Producer } from "@iot/kafka";
 import { JobRunner } from "./runtime/job_runner.ts";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
-import { caughtUp } from "./runtime/test_support.ts";
+import { caughtUp } from "./runtime/runtime_test_util.ts";
 import {
   actual,
   createTopics,
@@ -17,7 +17,7 @@ import {
   produce,
   reference,
   topicsFor,
-} from "./jobs/climate_testing.ts";
+} from "./jobs/climate_test_util.ts";
 
 Deno.test("backpressure: pauses and resumes the input without losing or duplicating results", async () => {
   await using kafka = await startKafka();

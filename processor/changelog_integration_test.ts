@@ -7,7 +7,7 @@ import { assert, assertEquals } from "@std/assert";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
 import { JobRunner, type JobRunnerOptions } from "./runtime/job_runner.ts";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
-import { caughtUp } from "./runtime/test_support.ts";
+import { caughtUp } from "./runtime/runtime_test_util.ts";
 import type { JobStatus } from "./runtime/status.ts";
 import {
   actual,
@@ -18,7 +18,7 @@ import {
   produce,
   reference,
   topicsFor,
-} from "./jobs/climate_testing.ts";
+} from "./jobs/climate_test_util.ts";
 
 type Common = Pick<JobRunnerOptions, "job" | "bootstrap" | "groupId">;
 

@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { delay, freePort, startKafka, uniqueName, waitFor } from "@iot/testing";
-import { caughtUp } from "./runtime/test_support.ts";
+import { caughtUp } from "./runtime/runtime_test_util.ts";
 import {
   actual,
   createTopics,
@@ -14,7 +14,7 @@ import {
   produce,
   reference,
   topicsFor,
-} from "./jobs/climate_testing.ts";
+} from "./jobs/climate_test_util.ts";
 
 function spawn(args: string[]): { child: Deno.ChildProcess; log: Promise<string> } {
   const child = new Deno.Command(Deno.execPath(), {

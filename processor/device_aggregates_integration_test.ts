@@ -7,7 +7,7 @@ import { assert, assertEquals } from "@std/assert";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
 import { JobRunner } from "./runtime/job_runner.ts";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
-import { caughtUp } from "./runtime/test_support.ts";
+import { caughtUp } from "./runtime/runtime_test_util.ts";
 import {
   actual,
   createTopics,
@@ -17,7 +17,7 @@ import {
   produce,
   reference,
   topicsFor,
-} from "./jobs/climate_testing.ts";
+} from "./jobs/climate_test_util.ts";
 
 Deno.test("device-aggregates: exactly-once results equal the reference, across a restart", async () => {
   await using kafka = await startKafka();

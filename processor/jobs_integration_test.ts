@@ -9,7 +9,7 @@ import { Admin, type ConsumerRecord, Producer } from "@iot/kafka";
 import { JobRunner } from "./runtime/job_runner.ts";
 import { overheatingJob } from "./jobs/overheating.ts";
 import { vehicleMaxJob } from "./jobs/vehicle_max.ts";
-import { caughtUp, readCommitted } from "./runtime/test_support.ts";
+import { caughtUp, readCommitted } from "./runtime/runtime_test_util.ts";
 import { deadLetterHeaders } from "./runtime/dead_letter.ts";
 import type { JobDefinition } from "./runtime/job.ts";
 

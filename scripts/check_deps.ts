@@ -1,306 +1,275 @@
 /**
- * Dependency-direction check for the workspace (part of `deno task ok`).
+ * Dependency-direction check for the workspace (part of `deno task ok`), over the import graph
+ * that `deno info --json` resolves (the same resolution `deno check` and `deno run` use, so
+ * import maps, workspace names and `import type` are all seen as Deno sees them).
  *
  * Members are top-level folders with a deno.json. Rules:
  * - a relative import never leaves its member folder, and files outside members never reach
  *   into one by relative path (use `@iot/<member>`);
- * - `kafka` and `broker` import no other member (test and bench files may use `@iot/testing`);
- * - `@iot/testing` is imported only by `*_test.ts`, bench files and `scripts/`;
+ * - `kafka` and `service` import no other member, `broker` only `service` (their test code may
+ *   also use `@iot/testing`); only `broker` and the apps import `service`;
+ * - `@iot/testing` (and anything resolving into `testing/`, e.g. `@std/assert`) is imported only
+ *   by test code and `scripts/`; product code never imports test code (`*_test_util.ts`...);
  * - apps (`producer`, `processor`, `sinks`, `api`) never import each other;
- * - `processor/core/` imports nothing from `kafka` and calls no `Deno.*` (its tests may).
+ * - `processor/core/` imports neither `@iot/kafka` nor `@iot/service`;
+ * - every import resolves.
+ * Rules on the code itself (`Deno.env`, `Deno.exit`, `Deno.dlopen`, listening sockets, `Deno.*`
+ * in processor/core) are lint rules: `scripts/lint_plugin.ts`, run by `deno lint`.
  *
- * Usage: `deno run --allow-read scripts/check_deps.ts` prints `file:line: message` per
- * violation and exits 1, or prints a one-line summary and exits 0.
+ * Usage: `deno run --allow-read --allow-run=deno scripts/check_deps.ts` prints
+ * `file:line: message` per violation and exits 1, or prints a one-line summary and exits 0.
  *
  * @module
  */
+import { APPS, isProcessorCore, isTestCode, KNOWN_MEMBERS, memberOf } from "./code_roles.ts";
 
-/** A source file, `path` relative to the repo root with `/` separators. */
-export interface SourceFile {
-  /** Repo-relative path, e.g. `kafka/producer.ts`. */
-  path: string;
-  /** The file's text. */
-  text: string;
+export { KNOWN_MEMBERS };
+
+/** The part of `deno info --json` output the rules read. */
+export interface ModuleGraph {
+  /** Every module reached from the roots. */
+  modules: readonly GraphModule[];
 }
 
-/** One broken rule at one import (or `Deno.` use). */
+/** One module of a {@linkcode ModuleGraph}. */
+export interface GraphModule {
+  /** Resolved URL, e.g. `file:///repo/kafka/mod.ts`, `npm:/zod@4.6.7` or `node:util`. */
+  specifier: string;
+  /** Why the module could not be loaded (e.g. the file does not exist). */
+  error?: string;
+  /** Its imports and re-exports, static and literal dynamic ones. */
+  dependencies?: readonly GraphDependency[];
+}
+
+/** One import of a module: the specifier as written and what it resolved to. */
+export interface GraphDependency {
+  /** As written in the source, e.g. `@iot/kafka` or `../mod.ts`. */
+  specifier: string;
+  /** Resolution of a value import. */
+  code?: ResolvedImport;
+  /** Resolution of a type-only import (`import type`). */
+  type?: ResolvedImport;
+}
+
+/** Where an import resolved to and where it is written. */
+export interface ResolvedImport {
+  /** The resolved URL; absent when resolution failed. */
+  specifier?: string;
+  /** Why resolution failed. */
+  error?: string;
+  /** Where the specifier is written; lines are 0-based. */
+  span: { start: { line: number; character: number } };
+}
+
+/** One broken rule at one import. */
 export interface Violation {
   /** Repo-relative path of the importing file. */
   path: string;
-  /** 1-based line of the specifier. */
+  /** 1-based line of the import. */
   line: number;
   /** What rule was broken and what to do instead. */
   message: string;
 }
 
-/** An import or re-export specifier found in a file. */
-export interface ImportRef {
-  /** The module specifier as written. */
-  specifier: string;
-  /** 1-based line of the specifier. */
-  line: number;
+/** Options of {@linkcode checkGraph}. */
+export interface CheckGraphOptions {
+  /** The repo root as a `file:` URL ending in `/`; modules outside it are external. */
+  root: string;
+  /** Member folder names. Default: {@linkcode KNOWN_MEMBERS}. */
+  members?: Iterable<string>;
 }
 
-/** Members the rules know by name; used when `checkImports` is given no member list. */
-export const KNOWN_MEMBERS: readonly string[] = [
-  "kafka",
-  "events",
-  "testing",
-  "broker",
-  "producer",
-  "processor",
-  "sinks",
-  "api",
-];
-const ISOLATED = new Set(["kafka", "broker"]);
-const APPS = new Set(["producer", "processor", "sinks", "api"]);
-const PROCESSOR_CORE = "processor/core/";
+/** Members and the members their product code may import (test code may add `testing`). */
+const LEAF_DEPS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["kafka", new Set<string>()],
+  ["service", new Set<string>()],
+  ["broker", new Set(["service"])],
+]);
+const SERVICE_IMPORTERS = new Set(["broker", ...APPS]);
 
 /**
- * Returns every rule violation in `files`. `members` defaults to {@linkcode KNOWN_MEMBERS}.
+ * Returns every rule violation in `graph`, sorted by path and line.
  *
  * @example
  * ```ts
- * import { checkImports } from "./check_deps.ts";
- * checkImports([{ path: "kafka/mod.ts", text: 'import "@iot/events";' }]);
- * // [{ path: "kafka/mod.ts", line: 1, message: "kafka must not import other members (@iot/events)" }]
+ * import { checkGraph } from "./check_deps.ts";
+ * const span = { start: { line: 0, character: 7 } };
+ * const kafkaMod = {
+ *   specifier: "file:///repo/kafka/mod.ts",
+ *   dependencies: [{ specifier: "@iot/events", code: { specifier: "file:///repo/events/mod.ts", span } }],
+ * };
+ * checkGraph({ modules: [kafkaMod] }, { root: "file:///repo/" });
+ * // [{ path: "kafka/mod.ts", line: 1, message: "kafka must not import @iot/events (member events)" }]
  * ```
  */
-export function checkImports(
-  files: readonly SourceFile[],
-  members: Iterable<string> = KNOWN_MEMBERS,
-): Violation[] {
-  const memberSet = new Set(members);
+export function checkGraph(graph: ModuleGraph, options: CheckGraphOptions): Violation[] {
+  const members = new Set(options.members ?? KNOWN_MEMBERS);
+  const failed = new Map<string, string>();
+  for (const module of graph.modules) {
+    if (module.error !== undefined) failed.set(module.specifier, module.error);
+  }
+  const repoPath = (url: string) =>
+    url.startsWith(options.root) ? decodeURIComponent(url.slice(options.root.length)) : null;
   const violations: Violation[] = [];
-  for (const file of files) {
-    const report = (line: number, message: string) =>
-      violations.push({ path: file.path, line, message });
-    const masked = maskCode(file.text);
-    for (const ref of findImports(file.text, masked)) {
-      for (const message of checkImport(file.path, ref.specifier, memberSet)) {
-        report(ref.line, message);
-      }
-    }
-    if (file.path.startsWith(PROCESSOR_CORE) && !isTestOrBench(file.path)) {
-      for (const match of masked.matchAll(/\bDeno\s*\.\s*[A-Za-z_$]/g)) {
-        report(lineAt(masked, match.index), "processor/core must not use Deno.* (pass it in)");
+  for (const module of graph.modules) {
+    const path = repoPath(module.specifier);
+    if (path === null) continue; // external, or the synthetic root listing every file
+    for (const dep of module.dependencies ?? []) {
+      const resolved = dep.code ?? dep.type;
+      if (resolved === undefined) continue;
+      const report = (message: string) =>
+        violations.push({ path, line: resolved.span.start.line + 1, message });
+      const error = resolved.error ??
+        (resolved.specifier === undefined ? "unresolved" : failed.get(resolved.specifier));
+      const target = resolved.specifier === undefined ? null : repoPath(resolved.specifier);
+      if (error !== undefined && (target !== null || resolved.specifier === undefined)) {
+        report(`cannot resolve "${dep.specifier}": ${firstLine(error)}`);
+      } else if (target !== null) {
+        for (const message of checkImport(path, dep.specifier, target, members)) report(message);
       }
     }
   }
+  // Stable sort: the messages of one import keep the order of the rules.
   return violations.sort((a, b) => a.path === b.path ? a.line - b.line : a.path < b.path ? -1 : 1);
 }
 
-function checkImport(path: string, specifier: string, members: Set<string>): string[] {
+/** The rules for one import of `path` (written `specifier`) that resolved to repo file `target`. */
+function checkImport(
+  path: string,
+  specifier: string,
+  target: string,
+  members: ReadonlySet<string>,
+): string[] {
   const own = memberOf(path, members);
+  const to = memberOf(target, members);
   const messages: string[] = [];
-  let target: string | null = null;
   if (specifier.startsWith("./") || specifier.startsWith("../")) {
-    const resolved = resolveRelative(path, specifier);
-    target = resolved === null ? null : memberOf(resolved, members);
-    if (own !== null && (resolved === null || !resolved.startsWith(`${own}/`))) {
-      const hint = target ? `; import "@iot/${target}" instead` : "";
+    if (own !== null && to !== own) {
+      const hint = to === null ? "" : `; import "@iot/${to}" instead`;
       messages.push(`relative import "${specifier}" leaves member ${own}${hint}`);
-    } else if (own === null && target !== null) {
+    } else if (own === null && to !== null) {
       messages.push(
-        `relative import "${specifier}" reaches into member ${target}; import "@iot/${target}"`,
+        `relative import "${specifier}" reaches into member ${to}; import "@iot/${to}"`,
       );
     }
-  } else {
-    const match = /^@iot\/([^/]+)/.exec(specifier);
-    if (match) target = match[1];
   }
-  if (target === null || target === own) return messages;
-
-  const testOrBench = isTestOrBench(path);
-  if (own !== null && ISOLATED.has(own) && !(target === "testing" && testOrBench)) {
-    messages.push(`${own} must not import other members (@iot/${target})`);
+  const test = isTestCode(path);
+  if (to !== null && to !== own) {
+    const named = `${specifier} (member ${to})`;
+    const allowed = own === null ? undefined : LEAF_DEPS.get(own);
+    if (allowed !== undefined && !allowed.has(to) && !(to === "testing" && test)) {
+      const only = allowed.size === 0 ? "" : ` (only @iot/${[...allowed].join(", @iot/")})`;
+      messages.push(`${own} must not import ${named}${only}`);
+    }
+    if (to === "service" && own !== null && !SERVICE_IMPORTERS.has(own)) {
+      messages.push(`only broker and apps may import @iot/service (${own} imports ${specifier})`);
+    }
+    if (own !== null && APPS.has(own) && APPS.has(to)) {
+      messages.push(`app ${own} must not import app ${to}`);
+    }
+    if (isProcessorCore(path) && (to === "kafka" || to === "service")) {
+      messages.push(`processor/core must not import @iot/${to} (the runtime loop does I/O)`);
+    }
   }
-  if (target === "testing" && !testOrBench && !path.startsWith("scripts/")) {
-    messages.push("@iot/testing may only be imported from *_test.ts, bench files and scripts/");
-  }
-  if (own !== null && APPS.has(own) && APPS.has(target)) {
-    messages.push(`app ${own} must not import app ${target}`);
-  }
-  if (path.startsWith(PROCESSOR_CORE) && target === "kafka") {
-    messages.push("processor/core must not import @iot/kafka (the runtime loop does I/O)");
+  if (!test && !path.startsWith("scripts/") && isTestCode(target)) {
+    messages.push(
+      to === "testing"
+        ? `${specifier} (test code) may only be imported from test code and scripts/`
+        : `product code must not import test code (${target})`,
+    );
   }
   return messages;
 }
 
-function memberOf(path: string, members: Set<string>): string | null {
-  const first = path.split("/")[0];
-  return path.includes("/") && members.has(first) ? first : null;
+function firstLine(text: string): string {
+  const end = text.indexOf("\n");
+  return end < 0 ? text : text.slice(0, end);
 }
 
-function isTestOrBench(path: string): boolean {
-  return /_(test|bench)\.tsx?$/.test(path) || path.split("/").slice(0, -1).includes("bench");
-}
+const SKIP_DIRS = new Set(["node_modules", "data", "dist", "coverage"]);
 
-/** Resolves `specifier` against `from`'s folder; null when it escapes the repo root. */
-function resolveRelative(from: string, specifier: string): string | null {
-  const parts = from.split("/").slice(0, -1);
-  for (const part of specifier.split("/")) {
-    if (part === "..") {
-      if (parts.length === 0) return null;
-      parts.pop();
-    } else if (part !== "." && part !== "") {
-      parts.push(part);
-    }
-  }
-  return parts.join("/");
-}
-
-const IMPORT_PATTERNS: readonly RegExp[] = [
-  // import x from "a"; import { x } from "a"; import type { X } from "a"
-  /\bimport\s+(?:type\s+)?[\w$*{][^;"'`]*?\bfrom\s*(["'])/g,
-  // import "a";
-  /\bimport\s*(["'])/g,
-  // export * from "a"; export { x } from "a"; export type { X } from "a"
-  /\bexport\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*(["'])/g,
-  // import("a")
-  /\bimport\s*\(\s*(["'])/g,
-];
-
-/**
- * Finds static imports, re-exports and literal dynamic imports. `masked` is `maskCode(text)`,
- * so look-alikes inside comments and strings are ignored.
- */
-export function findImports(text: string, masked: string = maskCode(text)): ImportRef[] {
-  const refs = new Map<number, ImportRef>();
-  for (const pattern of IMPORT_PATTERNS) {
-    for (const match of masked.matchAll(pattern)) {
-      const open = match.index + match[0].length - 1;
-      const close = text.indexOf(text[open], open + 1);
-      if (close < 0) continue;
-      refs.set(open, { specifier: text.slice(open + 1, close), line: lineAt(text, open) });
-    }
-  }
-  return [...refs.entries()].sort(([a], [b]) => a - b).map(([, ref]) => ref);
-}
-
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-// Characters after which a `/` starts a regex literal rather than a division ("" = file start).
-const REGEX_AFTER = ["", ..."(,=:[!&|?{};+-*%<>~^"];
-
-/**
- * Returns `text` of the same length and line breaks with comments and template literals blanked
- * and string contents replaced by `x`, so patterns only match real code.
- */
-export function maskCode(text: string): string {
-  const out = text.split("");
-  const blank = (from: number, to: number, fill: string) => {
-    for (let i = from; i < to; i++) if (out[i] !== "\n") out[i] = fill;
-  };
-  let i = 0;
-  let prev = ""; // last significant code character, to tell a regex literal from division
-  while (i < text.length) {
-    const c = text[i];
-    const next = text[i + 1];
-    if (c === "/" && next === "/") {
-      const end = text.indexOf("\n", i);
-      const stop = end < 0 ? text.length : end;
-      blank(i, stop, " ");
-      i = stop;
-    } else if (c === "/" && next === "*") {
-      const end = text.indexOf("*/", i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      blank(i, stop, " ");
-      i = stop;
-    } else if (c === '"' || c === "'") {
-      const stop = skipQuoted(text, i, c);
-      blank(i + 1, stop - 1, "x");
-      i = stop;
-      prev = c;
-    } else if (c === "`") {
-      const stop = skipQuoted(text, i, "`");
-      blank(i, stop, " ");
-      i = stop;
-      prev = "`";
-    } else if (
-      c === "/" && (REGEX_AFTER.includes(prev) || /\b(return|typeof|case)\s*$/.test(
-        text.slice(Math.max(0, i - 8), i),
-      ))
-    ) {
-      const stop = skipRegex(text, i);
-      blank(i + 1, stop - 1, "x");
-      i = stop;
-      prev = "/";
-    } else {
-      if (!/\s/.test(c)) prev = c;
-      i++;
-    }
-  }
-  return out.join("");
-}
-
-function skipQuoted(text: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < text.length && text[i] !== quote) {
-    if (text[i] === "\\") i++;
-    else if (text[i] === "\n" && quote !== "`") break; // unterminated string
-    i++;
-  }
-  return Math.min(i + 1, text.length);
-}
-
-function skipRegex(text: string, start: number): number {
-  let i = start + 1;
-  let inClass = false;
-  while (i < text.length && text[i] !== "\n") {
-    const c = text[i];
-    if (c === "\\") i++;
-    else if (c === "[") inClass = true;
-    else if (c === "]") inClass = false;
-    else if (c === "/" && !inClass) return i + 1;
-    i++;
-  }
-  return start + 1; // not a regex after all: treat as division
-}
-
-const SKIP_DIRS = new Set([".git", "node_modules", "data", "dist", "testdata", "coverage"]);
-
-/** Reads the repo's `.ts` files and member folders under `root`. */
-export async function readRepo(root: string): Promise<{ files: SourceFile[]; members: string[] }> {
-  const files: SourceFile[] = [];
+/** The repo's `.ts` files (repo-relative) and its member folders (those with a deno.json). */
+export async function listRepo(root: string): Promise<{ files: string[]; members: string[] }> {
+  const files: string[] = [];
   const members: string[] = [];
-  for await (const entry of Deno.readDir(root)) {
-    if (entry.isDirectory && !SKIP_DIRS.has(entry.name) && !entry.name.startsWith(".")) {
-      try {
-        if ((await Deno.stat(`${root}/${entry.name}/deno.json`)).isFile) members.push(entry.name);
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      }
-    }
-  }
   const walk = async (dir: string): Promise<void> => {
-    for await (const entry of Deno.readDir(`${root}/${dir}`)) {
+    for await (const entry of Deno.readDir(dir ? `${root}/${dir}` : root)) {
       const path = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory && !SKIP_DIRS.has(entry.name) && !entry.name.startsWith(".")) {
         await walk(path);
       } else if (entry.isFile && /\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts")) {
-        files.push({ path, text: await Deno.readTextFile(`${root}/${path}`) });
+        files.push(path);
+      } else if (entry.isFile && entry.name === "deno.json" && dir && !dir.includes("/")) {
+        members.push(dir);
       }
     }
   };
   await walk("");
-  return { files, members: members.sort() };
+  return { files: files.sort(), members: members.sort() };
+}
+
+/** Longest data: URL handed to one `deno info` (Linux caps one argument at 128 KiB). */
+const MAX_ROOT_URL = 96 * 1024;
+
+/**
+ * Resolves the import graph of `files` (repo-relative) with `deno info --json`, run in `root`
+ * so the workspace's deno.json applies. `deno info` takes one root module, so each batch of
+ * files becomes one `data:` module importing them all; npm and remote modules are not loaded
+ * (they are external to every rule), which keeps it offline and fast.
+ */
+export async function readGraph(root: string, files: readonly string[]): Promise<ModuleGraph> {
+  const rootUrl = new URL(`file://${root}/`).href;
+  const batches: string[] = [];
+  let source = "";
+  for (const file of files) {
+    const line = `import ${JSON.stringify(new URL(file, rootUrl).href)};\n`;
+    if (source.length + line.length > MAX_ROOT_URL / 2 && source) {
+      batches.push(source);
+      source = "";
+    }
+    source += line;
+  }
+  if (source) batches.push(source);
+  const graphs = await Promise.all(batches.map((batch) => denoInfo(root, batch)));
+  const modules = new Map<string, GraphModule>();
+  for (const graph of graphs) for (const m of graph.modules) modules.set(m.specifier, m);
+  return { modules: [...modules.values()] };
+}
+
+async function denoInfo(root: string, source: string): Promise<ModuleGraph> {
+  const url = `data:application/typescript,${encodeURIComponent(source)}`;
+  const { code, stdout, stderr } = await new Deno.Command("deno", {
+    args: ["info", "--json", "--no-npm", "--no-remote", "--no-lock", url],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) {
+    const why = new TextDecoder().decode(stderr).trim();
+    throw new Error(`deno info failed (exit ${code}): ${firstLine(why)}`);
+  }
+  return JSON.parse(new TextDecoder().decode(stdout)) as ModuleGraph;
 }
 
 if (import.meta.main) {
-  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-  const { files, members } = await readRepo(root);
-  const violations = checkImports(files, new Set([...KNOWN_MEMBERS, ...members]));
+  const started = performance.now();
+  const root = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+  const { files, members } = await listRepo(root);
+  const graph = await readGraph(root, files);
+  const violations = checkGraph(graph, {
+    root: new URL(`file://${root}/`).href,
+    members: [...KNOWN_MEMBERS, ...members],
+  });
   for (const v of violations) console.log(`${v.path}:${v.line}: ${v.message}`);
+  const ms = Math.round(performance.now() - started);
   if (violations.length > 0) {
-    console.log(`check_deps: ${violations.length} violation(s) in ${files.length} files`);
+    console.log(
+      `check_deps: ${violations.length} violation(s) in ${files.length} files (${ms} ms)`,
+    );
     Deno.exit(1);
   }
   console.log(
-    `check_deps: ok, ${files.length} files in ${members.length} members (${members.join(", ")})`,
+    `check_deps: ok, ${files.length} files in ${members.length} members ` +
+      `(${members.join(", ")}), ${ms} ms`,
   );
 }

@@ -1,92 +1,88 @@
 import { assertEquals } from "@std/assert";
-import { checkImports, findImports, maskCode, type SourceFile } from "./check_deps.ts";
+import {
+  checkGraph,
+  type GraphDependency,
+  type GraphModule,
+  listRepo,
+  type ModuleGraph,
+  readGraph,
+} from "./check_deps.ts";
 
-const file = (path: string, ...lines: string[]): SourceFile => ({ path, text: lines.join("\n") });
-const messages = (files: SourceFile[]) =>
-  checkImports(files).map((v) => `${v.path}:${v.line}: ${v.message}`);
+const ROOT = "file:///repo/";
 
-Deno.test("findImports() finds static, re-export, side-effect and dynamic specifiers", () => {
-  const text = [
-    "import { a,",
-    '  b } from "./a.ts";',
-    "import type { T } from '@iot/events';",
-    'import * as c from "./c.ts";',
-    'import "./side.ts";',
-    'export { d } from "./d.ts";',
-    'export * from "./e.ts";',
-    'export type { F } from "./f.ts";',
-    'const g = await import("./g.ts");',
-    "const h = await import(`./${name}.ts`); // not a literal: ignored",
-  ].join("\n");
-  assertEquals(findImports(text), [
-    { specifier: "./a.ts", line: 2 },
-    { specifier: "@iot/events", line: 3 },
-    { specifier: "./c.ts", line: 4 },
-    { specifier: "./side.ts", line: 5 },
-    { specifier: "./d.ts", line: 6 },
-    { specifier: "./e.ts", line: 7 },
-    { specifier: "./f.ts", line: 8 },
-    { specifier: "./g.ts", line: 9 },
-  ]);
-});
+/** `[specifier as written, resolved repo path or external URL]`, one import per line. */
+type Import = [specifier: string, to: string];
 
-Deno.test("findImports() ignores look-alikes in comments, strings, templates and regexes", () => {
-  const text = [
-    '// import { x } from "@iot/kafka";',
-    '/* import "@iot/kafka"; */',
-    "const s = 'import \"@iot/kafka\"';",
-    'const t = `import { y } from "@iot/kafka";`;',
-    'const r = /"import(/;',
-    'import { z } from "./real.ts";',
-  ].join("\n");
-  assertEquals(findImports(text), [{ specifier: "./real.ts", line: 6 }]);
-});
+/** A module at repo path `path` whose imports are on lines 1, 2, ... (`type:` = import type). */
+function mod(path: string, ...imports: Import[]): GraphModule {
+  const dependencies = imports.map(([specifier, to], line): GraphDependency => {
+    const typeOnly = specifier.startsWith("type:");
+    const resolved = {
+      specifier: /^[a-z]+:/.test(to) ? to : ROOT + to,
+      span: { start: { line, character: 7 } },
+    };
+    return typeOnly
+      ? { specifier: specifier.slice(5), type: resolved }
+      : { specifier, code: resolved };
+  });
+  return { specifier: ROOT + path, dependencies };
+}
 
-Deno.test("maskCode() keeps length and line breaks", () => {
-  const text = 'a // c\n"s" `t\nu` /* x\ny */ b';
-  const masked = maskCode(text);
-  assertEquals(masked.length, text.length);
-  assertEquals(masked.split("\n").length, text.split("\n").length);
-});
+const check = (...modules: GraphModule[]) =>
+  checkGraph({ modules }, { root: ROOT }).map((v) => `${v.path}:${v.line}: ${v.message}`);
 
-Deno.test("checkImports() accepts a clean workspace", () => {
+Deno.test("checkGraph() accepts a clean workspace", () => {
   assertEquals(
-    messages([
-      file("kafka/mod.ts", 'export * from "./producer.ts";', 'import "./ffi/symbols.ts";'),
-      file("kafka/producer_test.ts", 'import { startKafka } from "@iot/testing";'),
-      file("events/mod.ts", 'import { z } from "zod";'),
-      file("producer/main.ts", 'import { Producer } from "@iot/kafka";', 'import "@iot/events";'),
-      file("processor/core/window.ts", 'import type { Reading } from "@iot/events";'),
-      file("processor/core/window_test.ts", 'Deno.test("x", () => {});'),
-      file("processor/runtime.ts", 'import "@iot/kafka";', "Deno.exit(0);"),
-      file("scripts/bench/kafka.ts", 'import "@iot/testing";', 'import "./kafka_flags.ts";'),
-      file("testing/mod.ts", 'export * from "./kafka.ts";'),
-      file("api/routes/devices.ts", 'import "../app.ts";'),
-    ]),
+    check(
+      mod("kafka/mod.ts", ["./producer.ts", "kafka/producer.ts"], ["zod", "npm:zod@4.6.7"]),
+      mod("kafka/producer_test.ts", ["@iot/testing", "testing/mod.ts"], [
+        "@std/assert",
+        "testing/std_assert.ts",
+      ]),
+      mod("events/mod.ts", ["node:util", "node:util"]),
+      mod("service/mod.ts", ["./http_server.ts", "service/http_server.ts"]),
+      mod("broker/main.ts", ["@iot/service", "service/mod.ts"]),
+      mod("producer/main.ts", ["@iot/kafka", "kafka/mod.ts"], ["@iot/service", "service/mod.ts"]),
+      mod("processor/core/window.ts", ["type:@iot/events", "events/mod.ts"]),
+      mod("processor/core/window_test.ts", [
+        "./core_test_util.ts",
+        "processor/core/core_test_util.ts",
+      ]),
+      mod("scripts/bench/kafka.ts", ["@iot/testing", "testing/mod.ts"], [
+        "@iot/broker/testing",
+        "broker/start_broker_test_util.ts",
+      ]),
+      mod("testing/mod.ts", ["./kafka.ts", "testing/kafka.ts"]),
+      mod("api/routes/devices.ts", ["../app.ts", "api/app.ts"]),
+      mod("scripts/lib.ts", ["./bench/kafka.ts", "scripts/bench/kafka.ts"]),
+    ),
     [],
   );
 });
 
-Deno.test("checkImports() flags relative imports that leave their member", () => {
+Deno.test("checkGraph() flags relative imports that leave their member", () => {
   assertEquals(
-    messages([
-      file("producer/main.ts", "", 'import { Producer } from "../kafka/mod.ts";'),
-      file("api/a/b.ts", 'import "../../../outside.ts";'),
-    ]),
+    check(
+      mod("producer/main.ts", ["@iot/events", "events/mod.ts"], [
+        "../kafka/mod.ts",
+        "kafka/mod.ts",
+      ]),
+      mod("api/a/b.ts", ["../../scripts/x.ts", "scripts/x.ts"]),
+    ),
     [
-      'api/a/b.ts:1: relative import "../../../outside.ts" leaves member api',
+      'api/a/b.ts:1: relative import "../../scripts/x.ts" leaves member api',
       'producer/main.ts:2: relative import "../kafka/mod.ts" leaves member producer; ' +
       'import "@iot/kafka" instead',
     ],
   );
 });
 
-Deno.test("checkImports() flags scripts reaching into a member by relative path", () => {
+Deno.test("checkGraph() flags scripts reaching into a member by relative path", () => {
   assertEquals(
-    messages([
-      file("scripts/bench/x.ts", 'import { javaArgs } from "../../testing/kafka_runtime.ts";'),
-      file("scripts/y.ts", 'import { helper } from "./bench/x.ts";'),
-    ]),
+    check(
+      mod("scripts/bench/x.ts", ["../../testing/kafka_runtime.ts", "testing/kafka_runtime.ts"]),
+      mod("scripts/y.ts", ["@iot/testing", "testing/mod.ts"]),
+    ),
     [
       'scripts/bench/x.ts:1: relative import "../../testing/kafka_runtime.ts" reaches into ' +
       'member testing; import "@iot/testing"',
@@ -94,42 +90,93 @@ Deno.test("checkImports() flags scripts reaching into a member by relative path"
   );
 });
 
-Deno.test("checkImports() keeps kafka and broker free of other members", () => {
+Deno.test("checkGraph() keeps kafka and service leaves, broker on service only", () => {
   assertEquals(
-    messages([
-      file("kafka/mod.ts", 'import "@iot/events";'),
-      file("broker/server.ts", 'export { x } from "@iot/kafka/codec";'),
-      file("broker/server_bench.ts", 'import "@iot/testing";'),
-      file("broker/helpers.ts", 'import "@iot/testing";'),
-    ]),
+    check(
+      mod("kafka/mod.ts", ["@iot/events", "events/mod.ts"]),
+      mod("service/mod.ts", ["type:@iot/kafka", "kafka/mod.ts"]),
+      mod("broker/server.ts", ["@iot/kafka/codec", "kafka/codec.ts"], [
+        "@iot/service",
+        "service/mod.ts",
+      ]),
+      mod("broker/server_bench.ts", ["@iot/testing", "testing/mod.ts"]),
+      mod("service/http_server_test.ts", ["@std/assert", "testing/std_assert.ts"]),
+    ),
     [
-      "broker/helpers.ts:1: broker must not import other members (@iot/testing)",
-      "broker/helpers.ts:1: @iot/testing may only be imported from *_test.ts, bench files and " +
-      "scripts/",
-      "broker/server.ts:1: broker must not import other members (@iot/kafka)",
-      "kafka/mod.ts:1: kafka must not import other members (@iot/events)",
+      "broker/server.ts:1: broker must not import @iot/kafka/codec (member kafka) (only " +
+      "@iot/service)",
+      "kafka/mod.ts:1: kafka must not import @iot/events (member events)",
+      "service/mod.ts:1: service must not import @iot/kafka (member kafka)",
     ],
   );
 });
 
-Deno.test("checkImports() allows @iot/testing only in tests, benches and scripts", () => {
+Deno.test("checkGraph() lets only broker and apps import @iot/service", () => {
   assertEquals(
-    messages([
-      file("sinks/writer.ts", 'const t = await import("@iot/testing");'),
-      file("sinks/writer_test.ts", 'import "@iot/testing";'),
-      file("scripts/seed.ts", 'import "@iot/testing";'),
-    ]),
-    ["sinks/writer.ts:1: @iot/testing may only be imported from *_test.ts, bench files and scripts/"],
+    check(
+      mod("events/mod.ts", ["@iot/service", "service/mod.ts"]),
+      mod("sinks/main.ts", ["@iot/service", "service/mod.ts"]),
+      mod("api/main.ts", ["@iot/service", "service/mod.ts"]),
+    ),
+    ["events/mod.ts:1: only broker and apps may import @iot/service (events imports @iot/service)"],
   );
 });
 
-Deno.test("checkImports() keeps apps from importing each other", () => {
+Deno.test("checkGraph() allows test code (testing/, @std/assert) only in tests and scripts", () => {
   assertEquals(
-    messages([
-      file("api/main.ts", 'import "@iot/processor";'),
-      file("sinks/main_test.ts", 'import "@iot/producer";'),
-      file("producer/main.ts", 'import "@iot/events";'),
-    ]),
+    check(
+      mod("sinks/writer.ts", ["@iot/testing", "testing/mod.ts"]),
+      mod("events/codec.ts", ["@std/assert", "testing/std_assert.ts"]),
+      mod("sinks/writer_test.ts", ["@iot/testing", "testing/mod.ts"]),
+      mod("sinks/writer_test_util.ts", ["@std/assert", "testing/std_assert.ts"]),
+      mod("scripts/seed.ts", ["@iot/testing", "testing/mod.ts"]),
+    ),
+    [
+      "events/codec.ts:1: @std/assert (test code) may only be imported from test code and scripts/",
+      "sinks/writer.ts:1: @iot/testing (test code) may only be imported from test code and " +
+      "scripts/",
+    ],
+  );
+});
+
+Deno.test("checkGraph() keeps product code from importing test helpers", () => {
+  assertEquals(
+    check(
+      mod("processor/runtime/loop.ts", [
+        "./loop_test_util.ts",
+        "processor/runtime/loop_test_util.ts",
+      ]),
+      mod("processor/mod.ts", [
+        "./jobs/climate_test_util.ts",
+        "processor/jobs/climate_test_util.ts",
+      ]),
+      mod("processor/runtime/loop_test.ts", [
+        "./loop_test_util.ts",
+        "processor/runtime/loop_test_util.ts",
+      ]),
+      mod("processor/jobs/x_integration_test.ts", [
+        "./climate_test_util.ts",
+        "processor/jobs/climate_test_util.ts",
+      ]),
+      mod("broker/fixture.ts", ["./testdata/capture.ts", "broker/testdata/capture.ts"]),
+    ),
+    [
+      "broker/fixture.ts:1: product code must not import test code (broker/testdata/capture.ts)",
+      "processor/mod.ts:1: product code must not import test code " +
+      "(processor/jobs/climate_test_util.ts)",
+      "processor/runtime/loop.ts:1: product code must not import test code " +
+      "(processor/runtime/loop_test_util.ts)",
+    ],
+  );
+});
+
+Deno.test("checkGraph() keeps apps from importing each other", () => {
+  assertEquals(
+    check(
+      mod("api/main.ts", ["@iot/processor", "processor/mod.ts"]),
+      mod("sinks/main_test.ts", ["@iot/producer", "producer/mod.ts"]),
+      mod("producer/main.ts", ["@iot/events", "events/mod.ts"]),
+    ),
     [
       "api/main.ts:1: app api must not import app processor",
       "sinks/main_test.ts:1: app sinks must not import app producer",
@@ -137,23 +184,86 @@ Deno.test("checkImports() keeps apps from importing each other", () => {
   );
 });
 
-Deno.test("checkImports() keeps processor/core free of Kafka and Deno", () => {
+Deno.test("checkGraph() keeps processor/core free of Kafka and the service layer", () => {
   assertEquals(
-    messages([
-      file(
+    check(
+      mod(
         "processor/core/window.ts",
-        'import type { Producer } from "@iot/kafka";',
-        "// Deno.now() in a comment is fine",
-        "const t = Deno.env.get('X');",
+        ["@iot/events", "events/mod.ts"],
+        ["type:@iot/kafka", "kafka/mod.ts"],
+        ["@iot/service", "service/mod.ts"],
       ),
-      file("processor/core/window_test.ts", 'import "@iot/kafka";', "Deno.test('x', () => {});"),
-    ]),
+      mod("processor/core/window_test.ts", ["@iot/kafka", "kafka/mod.ts"]),
+      mod("processor/runtime/loop.ts", ["@iot/kafka", "kafka/mod.ts"]),
+    ),
     [
-      "processor/core/window.ts:1: processor/core must not import @iot/kafka (the runtime loop " +
+      "processor/core/window.ts:2: processor/core must not import @iot/kafka (the runtime loop " +
       "does I/O)",
-      "processor/core/window.ts:3: processor/core must not use Deno.* (pass it in)",
+      "processor/core/window.ts:3: processor/core must not import @iot/service (the runtime loop " +
+      "does I/O)",
       "processor/core/window_test.ts:1: processor/core must not import @iot/kafka (the runtime " +
       "loop does I/O)",
     ],
   );
+});
+
+Deno.test("checkGraph() reports imports that do not resolve, not external ones left unloaded", () => {
+  const unresolved: GraphModule = {
+    specifier: `${ROOT}events/mod.ts`,
+    dependencies: [{
+      specifier: "@iot/nope",
+      code: {
+        error: 'Import "@iot/nope" not a dependency',
+        span: { start: { line: 4, character: 0 } },
+      },
+    }],
+  };
+  const graph: ModuleGraph = {
+    modules: [
+      mod("kafka/mod.ts", ["./gone.ts", "kafka/gone.ts"], [
+        "npm:kafkajs@2.2.4",
+        "npm:kafkajs@2.2.4",
+      ]),
+      {
+        specifier: `${ROOT}kafka/gone.ts`,
+        error: 'Module not found "file:///repo/kafka/gone.ts".',
+      },
+      { specifier: "npm:kafkajs@2.2.4", error: "npm specifiers were requested; but --no-npm" },
+      unresolved,
+    ],
+  };
+  assertEquals(checkGraph(graph, { root: ROOT }).map((v) => `${v.path}:${v.line}: ${v.message}`), [
+    'events/mod.ts:5: cannot resolve "@iot/nope": Import "@iot/nope" not a dependency',
+    'kafka/mod.ts:1: cannot resolve "./gone.ts": Module not found "file:///repo/kafka/gone.ts".',
+  ]);
+});
+
+Deno.test("readGraph() gets the graph from deno info in the shape checkGraph reads", async () => {
+  const root = await Deno.makeTempDir({ prefix: "check_deps_" });
+  try {
+    const write = async (path: string, text: string) => {
+      await Deno.mkdir(`${root}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
+      await Deno.writeTextFile(`${root}/${path}`, text);
+    };
+    await write("./deno.json", '{ "workspace": ["./kafka", "./events"] }');
+    await write("kafka/deno.json", '{ "name": "@iot/kafka", "exports": "./mod.ts" }');
+    await write("events/deno.json", '{ "name": "@iot/events", "exports": "./mod.ts" }');
+    await write("events/mod.ts", "export type Reading = { v: number };\n");
+    await write(
+      "kafka/mod.ts",
+      '// import "@iot/events"; in a comment is no import\n' +
+        'import type { Reading } from "@iot/events";\nimport "./gone.ts";\n' +
+        "export type R = Reading;\n",
+    );
+    const { files, members } = await listRepo(root);
+    assertEquals([files, members], [["events/mod.ts", "kafka/mod.ts"], ["events", "kafka"]]);
+    const graph = await readGraph(root, files);
+    const violations = checkGraph(graph, { root: new URL(`file://${root}/`).href });
+    assertEquals(violations.map((v) => `${v.path}:${v.line}: ${v.message.replace(root, "ROOT")}`), [
+      "kafka/mod.ts:2: kafka must not import @iot/events (member events)",
+      'kafka/mod.ts:3: cannot resolve "./gone.ts": Module not found "file://ROOT/kafka/gone.ts".',
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

@@ -2,7 +2,8 @@
  * Test helpers shared by every member: a real Kafka broker ({@linkcode startKafka}), real
  * databases ({@linkcode startFerretDb}, {@linkcode startCassandra}), polling
  * ({@linkcode waitFor}), free ports and unique topic/group names. Import only from `*_test.ts`,
- * `*_bench.ts` and `scripts/` (scripts/check_deps.ts enforces it).
+ * `*_test_util.ts`, `*_bench.ts` and `scripts/` (scripts/check_deps.ts enforces it). Seeded test
+ * data comes from the one generator {@linkcode seededRandom}.
  *
  * @example
  * ```ts
@@ -30,6 +31,7 @@ export {
 export { delay, waitFor, type WaitForOptions } from "./wait_for.ts";
 export { freePort } from "./net.ts";
 export { uniqueName } from "./names.ts";
+export { type SeededRandom, seededRandom } from "./random.ts";
 export {
   defaultCacheDir,
   findKafkaRuntime,

@@ -3,6 +3,7 @@
  * {@link ProtocolError}, never another exception. About 2 s in total.
  */
 import { fail } from "@std/assert";
+import { seededRandom } from "@iot/testing";
 import { decodeRequest } from "./dispatch.ts";
 import {
   type ApiKey,
@@ -12,7 +13,7 @@ import {
   responseWriters,
 } from "./generated/apis.ts";
 import { writeRequestHeader } from "./header.ts";
-import { rng, sampleValue, SCHEMAS } from "./sample_values_test_util.ts";
+import { sampleValue, SCHEMAS } from "./sample_values_test_util.ts";
 import { ProtocolError, Reader, Writer } from "./wire.ts";
 
 type AnyWrite = (w: Writer, v: unknown, version: number) => void;
@@ -76,7 +77,7 @@ function expectProtocolError(what: string, bytes: Uint8Array, fn: () => unknown)
 
 Deno.test("body decoders never crash on mutated or random input", () => {
   const all = targets();
-  const rand = rng(12345);
+  const rand = seededRandom(12345);
   const deadline = performance.now() + BUDGET_MS;
   for (let i = 0; i < MAX_ITERATIONS && performance.now() < deadline; i++) {
     const t = all[i % all.length];
@@ -106,7 +107,7 @@ Deno.test("decodeRequest never crashes on mutated frames", () => {
       frames.push(Deno.readFileSync(new URL(`./testdata/${e.name}`, import.meta.url)));
     }
   }
-  const rand = rng(54321);
+  const rand = seededRandom(54321);
   const deadline = performance.now() + BUDGET_MS;
   for (let i = 0; i < MAX_ITERATIONS && performance.now() < deadline; i++) {
     const bytes = mutate(frames[i % frames.length], rand);

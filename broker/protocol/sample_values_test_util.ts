@@ -5,6 +5,7 @@
  * @module
  */
 
+import { seededRandom } from "@iot/testing";
 import schemas from "./generated/schemas.json" with { type: "json" };
 import { uuidToString, ZERO_UUID_STRING } from "./wire.ts";
 
@@ -44,18 +45,6 @@ export interface Schema {
 
 /** Every generated request and response schema. */
 export const SCHEMAS: readonly Schema[] = schemas as Schema[];
-
-/** A small seeded PRNG (mulberry32) so samples are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function within(v: number, r: Range): boolean {
   return v >= r.min && v <= r.max;
@@ -173,5 +162,5 @@ function struct(
  * (nulls where allowed), others their defaults, so decode(encode(x)) must equal x.
  */
 export function sampleValue(msg: Schema, version: number, seed: number): Record<string, unknown> {
-  return struct(msg.fields, msg, msg.valid, version, rng(seed * 7919 + version));
+  return struct(msg.fields, msg, msg.valid, version, seededRandom(seed * 7919 + version));
 }

@@ -1,5 +1,5 @@
 import { FileLog } from "./file_log.ts";
-import { partitionLogContract } from "./partition_log_contract.ts";
+import { partitionLogContract } from "./partition_log_contract_test_util.ts";
 
 for (const fsync of ["always", "none"] as const) {
   partitionLogContract(`FileLog(fsync=${fsync})`, async ({ config, now }) => {

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertGreater, assertLess } from "@std/assert";
 import { buildRecordBatch, iterateRecords, readBatchHeader } from "../records/mod.ts";
 import { FileLog, type FileLogOptions } from "./file_log.ts";
 import { DEFAULT_LOG_CONFIG, type LogConfig } from "./log_config.ts";
-import { batchOf } from "./partition_log_contract.ts";
+import { batchOf } from "./partition_log_contract_test_util.ts";
 import { segmentName } from "./segment.ts";
 
 const enc = new TextEncoder();

@@ -7,7 +7,7 @@ import {
   TopicExistsError,
   UnknownTopicError,
 } from "./errors.ts";
-import { batchOf } from "./partition_log_contract.ts";
+import { batchOf } from "./partition_log_contract_test_util.ts";
 import { FileLog } from "./file_log.ts";
 
 async function tempDir(): Promise<{ path: string } & AsyncDisposable> {

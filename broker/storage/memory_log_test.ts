@@ -1,5 +1,5 @@
 import { MemoryLog } from "./memory_log.ts";
-import { partitionLogContract } from "./partition_log_contract.ts";
+import { partitionLogContract } from "./partition_log_contract_test_util.ts";
 
 partitionLogContract(
   "MemoryLog",

@@ -1,7 +1,7 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { KeyedState } from "./keyed_state.ts";
 import { SnapshotError } from "./snapshot.ts";
-import { ManualClock } from "./test_helpers.ts";
+import { ManualClock } from "./core_test_util.ts";
 
 Deno.test("processing-time TTL: a key expires ttl after its last write", () => {
   // now: 0 set a | 500 set b | 999 both live | 1000 a expired | 1500 b expired

@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { RunningMax } from "./running_max.ts";
-import { ManualClock } from "./test_helpers.ts";
+import { ManualClock } from "./core_test_util.ts";
 
 Deno.test("RunningMax emits only when a new maximum appears, per key", () => {
   const op = new RunningMax();

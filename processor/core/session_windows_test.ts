@@ -1,7 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { count, stats } from "./aggregator.ts";
 import { session } from "./time_window.ts";
-import { randomStream, runSteps, type Step } from "./test_helpers.ts";
+import { randomStream, runSteps, type Step } from "./core_test_util.ts";
 import { WindowOperator } from "./window_operator.ts";
 
 function sessions(gapMs = 30, allowedLatenessMs = 0, emit: "final" | "updating" = "final") {

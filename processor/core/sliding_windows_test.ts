@@ -1,7 +1,7 @@
 import { assertEquals, assertGreater } from "@std/assert";
 import { type Stats, stats } from "./aggregator.ts";
 import { assignWindows, sliding, type SlidingWindows, tumbling } from "./time_window.ts";
-import { randomStream, runSteps, type Step } from "./test_helpers.ts";
+import { randomStream, runSteps, type Step } from "./core_test_util.ts";
 import type { WindowResult } from "./window_engine.ts";
 import { WindowOperator } from "./window_operator.ts";
 

@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { TimerQueue } from "./timer_queue.ts";
-import { seededRandom } from "./test_helpers.ts";
+import { seededRandom } from "@iot/testing";
 
 Deno.test("timers come out in time order, keys sorted and deduplicated per time", () => {
   const q = new TimerQueue();

@@ -2,7 +2,7 @@ import { assertEquals, assertThrows } from "@std/assert";
 import { boundedOutOfOrderness, monotonous } from "./watermark.ts";
 import { PartitionWatermarks } from "./partition_watermarks.ts";
 import { SnapshotError } from "./snapshot.ts";
-import { ManualClock } from "./test_helpers.ts";
+import { ManualClock } from "./core_test_util.ts";
 
 Deno.test("boundedOutOfOrderness: wm = max event time - bound; defaults to 30 s", () => {
   const gen = boundedOutOfOrderness();

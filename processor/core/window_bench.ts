@@ -10,7 +10,7 @@
  * @module
  */
 import { stats } from "./aggregator.ts";
-import { seededRandom } from "./test_helpers.ts";
+import { seededRandom } from "@iot/testing";
 import { session, sliding, tumbling, type WindowKind } from "./time_window.ts";
 import { WindowOperator } from "./window_operator.ts";
 

@@ -3,7 +3,7 @@ import { count, stats, sum } from "./aggregator.ts";
 import { tumbling } from "./time_window.ts";
 import { boundedOutOfOrderness } from "./watermark.ts";
 import { PartitionWatermarks } from "./partition_watermarks.ts";
-import { ManualClock } from "./test_helpers.ts";
+import { ManualClock } from "./core_test_util.ts";
 import { WindowOperator } from "./window_operator.ts";
 
 const MIN = 60_000;

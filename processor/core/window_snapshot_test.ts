@@ -2,7 +2,7 @@ import { assertEquals, assertLess, assertThrows } from "@std/assert";
 import { stats } from "./aggregator.ts";
 import { SnapshotError } from "./snapshot.ts";
 import { session, sliding, tumbling, type WindowKind } from "./time_window.ts";
-import { randomStream, runSteps } from "./test_helpers.ts";
+import { randomStream, runSteps } from "./core_test_util.ts";
 import { type EmitMode, WindowOperator, type WindowOperatorSnapshot } from "./window_operator.ts";
 
 const KINDS: [string, WindowKind][] = [

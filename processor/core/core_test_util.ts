@@ -1,22 +1,11 @@
 /**
- * Helpers for the core's tests and bench: a seeded random generator, a manual clock, random
+ * Helpers for the core's tests and bench: a manual clock, random
  * keyed streams and a driver that runs a stream through a {@linkcode WindowOperator}.
  *
  * @module
  */
+import { seededRandom } from "@iot/testing";
 import type { LateRecord, WindowOutput, WindowResult } from "./window_engine.ts";
-
-/** A seeded pseudo-random generator (mulberry32) returning floats in `[0, 1)`. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A processing-time clock the test moves by hand. */
 export class ManualClock {

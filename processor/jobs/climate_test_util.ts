@@ -2,13 +2,14 @@
  * Test material of the `device-aggregates` integration tests: a seeded climate dataset with
  * out-of-order, late and invalid readings, a reference evaluator written as a plain batch
  * computation over the whole input, and readers of the job's committed outputs. Used only by
- * tests; it imports nothing from `@iot/testing`.
+ * tests.
  *
  * @module
  */
 import { Admin, Producer, type ProducerRecord } from "@iot/kafka";
+import { seededRandom } from "@iot/testing";
 import type { DeviceAggregatesConfig } from "./device_aggregates.ts";
-import { readCommitted } from "../runtime/test_support.ts";
+import { readCommitted } from "../runtime/runtime_test_util.ts";
 
 /** Partitions of the test topics. */
 export const PARTITIONS = 3;
@@ -20,16 +21,6 @@ export const BOUND_MS = 3_000;
 export const LATENESS_MS = 1_000;
 /** Start of event time. */
 export const T0 = Date.UTC(2025, 6, 22, 22, 0, 0);
-
-/** mulberry32: a tiny seeded PRNG. */
-export function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One input record. */
 export interface Input {
@@ -43,7 +34,7 @@ export interface Input {
 
 /** Readings per partition with jitter (out of order), some very late, some invalid. */
 export function generate(seed: number, perPartition: number, startStep = 0): Input[] {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const out: Input[] = [];
   for (let step = startStep; step < startStep + perPartition; step++) {
     for (let partition = 0; partition < PARTITIONS; partition++) {

@@ -5,9 +5,9 @@
 import { assertEquals } from "@std/assert";
 import { startKafka } from "@iot/testing";
 import { startBroker } from "@iot/broker/testing";
-import * as s from "./scenarios.ts";
-import * as t from "./txn_scenarios.ts";
-import * as k from "./kafkajs_scenarios.ts";
+import * as s from "./scenarios_test_util.ts";
+import * as t from "./txn_scenarios_test_util.ts";
+import * as k from "./kafkajs_scenarios_test_util.ts";
 
 async function both<T>(scenario: (bootstrap: string) => Promise<T>): Promise<[T, T]> {
   await using shim = await startBroker({ partitions: 1 });

@@ -6,7 +6,7 @@
  */
 import { Consumer, type ConsumerRecord, KafkaError, Offset, Producer } from "@iot/kafka";
 import { uniqueName, waitFor } from "@iot/testing";
-import { java } from "./scenarios.ts";
+import { java } from "./scenarios_test_util.ts";
 
 type Isolation = "read_committed" | "read_uncommitted";
 

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { startBroker } from "./testing.ts";
+ * import { startBroker } from "./start_broker_test_util.ts";
  * await using broker = await startBroker();
  * console.log(broker.bootstrap); // "127.0.0.1:40123"
  * ```
