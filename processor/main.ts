@@ -1,174 +1,63 @@
 /**
  * The stream processor's entry point: `deno task processor --bootstrap 127.0.0.1:9092
- * --state-dir ./data/processor`. Configuration comes from flags, then `PROCESSOR_*` environment
- * variables, then a JSON config file (`--config`), then defaults; it is validated once with zod
- * and a bad value stops the process with one clear error. `--help` lists everything.
+ * --state-dir ./data/processor`. The options are declared once in `options.ts`: flags, then
+ * `PROCESSOR_*` environment variables, then a JSON config file (`--config`), then defaults,
+ * validated once; a bad value stops the process with one line naming it. `--help` lists everything.
  *
  * @module
  */
-import { z } from "zod";
-import { resolveTopics, topicIds } from "@iot/events";
+import { resolveTopics } from "@iot/events";
+import {
+  createJsonLogger,
+  DirLockedError,
+  errorField,
+  lockDir,
+  type Logger,
+  type OptionValues,
+  parseCli,
+  PortInUseError,
+  UsageError,
+} from "@iot/service";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
 import { overheatingJob } from "./jobs/overheating.ts";
 import { vehicleMaxJob } from "./jobs/vehicle_max.ts";
+import { type jobNames, processorCli } from "./options.ts";
 import type { JobDefinition } from "./runtime/job.ts";
 import { JobRunner } from "./runtime/job_runner.ts";
 import { serveStatus } from "./runtime/status_server.ts";
 
-const jobNames = ["device-aggregates", "overheating", "vehicle-max"] as const;
-const ms = () => z.coerce.number().int().positive();
-
-const configSchema = z.object({
-  bootstrap: z.string().min(1),
-  stateDir: z.string().min(1),
-  instanceId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "letters, digits, . _ - only")
-    .default("0"),
-  groupPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "letters, digits, . _ - only")
-    .default("processor"),
-  jobs: z.array(z.enum(jobNames)).min(1).default([...jobNames]),
-  checkpointIntervalMs: ms().default(10_000),
-  exactlyOnce: z.boolean().default(true),
-  fsync: z.boolean().default(true),
-  keepCheckpoints: z.coerce.number().int().min(1).default(3),
-  changelog: z.boolean().default(true),
-  maxPendingOutputs: z.coerce.number().int().positive().default(200_000),
-  resumePendingOutputs: z.coerce.number().int().min(0).optional(),
-  partitions: z.coerce.number().int().positive().default(4),
-  statusPort: z.coerce.number().int().min(0).max(65535).default(9470),
-  topics: z.partialRecord(z.enum(topicIds), z.string()).default({}),
-  repartitionTopic: z.string().min(1).default("processor-vehicle-max-repartition"),
-  windowMs: ms().default(60_000),
-  maxOutOfOrdernessMs: z.coerce.number().int().min(0).default(30_000),
-  allowedLatenessMs: z.coerce.number().int().min(0).default(0),
-  overheatWindowMs: ms().default(30_000),
-  overheatSlideMs: ms().default(5_000),
-  overheatThreshold: z.coerce.number().default(40),
-  overheatMargin: z.coerce.number().min(0).default(2),
-  commandTtlMs: ms().default(300_000),
-}).strict();
-
 /** The processor's validated configuration. */
-export type ProcessorConfig = z.infer<typeof configSchema>;
+export type ProcessorConfig = OptionValues<typeof processorCli.options>;
 
-const help = `Usage: deno task processor --bootstrap HOST:PORT --state-dir DIR [options]
-
-Options (flag / environment variable / config-file key; flags win, then env, then file):
-  --bootstrap HOST:PORT          PROCESSOR_BOOTSTRAP            bootstrap (required)
-  --state-dir DIR                PROCESSOR_STATE_DIR            stateDir (required)
-  --config FILE                  PROCESSOR_CONFIG               JSON file with the keys below
-  --instance-id ID               PROCESSOR_INSTANCE_ID          instanceId (default 0); stable
-                                 per instance: names the transactional id and group member
-  --group-prefix P               PROCESSOR_GROUP_PREFIX         consumer groups are P-<job>
-                                 (default processor)
-  --jobs a,b                     PROCESSOR_JOBS                 jobs (default all: ${
-  jobNames.join(",")
-})
-  --checkpoint-interval-ms N     PROCESSOR_CHECKPOINT_INTERVAL_MS  (default 10000)
-  --exactly-once true|false      PROCESSOR_EXACTLY_ONCE         (default true)
-  --fsync true|false             PROCESSOR_FSYNC                (default true)
-  --keep-checkpoints N           PROCESSOR_KEEP_CHECKPOINTS     (default 3)
-  --changelog true|false         PROCESSOR_CHANGELOG            mirror state to the compacted
-                                 topic <group>-changelog, restore from it when the local
-                                 state is missing or stale (default true)
-  --max-pending-outputs N        PROCESSOR_MAX_PENDING_OUTPUTS  pause input and flush at N
-                                 uncommitted outputs (default 200000)
-  --resume-pending-outputs N     PROCESSOR_RESUME_PENDING_OUTPUTS  resume at N (default half)
-  --partitions N                 PROCESSOR_PARTITIONS           of topics it creates (default 4)
-  --status-port N                PROCESSOR_STATUS_PORT          127.0.0.1 HTTP /status /metrics
-                                 (default 9470; 0 picks a free port)
-  --topic ID=NAME                (repeatable) rename a topic; ids: ${topicIds.join(", ")}
-  --repartition-topic NAME       (default processor-vehicle-max-repartition)
-  --window-ms N                  device-aggregates window (default 60000)
-  --max-out-of-orderness-ms N    watermark bound (default 30000)
-  --allowed-lateness-ms N        (default 0)
-  --overheat-window-ms N         (default 30000)   --overheat-slide-ms N  (default 5000)
-  --overheat-threshold C         (default 40)      --overheat-margin C    (default 2)
-  --command-ttl-ms N             shutdown command validity (default 300000)
-  --help                         this text
-`;
-
-const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-const booleans = new Set(["exactlyOnce", "fsync", "changelog"]);
-
-/** Reads raw settings from `args`; unknown flags are config errors. */
-function fromFlags(args: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf("=");
-    const name = camel(arg.slice(2, eq < 0 ? undefined : eq));
-    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new ConfigError(`${arg} needs a value`);
-    if (name === "topic") {
-      const [id, topic] = value.split("=");
-      out.topics = { ...(out.topics as object), [id]: topic };
-    } else out[name] = value;
+/** Checks what one option cannot check alone; the message names the flags (or sources). */
+function crossCheck(config: ProcessorConfig, sourceOf: (key: keyof ProcessorConfig) => string) {
+  try {
+    resolveTopics(config.topics);
+  } catch (e) {
+    throw new UsageError(`${sourceOf("topics")}: ${(e as Error).message}`, { cause: e });
   }
-  return out;
-}
-
-function fromEnv(): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(configSchema.shape)) {
-    const name = `PROCESSOR_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-    const value = Deno.env.get(name);
-    if (value !== undefined) out[key] = value;
-  }
-  const file = Deno.env.get("PROCESSOR_CONFIG");
-  if (file !== undefined) out.config = file;
-  return out;
-}
-
-/** Thrown by {@linkcode loadConfig} for a missing or invalid setting; the message names it. */
-export class ConfigError extends Error {
-  /** @param message which setting is wrong and why. */
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
-
-/** Parses flags, env and the config file into a validated {@linkcode ProcessorConfig}. */
-export function loadConfig(args: readonly string[]): ProcessorConfig {
-  const flags = fromFlags(args);
-  const env = fromEnv();
-  const file = (flags.config ?? env.config) as string | undefined;
-  delete flags.config;
-  delete env.config;
-  let fileValues: Record<string, unknown> = {};
-  if (file !== undefined) {
-    try {
-      fileValues = JSON.parse(Deno.readTextFileSync(file));
-    } catch (e) {
-      throw new ConfigError(`cannot read config file ${file}: ${(e as Error).message}`);
-    }
-  }
-  const raw: Record<string, unknown> = { ...fileValues, ...env, ...flags };
-  if (typeof raw.jobs === "string") raw.jobs = raw.jobs.split(",").map((j) => j.trim());
-  for (const key of booleans) {
-    if (typeof raw[key] === "string") {
-      raw[key] = raw[key] === "true" ? true : raw[key] === "false" ? false : raw[key];
-    }
-  }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue.path.join(".") || "config";
-    const top = String(issue.path[0] ?? "");
-    if (issue.code === "invalid_type" && raw[top] === undefined) {
-      const flag = top.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      const env = `PROCESSOR_${top.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-      throw new ConfigError(`${key}: required (--${flag}, ${env} or "${top}" in --config)`);
-    }
-    throw new ConfigError(`${key}: ${issue.message}`);
-  }
-  resolveTopics(parsed.data.topics);
-  const { maxPendingOutputs: high, resumePendingOutputs: low } = parsed.data;
+  const { maxPendingOutputs: high, resumePendingOutputs: low } = config;
   if (low !== undefined && low >= high) {
-    throw new ConfigError(`resumePendingOutputs: must be below maxPendingOutputs (${high})`);
+    throw new UsageError(
+      `${sourceOf("resumePendingOutputs")}: must be below --max-pending-outputs (${high})`,
+    );
   }
-  return parsed.data;
+}
+
+/**
+ * Parses flags over `env` (`PROCESSOR_*`) over the `--config` file over the defaults into a
+ * validated {@linkcode ProcessorConfig}; throws `UsageError` (one line naming the flag as typed,
+ * the variable or the config key). `--help` is the caller's business.
+ */
+export function loadConfig(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  readFile: (path: string) => string = (path) => Deno.readTextFileSync(path),
+): ProcessorConfig {
+  const parsed = parseCli(processorCli, { args, env, readFile });
+  if (parsed.help) throw new UsageError("--help prints the usage; it is not a configuration");
+  crossCheck(parsed.values, parsed.sourceOf);
+  return parsed.values;
 }
 
 /** Builds the configured jobs. */
@@ -213,23 +102,26 @@ export function buildJobs(config: ProcessorConfig): JobDefinition[] {
   return [...new Set(config.jobs)].map((name) => jobs[name]());
 }
 
-async function main(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(help);
-    return 0;
-  }
-  let config: ProcessorConfig;
+/** Prints the help text and returns 0, or the config, or 2 after printing the one-line error. */
+function readConfig(args: readonly string[]): ProcessorConfig | number {
   try {
-    config = loadConfig(args);
+    if (args.includes("--help") || args.includes("-h")) {
+      const parsed = parseCli(processorCli, { args });
+      if (parsed.help) console.log(parsed.text.trimEnd());
+      return 0;
+    }
+    return loadConfig(args, Deno.env.toObject());
   } catch (e) {
-    if (!(e instanceof ConfigError || e instanceof TypeError)) throw e;
-    console.error(`processor: bad configuration: ${e.message} (see --help)`);
+    if (!(e instanceof UsageError)) throw e;
+    const hint = e.message.includes("--help") ? "" : " (see --help)";
+    console.error(`processor: ${e.message}${hint}`);
     return 2;
   }
+}
+
+async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal): Promise<number> {
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  signal.addEventListener("abort", () => stop.abort(), { once: true });
   const runners = buildJobs(config).map((job) =>
     new JobRunner({
       job,
@@ -246,14 +138,13 @@ async function main(args: string[]): Promise<number> {
         ? { resumePendingOutputs: config.resumePendingOutputs }
         : {}),
       signal: stop.signal,
-      log: (m) => console.error(`processor: ${m}`),
+      log: (m) => logger.info(m),
     })
   );
   const server = serveStatus(runners, config.statusPort, stop.signal);
-  console.error(
-    `processor: running ${runners.map((r) => r.name).join(", ")}; status on ` +
-      `http://127.0.0.1:${server.addr.port}/status`,
-  );
+  logger.info(`running ${runners.map((r) => r.name).join(", ")}`, {
+    status: `http://127.0.0.1:${server.port}/status`,
+  });
   const results = await Promise.allSettled(runners.map((r) =>
     r.run().catch((e) => {
       stop.abort();
@@ -262,11 +153,37 @@ async function main(args: string[]): Promise<number> {
   ));
   stop.abort();
   await server.finished;
-  Deno.removeSignalListener("SIGINT", onSignal);
-  Deno.removeSignalListener("SIGTERM", onSignal);
   const failed = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
-  for (const f of failed) console.error(`processor: ${(f.reason as Error)?.message ?? f.reason}`);
+  for (const f of failed) logger.error("job failed", { error: errorField(f.reason) });
   return failed.length > 0 ? 1 : 0;
+}
+
+/**
+ * Runs the processor with `args`; returns the exit code: 0 stopped, 1 a job failed, 2 a bad flag,
+ * a taken status port or a state directory in use (one line on stderr).
+ */
+async function main(args: readonly string[]): Promise<number> {
+  const config = readConfig(args);
+  if (typeof config === "number") return config;
+  // Log lines carry timestamps, like the broker's (JSON, one per line, on stderr).
+  const logger = createJsonLogger({ write: (line) => console.error(line) });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    using _lock = lockDir(config.stateDir, {
+      onStale: (owner) => logger.warn("took over a stale state-dir lock", { ...owner }),
+    });
+    return await run(config, logger, stop.signal);
+  } catch (e) {
+    if (!(e instanceof PortInUseError || e instanceof DirLockedError)) throw e;
+    console.error(`processor: ${e.message}`);
+    return 2;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

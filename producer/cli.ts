@@ -5,52 +5,161 @@
  * @module
  */
 import { resolveTopics, type TopicId, topicIds, type Topics } from "@iot/events";
+import {
+  booleanOption,
+  defineCli,
+  helpText,
+  integerOption,
+  mapOption,
+  numberOption,
+  type OptionValues,
+  parseCli as parseServiceCli,
+  splitArgs,
+  stringOption,
+  UsageError,
+} from "@iot/service";
 import { z } from "zod";
 import { durationSchema, periodSchema } from "./core/duration.ts";
-import { type Fleet, fleetFromFlags, parseFleetJson } from "./core/fleet.ts";
+import { type Fleet, fleetFromFlags, parseFleetJson, realismSchema } from "./core/fleet.ts";
 import type { Rate } from "./core/pacer.ts";
 import type { RunConfig } from "./runtime/run.ts";
 
-/** The usage text of `--help`. */
-export const usage = `Usage: deno task producer [flags]
+export { UsageError };
 
-Simulates IoT fleets and produces their readings to Kafka.
+const rateSchema = z.string().transform((s, ctx): Rate => {
+  if (s === "max" || s === "realtime") return s;
+  const n = Number(s);
+  if (s.trim() !== "" && Number.isFinite(n) && n > 0) return n;
+  ctx.addIssue({ code: "custom", message: `expected msgs/s > 0, "max" or "realtime", got "${s}"` });
+  return z.NEVER;
+});
+const ratio = (doc: string) => numberOption({ doc, value: "R", min: 0, max: 1 });
+const realismDefaults = realismSchema.parse({});
 
-Fleet (simple case):
-  --devices N               climate devices (default 10 unless --vehicles or --fleet)
-  --vehicles N              vehicles (default 0)
-  --sensors-per-vehicle N   tyre sensors per vehicle (default 4)
-  --temp-min C --temp-max C           climate temperature range (default 15..30)
-  --humidity-min P --humidity-max P   climate humidity range (default 30..70)
-Fleet (rich case):
-  --fleet FILE              JSON fleet file: device groups, per-sensor periods, anomalies, realism
-Run:
-  --count N                 stop after N readings
-  --duration D              stop after D of simulated time (e.g. 90s, 10m, 2h)
-  --rate R                  msgs/s, "max" (default) or "realtime" (event time follows wall time)
-  --seed S                  seed of every random draw; same flags + seed = same records
-  --start T                 simulated start, ISO-8601 or "now"
-                            (default 2026-01-01T00:00:00.000Z with --seed, else now)
-Event-time realism (ratios 0..1, durations like 5s):
-  --out-of-order R --max-out-of-order D   delayed within the bound (default bound 5s)
-  --late R --late-by D                    delayed beyond it (default 1m)
-  --duplicates R  --clock-skew D  --invalid-json R  --schema-violations R
-Kafka:
-  --bootstrap HOST:PORT     (env KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092)
-  --partitions N            partitions of topics created when missing (default 6)
-  --topic ID=NAME           rename a topic, e.g. sensorReadings=test.readings (repeatable)
-  --no-commands             do not listen on device-commands
-  --help                    show this help
-`;
+/** The default simulated start when a seed is given: a fixed instant, so runs reproduce. */
+export const defaultSeededStart = "2026-01-01T00:00:00.000Z";
 
-/** A bad flag or environment value; `main.ts` prints the message and exits with code 2. */
-export class UsageError extends Error {
-  /** Creates the error. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "UsageError";
-  }
-}
+/**
+ * Every flag of `deno task producer`, declared once: the parser, `--help` and the defaults come
+ * from here. Environment variables are `PRODUCER_*`, except `KAFKA_BOOTSTRAP_SERVERS`.
+ */
+export const producerCli = defineCli({
+  name: "producer",
+  usage: "deno task producer [flags]",
+  summary: "Simulates IoT fleets and produces their readings to Kafka.",
+  prefix: "PRODUCER",
+  repeated: "error",
+  options: {
+    devices: integerOption({
+      doc: "climate devices",
+      min: 0,
+      defaultText: "10 unless --vehicles or --fleet",
+      group: "Fleet (simple case)",
+    }),
+    vehicles: integerOption({ doc: "vehicles", min: 0, defaultText: "0" }),
+    sensorsPerVehicle: integerOption({
+      doc: "tyre sensors per vehicle",
+      default: 4,
+      min: 1,
+      max: 64,
+    }),
+    tempMin: numberOption({
+      doc: "climate temperature range, lowest (°C)",
+      value: "C",
+      default: 15,
+      min: -273.15,
+    }),
+    tempMax: numberOption({
+      doc: "climate temperature range, highest (°C)",
+      value: "C",
+      default: 30,
+    }),
+    humidityMin: numberOption({
+      doc: "climate humidity range, lowest (%)",
+      value: "P",
+      default: 30,
+      min: 0,
+      max: 100,
+    }),
+    humidityMax: numberOption({
+      doc: "climate humidity range, highest (%)",
+      value: "P",
+      default: 70,
+      min: 0,
+      max: 100,
+    }),
+    fleet: stringOption({
+      doc: "JSON fleet file: device groups, per-sensor periods, anomalies, realism",
+      value: "FILE",
+      group: "Fleet (rich case)",
+    }),
+    count: integerOption({ doc: "stop after N readings", min: 1, group: "Run" }),
+    duration: stringOption({
+      doc: "stop after D of simulated time (e.g. 90s, 10m, 2h)",
+      value: "D",
+      schema: periodSchema,
+    }),
+    rate: stringOption({
+      doc: 'msgs/s, "max" or "realtime" (event time follows wall time)',
+      value: "R",
+      default: "max",
+      schema: rateSchema,
+    }),
+    seed: stringOption({
+      doc: "seed of every random draw; same flags + seed = same records",
+      value: "S",
+      defaultText: "random",
+    }),
+    start: stringOption({
+      doc: 'simulated start, ISO-8601 or "now"',
+      value: "T",
+      defaultText: `${defaultSeededStart} with --seed, else now`,
+    }),
+    outOfOrder: ratio("share delayed within --max-out-of-order"),
+    maxOutOfOrder: stringOption({
+      doc: "bound of the out-of-order delay",
+      value: "D",
+      schema: periodSchema,
+      defaultText: `${realismDefaults.maxOutOfOrder} ms`,
+    }),
+    late: ratio("share delayed beyond it, by --late-by or more"),
+    lateBy: stringOption({
+      doc: "smallest delay of a late record",
+      value: "D",
+      schema: periodSchema,
+      defaultText: `${realismDefaults.lateBy} ms`,
+    }),
+    duplicates: ratio("share sent twice"),
+    clockSkew: stringOption({
+      doc: "largest per-device clock skew",
+      value: "D",
+      schema: durationSchema,
+    }),
+    invalidJson: ratio("share whose value is not JSON"),
+    schemaViolations: ratio("share whose value breaks the schema"),
+    bootstrap: stringOption({
+      doc: "Kafka bootstrap servers",
+      value: "HOST:PORT",
+      env: "KAFKA_BOOTSTRAP_SERVERS",
+      default: "127.0.0.1:9092",
+      group: "Kafka",
+    }),
+    partitions: integerOption({
+      doc: "partitions of topics created when missing",
+      default: 6,
+      min: 1,
+    }),
+    topics: mapOption(topicIds, {
+      doc: "rename a topic, e.g. sensorReadings=test.readings",
+      flag: "topic",
+      value: "ID=NAME",
+    }),
+    noCommands: booleanOption({ doc: "do not listen on device-commands", default: false }),
+  },
+});
+
+/** The usage text of `--help`, generated from {@linkcode producerCli}. */
+export const usage: string = helpText(producerCli);
 
 /** The validated run configuration. */
 export interface CliConfig extends
@@ -75,9 +184,11 @@ export interface CliConfig extends
 export interface CliInput {
   /** Command-line arguments. */
   args: readonly string[];
-  /** `KAFKA_BOOTSTRAP_SERVERS`, if set. */
+  /** `PRODUCER_*` environment variables (and others, ignored). Default: none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** `KAFKA_BOOTSTRAP_SERVERS`, if set (wins over the same key in `env`). */
   bootstrapEnv?: string;
-  /** Reads a fleet file's text. */
+  /** Reads a fleet file's (or `--config` file's) text. */
   readFile: (path: string) => string;
   /** Wall clock, epoch ms, for `--start now` and a random seed. */
   now: () => number;
@@ -85,125 +196,27 @@ export interface CliInput {
   randomSeed: () => string;
 }
 
-const booleanFlags = new Set(["help", "no-commands"]);
-const valueFlags = new Set([
-  "devices",
-  "vehicles",
-  "sensors-per-vehicle",
-  "temp-min",
-  "temp-max",
-  "humidity-min",
-  "humidity-max",
-  "fleet",
-  "count",
-  "duration",
-  "rate",
-  "seed",
-  "start",
-  "bootstrap",
-  "partitions",
-  "topic",
-  "out-of-order",
-  "max-out-of-order",
-  "late",
-  "late-by",
-  "duplicates",
-  "clock-skew",
-  "invalid-json",
-  "schema-violations",
-]);
-
 /** Splits `--name value` / `--name=value` arguments; `topic` may repeat. */
 export function splitFlags(args: readonly string[]): Map<string, string[]> {
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf("=");
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    let value: string;
-    if (booleanFlags.has(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      value = "true";
-    } else if (valueFlags.has(name)) {
-      if (eq >= 0) value = arg.slice(eq + 1);
-      else if (i + 1 < args.length) value = args[++i];
-      else throw new UsageError(`--${name} needs a value`);
-    } else {
-      throw new UsageError(`unknown flag --${name} (see --help)`);
-    }
-    if (flags.has(name) && name !== "topic") throw new UsageError(`--${name} given twice`);
-    flags.set(name, [...(flags.get(name) ?? []), value]);
-  }
-  return flags;
+  return splitArgs(producerCli, args);
 }
 
-const num = z.string().trim().min(1).transform((s, ctx) => {
-  const n = Number(s);
-  if (!Number.isFinite(n)) {
-    ctx.addIssue({ code: "custom", message: `expected a number, got "${s}"` });
-    return z.NEVER;
-  }
-  return n;
-});
-const int = (min: number) => num.pipe(z.number().int().min(min));
-const ratio = num.pipe(z.number().min(0).max(1));
-
-const flagsSchema = z.object({
-  "devices": int(0).optional(),
-  "vehicles": int(0).optional(),
-  "sensors-per-vehicle": int(1).pipe(z.number().max(64)).default(4),
-  "temp-min": num.pipe(z.number().min(-273.15)).default(15),
-  "temp-max": num.default(30),
-  "humidity-min": num.pipe(z.number().min(0).max(100)).default(30),
-  "humidity-max": num.pipe(z.number().min(0).max(100)).default(70),
-  "fleet": z.string().min(1).optional(),
-  "count": int(1).optional(),
-  "duration": periodSchema.optional(),
-  "rate": z.string().transform((s, ctx): Rate => {
-    if (s === "max" || s === "realtime") return s;
-    const n = Number(s);
-    if (s.trim() !== "" && Number.isFinite(n) && n > 0) return n;
-    ctx.addIssue({
-      code: "custom",
-      message: `expected msgs/s > 0, "max" or "realtime", got "${s}"`,
-    });
-    return z.NEVER;
-  }).default("max"),
-  "seed": z.string().min(1).optional(),
-  "start": z.string().optional(),
-  "bootstrap": z.string().min(1).optional(),
-  "partitions": int(1).default(6),
-  "out-of-order": ratio.optional(),
-  "max-out-of-order": periodSchema.optional(),
-  "late": ratio.optional(),
-  "late-by": periodSchema.optional(),
-  "duplicates": ratio.optional(),
-  "clock-skew": durationSchema.optional(),
-  "invalid-json": ratio.optional(),
-  "schema-violations": ratio.optional(),
-});
-
-/** The default simulated start when a seed is given: a fixed instant, so runs reproduce. */
-export const defaultSeededStart = "2026-01-01T00:00:00.000Z";
+type Flags = OptionValues<typeof producerCli.options>;
 
 /**
  * Parses arguments and environment into a {@linkcode CliConfig}. Throws {@linkcode UsageError}
  * for bad flags and `FleetError` for a bad fleet (file or flags).
  */
 export function parseCli(input: CliInput): CliConfig {
-  const raw = splitFlags(input.args);
-  const single = Object.fromEntries(
-    [...raw].filter(([k]) => k !== "topic" && !booleanFlags.has(k)).map(([k, v]) => [k, v[0]]),
-  );
-  const parsed = flagsSchema.safeParse(single);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`--${issue.path.join(".")}: ${issue.message}`);
-  }
-  const f = parsed.data;
-  const help = raw.has("help");
-  const topics = parseTopics(raw.get("topic") ?? []);
+  const help = splitFlags(input.args).has("help");
+  const env = input.bootstrapEnv === undefined
+    ? input.env
+    : { ...input.env, KAFKA_BOOTSTRAP_SERVERS: input.bootstrapEnv };
+  const args = input.args.filter((a) => a !== "--help" && a !== "-h");
+  const parsed = parseServiceCli(producerCli, { args, env, readFile: input.readFile });
+  if (parsed.help) throw new Error("unreachable: --help was removed");
+  const f = parsed.values;
+  const topics = parseTopics(f.topics);
   const fleet = buildFleet(f, input);
   const seed = f.seed ?? input.randomSeed();
   const startText = f.start ?? (f.seed === undefined ? "now" : defaultSeededStart);
@@ -215,7 +228,7 @@ export function parseCli(input: CliInput): CliConfig {
   }
   return {
     help,
-    bootstrap: f.bootstrap ?? input.bootstrapEnv ?? "127.0.0.1:9092",
+    bootstrap: f.bootstrap,
     fleet,
     seed,
     startMs,
@@ -224,21 +237,21 @@ export function parseCli(input: CliInput): CliConfig {
     rate: f.rate,
     topics,
     partitions: f.partitions,
-    commands: !raw.has("no-commands"),
+    commands: !f.noCommands,
   };
 }
 
-function buildFleet(f: z.output<typeof flagsSchema>, input: CliInput): Fleet {
+function buildFleet(f: Flags, input: CliInput): Fleet {
   const realism = Object.fromEntries(
     Object.entries({
-      outOfOrder: f["out-of-order"],
-      maxOutOfOrder: f["max-out-of-order"],
+      outOfOrder: f.outOfOrder,
+      maxOutOfOrder: f.maxOutOfOrder,
       late: f.late,
-      lateBy: f["late-by"],
+      lateBy: f.lateBy,
       duplicates: f.duplicates,
-      clockSkew: f["clock-skew"],
-      invalidJson: f["invalid-json"],
-      schemaViolations: f["schema-violations"],
+      clockSkew: f.clockSkew,
+      invalidJson: f.invalidJson,
+      schemaViolations: f.schemaViolations,
     }).filter(([, v]) => v !== undefined),
   );
   if (f.fleet !== undefined) {
@@ -256,10 +269,10 @@ function buildFleet(f: z.output<typeof flagsSchema>, input: CliInput): Fleet {
     const fleet = parseFleetJson(text, f.fleet);
     return { ...fleet, realism: { ...fleet.realism, ...realism } };
   }
-  if (!(f["temp-min"] < f["temp-max"])) {
+  if (!(f.tempMin < f.tempMax)) {
     throw new UsageError("--temp-max: must be above --temp-min");
   }
-  if (!(f["humidity-min"] < f["humidity-max"])) {
+  if (!(f.humidityMin < f.humidityMax)) {
     throw new UsageError("--humidity-max: must be above --humidity-min");
   }
   const vehicles = f.vehicles ?? 0;
@@ -268,25 +281,16 @@ function buildFleet(f: z.output<typeof flagsSchema>, input: CliInput): Fleet {
   return fleetFromFlags({
     devices,
     vehicles,
-    sensorsPerVehicle: f["sensors-per-vehicle"],
-    tempMin: f["temp-min"],
-    tempMax: f["temp-max"],
-    humidityMin: f["humidity-min"],
-    humidityMax: f["humidity-max"],
+    sensorsPerVehicle: f.sensorsPerVehicle,
+    tempMin: f.tempMin,
+    tempMax: f.tempMax,
+    humidityMin: f.humidityMin,
+    humidityMax: f.humidityMax,
     realism,
   });
 }
 
-function parseTopics(pairs: readonly string[]): Topics {
-  const overrides: Partial<Record<TopicId, string>> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    const id = pair.slice(0, eq) as TopicId;
-    if (eq < 0 || !topicIds.includes(id)) {
-      throw new UsageError(`--topic: expected ID=NAME with ID one of ${topicIds.join(", ")}`);
-    }
-    overrides[id] = pair.slice(eq + 1);
-  }
+function parseTopics(overrides: Partial<Record<TopicId, string>>): Topics {
   try {
     return resolveTopics(overrides);
   } catch (cause) {

@@ -1,6 +1,14 @@
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { FleetError } from "./core/fleet.ts";
-import { type CliInput, defaultSeededStart, parseCli, splitFlags, UsageError } from "./cli.ts";
+import {
+  type CliInput,
+  defaultSeededStart,
+  parseCli,
+  producerCli,
+  splitFlags,
+  usage,
+  UsageError,
+} from "./cli.ts";
 
 function input(args: string[], extra: Partial<CliInput> = {}): CliInput {
   return {
@@ -111,4 +119,31 @@ Deno.test("splitFlags collects repeated --topic values", () => {
     ["topic", ["a=b", "c=d"]],
     ["help", ["true"]],
   ]);
+});
+
+Deno.test("usage lists every flag of the option table with its environment variable", () => {
+  for (const [key, option] of Object.entries(producerCli.options)) {
+    const flag = option.flag ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    assertStringIncludes(usage, `--${flag}`);
+  }
+  assertStringIncludes(usage, "[PRODUCER_PARTITIONS, default 6]");
+  assertStringIncludes(usage, "[KAFKA_BOOTSTRAP_SERVERS, default 127.0.0.1:9092]");
+  assertStringIncludes(usage, "[PRODUCER_MAX_OUT_OF_ORDER, default 5000 ms]");
+});
+
+Deno.test("parseCli: PRODUCER_* variables and a --config file, below flags", () => {
+  const env = { PRODUCER_PARTITIONS: "3", PRODUCER_RATE: "100", KAFKA_BOOTSTRAP_SERVERS: "k:1" };
+  const readFile = (path: string) => {
+    if (path !== "p.json") throw new Error("no such file");
+    return JSON.stringify({ vehicles: 2, noCommands: true, topics: { alerts: "a.alerts" } });
+  };
+  const config = parseCli(input(["--config", "p.json", "--rate", "50"], { env, readFile }));
+  assertEquals([config.partitions, config.rate, config.bootstrap], [3, 50, "k:1"]);
+  assertEquals([config.commands, config.topics.alerts], [false, "a.alerts"]);
+  assertEquals(config.fleet.devices.map((g) => [g.type, g.count]), [["vehicle", 2]]);
+  const message = assertThrows(
+    () => parseCli(input([], { env: { PRODUCER_DEVICES: "x" } })),
+    UsageError,
+  ).message;
+  assertEquals(message, 'PRODUCER_DEVICES: expected a number, got "x"');
 });

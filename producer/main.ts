@@ -25,7 +25,7 @@ function readConfig(args: readonly string[]): CliConfig | number {
   try {
     return parseCli({
       args,
-      bootstrapEnv: Deno.env.get("KAFKA_BOOTSTRAP_SERVERS"),
+      env: Deno.env.toObject(),
       readFile: (path) => Deno.readTextFileSync(path),
       now: Date.now,
       randomSeed: () => crypto.randomUUID().slice(0, 8),

@@ -1,8 +1,10 @@
 /**
- * The admin HTTP endpoint: `/metrics` (Prometheus text) and `/health`, bound to 127.0.0.1.
+ * The admin HTTP endpoint: `/metrics` (Prometheus text) and `/healthz` (`/health` kept as an
+ * alias), served by the shared `serveHttp` of `@iot/service`, bound to 127.0.0.1 by default.
  *
  * @module
  */
+import { handleHttp, type HttpRoutes, serveHttp } from "@iot/service";
 import type { Logger } from "./logger.ts";
 
 /** Options for {@linkcode startAdminServer}. */
@@ -13,7 +15,7 @@ export interface AdminServerOptions {
   port: number;
   /** Renders the `/metrics` body. */
   metrics: () => string;
-  /** Whether the broker is serving (`/health` answers 200, else 503). */
+  /** Whether the broker is serving (`/healthz` answers 200, else 503). */
   healthy: () => boolean;
   /** Log sink. */
   logger: Logger;
@@ -27,31 +29,26 @@ export interface AdminServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Starts the admin HTTP server. */
+/**
+ * Starts the admin HTTP server. Throws `PortInUseError` ("admin port N is in use; pass
+ * --admin-port 0 for a free one") when the port is taken.
+ */
 export function startAdminServer(options: AdminServerOptions): AdminServer {
-  const server = Deno.serve({
-    hostname: options.hostname ?? "127.0.0.1",
-    port: options.port,
-    onListen: () => {},
-    onError: (e) => {
-      options.logger.error("admin request failed", { error: String(e) });
-      return new Response("internal error\n", { status: 500 });
+  const routes: HttpRoutes = {
+    metrics: options.metrics,
+    healthy: options.healthy,
+    // `/health` was the broker's path before every executable used `/healthz`.
+    routes: {
+      "/health": (request) => handleHttp(new Request(new URL("/healthz", request.url)), routes),
     },
-  }, (req) => {
-    const path = new URL(req.url).pathname;
-    if (req.method !== "GET") return new Response("method not allowed\n", { status: 405 });
-    if (path === "/metrics") {
-      return new Response(options.metrics(), {
-        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
-      });
-    }
-    if (path === "/health") {
-      const ok = options.healthy();
-      return Response.json({ status: ok ? "ok" : "unavailable" }, { status: ok ? 200 : 503 });
-    }
-    return new Response("not found\n", { status: 404 });
+  };
+  const server = serveHttp({
+    ...routes,
+    hostname: options.hostname,
+    port: options.port,
+    what: "admin port",
+    flag: "--admin-port",
+    logger: options.logger,
   });
-  let closing: Promise<void> | undefined;
-  const close = () => closing ??= server.shutdown();
-  return { port: server.addr.port, close, [Symbol.asyncDispose]: close };
+  return { port: server.port, close: server.close, [Symbol.asyncDispose]: server.close };
 }

@@ -21,6 +21,7 @@ import { type AdminServer, startAdminServer } from "./admin.ts";
 import type { HandlerTable } from "./handler.ts";
 import { errorField, type Logger, silentLogger } from "./logger.ts";
 import { BrokerMetrics, type PartitionGauge } from "./metrics.ts";
+import { brokerDefaults } from "./options.ts";
 import { KafkaServer } from "./server.ts";
 import { servedVersions } from "./versions.ts";
 
@@ -34,7 +35,7 @@ export interface BrokerOptions {
   port?: number;
   /** Host advertised in Metadata. Default: `host`. */
   advertisedHost?: string;
-  /** Admin HTTP port (`/metrics`, `/health`); null disables it; 0 picks a free one. Default: null. */
+  /** Admin HTTP port (`/metrics`, `/healthz`); null disables it; 0 picks a free one. Default: null. */
   adminPort?: number | null;
   /** Node id. Default: 1. */
   nodeId?: number;
@@ -87,12 +88,12 @@ export interface RunningBroker extends AsyncDisposable {
  */
 export async function runBroker(options: BrokerOptions): Promise<RunningBroker> {
   const logger = options.logger ?? silentLogger;
-  const host = options.host ?? "127.0.0.1";
+  const host = options.host ?? brokerDefaults.host;
   const store = await LogStore.open({
     dir: options.dataDir,
-    fsync: options.fsync ?? "always",
-    fsyncIntervalMs: options.fsyncIntervalMs,
-    defaults: options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs },
+    fsync: options.fsync ?? brokerDefaults.fsync,
+    fsyncIntervalMs: options.fsyncIntervalMs ?? brokerDefaults.fsyncIntervalMs,
+    defaults: { retentionMs: options.retentionMs ?? brokerDefaults.retentionMs },
   });
   const metadata = await MetadataStore.open(`${options.dataDir}/__metadata`);
   const clusterId = await ensureClusterId(metadata);
@@ -101,7 +102,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   // Bind first: with port 0 the advertised port is only known afterwards.
   let listener: Deno.TcpListener;
   try {
-    listener = Deno.listen({ hostname: host, port: options.port ?? 9092 });
+    listener = Deno.listen({ hostname: host, port: options.port ?? brokerDefaults.port });
   } catch (e) {
     await store.close();
     await metadata.close();
@@ -117,7 +118,10 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     store,
     notifier: new AppendNotifier(),
     identity,
-    topics: { autoCreate: options.autoCreate ?? true, partitions: options.partitions ?? 1 },
+    topics: {
+      autoCreate: options.autoCreate ?? brokerDefaults.autoCreate,
+      partitions: options.partitions ?? brokerDefaults.partitions,
+    },
     logger,
   };
   const extra = await openCoordinators(metadata, ctx, logger);
@@ -131,25 +135,35 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     handlers,
     versions,
     listener,
-    idleTimeoutMs: options.idleTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? brokerDefaults.idleTimeoutMs,
     maxFrameSize: options.maxFrameSize,
     logger,
     metrics,
   });
   let serving = true;
-  const admin: AdminServer | null = options.adminPort == null ? null : startAdminServer({
-    hostname: host,
-    port: options.adminPort,
-    metrics: () => metrics.render(partitionGauges(store)),
-    healthy: () => serving,
-    logger,
-  });
+  let admin: AdminServer | null = null;
+  try {
+    admin = options.adminPort == null ? null : startAdminServer({
+      hostname: host,
+      port: options.adminPort,
+      metrics: () => metrics.render(partitionGauges(store)),
+      healthy: () => serving,
+      logger,
+    });
+  } catch (e) {
+    // A taken admin port: release what is already open before reporting it.
+    await server.close();
+    await extra.close();
+    await store.close();
+    await metadata.close();
+    throw e;
+  }
   const maintenance = setInterval(() => {
     store.maintain().then(async (r) => {
       if (r.segmentsDeleted + r.segmentsCompacted > 0) logger.info("log maintenance", { ...r });
       await extra.maintain();
     }).catch((e) => logger.error("log maintenance failed", { error: errorField(e) }));
-  }, options.maintenanceIntervalMs ?? 300_000);
+  }, options.maintenanceIntervalMs ?? brokerDefaults.maintenanceIntervalMs);
   let closing: Promise<void> | undefined;
   const close = () =>
     closing ??= (async () => {

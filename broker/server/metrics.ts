@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { PrometheusText } from "@iot/service";
 
 /** Latency histogram bucket bounds in seconds. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -92,55 +93,61 @@ export class BrokerMetrics {
     return this.#apis.get(api)?.requests ?? 0;
   }
 
-  /** Prometheus text exposition (format 0.0.4). */
+  /** Prometheus text exposition (format 0.0.4), written with the shared {@linkcode PrometheusText}. */
   render(partitions: readonly PartitionGauge[] = []): string {
-    const out: string[] = [];
-    const family = (name: string, type: string, help: string) => {
-      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    };
+    const page = new PrometheusText();
     const apis = [...this.#apis].sort((a, b) => a[0].localeCompare(b[0]));
-    family("broker_requests_total", "counter", "Requests handled, by API.");
-    for (const [api, s] of apis) out.push(`broker_requests_total{api="${api}"} ${s.requests}`);
-    family("broker_request_errors_total", "counter", "Requests that closed the connection.");
-    for (const [api, s] of apis) out.push(`broker_request_errors_total{api="${api}"} ${s.errors}`);
-    family("broker_request_bytes_total", "counter", "Request bytes received, by API.");
-    for (const [api, s] of apis) out.push(`broker_request_bytes_total{api="${api}"} ${s.bytesIn}`);
-    family("broker_response_bytes_total", "counter", "Response bytes sent, by API.");
+    const perApi = (name: string, type: "counter", help: string, pick: (s: ApiStats) => number) => {
+      page.family(name, type, help);
+      for (const [api, s] of apis) page.sample(name, { api }, pick(s));
+    };
+    perApi("broker_requests_total", "counter", "Requests handled, by API.", (s) => s.requests);
+    perApi(
+      "broker_request_errors_total",
+      "counter",
+      "Requests that closed the connection.",
+      (s) => s.errors,
+    );
+    perApi(
+      "broker_request_bytes_total",
+      "counter",
+      "Request bytes received, by API.",
+      (s) => s.bytesIn,
+    );
+    perApi(
+      "broker_response_bytes_total",
+      "counter",
+      "Response bytes sent, by API.",
+      (s) => s.bytesOut,
+    );
+    const latency = "broker_request_duration_seconds";
+    page.family(latency, "histogram", "Request handling time, by API.");
     for (const [api, s] of apis) {
-      out.push(`broker_response_bytes_total{api="${api}"} ${s.bytesOut}`);
+      page.histogram(latency, { api }, BUCKETS, s.buckets, s.latencySum, s.requests);
     }
-    family("broker_request_duration_seconds", "histogram", "Request handling time, by API.");
-    for (const [api, s] of apis) {
-      BUCKETS.forEach((b, i) =>
-        out.push(`broker_request_duration_seconds_bucket{api="${api}",le="${b}"} ${s.buckets[i]}`)
-      );
-      out.push(`broker_request_duration_seconds_bucket{api="${api}",le="+Inf"} ${s.requests}`);
-      out.push(`broker_request_duration_seconds_sum{api="${api}"} ${s.latencySum}`);
-      out.push(`broker_request_duration_seconds_count{api="${api}"} ${s.requests}`);
-    }
-    family("broker_connections_open", "gauge", "Open client connections.");
-    out.push(`broker_connections_open ${this.#connectionsOpen}`);
-    family("broker_connections_total", "counter", "Accepted client connections.");
-    out.push(`broker_connections_total ${this.#connectionsTotal}`);
-    family("broker_connections_rejected_total", "counter", "Connections closed for bad input.");
-    out.push(`broker_connections_rejected_total ${this.#connectionsRejected}`);
-    family("broker_partition_size_bytes", "gauge", "Bytes stored per partition.");
-    for (const p of partitions) {
-      out.push(`broker_partition_size_bytes{${labels(p)}} ${p.sizeBytes}`);
-    }
-    family("broker_partition_high_watermark", "gauge", "Log end offset per partition.");
-    for (const p of partitions) {
-      out.push(`broker_partition_high_watermark{${labels(p)}} ${p.highWatermark}`);
-    }
-    family("broker_partition_log_start_offset", "gauge", "First readable offset per partition.");
-    for (const p of partitions) {
-      out.push(`broker_partition_log_start_offset{${labels(p)}} ${p.logStartOffset}`);
-    }
-    return out.join("\n") + "\n";
+    page.family("broker_connections_open", "gauge", "Open client connections.")
+      .sample("broker_connections_open", undefined, this.#connectionsOpen)
+      .family("broker_connections_total", "counter", "Accepted client connections.")
+      .sample("broker_connections_total", undefined, this.#connectionsTotal)
+      .family("broker_connections_rejected_total", "counter", "Connections closed for bad input.")
+      .sample("broker_connections_rejected_total", undefined, this.#connectionsRejected);
+    const perPartition = (name: string, help: string, pick: (p: PartitionGauge) => number) => {
+      page.family(name, "gauge", help);
+      for (const p of partitions) {
+        page.sample(name, { topic: p.topic, partition: p.partition }, pick(p));
+      }
+    };
+    perPartition("broker_partition_size_bytes", "Bytes stored per partition.", (p) => p.sizeBytes);
+    perPartition(
+      "broker_partition_high_watermark",
+      "Log end offset per partition.",
+      (p) => p.highWatermark,
+    );
+    perPartition(
+      "broker_partition_log_start_offset",
+      "First readable offset per partition.",
+      (p) => p.logStartOffset,
+    );
+    return page.toString();
   }
-}
-
-function labels(p: PartitionGauge): string {
-  // Topic names are [a-zA-Z0-9._-] only, so no escaping is needed.
-  return `topic="${p.topic}",partition="${p.partition}"`;
 }

@@ -5,6 +5,7 @@
  */
 import type { KafkaConfig } from "@iot/kafka";
 import type { TaskStoreOptions } from "../state/task_store.ts";
+import { processorDefaults } from "../options.ts";
 import type { JobDefinition } from "./job.ts";
 
 /** Options of {@linkcode JobRunner}. */
@@ -78,17 +79,21 @@ export type ResolvedOptions =
     resumePendingOutputs: number;
   };
 
-/** Fills in the defaults of `options` (the changelog is only on with exactly-once). */
+/**
+ * Fills in the defaults of `options` (the changelog is only on with exactly-once); those that
+ * are also flags come from the processor's option table ({@linkcode processorDefaults}).
+ */
 export function resolveOptions(options: JobRunnerOptions): ResolvedOptions {
   const job = options.job;
+  const d = processorDefaults;
   const o: ResolvedOptions = {
-    instanceId: "0",
-    groupId: `processor-${job.name}`,
-    checkpointIntervalMs: 10_000,
-    maxPendingOutputs: 200_000,
-    changelog: true,
+    instanceId: d.instanceId,
+    groupId: `${d.groupPrefix}-${job.name}`,
+    checkpointIntervalMs: d.checkpointIntervalMs,
+    maxPendingOutputs: d.maxPendingOutputs,
+    changelog: d.changelog,
     restoreTimeoutMs: 120_000,
-    exactlyOnce: true,
+    exactlyOnce: d.exactlyOnce,
     sessionTimeoutMs: 10_000,
     createTopics: true,
     log: (m) => console.error(m),
@@ -97,7 +102,7 @@ export function resolveOptions(options: JobRunnerOptions): ResolvedOptions {
     kafkaConfig: options.kafkaConfig ?? {},
     consumerConfig: options.consumerConfig ?? {},
     resumePendingOutputs: options.resumePendingOutputs ??
-      Math.floor((options.maxPendingOutputs ?? 200_000) / 2),
+      Math.floor((options.maxPendingOutputs ?? d.maxPendingOutputs) / 2),
   };
   o.changelog &&= o.exactlyOnce;
   return o;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type MetricType, PrometheusText } from "@iot/service";
 
 /** Status of one task. */
 export interface TaskStatus {
@@ -80,14 +81,17 @@ const taskMetrics: ReadonlyArray<[keyof TaskStatus, string, string]> = [
   ["checkpointBytes", "processor_task_checkpoint_bytes", "Last checkpoint size"],
 ];
 
-const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-
-/** Renders job statuses in the Prometheus text exposition format. */
+/** Renders job statuses in the Prometheus text exposition format (the shared writer). */
 export function renderPrometheus(statuses: readonly JobStatus[]): string {
-  const lines: string[] = [];
-  const jobMetric = (name: string, help: string, type: string, pick: (s: JobStatus) => number) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const s of statuses) lines.push(`${name}{job="${escape(s.job)}"} ${pick(s)}`);
+  const page = new PrometheusText();
+  const jobMetric = (
+    name: string,
+    help: string,
+    type: MetricType,
+    pick: (s: JobStatus) => number,
+  ) => {
+    page.family(name, type, help);
+    for (const s of statuses) page.sample(name, { job: s.job }, pick(s));
   };
   jobMetric("processor_records_in_total", "Records consumed", "counter", (s) => s.recordsIn);
   jobMetric("processor_records_out_total", "Records produced", "counter", (s) => s.recordsOut);
@@ -108,21 +112,14 @@ export function renderPrometheus(statuses: readonly JobStatus[]): string {
   jobMetric("processor_paused", "Input paused by backpressure (0/1)", "gauge", (s) => +s.paused);
   jobMetric("processor_pauses_total", "Backpressure pauses", "counter", (s) => s.pauses);
   for (const [field, name, help] of taskMetrics) {
-    lines.push(
-      `# HELP ${name} ${help}`,
-      `# TYPE ${name} ${name.endsWith("_total") ? "counter" : "gauge"}`,
-    );
+    page.family(name, name.endsWith("_total") ? "counter" : "gauge", help);
     for (const s of statuses) {
       for (const t of s.tasks) {
         const value = t[field];
         if (typeof value !== "number") continue;
-        lines.push(
-          `${name}{job="${escape(s.job)}",topic="${
-            escape(t.topic)
-          }",partition="${t.partition}"} ${value}`,
-        );
+        page.sample(name, { job: s.job, topic: t.topic, partition: t.partition }, value);
       }
     }
   }
-  return lines.join("\n") + "\n";
+  return page.toString();
 }

@@ -1,9 +1,11 @@
 /**
- * The status endpoint: `GET /status` (JSON of every job's {@linkcode JobStatus}) and
- * `GET /metrics` (Prometheus text), served with `Deno.serve` on 127.0.0.1.
+ * The status endpoint: `GET /status` (JSON of every job's {@linkcode JobStatus}), `GET /metrics`
+ * (Prometheus text) and `GET /healthz`, served by the shared `serveHttp` of `@iot/service` on
+ * 127.0.0.1.
  *
  * @module
  */
+import { handleHttp, type HttpRoutes, type HttpServer, serveHttp } from "@iot/service";
 import { type JobStatus, renderPrometheus } from "./status.ts";
 
 /** Something that reports a job's status (a `JobRunner`). */
@@ -12,38 +14,37 @@ export interface StatusSource {
   status(): Promise<JobStatus>;
 }
 
+function statusRoutes(sources: readonly StatusSource[]): HttpRoutes {
+  const statuses = () => Promise.all(sources.map((s) => s.status()));
+  return {
+    metrics: async () => renderPrometheus(await statuses()),
+    routes: { "/status": async () => Response.json({ jobs: await statuses() }) },
+  };
+}
+
 /** Handles one status request; exported so tests call it without a server. */
-export async function handleStatusRequest(
+export function handleStatusRequest(
   request: Request,
   sources: readonly StatusSource[],
 ): Promise<Response> {
-  const { pathname } = new URL(request.url);
-  if (request.method !== "GET") return new Response("method not allowed\n", { status: 405 });
-  if (pathname === "/status") {
-    const jobs = await Promise.all(sources.map((s) => s.status()));
-    return Response.json({ jobs });
-  }
-  if (pathname === "/metrics") {
-    const jobs = await Promise.all(sources.map((s) => s.status()));
-    return new Response(renderPrometheus(jobs), {
-      headers: { "content-type": "text/plain; version=0.0.4" },
-    });
-  }
-  if (pathname === "/healthz") return new Response("ok\n");
-  return new Response("not found\n", { status: 404 });
+  return handleHttp(request, statusRoutes(sources));
 }
 
 /**
- * Serves status on `127.0.0.1:port` (0 picks a free port) until `signal` aborts; returns the
- * server, whose `addr.port` is the bound port and whose `finished` resolves once it stopped.
+ * Serves status on `127.0.0.1:port` (0 picks a free port) until `signal` aborts; the server's
+ * `port` is the bound port and its `finished` resolves once it stopped. Throws `PortInUseError`
+ * ("status port 9470 is in use; pass --status-port 0 for a free one") when the port is taken.
  */
 export function serveStatus(
   sources: readonly StatusSource[],
   port: number,
   signal: AbortSignal,
-): Deno.HttpServer<Deno.NetAddr> {
-  return Deno.serve(
-    { hostname: "127.0.0.1", port, signal, onListen: () => {} },
-    (request) => handleStatusRequest(request, sources),
-  );
+): HttpServer {
+  return serveHttp({
+    ...statusRoutes(sources),
+    port,
+    signal,
+    what: "status port",
+    flag: "--status-port",
+  });
 }

@@ -1,0 +1,81 @@
+/**
+ * The broker's options, declared once: `broker/main.ts` parses them (flags > `BROKER_*` env >
+ * `--config` file > defaults), `--help` is generated from them, and {@linkcode runBroker}'s
+ * defaults are {@linkcode brokerDefaults}.
+ *
+ * @module
+ */
+import {
+  booleanOption,
+  defaultsOf,
+  defineCli,
+  enumOption,
+  integerOption,
+  logLevels,
+  stringOption,
+} from "@iot/service";
+
+const port = { min: 0, max: 65535 } as const;
+
+/** The broker's command line. */
+export const brokerCli = defineCli({
+  name: "broker",
+  usage: "deno task broker [flags]",
+  summary: "Kafka-protocol broker shim (single node, durable local logs).",
+  prefix: "BROKER",
+  options: {
+    port: integerOption({ doc: "Kafka port, 0 = any free port", default: 9092, ...port }),
+    host: stringOption({ doc: "interface to bind", value: "HOST", default: "127.0.0.1" }),
+    advertisedHost: stringOption({
+      doc: "host in Metadata",
+      value: "HOST",
+      defaultText: "--host",
+    }),
+    dataDir: stringOption({
+      doc: "data directory (locked: one broker per directory)",
+      value: "DIR",
+      default: "./data/broker",
+    }),
+    adminPort: integerOption({
+      doc: "/metrics and /healthz (HTTP); 0 = any free port",
+      defaultText: "off",
+      ...port,
+    }),
+    partitions: integerOption({
+      doc: "partitions of auto-created topics",
+      default: 1,
+      min: 1,
+      max: 10_000,
+    }),
+    autoCreate: booleanOption({ doc: "auto-create topics on Metadata", default: true }),
+    fsync: enumOption(["always", "interval", "none"] as const, {
+      doc: "when partition logs are fsynced",
+      value: "POLICY",
+      default: "always",
+    }),
+    fsyncIntervalMs: integerOption({ doc: "period of --fsync interval", default: 1000, min: 1 }),
+    retentionMs: integerOption({
+      doc: "default topic retention, -1 = keep forever",
+      default: 604_800_000,
+      min: -1,
+    }),
+    idleTimeoutMs: integerOption({
+      doc: "close idle connections (connections.max.idle.ms)",
+      default: 600_000,
+      min: 1,
+    }),
+    maintenanceIntervalMs: integerOption({
+      doc: "how often retention and compaction run (log.retention.check.interval.ms)",
+      default: 300_000,
+      min: 1,
+    }),
+    logLevel: enumOption(logLevels, {
+      doc: "lowest level logged",
+      value: "LEVEL",
+      default: "info",
+    }),
+  },
+});
+
+/** The defaults of every broker option (one place for each). */
+export const brokerDefaults = defaultsOf(brokerCli.options);
