@@ -20,7 +20,9 @@ import { KafkaCommandPublisher } from "./commands.ts";
 import { apiCli } from "./options.ts";
 import { KafkaPipelineSource } from "./pipeline.ts";
 import { serveApi } from "./server.ts";
+import { MongoCassandraStore } from "./mongo_store.ts";
 import { SqliteStore } from "./sqlite_store.ts";
+import type { ApiStore } from "./store.ts";
 
 type ApiOptions = OptionValues<typeof apiCli.options>;
 
@@ -42,13 +44,28 @@ function tokensOf(o: ApiOptions, env: Record<string, string>): string[] {
   return tokens;
 }
 
+/** The configured store, disposed with `stack`. */
+function openStore(o: ApiOptions, stack: AsyncDisposableStack): ApiStore {
+  if (o.store === "mongo-cassandra") {
+    return stack.use(
+      new MongoCassandraStore({
+        mongoUrl: o.mongoUrl,
+        database: o.mongoDatabase,
+        cassandraContactPoints: [o.cassandra],
+        keyspace: o.keyspace,
+      }),
+    );
+  }
+  if (o.sqlite !== ":memory:") Deno.mkdirSync(dirname(o.sqlite), { recursive: true });
+  return stack.use(new SqliteStore({ path: o.sqlite }));
+}
+
 async function run(o: ApiOptions, env: Record<string, string>): Promise<number> {
   const log = createJsonLogger({ level: o.logLevel });
   const tokens = tokensOf(o, env);
   const topics = resolveTopics(o.topics);
   await using stack = new AsyncDisposableStack();
-  if (o.sqlite !== ":memory:") Deno.mkdirSync(dirname(o.sqlite), { recursive: true });
-  const store = stack.use(new SqliteStore({ path: o.sqlite }));
+  const store = openStore(o, stack);
   let commands, pipeline;
   if (o.bootstrap) {
     const kafka = { "bootstrap.servers": o.bootstrap };
@@ -79,7 +96,7 @@ async function run(o: ApiOptions, env: Record<string, string>): Promise<number> 
   const base = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${server.port}/`;
   log.info("listening", {
     url: base,
-    store: o.sqlite,
+    store: o.store === "sqlite" ? o.sqlite : `${o.mongoUrl} + ${o.cassandra}`,
     kafka: o.bootstrap ?? null,
     changes: tokens.length ? "token required" : "refused (no token configured)",
   });

@@ -18,5 +18,6 @@ export {
   type TopicInfo,
 } from "./pipeline.ts";
 export { tokenMatches } from "./auth.ts";
+export { MongoCassandraStore, type MongoCassandraStoreOptions } from "./mongo_store.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 export * from "./store.ts";

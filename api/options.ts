@@ -39,12 +39,28 @@ export const apiCli = defineCli({
       min: 0,
       max: 65535,
     }),
+    store: enumOption(["sqlite", "mongo-cassandra"], {
+      doc: "which stores to read",
+      default: "sqlite",
+      group: "Stores and Kafka",
+    }),
     sqlite: stringOption({
       doc: "the embedded store the sinks write",
       value: "FILE",
       default: "./data/iot.db",
-      group: "Stores and Kafka",
     }),
+    mongoUrl: stringOption({
+      doc: "MongoDB URL (--store mongo-cassandra)",
+      value: "URL",
+      default: "mongodb://127.0.0.1:27017/",
+    }),
+    mongoDatabase: stringOption({ doc: "MongoDB database", value: "NAME", default: "iot" }),
+    cassandra: stringOption({
+      doc: "Cassandra contact point (--store mongo-cassandra)",
+      value: "HOST:PORT",
+      default: "127.0.0.1:9042",
+    }),
+    keyspace: stringOption({ doc: "Cassandra keyspace", value: "NAME", default: "iot_data" }),
     bootstrap: stringOption({
       doc: "Kafka bootstrap servers (commands, pipeline page); none: both off",
       value: "HOST:PORT",
