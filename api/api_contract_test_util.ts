@@ -202,6 +202,13 @@ export function apiContract(
       const items = all.json.items as { deviceId: string; temperature: { avg: number } }[];
       assertEquals(items.map((a) => a.deviceId), ["d1", "d2"]);
       assertEquals(items[0].temperature.avg, 21);
+      // A range that ended in the past holds closed windows: cacheable; an open one is not.
+      const closed = await app.request(`/aggregates?to=${at("00:59:00")}`);
+      assertEquals(closed.headers.get("cache-control"), "public, max-age=60");
+      await closed.body?.cancel();
+      const open = await app.request("/devices/d1/aggregates");
+      assertEquals(open.headers.get("cache-control"), null);
+      await open.body?.cancel();
     });
 
     await t.step("alerts: filters by state, severity, device and time; newest first", async () => {

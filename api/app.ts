@@ -37,6 +37,18 @@ function routeOf(matched: { path: string; method: string }[]): string {
   return handlers.at(-1)?.path ?? "unmatched";
 }
 
+/** The methods of the routes whose pattern matches `path` (for 405 and its `Allow` header). */
+function methodsFor(routes: readonly { method: string; path: string }[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of routes) {
+    if (r.method === "ALL" || r.path.includes("*")) continue;
+    const pattern = r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:\w+/g, "[^/]+");
+    if (new RegExp(`^${pattern}/?$`).test(path)) methods.add(r.method);
+  }
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort();
+}
+
 /** Builds the API over `deps`; see {@linkcode AppDeps} for what is optional. */
 export function createApp(deps: AppDeps): OpenAPIHono {
   const ctx: AppContext = {
@@ -99,7 +111,14 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         "pipeline. Errors are application/problem+json (RFC 9457).",
     },
   });
-  app.notFound((c) => problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+  app.notFound((c) => {
+    const allowed = methodsFor(app.routes, c.req.path);
+    if (allowed.length === 0) {
+      return problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`);
+    }
+    c.header("allow", allowed.join(", "));
+    return problemResponse(c, 405, `${c.req.path} allows ${allowed.join(", ")}`);
+  });
   app.onError((error, c) => {
     if (error instanceof ProblemError) {
       return problemResponse(c, error.status, error.detail, error.errors);

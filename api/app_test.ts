@@ -146,3 +146,20 @@ Deno.test("cursors round-trip and reject what the API did not issue", () => {
     assert(threw, bad);
   }
 });
+
+Deno.test(
+  "a known path with another method is a 405 with Allow; an unknown path a 404",
+  withApp({}, async (app) => {
+    const put = await app.request("/devices", { method: "PUT" });
+    assertEquals(put.status, 405);
+    assertEquals(put.headers.get("allow"), "GET, HEAD");
+    await put.body?.cancel();
+    const del = await app.request("/devices/x/commands", { method: "DELETE" });
+    assertEquals(del.headers.get("allow"), "GET, HEAD, POST");
+    await del.body?.cancel();
+    const none = await app.request("/nope", { method: "PUT" });
+    assertEquals(none.status, 404);
+    assertEquals(none.headers.get("content-type"), "application/problem+json");
+    await none.body?.cancel();
+  }),
+);

@@ -27,7 +27,13 @@ export const instantParam = z.string().transform((text, ctx) => {
     message: `expected an ISO-8601 time with a zone or epoch milliseconds, got "${text}"`,
   });
   return z.NEVER;
-}).openapi({ type: "string", example: "2026-01-01T00:00:00Z" });
+}).openapi({
+  anyOf: [
+    { type: "string", format: "date-time" },
+    { type: "string", pattern: "^-?[0-9]{1,15}$" },
+  ],
+  example: "2026-01-01T00:00:00Z",
+});
 
 /** `limit` and `cursor` of every listing. */
 export const pageQuery = z.object({
@@ -202,6 +208,7 @@ export const problemTitles: Record<number, string> = {
   404: "Not found",
   405: "Method not allowed",
   413: "Payload too large",
+  415: "Unsupported media type",
   500: "Internal server error",
   503: "Service unavailable",
 };

@@ -5,6 +5,7 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { type AppContext, newRouter } from "../context.ts";
+import { CLOSED_WINDOWS } from "./devices.ts";
 import { aggregateSchema, json, pageOf, pageQuery, problems, rangeQuery } from "../schemas.ts";
 
 const list = createRoute({
@@ -27,7 +28,7 @@ export function aggregateRoutes(ctx: AppContext): OpenAPIHono {
     const page = await ctx.store.aggregates({ from, to }, { limit, cursor });
     // Windows that ended before the range's end are closed: the page cannot change any more
     // unless late data reopens them, so let caches keep it a little.
-    if (to !== undefined && to < ctx.now()) c.header("cache-control", "public, max-age=60");
+    if (to !== undefined && to < ctx.now()) c.header("cache-control", CLOSED_WINDOWS);
     return c.json(page, 200);
   });
   return app;

@@ -25,6 +25,9 @@ import {
 import type { DeviceFacts } from "../store.ts";
 
 const tags = ["devices"];
+
+/** Windows that ended in the past are closed: caches may keep such pages for a while. */
+export const CLOSED_WINDOWS = "public, max-age=60";
 const deviceParam = idParam("deviceId");
 
 const list = createRoute({
@@ -140,7 +143,9 @@ export function deviceRoutes(ctx: AppContext): OpenAPIHono {
     const { deviceId } = c.req.valid("param");
     const { limit, cursor, from, to } = c.req.valid("query");
     await known(deviceId);
-    return c.json(await store.aggregates({ from, to }, { limit, cursor }, deviceId), 200);
+    const page = await store.aggregates({ from, to }, { limit, cursor }, deviceId);
+    if (to !== undefined && to < ctx.now()) c.header("cache-control", CLOSED_WINDOWS);
+    return c.json(page, 200);
   });
   app.openapi(commands, async (c) => {
     const { deviceId } = c.req.valid("param");
