@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import {
   type ClimateReading,
   type DeviceCommand,
@@ -65,6 +65,7 @@ const alertView = (where: string) => `
 /** The embedded store, read by the API. */
 export class SqliteStore implements ApiStore, Disposable {
   readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
 
   /** Opens (or creates) the database file and the API's own tables. */
   constructor(options: SqliteStoreOptions) {
@@ -79,10 +80,17 @@ export class SqliteStore implements ApiStore, Disposable {
       alert_id TEXT PRIMARY KEY, acked_at TEXT NOT NULL, acked_by TEXT NOT NULL);`);
   }
 
+  /** The prepared statement of `sql`, prepared once (planning costs more than most queries). */
+  #prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, statement = this.#db.prepare(sql));
+    return statement;
+  }
+
   /** Rows of `sql`; none when a sink's table does not exist yet. */
   #all(sql: string, ...params: SQLInputValue[]): Row[] {
     try {
-      return this.#db.prepare(sql).all(...params) as Row[];
+      return this.#prepare(sql).all(...params) as Row[];
     } catch (e) {
       if (e instanceof Error && /no such table/.test(e.message)) return [];
       throw e;
@@ -216,7 +224,7 @@ export class SqliteStore implements ApiStore, Disposable {
     if (!this.#first(`SELECT 1 FROM ${L.alerts.table} WHERE alert_id = ? LIMIT 1`, alertId)) {
       return Promise.resolve(false);
     }
-    this.#db.prepare(
+    this.#prepare(
       `INSERT INTO ${L.alertAcks.table} (alert_id, acked_at, acked_by) VALUES (?, ?, ?)
        ON CONFLICT (alert_id) DO NOTHING`,
     ).run(alertId, at, by);
@@ -224,7 +232,7 @@ export class SqliteStore implements ApiStore, Disposable {
   }
 
   recordCommand(c: DeviceCommand): Promise<void> {
-    this.#db.prepare(
+    this.#prepare(
       `INSERT INTO ${L.deviceCommands.table} (${L.deviceCommands.columns.join(", ")})
        VALUES (?, ?, ?, ?, ?, ?)`,
     ).run(c.commandId, c.deviceId, c.command, c.reason, c.issuedAt, c.expiresAt);
@@ -232,7 +240,7 @@ export class SqliteStore implements ApiStore, Disposable {
   }
 
   forgetCommand(commandId: string): Promise<void> {
-    this.#db.prepare(`DELETE FROM ${L.deviceCommands.table} WHERE command_id = ?`).run(commandId);
+    this.#prepare(`DELETE FROM ${L.deviceCommands.table} WHERE command_id = ?`).run(commandId);
     return Promise.resolve();
   }
 
