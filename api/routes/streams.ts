@@ -12,8 +12,10 @@ import { streamSSE } from "hono/streaming";
 import { type AppContext, newRouter } from "../context.ts";
 import { ProblemError } from "../problem.ts";
 import { idParam, problems } from "../schemas.ts";
-import { BadCursorError, type TailBatch } from "../store.ts";
-import { pipelineSummary } from "./pipeline.ts";
+import type { ClimateReading, WindowAggregate } from "@iot/events";
+import { type AlertView, BadCursorError } from "../store.ts";
+import { TailHub, type TailReader } from "../tail_hub.ts";
+import { type PipelineSummary, pipelineSummary } from "./pipeline.ts";
 
 const tags = ["streams"];
 const BATCH = 500;
@@ -69,64 +71,54 @@ const pipeline = createRoute({
   responses: sse("`pipeline` events, data: a Pipeline"),
 });
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
-}
-
 /**
- * Streams `read(cursor)` as SSE events named `event`. The first read runs before the response
- * starts, so a bad `Last-Event-ID` is a 400, not a broken stream.
+ * Streams the events of `hub` as SSE events named `event`, from `Last-Event-ID` (header or
+ * `lastEventId` query) or the head. A resume cursor is checked with one read before the response
+ * starts, so a bad one is a 400, not a broken stream.
  */
 async function tail<T>(
   c: Context,
   ctx: AppContext,
   event: string,
-  read: (cursor: string | undefined) => Promise<TailBatch<T>>,
+  hub: TailHub<T>,
+  read: TailReader<T>,
 ): Promise<Response> {
   const resume = c.req.header("last-event-id") || c.req.query("lastEventId") || undefined;
-  let batch: TailBatch<T>;
-  try {
-    batch = await read(resume);
-  } catch (e) {
-    if (e instanceof BadCursorError) {
-      throw new ProblemError(400, `${e.message}`, [
-        { field: "Last-Event-ID", in: "header", message: "not an event id of this stream" },
-      ]);
+  if (resume !== undefined) {
+    try {
+      await read(resume);
+    } catch (e) {
+      if (e instanceof BadCursorError) {
+        throw new ProblemError(400, e.message, [
+          { field: "Last-Event-ID", in: "header", message: "not an event id of this stream" },
+        ]);
+      }
+      throw e;
     }
-    throw e;
   }
   return streamSSE(c, async (stream) => {
     const stop = new AbortController();
     stream.onAbort(() => stop.abort());
     ctx.metrics.streams(1);
+    const events = hub.follow(resume, stop.signal);
     try {
-      let idleSince = ctx.now();
+      await events.next(); // subscribed: from here on nothing is missed
       // Tell browsers how soon to reconnect, and make proxies flush the headers now.
       await stream.writeSSE({ event: "ready", data: "{}", retry: 2_000 });
-      while (!stop.signal.aborted) {
-        for (const e of batch.events) {
+      let idleSince = ctx.now();
+      for await (const batch of events) {
+        for (const e of batch) {
           await stream.writeSSE({ id: e.cursor, event, data: JSON.stringify(e.value) });
         }
-        if (batch.events.length > 0) idleSince = ctx.now();
-        if (batch.events.length < BATCH) {
-          if (ctx.now() - idleSince >= ctx.config.heartbeatMs) {
-            await stream.write(": heartbeat\n\n");
-            idleSince = ctx.now();
-          }
-          await pause(ctx.config.pollIntervalMs, stop.signal);
+        if (batch.length > 0) idleSince = ctx.now();
+        else if (ctx.now() - idleSince >= ctx.config.heartbeatMs) {
+          await stream.write(": heartbeat\n\n");
+          idleSince = ctx.now();
         }
-        if (!stop.signal.aborted) batch = await read(batch.cursor);
       }
     } finally {
+      stop.abort();
+      await events.return(undefined);
       ctx.metrics.streams(-1);
     }
   }, async (error, stream) => {
@@ -135,32 +127,56 @@ async function tail<T>(
   });
 }
 
-/** The `/streams` routes. */
+/** Snapshots for the pipeline stream, shared by every client for a few poll intervals. */
+function sharedSummary(ctx: AppContext): () => Promise<PipelineSummary> {
+  let cached: { at: number; value: Promise<PipelineSummary> } | undefined;
+  return () => {
+    const maxAge = ctx.config.pollIntervalMs * 4;
+    if (!cached || ctx.now() - cached.at >= maxAge) {
+      cached = { at: ctx.now(), value: pipelineSummary(ctx) };
+    }
+    return cached.value;
+  };
+}
+
+/** The `/streams` routes: one store poller per stream (per device for readings), shared. */
 export function streamRoutes(ctx: AppContext): OpenAPIHono {
   const { store } = ctx;
+  const intervalMs = ctx.config.pollIntervalMs;
+  const onError = (e: unknown) =>
+    ctx.logger.warn("stream poll failed", { error: e instanceof Error ? e.message : String(e) });
+  const readAlerts: TailReader<AlertView> = (cursor) => store.tailAlerts(cursor, BATCH);
+  const readAggregates: TailReader<WindowAggregate> = (cursor) =>
+    store.tailAggregates(cursor, BATCH);
+  const alertsHub = new TailHub({ read: readAlerts, intervalMs, onError });
+  const aggregatesHub = new TailHub({ read: readAggregates, intervalMs, onError });
+  const readingHubs = new Map<string, TailHub<ClimateReading>>();
   const app = newRouter();
   app.openapi(readings, async (c) => {
     const { deviceId } = c.req.valid("param");
     if (!(await store.device(deviceId))) {
       throw new ProblemError(404, `no device "${deviceId}" is known`);
     }
-    return tail(c, ctx, "reading", (cursor) => store.tailReadings(deviceId, cursor, BATCH));
+    const read: TailReader<ClimateReading> = (cursor) =>
+      store.tailReadings(deviceId, cursor, BATCH);
+    let hub = readingHubs.get(deviceId);
+    if (!hub) {
+      const onIdle = () => readingHubs.delete(deviceId);
+      readingHubs.set(deviceId, hub = new TailHub({ read, intervalMs, onError, onIdle }));
+    }
+    return tail(c, ctx, "reading", hub, read);
   });
-  app.openapi(
-    aggregates,
-    (c) => tail(c, ctx, "aggregate", (cursor) => store.tailAggregates(cursor, BATCH)),
-  );
-  app.openapi(alerts, (c) => tail(c, ctx, "alert", (cursor) => store.tailAlerts(cursor, BATCH)));
-  app.openapi(pipeline, (c) => {
-    // Snapshots, not a log: there is nothing to resume, so the id is just the time.
-    let last = -Infinity;
-    return tail(c, ctx, "pipeline", async () => {
-      const wait = ctx.config.pollIntervalMs * 4;
-      if (ctx.now() - last < wait) return { events: [], cursor: "" };
-      last = ctx.now();
-      const value = await pipelineSummary(ctx);
-      return { events: [{ cursor: String(last), value }], cursor: "" };
-    });
-  });
+  app.openapi(aggregates, (c) => tail(c, ctx, "aggregate", aggregatesHub, readAggregates));
+  app.openapi(alerts, (c) => tail(c, ctx, "alert", alertsHub, readAlerts));
+  const summary = sharedSummary(ctx);
+  let last = -Infinity;
+  const readPipeline: TailReader<PipelineSummary> = async () => {
+    // Snapshots, not a log: nothing to resume; the id is the snapshot's time.
+    if (ctx.now() - last < intervalMs * 4) return { events: [], cursor: "" };
+    last = ctx.now();
+    return { events: [{ cursor: String(last), value: await summary() }], cursor: "" };
+  };
+  const pipelineHub = new TailHub({ read: readPipeline, intervalMs, onError, capacity: 1 });
+  app.openapi(pipeline, (c) => tail(c, ctx, "pipeline", pipelineHub, readPipeline));
   return app;
 }
