@@ -60,6 +60,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     now: deps.now ?? Date.now,
     fetch: deps.fetch ?? fetch,
     metrics: new RouteMetrics(),
+    signal: deps.signal,
   };
   const app = new OpenAPIHono();
   app.use(requestId());

@@ -163,3 +163,16 @@ Deno.test(
     await none.body?.cancel();
   }),
 );
+
+Deno.test("aborting the app's signal ends open live streams", async () => {
+  using store = new SqliteStore({ path: ":memory:" });
+  const closing = new AbortController();
+  const app = createApp({ store, signal: closing.signal, config: { pollIntervalMs: 10 } });
+  const response = await app.request("/streams/alerts");
+  const reader = response.body!.getReader();
+  await reader.read(); // the "ready" event
+  closing.abort();
+  let done = false;
+  while (!done) done = (await reader.read()).done;
+  assert(done);
+});

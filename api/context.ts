@@ -61,6 +61,8 @@ export interface AppDeps {
   readonly now?: () => number;
   /** Fetches service status documents. Default `fetch`. */
   readonly fetch?: typeof fetch;
+  /** Aborted when the server stops: live streams end, so a graceful shutdown finishes. */
+  readonly signal?: AbortSignal;
 }
 
 /** {@linkcode AppDeps} with every default filled in, as the routes see them. */
@@ -81,6 +83,8 @@ export interface AppContext {
   readonly fetch: typeof fetch;
   /** Request metrics. */
   readonly metrics: RouteMetrics;
+  /** Aborted when the server stops. */
+  readonly signal: AbortSignal | undefined;
 }
 
 /** A router whose validation failures become 400 problems naming the failing fields. */

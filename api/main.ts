@@ -75,7 +75,9 @@ async function run(o: ApiOptions, env: Record<string, string>): Promise<number> 
     commands = new KafkaCommandPublisher(producer, topics.deviceCommands);
     pipeline = new KafkaPipelineSource(stack.use(new Admin({ config: kafka })));
   }
+  const closing = new AbortController();
   const app = createApp({
+    signal: closing.signal,
     store,
     commands,
     pipeline,
@@ -103,7 +105,11 @@ async function run(o: ApiOptions, env: Record<string, string>): Promise<number> 
   // Like Jupyter: the URL carrying a generated token goes to the terminal, never to the log.
   const generated = o.generateToken ? tokens[tokens.length - 1] : undefined;
   if (generated) console.error(`\n  Dashboard: ${base}?token=${generated}\n`);
-  const stop = () => server.shutdown();
+  // End the live streams first: a graceful shutdown waits for every open response.
+  const stop = () => {
+    closing.abort();
+    server.shutdown();
+  };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
   await server.finished;

@@ -99,6 +99,9 @@ async function tail<T>(
   return streamSSE(c, async (stream) => {
     const stop = new AbortController();
     stream.onAbort(() => stop.abort());
+    const onShutdown = () => stop.abort();
+    ctx.signal?.addEventListener("abort", onShutdown, { once: true });
+    if (ctx.signal?.aborted) stop.abort();
     ctx.metrics.streams(1);
     const events = hub.follow(resume, stop.signal);
     try {
@@ -117,6 +120,7 @@ async function tail<T>(
         }
       }
     } finally {
+      ctx.signal?.removeEventListener("abort", onShutdown);
       stop.abort();
       await events.return(undefined);
       ctx.metrics.streams(-1);

@@ -5,7 +5,10 @@
  * point queries (one device, its last readings, one vehicle's maximum) and a time-range query
  * (100 readings of one device). Reports requests/s, p50 and p99 per query.
  *
- * Usage: `deno task bench:api [--readings N] [--rate R] [--seconds S] [--json]`. The filled store
+ * Then N SSE clients (default 1,000) follow `/streams/alerts` while alerts are written to
+ * the store: delivery latency (write to receipt) p50/p99 over every client and alert.
+ *
+ * Usage: `deno task bench:api [--readings N] [--rate R] [--seconds S] [--sse-clients N] [--json]`. The filled store
  * is kept in the cache dir and reused by later runs with the same N. Progress goes to stderr.
  *
  * @module
@@ -24,11 +27,18 @@ interface Flags {
   readings: number;
   rate: number;
   seconds: number;
+  sseClients: number;
   json: boolean;
 }
 
 function parseFlags(args: readonly string[]): Flags {
-  const flags: Flags = { readings: 10_000_000, rate: 2000, seconds: 10, json: false };
+  const flags: Flags = {
+    readings: 10_000_000,
+    rate: 2000,
+    seconds: 10,
+    sseClients: 1000,
+    json: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const [name, inline] = args[i].split("=", 2);
     const value = () => Number((inline ?? args[++i] ?? "").replaceAll("_", ""));
@@ -36,6 +46,7 @@ function parseFlags(args: readonly string[]): Flags {
     else if (name === "--readings") flags.readings = value();
     else if (name === "--rate") flags.rate = value();
     else if (name === "--seconds") flags.seconds = value();
+    else if (name === "--sse-clients") flags.sseClients = value();
     else throw new Error(`unknown flag ${name}`);
   }
   return flags;
@@ -100,7 +111,12 @@ async function vegetaBin(): Promise<string> {
 
 async function startApi(path: string, port: number): Promise<Deno.ChildProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "api/main.ts", "--port", String(port), "--sqlite", path],
+    args: [
+      "run",
+      "-A",
+      "api/main.ts",
+      ...["--port", String(port), "--sqlite", path, "--poll-interval-ms", "25"],
+    ],
     // Request logs would cost the server more than the queries: warnings only.
     env: { API_LOG_LEVEL: "warn" },
     stdout: "null",
@@ -155,6 +171,83 @@ async function attack(bin: string, name: string, targets: string[], f: Flags): P
   };
 }
 
+/** Opens `clients` streams, writes alerts, and measures write-to-receipt latency. */
+async function sseBench(base: string, path: string, clients: number) {
+  const ALERTS = 20;
+  const latencies: number[] = [];
+  let ready = 0;
+  // Raw HTTP/1.1 over TCP: fetch's connection pool stalls past a few hundred open streams.
+  const { hostname, port } = new URL(base);
+  const conns: Deno.TcpConn[] = [];
+  const readers = Array.from({ length: clients }, async () => {
+    const conn = await Deno.connect({ hostname, port: Number(port) });
+    conns.push(conn);
+    await conn.write(
+      new TextEncoder().encode(`GET /streams/alerts HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`),
+    );
+    const reader = conn.readable.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.includes("event: ready")) ready++;
+          const data = /^data: (.*)$/m.exec(block);
+          if (block.includes("event: alert") && data) {
+            latencies.push(Date.now() - Date.parse(JSON.parse(data[1]).raisedAt));
+          }
+        }
+      }
+    } catch {
+      // closed
+    }
+  });
+  await waitFor(() => ready === clients, { timeoutMs: 60_000, message: "every stream ready" });
+  const db = new DatabaseSync(path);
+  const a = L.alerts;
+  const insert = db.prepare(
+    `INSERT INTO ${a.table} (${a.columns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (let i = 0; i < ALERTS; i++) {
+    const now = new Date().toISOString();
+    insert.run(
+      `bench-${crypto.randomUUID()}`,
+      "active",
+      device(i),
+      "temperature-high",
+      "warning",
+      31,
+      30,
+      now,
+      now,
+      now,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  db.close();
+  await waitFor(() => latencies.length >= clients * ALERTS, {
+    timeoutMs: 30_000,
+    message: "every alert at every client",
+  }).catch((e) => log(e.message));
+  for (const conn of conns) {
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  }
+  await Promise.allSettled(readers);
+  latencies.sort((x, y) => x - y);
+  const q = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { clients, samples: latencies.length, p50Ms: q(0.5), p99Ms: q(0.99) };
+}
+
 const flags = parseFlags(Deno.args);
 const dir = `${defaultCacheDir()}/bench-api`;
 await Deno.mkdir(dir, { recursive: true });
@@ -195,17 +288,19 @@ const queries: [string, string[]][] = [
   ],
 ];
 const results: Result[] = [];
+let sse: { clients: number; samples: number; p50Ms: number; p99Ms: number } | undefined;
 const child = await startApi(path, port);
 try {
   for (const [name, targets] of queries) {
     log(`${name} at ${flags.rate}/s for ${flags.seconds} s`);
     results.push(await attack(bin, name, targets, flags));
   }
+  if (flags.sseClients > 0) sse = await sseBench(base, path, flags.sseClients);
 } finally {
   child.kill("SIGTERM");
   await child.status;
 }
-if (flags.json) console.log(JSON.stringify(results, null, 2));
+if (flags.json) console.log(JSON.stringify({ results, sse }, null, 2));
 else {
   console.log(
     `${flags.readings.toLocaleString()} readings, ${DEVICES} devices; vegeta constant rate`,
@@ -219,4 +314,10 @@ else {
       } | ${(r.success * 100).toFixed(1)}% |`,
     );
   }
+}
+if (sse && !flags.json) {
+  console.log(
+    `SSE: ${sse.clients} clients on /streams/alerts, ${sse.samples} deliveries: ` +
+      `p50 ${sse.p50Ms.toFixed(1)} ms, p99 ${sse.p99Ms.toFixed(1)} ms (write to receipt)`,
+  );
 }
