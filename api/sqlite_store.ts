@@ -154,13 +154,15 @@ export class SqliteStore implements ApiStore, Disposable {
   }
 
   readings(deviceId: string, range: TimeRange, page: PageRequest): Promise<Page<ClimateReading>> {
-    const [after] = page.cursor ? decodeCursor(page.cursor, 1) : [""];
+    const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+    const from = range.from === undefined ? "" : iso(range.from);
+    // One lower bound only: given two, SQLite seeks by the first and scans to the second.
+    const [op, lower] = after !== undefined && after >= from ? [">", after] : [">=", from];
     const rows = this.#all(
-      `SELECT * FROM ${L.climateReadings.table} WHERE device_id = ? AND ts > ?
-       AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?`,
+      `SELECT * FROM ${L.climateReadings.table} WHERE device_id = ? AND ts ${op} ? AND ts < ?
+       ORDER BY ts LIMIT ?`,
       deviceId,
-      String(after),
-      range.from === undefined ? "" : iso(range.from),
+      lower,
       range.to === undefined ? "~" : iso(range.to),
       page.limit + 1,
     );
