@@ -117,3 +117,4 @@ export {
   type WindowAggregate,
   windowAggregateSchema,
 } from "./window_aggregate.ts";
+export { cassandraLayout, mongoLayout, sqliteLayout, type TableLayout } from "./store_layout.ts";

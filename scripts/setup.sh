@@ -61,6 +61,14 @@ else
   say "librdkafka1 installed via apt"
 fi
 
+# Headless Chromium for the dashboard's browser test (api/), driven by npm:playwright-core.
+if [[ -x /usr/bin/chromium ]] || ! have_apt; then
+  say "chromium already installed or not an apt system (skipped)"
+else
+  apt_install chromium
+  say "chromium installed via apt"
+fi
+
 if command -v kcat >/dev/null; then
   say "kcat already installed (skipped)"
 else

@@ -1,0 +1,513 @@
+/**
+ * {@linkcode MongoCassandraStore}: the {@linkcode ApiStore} over the production stores the sinks
+ * write: MongoDB (readings, alerts, command statuses, vehicle maxima, dead letters, and the API's
+ * own commands and acks) and Cassandra (window aggregates, one partition per device and day).
+ *
+ * Written for what FerretDB 1.x (where it is tested) also supports: finds with sorts and limits,
+ * no aggregation pipeline, no transactions.
+ *
+ * @module
+ */
+import cassandra from "cassandra-driver";
+import { type Collection, type Document, MongoClient } from "mongodb";
+import {
+  cassandraLayout,
+  type ClimateReading,
+  type DeviceCommand,
+  mongoLayout as M,
+  type VehiclePressureMax,
+  type VehiclePressureReading,
+  type WindowAggregate,
+} from "@iot/events";
+import { payloadText } from "./sqlite_rows.ts";
+import {
+  type AlertFilter,
+  type AlertView,
+  type ApiStore,
+  batchOf,
+  type CommandView,
+  type DeadLetterView,
+  decodeCursor,
+  type DeviceFacts,
+  encodeCursor,
+  type Page,
+  pageOf,
+  type PageRequest,
+  type TailBatch,
+  type TimeRange,
+} from "./store.ts";
+
+/** Options of {@linkcode MongoCassandraStore}. */
+export interface MongoCassandraStoreOptions {
+  /** MongoDB URL, e.g. `mongodb://127.0.0.1:27017/`. */
+  readonly mongoUrl: string;
+  /** MongoDB database. Default `iot`. */
+  readonly database?: string;
+  /** Cassandra contact points (`host:port`). */
+  readonly cassandraContactPoints: readonly string[];
+  /** Cassandra local data center. Default `datacenter1`. */
+  readonly localDataCenter?: string;
+  /** Keyspace. Default `iot_data`. */
+  readonly keyspace?: string;
+  /** Days an aggregate query without `from` looks back (one partition per device and day). */
+  readonly openRangeDays?: number;
+  /** The clock, for open-ended aggregate ranges. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+const DAY = 86_400_000;
+const isoOf = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
+const strOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const range = (field: string, r: TimeRange) => {
+  const cond: Record<string, Date> = {};
+  if (r.from !== undefined) cond.$gte = new Date(r.from);
+  if (r.to !== undefined) cond.$lt = new Date(r.to);
+  return Object.keys(cond).length ? { [field]: cond } : {};
+};
+
+function readingOf(d: Document): ClimateReading {
+  return {
+    deviceId: d.deviceId,
+    ts: isoOf(d.ts),
+    temperature: d.temperature,
+    humidity: d.humidity,
+  };
+}
+
+function alertRowView(rows: Document[], ack: Document | undefined): AlertView {
+  const active = rows.find((r) => r.state === "active");
+  const cleared = rows.find((r) => r.state === "cleared");
+  const base = active ?? cleared!;
+  return {
+    alertId: base.alertId,
+    deviceId: base.deviceId,
+    type: base.type,
+    severity: base.severity,
+    value: base.value,
+    threshold: base.threshold,
+    windowStart: isoOf(base.windowStart),
+    windowEnd: isoOf(base.windowEnd),
+    state: cleared ? "cleared" : "active",
+    raisedAt: active ? isoOf(active.ts) : null,
+    clearedAt: cleared ? isoOf(cleared.ts) : null,
+    ackedAt: ack ? isoOf(ack.ackedAt) : null,
+    ackedBy: ack ? String(ack.ackedBy) : null,
+  };
+}
+
+/** The MongoDB + Cassandra stores, read by the API. */
+export class MongoCassandraStore implements ApiStore, AsyncDisposable {
+  readonly #mongo: MongoClient;
+  readonly #cassandra: cassandra.Client;
+  readonly #db: string;
+  readonly #ks: string;
+  readonly #openRangeDays: number;
+  readonly #now: () => number;
+
+  /** Creates the clients; they connect on first use. */
+  constructor(options: MongoCassandraStoreOptions) {
+    this.#mongo = new MongoClient(options.mongoUrl, { serverSelectionTimeoutMS: 5_000 });
+    this.#cassandra = new cassandra.Client({
+      contactPoints: [...options.cassandraContactPoints],
+      localDataCenter: options.localDataCenter ?? "datacenter1",
+    });
+    this.#db = options.database ?? "iot";
+    this.#ks = options.keyspace ?? cassandraLayout.keyspace;
+    this.#openRangeDays = options.openRangeDays ?? 30;
+    this.#now = options.now ?? Date.now;
+  }
+
+  #c(name: string): Collection {
+    return this.#mongo.db(this.#db).collection(name);
+  }
+
+  async #facts(deviceId: string): Promise<DeviceFacts> {
+    const last = await this.#c(M.climateReadings).find({ deviceId }).sort({ ts: -1 }).limit(1)
+      .next();
+    const succeeded = await this.#c(M.commandStatus).find({ deviceId, status: "succeeded" })
+      .sort({ ts: -1 }).limit(1).next();
+    const cmd = succeeded
+      ? await this.#c(M.deviceCommands).findOne({ _id: succeeded.commandId })
+      : null;
+    const rows = await this.#c(M.alerts).find({ deviceId }).toArray();
+    const cleared = new Set(rows.filter((r) => r.state === "cleared").map((r) => r.alertId));
+    const activeAlerts = rows.filter((r) => r.state === "active" && !cleared.has(r.alertId));
+    return {
+      deviceId,
+      lastReading: last ? readingOf(last) : null,
+      lastSucceededCommand: (cmd?.command as DeviceCommand["command"]) ?? null,
+      activeAlerts: activeAlerts.length,
+    };
+  }
+
+  async #deviceIds(after: string, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    while (ids.length < limit) {
+      const next = await this.#c(M.climateReadings).find({ deviceId: { $gt: after } })
+        .sort({ deviceId: 1, ts: 1 }).limit(1).next();
+      if (!next) break;
+      ids.push(after = next.deviceId);
+    }
+    return ids;
+  }
+
+  async listDevices(page: PageRequest): Promise<Page<DeviceFacts>> {
+    const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : "";
+    const ids = await this.#deviceIds(after, page.limit + 1);
+    const facts = await Promise.all(ids.slice(0, page.limit).map((id) => this.#facts(id)));
+    if (ids.length > page.limit) facts.push({ deviceId: ids[page.limit] } as DeviceFacts);
+    return pageOf(facts, page.limit, (d) => [d.deviceId]);
+  }
+
+  async device(deviceId: string): Promise<DeviceFacts | null> {
+    const facts = await this.#facts(deviceId);
+    if (facts.lastReading) return facts;
+    return (await this.#c(M.deviceCommands).findOne({ deviceId })) ? facts : null;
+  }
+
+  async readings(
+    deviceId: string,
+    r: TimeRange,
+    page: PageRequest,
+  ): Promise<Page<ClimateReading>> {
+    const filter: Document = { deviceId, ...range("ts", r) };
+    if (page.cursor) {
+      const after = new Date(String(decodeCursor(page.cursor, 1)[0]));
+      filter.ts = { ...filter.ts, $gt: after };
+    }
+    const rows = await this.#c(M.climateReadings).find(filter).sort({ ts: 1 })
+      .limit(page.limit + 1).toArray();
+    return pageOf(rows.map(readingOf), page.limit, (x) => [x.ts]);
+  }
+
+  /** Aggregates of `devices` for the days `r` covers, sorted by window start then device. */
+  async #aggregateRows(devices: string[], r: TimeRange): Promise<WindowAggregate[]> {
+    const to = r.to ?? this.#now() + DAY;
+    const from = r.from ?? to - this.#openRangeDays * DAY;
+    const days: string[] = [];
+    for (let d = Math.floor(from / DAY) * DAY; d < to; d += DAY) {
+      days.push(new Date(d).toISOString().slice(0, 10));
+    }
+    const table = `${this.#ks}.${cassandraLayout.windowAggregates.table}`;
+    const query = `SELECT * FROM ${table} WHERE device_id = ? AND day = ? ` +
+      "AND window_start >= ? AND window_start < ?";
+    const results = await Promise.all(
+      devices.flatMap((device) =>
+        days.map((day) =>
+          this.#cassandra.execute(
+            query,
+            [device, cassandra.types.LocalDate.fromString(day), new Date(from), new Date(to)],
+            { prepare: true },
+          )
+        )
+      ),
+    );
+    const rows = results.flatMap((rs) => rs.rows).map((row): WindowAggregate => ({
+      deviceId: row.device_id,
+      windowStart: isoOf(row.window_start),
+      windowEnd: isoOf(row.window_end),
+      count: row.count,
+      temperature: { avg: row.temp_avg, min: row.temp_min, max: row.temp_max },
+      humidity: { avg: row.humidity_avg, min: row.humidity_min, max: row.humidity_max },
+    }));
+    const key = (a: WindowAggregate) => [a.windowStart, a.deviceId];
+    return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+
+  async aggregates(
+    r: TimeRange,
+    page: PageRequest,
+    deviceId?: string,
+  ): Promise<Page<WindowAggregate>> {
+    const after = page.cursor ? decodeCursor(page.cursor, 2).map(String) : ["", ""];
+    const devices = deviceId === undefined
+      ? await this.#deviceIds("", Number.MAX_SAFE_INTEGER)
+      : [deviceId];
+    const rows = (await this.#aggregateRows(devices, r))
+      .filter((a) =>
+        a.windowStart > after[0] || (a.windowStart === after[0] && a.deviceId > after[1])
+      );
+    return pageOf(rows.slice(0, page.limit + 1), page.limit, (a) => [a.windowStart, a.deviceId]);
+  }
+
+  async #alertViews(filter: Document): Promise<AlertView[]> {
+    const rows = await this.#c(M.alerts).find(filter).toArray();
+    const byId = Map.groupBy(rows, (r) => String(r.alertId));
+    const acks = await this.#c(M.alertAcks).find({ _id: { $in: [...byId.keys()] } as never })
+      .toArray();
+    const ackOf = new Map(acks.map((a) => [String(a._id), a]));
+    return [...byId].map(([id, group]) => alertRowView(group, ackOf.get(id)));
+  }
+
+  async alerts(filter: AlertFilter, page: PageRequest): Promise<Page<AlertView>> {
+    const sortTs = (a: AlertView) => a.raisedAt ?? a.clearedAt ?? "";
+    let views = await this.#alertViews(filter.deviceId ? { deviceId: filter.deviceId } : {});
+    if (filter.state) views = views.filter((a) => a.state === filter.state);
+    if (filter.severity) views = views.filter((a) => a.severity === filter.severity);
+    if (filter.from !== undefined) {
+      views = views.filter((a) => Date.parse(sortTs(a)) >= filter.from!);
+    }
+    if (filter.to !== undefined) views = views.filter((a) => Date.parse(sortTs(a)) < filter.to!);
+    const key = (a: AlertView) => `${sortTs(a)}\u0000${a.alertId}`;
+    views.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
+    if (page.cursor) {
+      const [ts, id] = decodeCursor(page.cursor, 2);
+      const after = `${ts}\u0000${id}`;
+      views = views.filter((a) => key(a) < after);
+    }
+    return pageOf(views.slice(0, page.limit + 1), page.limit, (a) => [sortTs(a), a.alertId]);
+  }
+
+  async alert(alertId: string): Promise<AlertView | null> {
+    return (await this.#alertViews({ alertId }))[0] ?? null;
+  }
+
+  async ackAlert(alertId: string, at: string, by: string): Promise<boolean> {
+    if (!(await this.#c(M.alerts).findOne({ alertId }))) return false;
+    // Insert-if-absent: the first acknowledgement is kept.
+    await this.#c(M.alertAcks).updateOne(
+      { _id: alertId as never },
+      { $setOnInsert: { ackedAt: new Date(at), ackedBy: by } },
+      { upsert: true },
+    );
+    return true;
+  }
+
+  async recordCommand(c: DeviceCommand): Promise<void> {
+    await this.#c(M.deviceCommands).insertOne({
+      _id: c.commandId as never,
+      ...c,
+      issuedAt: new Date(c.issuedAt),
+      expiresAt: new Date(c.expiresAt),
+    });
+  }
+
+  async forgetCommand(commandId: string): Promise<void> {
+    await this.#c(M.deviceCommands).deleteOne({ _id: commandId as never });
+  }
+
+  async #commandView(d: Document): Promise<CommandView> {
+    const statuses = await this.#c(M.commandStatus).find({ commandId: d.commandId })
+      .sort({ ts: 1, status: 1 }).toArray();
+    const history = statuses.map((s) => ({ status: s.status, ts: isoOf(s.ts) }));
+    return {
+      commandId: d.commandId,
+      deviceId: d.deviceId,
+      command: d.command,
+      reason: d.reason,
+      issuedAt: isoOf(d.issuedAt),
+      expiresAt: isoOf(d.expiresAt),
+      status: history.length ? history[history.length - 1].status : "pending",
+      history,
+    };
+  }
+
+  async commands(deviceId: string, page: PageRequest): Promise<Page<CommandView>> {
+    const filter: Document = { deviceId };
+    if (page.cursor) {
+      const [at, id] = decodeCursor(page.cursor, 2);
+      filter.$or = [
+        { issuedAt: { $lt: new Date(String(at)) } },
+        { issuedAt: new Date(String(at)), commandId: { $lt: String(id) } },
+      ];
+    }
+    const rows = await this.#c(M.deviceCommands).find(filter).sort({ issuedAt: -1, commandId: -1 })
+      .limit(page.limit + 1).toArray();
+    const p = pageOf(rows, page.limit, (r) => [isoOf(r.issuedAt), String(r.commandId)]);
+    return {
+      items: await Promise.all(p.items.map((r) => this.#commandView(r))),
+      nextCursor: p.nextCursor,
+    };
+  }
+
+  async command(commandId: string): Promise<CommandView | null> {
+    const d = await this.#c(M.deviceCommands).findOne({ _id: commandId as never });
+    return d ? await this.#commandView(d) : null;
+  }
+
+  async vehicleMaxima(page: PageRequest): Promise<Page<VehiclePressureMax>> {
+    const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : "";
+    const rows = await this.#c(M.vehiclePressureMax).find({ vehicleId: { $gt: after } })
+      .sort({ vehicleId: 1 }).limit(page.limit + 1).toArray();
+    return pageOf(rows.map(vehicleMaxOf), page.limit, (v) => [v.vehicleId]);
+  }
+
+  async vehicleMax(vehicleId: string): Promise<VehiclePressureMax | null> {
+    const d = await this.#c(M.vehiclePressureMax).findOne({ vehicleId });
+    return d ? vehicleMaxOf(d) : null;
+  }
+
+  async vehicleMaxHistory(
+    vehicleId: string,
+    r: TimeRange,
+    page: PageRequest,
+  ): Promise<Page<VehiclePressureReading>> {
+    // A new maximum beats every earlier reading of the vehicle: scan its readings in time order.
+    const cursor = this.#c(M.vehiclePressure).find({ vehicleId }).sort({ ts: 1, sensorId: 1 });
+    const after = page.cursor ? decodeCursor(page.cursor, 2).map(String) : ["", ""];
+    const out: VehiclePressureReading[] = [];
+    let max = -Infinity;
+    for await (const d of cursor) {
+      if (d.pressure <= max) continue;
+      max = d.pressure;
+      const v: VehiclePressureReading = {
+        vehicleId: d.vehicleId,
+        sensorId: d.sensorId,
+        ts: isoOf(d.ts),
+        pressure: d.pressure,
+        temperature: d.temperature,
+      };
+      const t = Date.parse(v.ts);
+      if (r.from !== undefined && t < r.from) continue;
+      if (r.to !== undefined && t >= r.to) break;
+      if (v.ts < after[0] || (v.ts === after[0] && v.sensorId <= after[1])) continue;
+      out.push(v);
+      if (out.length > page.limit) break;
+    }
+    await cursor.close();
+    return pageOf(out, page.limit, (v) => [v.ts, v.sensorId]);
+  }
+
+  async deadLetters(page: PageRequest): Promise<Page<DeadLetterView>> {
+    const filter: Document = {};
+    if (page.cursor) {
+      const [ts, part, off] = decodeCursor(page.cursor, 3).map(Number);
+      filter.$or = [
+        { kafkaTimestamp: { $lt: new Date(ts) } },
+        { kafkaTimestamp: new Date(ts), kafkaPartition: { $lt: part } },
+        { kafkaTimestamp: new Date(ts), kafkaPartition: part, kafkaOffset: { $lt: off } },
+      ];
+    }
+    const rows = await this.#c(M.deadLetter).find(filter)
+      .sort({ kafkaTimestamp: -1, kafkaPartition: -1, kafkaOffset: -1 })
+      .limit(page.limit + 1).toArray();
+    const p = pageOf(rows, page.limit, (d) => [
+      d.kafkaTimestamp instanceof Date ? d.kafkaTimestamp.getTime() : -1,
+      d.kafkaPartition,
+      d.kafkaOffset,
+    ]);
+    return { items: p.items.map(deadLetterOf), nextCursor: p.nextCursor };
+  }
+
+  async tailReadings(
+    deviceId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<TailBatch<ClimateReading>> {
+    const c = this.#c(M.climateReadings);
+    let p = -1, o = -1;
+    if (cursor) [p, o] = decodeCursor(cursor, 2, "Last-Event-ID").map(Number);
+    else {
+      const head = await c.find({ deviceId }).sort({ kafkaPartition: -1, kafkaOffset: -1 })
+        .limit(1).next();
+      if (head) [p, o] = [head.kafkaPartition, head.kafkaOffset];
+    }
+    const rows = await c.find({
+      deviceId,
+      $or: [{ kafkaPartition: { $gt: p } }, { kafkaPartition: p, kafkaOffset: { $gt: o } }],
+    }).sort({ kafkaPartition: 1, kafkaOffset: 1 }).limit(limit).toArray();
+    const events = rows.map((d) => ({
+      cursor: encodeCursor([d.kafkaPartition, d.kafkaOffset]),
+      value: readingOf(d),
+    }));
+    return batchOf(events, [p, o]);
+  }
+
+  async tailAggregates(
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<TailBatch<WindowAggregate>> {
+    // Cassandra has no order across partitions: read today's and yesterday's partitions of
+    // every device and order them here.
+    const now = this.#now();
+    const devices = await this.#deviceIds("", Number.MAX_SAFE_INTEGER);
+    const rows = await this.#aggregateRows(devices, { from: now - 2 * DAY, to: now + DAY });
+    let after: string[];
+    if (cursor) after = decodeCursor(cursor, 2, "Last-Event-ID").map(String);
+    else {
+      const head = rows.at(-1);
+      after = head ? [head.windowStart, head.deviceId] : ["", ""];
+    }
+    const events = rows
+      .filter((a) =>
+        a.windowStart > after[0] || (a.windowStart === after[0] && a.deviceId > after[1])
+      )
+      .slice(0, limit)
+      .map((a) => ({ cursor: encodeCursor([a.windowStart, a.deviceId]), value: a }));
+    return batchOf(events, after);
+  }
+
+  async tailAlerts(cursor: string | undefined, limit: number): Promise<TailBatch<AlertView>> {
+    const c = this.#c(M.alerts);
+    let t = "", a = "", s = "";
+    if (cursor) [t, a, s] = decodeCursor(cursor, 3, "Last-Event-ID").map(String);
+    else {
+      const head = await c.find({}).sort({ ts: -1, alertId: -1, state: -1 }).limit(1).next();
+      if (head) [t, a, s] = [isoOf(head.ts), head.alertId, head.state];
+    }
+    const ts = new Date(t || 0);
+    const rows = await c.find(
+      t
+        ? {
+          $or: [
+            { ts: { $gt: ts } },
+            { ts, alertId: { $gt: a } },
+            { ts, alertId: a, state: { $gt: s } },
+          ],
+        }
+        : {},
+    ).sort({ ts: 1, alertId: 1, state: 1 }).limit(limit).toArray();
+    const events = await Promise.all(rows.map(async (d) => {
+      const ack = await this.#c(M.alertAcks).findOne({ _id: d.alertId });
+      return {
+        cursor: encodeCursor([isoOf(d.ts), d.alertId, d.state]),
+        value: alertRowView([d], ack ?? undefined),
+      };
+    }));
+    return batchOf(events, [t, a, s]);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.#mongo.db(this.#db).command({ ping: 1 });
+      await this.#cassandra.execute("SELECT release_version FROM system.local");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes both clients. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#mongo.close();
+    await this.#cassandra.shutdown();
+  }
+}
+
+function vehicleMaxOf(d: Document): VehiclePressureMax {
+  return {
+    vehicleId: d.vehicleId,
+    sensorId: d.sensorId,
+    pressureMax: d.pressureMax,
+    temperature: d.temperature,
+    ts: isoOf(d.ts),
+  };
+}
+
+function deadLetterOf(d: Document): DeadLetterView {
+  const payload = d.payload?.buffer instanceof Uint8Array ? d.payload.buffer : d.payload;
+  return {
+    topic: d.kafkaTopic,
+    partition: d.kafkaPartition,
+    offset: d.kafkaOffset,
+    timestamp: d.kafkaTimestamp instanceof Date ? d.kafkaTimestamp.toISOString() : null,
+    key: strOrNull(d.kafkaKey),
+    reason: d.reason,
+    code: d.code,
+    sourceTopic: strOrNull(d.sourceTopic),
+    sourcePartition: d.sourcePartition ?? null,
+    sourceOffset: d.sourceOffset ?? null,
+    job: strOrNull(d.job),
+    payload: payloadText(payload),
+  };
+}

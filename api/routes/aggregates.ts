@@ -1,0 +1,35 @@
+/**
+ * `/aggregates`: window aggregates of every device for a window range.
+ *
+ * @module
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { type AppContext, newRouter } from "../context.ts";
+import { CLOSED_WINDOWS } from "./devices.ts";
+import { aggregateSchema, json, pageOf, pageQuery, problems, rangeQuery } from "../schemas.ts";
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["aggregates"],
+  summary: "Window aggregates of every device whose window starts in a range",
+  request: { query: pageQuery.extend(rangeQuery.shape) },
+  responses: {
+    200: json(pageOf(aggregateSchema, "AllAggregatePage"), "A page of window aggregates"),
+    ...problems(400),
+  },
+});
+
+/** The `/aggregates` routes. */
+export function aggregateRoutes(ctx: AppContext): OpenAPIHono {
+  const app = newRouter();
+  app.openapi(list, async (c) => {
+    const { limit, cursor, from, to } = c.req.valid("query");
+    const page = await ctx.store.aggregates({ from, to }, { limit, cursor });
+    // Windows that ended before the range's end are closed: the page cannot change any more
+    // unless late data reopens them, so let caches keep it a little.
+    if (to !== undefined && to < ctx.now()) c.header("cache-control", CLOSED_WINDOWS);
+    return c.json(page, 200);
+  });
+  return app;
+}

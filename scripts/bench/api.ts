@@ -1,0 +1,323 @@
+/**
+ * API benchmark (`deno task bench:api`): `deno task api` over an embedded store pre-filled with
+ * N readings (default 10M: 1,000 devices × 10,000), loaded by vegeta (Go module
+ * `github.com/tsenart/vegeta/v12`, installed into the cache dir on first use) at a constant rate:
+ * point queries (one device, its last readings, one vehicle's maximum) and a time-range query
+ * (100 readings of one device). Reports requests/s, p50 and p99 per query.
+ *
+ * Then N SSE clients (default 1,000) follow `/streams/alerts` while alerts are written to
+ * the store: delivery latency (write to receipt) p50/p99 over every client and alert.
+ *
+ * Usage: `deno task bench:api [--readings N] [--rate R] [--seconds S] [--sse-clients N] [--json]`. The filled store
+ * is kept in the cache dir and reused by later runs with the same N. Progress goes to stderr.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { sqliteLayout as L } from "@iot/events";
+import { defaultCacheDir, freePort, waitFor } from "@iot/testing";
+
+const DEVICES = 1000;
+const VEHICLES = 1000;
+const START = Date.parse("2026-01-01T00:00:00.000Z");
+const STEP_MS = 1000;
+const VEGETA = "github.com/tsenart/vegeta/v12@v12.12.0";
+
+interface Flags {
+  readings: number;
+  rate: number;
+  seconds: number;
+  sseClients: number;
+  json: boolean;
+}
+
+function parseFlags(args: readonly string[]): Flags {
+  const flags: Flags = {
+    readings: 10_000_000,
+    rate: 2000,
+    seconds: 10,
+    sseClients: 1000,
+    json: false,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = args[i].split("=", 2);
+    const value = () => Number((inline ?? args[++i] ?? "").replaceAll("_", ""));
+    if (name === "--json") flags.json = true;
+    else if (name === "--readings") flags.readings = value();
+    else if (name === "--rate") flags.rate = value();
+    else if (name === "--seconds") flags.seconds = value();
+    else if (name === "--sse-clients") flags.sseClients = value();
+    else throw new Error(`unknown flag ${name}`);
+  }
+  return flags;
+}
+
+const log = (msg: string) => console.error(`bench:api: ${msg}`);
+const device = (i: number) => `d-${String(i).padStart(4, "0")}`;
+const vehicle = (i: number) => `v-${String(i).padStart(4, "0")}`;
+
+/** Fills a store file with the sinks' schema: readings device by device, vehicle maxima. */
+function fill(path: string, readings: number): void {
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;");
+  db.exec(Deno.readTextFileSync(new URL("../../sinks/schema/sqlite.sql", import.meta.url)));
+  const r = L.climateReadings;
+  const insert = db.prepare(
+    `INSERT INTO ${r.table} (${r.columns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const perDevice = Math.ceil(readings / DEVICES);
+  const t0 = performance.now();
+  for (let d = 0; d < DEVICES; d++) {
+    db.exec("BEGIN");
+    for (let i = 0; i < perDevice; i++) {
+      const ts = new Date(START + i * STEP_MS).toISOString();
+      insert.run(device(d), ts, 20 + (i % 100) / 10, 40 + (i % 50) / 5, d % 4, i);
+    }
+    db.exec("COMMIT");
+    if (d % 100 === 99) log(`filled ${((d + 1) * perDevice).toLocaleString()} readings`);
+  }
+  const m = L.vehiclePressureMax;
+  const max = db.prepare(
+    `INSERT INTO ${m.table} (${m.columns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.exec("BEGIN");
+  for (let v = 0; v < VEHICLES; v++) {
+    max.run(vehicle(v), "s1", 30 + v / 1000, 25, new Date(START).toISOString(), 0, v);
+  }
+  db.exec("COMMIT");
+  // Fold the WAL into the file: a reader opening a multi-GB WAL first rebuilds its index.
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;");
+  db.close();
+  log(`filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+async function vegetaBin(): Promise<string> {
+  const dir = `${defaultCacheDir()}/go-bin`;
+  const bin = `${dir}/vegeta`;
+  try {
+    await Deno.stat(bin);
+    return bin;
+  } catch {
+    log(`go install ${VEGETA}`);
+    const out = await new Deno.Command("go", {
+      args: ["install", VEGETA],
+      env: { GOBIN: dir },
+      stderr: "inherit",
+    }).output();
+    if (!out.success) throw new Error("go install vegeta failed");
+    return bin;
+  }
+}
+
+async function startApi(path: string, port: number): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "api/main.ts",
+      ...["--port", String(port), "--sqlite", path, "--poll-interval-ms", "25"],
+    ],
+    // Request logs would cost the server more than the queries: warnings only.
+    env: { API_LOG_LEVEL: "warn" },
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  await waitFor(async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+    await response?.body?.cancel();
+    return response?.ok ?? false;
+  }, { timeoutMs: 30_000, message: "the API to answer /healthz" });
+  return child;
+}
+
+interface Result {
+  query: string;
+  rate: number;
+  throughput: number;
+  p50Ms: number;
+  p99Ms: number;
+  success: number;
+}
+
+async function attack(bin: string, name: string, targets: string[], f: Flags): Promise<Result> {
+  const file = await Deno.makeTempFile({ prefix: "vegeta-targets-" });
+  await Deno.writeTextFile(file, targets.map((t) => `GET ${t}`).join("\n") + "\n");
+  const attack = new Deno.Command(bin, {
+    args: [
+      "attack",
+      `-rate=${f.rate}`,
+      `-duration=${f.seconds}s`,
+      `-targets=${file}`,
+      "-keepalive",
+    ],
+    stdout: "piped",
+  }).spawn();
+  const report = new Deno.Command(bin, {
+    args: ["report", "-type=json"],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  await attack.stdout.pipeTo(report.stdin);
+  await attack.status;
+  const json = JSON.parse(new TextDecoder().decode((await report.output()).stdout));
+  await Deno.remove(file);
+  return {
+    query: name,
+    rate: f.rate,
+    throughput: Math.round(json.throughput),
+    p50Ms: json.latencies["50th"] / 1e6,
+    p99Ms: json.latencies["99th"] / 1e6,
+    success: json.success,
+  };
+}
+
+/** Opens `clients` streams, writes alerts, and measures write-to-receipt latency. */
+async function sseBench(base: string, path: string, clients: number) {
+  const ALERTS = 20;
+  const latencies: number[] = [];
+  let ready = 0;
+  // Raw HTTP/1.1 over TCP: fetch's connection pool stalls past a few hundred open streams.
+  const { hostname, port } = new URL(base);
+  const conns: Deno.TcpConn[] = [];
+  const readers = Array.from({ length: clients }, async () => {
+    const conn = await Deno.connect({ hostname, port: Number(port) });
+    conns.push(conn);
+    await conn.write(
+      new TextEncoder().encode(`GET /streams/alerts HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`),
+    );
+    const reader = conn.readable.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.includes("event: ready")) ready++;
+          const data = /^data: (.*)$/m.exec(block);
+          if (block.includes("event: alert") && data) {
+            latencies.push(Date.now() - Date.parse(JSON.parse(data[1]).raisedAt));
+          }
+        }
+      }
+    } catch {
+      // closed
+    }
+  });
+  await waitFor(() => ready === clients, { timeoutMs: 60_000, message: "every stream ready" });
+  const db = new DatabaseSync(path);
+  const a = L.alerts;
+  const insert = db.prepare(
+    `INSERT INTO ${a.table} (${a.columns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (let i = 0; i < ALERTS; i++) {
+    const now = new Date().toISOString();
+    insert.run(
+      `bench-${crypto.randomUUID()}`,
+      "active",
+      device(i),
+      "temperature-high",
+      "warning",
+      31,
+      30,
+      now,
+      now,
+      now,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  db.close();
+  await waitFor(() => latencies.length >= clients * ALERTS, {
+    timeoutMs: 30_000,
+    message: "every alert at every client",
+  }).catch((e) => log(e.message));
+  for (const conn of conns) {
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  }
+  await Promise.allSettled(readers);
+  latencies.sort((x, y) => x - y);
+  const q = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { clients, samples: latencies.length, p50Ms: q(0.5), p99Ms: q(0.99) };
+}
+
+const flags = parseFlags(Deno.args);
+const dir = `${defaultCacheDir()}/bench-api`;
+await Deno.mkdir(dir, { recursive: true });
+const path = `${dir}/iot-${flags.readings}.db`;
+try {
+  await Deno.stat(path);
+  log(`reusing ${path}`);
+} catch {
+  log(`filling ${path} with ${flags.readings.toLocaleString()} readings`);
+  fill(`${path}.tmp`, flags.readings);
+  for (const ext of ["", "-wal", "-shm"]) {
+    await Deno.rename(`${path}.tmp${ext}`, `${path}${ext}`).catch(() => {});
+  }
+}
+const bin = await vegetaBin();
+const port = freePort();
+const base = `http://127.0.0.1:${port}`;
+const perDevice = Math.ceil(flags.readings / DEVICES);
+const lastTs = START + (perDevice - 1) * STEP_MS;
+const pick = (n: number, f: (i: number) => string) =>
+  Array.from({ length: 500 }, (_, k) => f((k * 7919) % n));
+const iso = (ms: number) => new Date(ms).toISOString();
+const queries: [string, string[]][] = [
+  ["GET /devices/{id}", pick(DEVICES, (i) => `${base}/devices/${device(i)}`)],
+  [
+    "GET /devices/{id}/readings (last 10)",
+    pick(DEVICES, (i) => `${base}/devices/${device(i)}/readings?from=${lastTs - 9 * STEP_MS}`),
+  ],
+  ["GET /vehicles/{id}", pick(VEHICLES, (i) => `${base}/vehicles/${vehicle(i)}`)],
+  [
+    "GET /devices/{id}/readings (100 in a range)",
+    pick(DEVICES, (i) => {
+      const from = START + ((i * 37) % Math.max(1, perDevice - 100)) * STEP_MS;
+      return `${base}/devices/${device(i)}/readings?from=${iso(from)}&to=${
+        iso(from + 100 * STEP_MS)
+      }`;
+    }),
+  ],
+];
+const results: Result[] = [];
+let sse: { clients: number; samples: number; p50Ms: number; p99Ms: number } | undefined;
+const child = await startApi(path, port);
+try {
+  for (const [name, targets] of queries) {
+    log(`${name} at ${flags.rate}/s for ${flags.seconds} s`);
+    results.push(await attack(bin, name, targets, flags));
+  }
+  if (flags.sseClients > 0) sse = await sseBench(base, path, flags.sseClients);
+} finally {
+  child.kill("SIGTERM");
+  await child.status;
+}
+if (flags.json) console.log(JSON.stringify({ results, sse }, null, 2));
+else {
+  console.log(
+    `${flags.readings.toLocaleString()} readings, ${DEVICES} devices; vegeta constant rate`,
+  );
+  console.log("| query | target/s | achieved/s | p50 ms | p99 ms | success |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of results) {
+    console.log(
+      `| ${r.query} | ${r.rate} | ${r.throughput} | ${r.p50Ms.toFixed(2)} | ${
+        r.p99Ms.toFixed(2)
+      } | ${(r.success * 100).toFixed(1)}% |`,
+    );
+  }
+}
+if (sse && !flags.json) {
+  console.log(
+    `SSE: ${sse.clients} clients on /streams/alerts, ${sse.samples} deliveries: ` +
+      `p50 ${sse.p50Ms.toFixed(1)} ms, p99 ${sse.p99Ms.toFixed(1)} ms (write to receipt)`,
+  );
+}
