@@ -112,7 +112,8 @@ async function stopAndCheck(run: Launcher): Promise<void> {
   const output = run.lines.join("\n");
   assertEquals(status.code, 0, output);
   assert(
-    /dev\s+\| stopped \(broker code 0, producer code \d+, processor code 0\)/.test(output),
+    /dev\s+\| stopped \(broker code 0, producer code \d+, processor code 0, sinks code 0, api code 0\)/
+      .test(output),
     output,
   );
   for (const [name, pid] of run.pids) {
@@ -120,7 +121,7 @@ async function stopAndCheck(run: Launcher): Promise<void> {
     const alive = await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
     assert(!alive, `${name} (pid ${pid}) still runs after the launcher exited`);
   }
-  assertEquals([...run.pids.keys()].sort(), ["broker", "processor", "producer"]);
+  assertEquals([...run.pids.keys()].sort(), ["api", "broker", "processor", "producer", "sinks"]);
 }
 
 Deno.test({

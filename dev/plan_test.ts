@@ -50,16 +50,20 @@ Deno.test("planLaunch: with every main.ts, the API gets its port, store and toke
   const plan = planLaunch(input(["--port-base", "0", "--mongo", "mongodb://m:27017/"], all));
   const api = plan.services.find((s) => s.name === "api")!;
   assertEquals(api.env, { API_TOKEN_FILE: "/d/api-token" });
+  // The API reads MongoDB only together with Cassandra; with MongoDB alone it reads the
+  // embedded store, which the sinks write as well.
   assertEquals(api.args.slice(3), [
     "--bootstrap",
     "127.0.0.1:40000",
-    "--mongo",
-    "mongodb://m:27017/",
+    "--sqlite",
+    "/d/store/iot.db",
+    "--token-file",
+    "/d/api-token",
     "--port",
     "40004",
   ]);
   const sinks = plan.services.find((s) => s.name === "sinks")!;
-  assertEquals(sinks.args.includes("--mongo"), true);
+  assertEquals(sinks.args.includes("--mongo-url"), true);
 });
 
 Deno.test("planLaunch: --kafka skips the shim and drops the dependency on it", () => {

@@ -58,12 +58,26 @@ const local = (port: number) => `http://127.0.0.1:${port}`;
  * Where the sinks write and the API reads: MongoDB/Cassandra when given, else the embedded
  * SQLite store under the data dir. Flag names follow `deno task sinks:schema`.
  */
-function storeArgs(ctx: LaunchContext): string[] {
+function sinksStoreArgs(ctx: LaunchContext): string[] {
   const args: string[] = [];
-  if (ctx.mongoUrl) args.push("--mongo", ctx.mongoUrl);
+  if (ctx.mongoUrl) args.push("--mongo-url", ctx.mongoUrl);
   if (ctx.cassandra) args.push("--cassandra", ctx.cassandra);
-  if (args.length === 0) args.push("--sqlite", `${ctx.dataDir}/store/iot.db`);
+  if (args.length === 0) args.push("--sqlite-path", `${ctx.dataDir}/store/iot.db`);
   return args;
+}
+
+function apiStoreArgs(ctx: LaunchContext): string[] {
+  if (ctx.mongoUrl && ctx.cassandra) {
+    return [
+      "--store",
+      "mongo-cassandra",
+      "--mongo-url",
+      ctx.mongoUrl,
+      "--cassandra",
+      ctx.cassandra,
+    ];
+  }
+  return ["--sqlite", `${ctx.dataDir}/store/iot.db`];
 }
 
 /**
@@ -148,8 +162,8 @@ export const services: readonly ServiceEntry[] = [
     args: (ctx) => [
       "--bootstrap",
       ctx.bootstrap,
-      ...storeArgs(ctx),
-      "--metrics-port",
+      ...sinksStoreArgs(ctx),
+      "--status-port",
       String(ctx.ports["sinks.metrics"]),
     ],
     urls: (ctx) => ({ metrics: `${local(ctx.ports["sinks.metrics"])}/metrics` }),
@@ -165,11 +179,13 @@ export const services: readonly ServiceEntry[] = [
     args: (ctx) => [
       "--bootstrap",
       ctx.bootstrap,
-      ...storeArgs(ctx),
+      ...apiStoreArgs(ctx),
+      "--token-file",
+      ctx.tokenFile,
       "--port",
       String(ctx.ports["api.http"]),
     ],
-    // The token travels in a file, not in argv or the environment listing of `ps`.
+    // The token travels in a file (only its path is in argv or the environment).
     env: (ctx) => ({ API_TOKEN_FILE: ctx.tokenFile }),
     urls: (ctx) => ({ api: local(ctx.ports["api.http"]) }),
   },
