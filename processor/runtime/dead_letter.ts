@@ -5,26 +5,11 @@
  * @module
  */
 import type { ConsumerRecord, ProducerRecord } from "@iot/kafka";
+import { deadLetterHeaderNames } from "@iot/events";
 import type { DeadLetterReason } from "./job.ts";
 
-/** Header names of dead-letter records. */
-export const deadLetterHeaders = Object.freeze({
-  /** One line saying what is wrong. */
-  reason: "dlq-reason",
-  /** A machine-readable code, e.g. `"invalid-json"`, `"schema"`. */
-  code: "dlq-reason-code",
-  /** The topic the record was read from. */
-  topic: "dlq-source-topic",
-  /** Its partition, decimal. */
-  partition: "dlq-source-partition",
-  /** Its offset, decimal. */
-  offset: "dlq-source-offset",
-  /**
-   * The job that rejected it, as information: each input topic has one validating owner (raw
-   * climate readings: `readings-by-device`), so one bad input record gives one dead letter.
-   */
-  job: "dlq-job",
-});
+/** Header names of dead-letter records, as `@iot/events` defines them for every producer. */
+export const deadLetterHeaders = deadLetterHeaderNames;
 
 /**
  * Builds the dead-letter record for `record`: same key, value and headers, plus the
