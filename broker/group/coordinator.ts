@@ -1,11 +1,11 @@
 /**
  * Assembles the group coordinator: membership, offsets and the admin views behind one
- * {@linkcode HandlerTable}.
+ * {@linkcode ApiSet}.
  *
  * @module
  */
 import { ApiKey } from "../protocol/mod.ts";
-import type { HandlerTable } from "../server/handler.ts";
+import type { ApiSet } from "../api/mod.ts";
 import type { MetadataStore } from "../storage/mod.ts";
 import { describeGroups, findCoordinator, listGroups } from "./admin_handlers.ts";
 import { ErrorCode } from "./error_codes.ts";
@@ -48,7 +48,7 @@ export interface GroupCoordinator extends AsyncDisposable {
    * Handlers for FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
    * OffsetFetch, ListGroups, DescribeGroups and DeleteGroups.
    */
-  readonly handlers: HandlerTable;
+  readonly apis: ApiSet;
   /** Cancels timers, answers parked JoinGroup/SyncGroup with NOT_COORDINATOR, awaits writes. */
   close(): Promise<void>;
 }
@@ -63,7 +63,7 @@ export interface GroupCoordinator extends AsyncDisposable {
  * import { createGroupCoordinator } from "./mod.ts";
  * const metadata = await MetadataStore.open(await Deno.makeTempDir());
  * const coordinator = await createGroupCoordinator({ metadata, nodeId: 1, host: "127.0.0.1", port: 9092 });
- * // server: handlers = { ...dataPlaneHandlers, ...coordinator.handlers }
+ * // composition: registry.register("groups", coordinator.apis)
  * await coordinator.close();
  * await metadata.close();
  * ```
@@ -93,31 +93,51 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
     }
   }
   const self = { nodeId: deps.nodeId, host: deps.host, port: deps.port };
-  const handlers: HandlerTable = {
-    [ApiKey.FindCoordinator]: (req, ctx) => findCoordinator(self, req, ctx),
-    [ApiKey.JoinGroup]: async (req, ctx) => {
-      const res = await joinGroup(membership, req, ctx);
-      // protocolName is nullable only from v7; older versions carry "".
-      return ctx.header.apiVersion < 7 ? { ...res, protocolName: res.protocolName ?? "" } : res;
+  const apis: ApiSet = {
+    [ApiKey.FindCoordinator]: {
+      handler: (req, ctx) => findCoordinator(self, req, ctx),
     },
-    [ApiKey.SyncGroup]: (req, ctx) => syncGroup(membership, req, ctx),
-    [ApiKey.Heartbeat]: (req) => heartbeat(membership, req),
-    [ApiKey.LeaveGroup]: (req, ctx) => leaveGroup(membership, req, ctx),
-    [ApiKey.OffsetCommit]: (req) => commitOffsets(membership, offsets, req, now()),
-    [ApiKey.OffsetFetch]: (req, ctx) => fetchOffsets(offsets, req, ctx, deps.pendingOffset),
-    [ApiKey.ListGroups]: (req) => listGroups(membership, req),
-    [ApiKey.DescribeGroups]: (req) => describeGroups(membership, req),
-    [ApiKey.DeleteGroups]: async (req) => {
-      const results = [];
-      for (const groupId of req.groupsNames) {
-        let errorCode: number = ErrorCode.none;
-        if (groupId === "") errorCode = ErrorCode.invalidGroupId;
-        else if (!membership.groups.has(groupId)) errorCode = ErrorCode.groupIdNotFound;
-        else if (!membership.delete(groupId)) errorCode = ErrorCode.nonEmptyGroup;
-        else await offsets.deleteGroup(groupId);
-        results.push({ groupId, errorCode });
-      }
-      return { throttleTimeMs: 0, results };
+    [ApiKey.JoinGroup]: {
+      handler: async (req, ctx) => {
+        const res = await joinGroup(membership, req, ctx);
+        // protocolName is nullable only from v7; older versions carry "".
+        return ctx.header.apiVersion < 7 ? { ...res, protocolName: res.protocolName ?? "" } : res;
+      },
+    },
+    [ApiKey.SyncGroup]: {
+      handler: (req, ctx) => syncGroup(membership, req, ctx),
+    },
+    [ApiKey.Heartbeat]: {
+      handler: (req) => heartbeat(membership, req),
+    },
+    [ApiKey.LeaveGroup]: {
+      handler: (req, ctx) => leaveGroup(membership, req, ctx),
+    },
+    [ApiKey.OffsetCommit]: {
+      handler: (req) => commitOffsets(membership, offsets, req, now()),
+    },
+    [ApiKey.OffsetFetch]: {
+      handler: (req, ctx) => fetchOffsets(offsets, req, ctx, deps.pendingOffset),
+    },
+    [ApiKey.ListGroups]: {
+      handler: (req) => listGroups(membership, req),
+    },
+    [ApiKey.DescribeGroups]: {
+      handler: (req) => describeGroups(membership, req),
+    },
+    [ApiKey.DeleteGroups]: {
+      handler: async (req) => {
+        const results = [];
+        for (const groupId of req.groupsNames) {
+          let errorCode: number = ErrorCode.none;
+          if (groupId === "") errorCode = ErrorCode.invalidGroupId;
+          else if (!membership.groups.has(groupId)) errorCode = ErrorCode.groupIdNotFound;
+          else if (!membership.delete(groupId)) errorCode = ErrorCode.nonEmptyGroup;
+          else await offsets.deleteGroup(groupId);
+          results.push({ groupId, errorCode });
+        }
+        return { throttleTimeMs: 0, results };
+      },
     },
   };
   const close = async () => {
@@ -126,5 +146,5 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
     membership.close();
     await Promise.all(writes);
   };
-  return Promise.resolve({ handlers, close, [Symbol.asyncDispose]: close });
+  return Promise.resolve({ apis, close, [Symbol.asyncDispose]: close });
 }

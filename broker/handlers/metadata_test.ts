@@ -10,7 +10,8 @@ import { silentLogger } from "@iot/service";
 import { LogStore } from "../storage/mod.ts";
 import { AppendNotifier } from "./append_notifier.ts";
 import type { BrokerContext } from "./context.ts";
-import { dataPlaneHandlers } from "./mod.ts";
+import { handlersOf } from "../api/mod.ts";
+import { dataPlaneApis } from "./mod.ts";
 
 async function handlers(autoCreate = true) {
   const store = await LogStore.open({ dir: "", memory: true });
@@ -21,7 +22,7 @@ async function handlers(autoCreate = true) {
     topics: { autoCreate, partitions: 2 },
     logger: silentLogger,
   };
-  return { store, table: dataPlaneHandlers(ctx) };
+  return { store, table: handlersOf(dataPlaneApis(ctx)) };
 }
 
 async function topicsOf(
