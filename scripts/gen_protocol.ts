@@ -39,6 +39,16 @@ export const API_NAMES: readonly string[] = [
   "DescribeConfigs",
   "CreatePartitions",
   "DeleteGroups",
+  "DescribeCluster",
+  "DescribeTopicPartitions",
+  "AlterConfigs",
+  "IncrementalAlterConfigs",
+  "DeleteRecords",
+  "OffsetDelete",
+  "DescribeProducers",
+  "DescribeTransactions",
+  "ListTransactions",
+  "ElectLeaders",
 ];
 
 /** Removes `//` comments (outside strings) so the Kafka schema files parse as JSON. */

@@ -75,8 +75,13 @@ class Emitter {
       const common = this.msg.commonStructs.find((s) => s.name === f.base);
       const def = f.fields ?? common?.fields;
       if (!def) throw new Error(`${this.msg.name}.${f.name}: unknown struct ${f.base}`);
-      if (!f.array && !isEmpty(intersect(f.nullable, f.versions))) {
-        throw new Error(`${this.msg.name}.${f.name}: nullable structs are not supported`);
+      // A nullable struct is an int8 marker (-1 null, 1 present) then the struct, in every
+      // version the struct exists (Kafka's generator); nullability that varies by version is not.
+      if (
+        !f.array && !isEmpty(intersect(f.nullable, f.versions)) &&
+        (f.nullable.min > f.versions.min || f.nullable.max < f.versions.max)
+      ) {
+        throw new Error(`${this.msg.name}.${f.name}: partly nullable structs are not supported`);
       }
       const fieldCtx = common ? this.msg.valid : intersect(f.versions, ctx);
       this.#collect(f.base, def, fieldCtx, f.about);
@@ -101,7 +106,7 @@ class Emitter {
   defaultExpr(f: FieldSpec): string {
     const d = f.default;
     if (f.array) return d === "null" ? "null" : "[]";
-    if (f.struct) return `default${this.structName(f.base)}()`;
+    if (f.struct) return d === "null" ? "null" : `default${this.structName(f.base)}()`;
     switch (f.base) {
       case "int64":
         return `${BigInt(d ?? "0")}n`;
@@ -153,7 +158,10 @@ class Emitter {
   }
 
   readScalar(f: FieldSpec, r: string, c: string, ctx: Range, nullable: boolean): string {
-    if (f.struct) return `read${this.structName(f.base)}(${r}, version)`;
+    if (f.struct) {
+      const read = `read${this.structName(f.base)}(${r}, version)`;
+      return nullable ? `(${r}.int8() < 0 ? null : ${read})` : read;
+    }
     if (NUMBER_TYPES[f.base]) return `${r}.${NUMBER_TYPES[f.base]}()`;
     switch (f.base) {
       case "int64":
@@ -179,8 +187,10 @@ class Emitter {
     );
   }
 
-  writeScalar(f: FieldSpec, w: string, x: string, c: string): string {
-    if (f.struct) return `write${this.structName(f.base)}(${w}, ${x}, version)`;
+  writeScalar(f: FieldSpec, w: string, x: string, c: string, nullable = false): string {
+    const write = `write${this.structName(f.base)}(${w}, ${x}, version)`;
+    if (f.struct && nullable) return `${x} === null ? ${w}.int8(-1) : (${w}.int8(1), ${write})`;
+    if (f.struct) return write;
     if (NUMBER_TYPES[f.base]) return `${w}.${NUMBER_TYPES[f.base]}(${x})`;
     switch (f.base) {
       case "int64":
@@ -202,7 +212,7 @@ class Emitter {
       const label = JSON.stringify(`${this.current}.${f.tsName}`);
       if (nc !== "true") check = `if (${x} === null && !(${nc})) nullField(${label}, version);\n`;
     }
-    if (!f.array) return `${check}${this.writeScalar(f, w, x, c)};`;
+    if (!f.array) return `${check}${this.writeScalar(f, w, x, c, this.nullableIn(f, ctx))};`;
     return `${check}writeArray(${w}, ${x}, ${c}, (w, e) => ${this.writeScalar(f, "w", "e", c)});`;
   }
 
@@ -352,7 +362,10 @@ class Emitter {
     const scalarStructs = new Set<string>();
     for (const s of this.structs.values()) {
       for (const f of s.fields) {
-        if (f.struct && !f.array) scalarStructs.add(this.structName(f.base));
+        // Only struct fields defaulting to an instance need a default builder.
+        if (f.struct && !f.array && f.default !== "null") {
+          scalarStructs.add(this.structName(f.base));
+        }
       }
     }
     for (const s of this.structs.values()) out += this.emitInterfaces(s);

@@ -6,7 +6,7 @@
  * @module
  */
 import { ApiRegistry, type ApiSet } from "../api/mod.ts";
-import { AppendNotifier, type BrokerContext, dataPlaneApis } from "../handlers/mod.ts";
+import { type BrokerContext, dataPlaneApis } from "../handlers/mod.ts";
 import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "../group/mod.ts";
 import { ProducerStates } from "../producers/mod.ts";
@@ -113,7 +113,6 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   };
   const ctx: BrokerContext = {
     store,
-    notifier: new AppendNotifier(),
     identity,
     topics: {
       autoCreate: options.autoCreate ?? brokerDefaults.autoCreate,
@@ -200,7 +199,6 @@ async function openCoordinators(
     metadata,
     producers,
     logs: ctx.store,
-    notify: (topic, partition) => ctx.notifier.notify(topic, partition),
     onError: (e) => logger.error("transaction completion failed", { error: errorField(e) }),
   });
   ctx.transactions = txns.log;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import type {
   DescribeGroupsRequest,
   DescribeGroupsResponseInput,
@@ -13,7 +14,6 @@ import type {
   ListGroupsResponseInput,
 } from "../protocol/mod.ts";
 import type { RequestContext } from "../api/mod.ts";
-import { ErrorCode } from "./error_codes.ts";
 import type { Membership } from "./membership.ts";
 
 /** Where clients reach this coordinator. */
@@ -39,12 +39,12 @@ export function findCoordinator(
   if (ctx.header.apiVersion >= 4) {
     return {
       coordinators: req.coordinatorKeys.map((key) =>
-        valid ? { key, ...self, errorCode: ErrorCode.none, errorMessage: null } : {
+        valid ? { key, ...self, errorCode: ErrorCode.NONE, errorMessage: null } : {
           key,
           nodeId: -1,
           host: "",
           port: -1,
-          errorCode: ErrorCode.invalidRequest,
+          errorCode: ErrorCode.INVALID_REQUEST,
           errorMessage: `unknown key type ${req.keyType}`,
         }
       ),
@@ -52,14 +52,14 @@ export function findCoordinator(
   }
   if (!valid) {
     return {
-      errorCode: ErrorCode.invalidRequest,
+      errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: ctx.header.apiVersion >= 1 ? `unknown key type ${req.keyType}` : null,
       nodeId: -1,
       host: "",
       port: -1,
     };
   }
-  return { errorCode: ErrorCode.none, errorMessage: null, ...self };
+  return { errorCode: ErrorCode.NONE, errorMessage: null, ...self };
 }
 
 /** Handles ListGroups with the v4 states filter and v5 types filter (all groups are "classic"). */
@@ -78,7 +78,7 @@ export function listGroups(
       groupState: g.state,
       groupType: "classic",
     }));
-  return { errorCode: ErrorCode.none, groups };
+  return { errorCode: ErrorCode.NONE, groups };
 }
 
 /**
@@ -95,7 +95,7 @@ export function describeGroups(
       const g = membership.groups.get(groupId);
       if (!g) {
         return {
-          errorCode: ErrorCode.none,
+          errorCode: ErrorCode.NONE,
           groupId,
           groupState: "Dead",
           protocolType: "",
@@ -105,7 +105,7 @@ export function describeGroups(
       }
       const stable = g.state === "Stable";
       return {
-        errorCode: ErrorCode.none,
+        errorCode: ErrorCode.NONE,
         groupId,
         groupState: g.state,
         protocolType: g.protocolType ?? "",

@@ -4,11 +4,11 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import { ApiKey } from "../protocol/mod.ts";
 import type { ApiSet } from "../api/mod.ts";
 import type { MetadataStore } from "../storage/mod.ts";
 import { describeGroups, findCoordinator, listGroups } from "./admin_handlers.ts";
-import { ErrorCode } from "./error_codes.ts";
 import type { Group } from "./group.ts";
 import { heartbeat } from "./heartbeat.ts";
 import { joinGroup } from "./join_group.ts";
@@ -129,10 +129,10 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
       handler: async (req) => {
         const results = [];
         for (const groupId of req.groupsNames) {
-          let errorCode: number = ErrorCode.none;
-          if (groupId === "") errorCode = ErrorCode.invalidGroupId;
-          else if (!membership.groups.has(groupId)) errorCode = ErrorCode.groupIdNotFound;
-          else if (!membership.delete(groupId)) errorCode = ErrorCode.nonEmptyGroup;
+          let errorCode: number = ErrorCode.NONE;
+          if (groupId === "") errorCode = ErrorCode.INVALID_GROUP_ID;
+          else if (!membership.groups.has(groupId)) errorCode = ErrorCode.GROUP_ID_NOT_FOUND;
+          else if (!membership.delete(groupId)) errorCode = ErrorCode.NON_EMPTY_GROUP;
           else await offsets.deleteGroup(groupId);
           results.push({ groupId, errorCode });
         }

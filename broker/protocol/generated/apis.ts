@@ -184,6 +184,17 @@ import {
   writeDeleteTopicsResponse,
 } from "./delete_topics.ts";
 import {
+  DELETE_RECORDS_API,
+  type DeleteRecordsRequest,
+  type DeleteRecordsRequestInput,
+  type DeleteRecordsResponse,
+  type DeleteRecordsResponseInput,
+  readDeleteRecordsRequest,
+  readDeleteRecordsResponse,
+  writeDeleteRecordsRequest,
+  writeDeleteRecordsResponse,
+} from "./delete_records.ts";
+import {
   INIT_PRODUCER_ID_API,
   type InitProducerIdRequest,
   type InitProducerIdRequestInput,
@@ -261,6 +272,17 @@ import {
   writeDescribeConfigsResponse,
 } from "./describe_configs.ts";
 import {
+  ALTER_CONFIGS_API,
+  type AlterConfigsRequest,
+  type AlterConfigsRequestInput,
+  type AlterConfigsResponse,
+  type AlterConfigsResponseInput,
+  readAlterConfigsRequest,
+  readAlterConfigsResponse,
+  writeAlterConfigsRequest,
+  writeAlterConfigsResponse,
+} from "./alter_configs.ts";
+import {
   CREATE_PARTITIONS_API,
   type CreatePartitionsRequest,
   type CreatePartitionsRequestInput,
@@ -282,6 +304,94 @@ import {
   writeDeleteGroupsRequest,
   writeDeleteGroupsResponse,
 } from "./delete_groups.ts";
+import {
+  ELECT_LEADERS_API,
+  type ElectLeadersRequest,
+  type ElectLeadersRequestInput,
+  type ElectLeadersResponse,
+  type ElectLeadersResponseInput,
+  readElectLeadersRequest,
+  readElectLeadersResponse,
+  writeElectLeadersRequest,
+  writeElectLeadersResponse,
+} from "./elect_leaders.ts";
+import {
+  INCREMENTAL_ALTER_CONFIGS_API,
+  type IncrementalAlterConfigsRequest,
+  type IncrementalAlterConfigsRequestInput,
+  type IncrementalAlterConfigsResponse,
+  type IncrementalAlterConfigsResponseInput,
+  readIncrementalAlterConfigsRequest,
+  readIncrementalAlterConfigsResponse,
+  writeIncrementalAlterConfigsRequest,
+  writeIncrementalAlterConfigsResponse,
+} from "./incremental_alter_configs.ts";
+import {
+  OFFSET_DELETE_API,
+  type OffsetDeleteRequest,
+  type OffsetDeleteRequestInput,
+  type OffsetDeleteResponse,
+  type OffsetDeleteResponseInput,
+  readOffsetDeleteRequest,
+  readOffsetDeleteResponse,
+  writeOffsetDeleteRequest,
+  writeOffsetDeleteResponse,
+} from "./offset_delete.ts";
+import {
+  DESCRIBE_CLUSTER_API,
+  type DescribeClusterRequest,
+  type DescribeClusterRequestInput,
+  type DescribeClusterResponse,
+  type DescribeClusterResponseInput,
+  readDescribeClusterRequest,
+  readDescribeClusterResponse,
+  writeDescribeClusterRequest,
+  writeDescribeClusterResponse,
+} from "./describe_cluster.ts";
+import {
+  DESCRIBE_PRODUCERS_API,
+  type DescribeProducersRequest,
+  type DescribeProducersRequestInput,
+  type DescribeProducersResponse,
+  type DescribeProducersResponseInput,
+  readDescribeProducersRequest,
+  readDescribeProducersResponse,
+  writeDescribeProducersRequest,
+  writeDescribeProducersResponse,
+} from "./describe_producers.ts";
+import {
+  DESCRIBE_TRANSACTIONS_API,
+  type DescribeTransactionsRequest,
+  type DescribeTransactionsRequestInput,
+  type DescribeTransactionsResponse,
+  type DescribeTransactionsResponseInput,
+  readDescribeTransactionsRequest,
+  readDescribeTransactionsResponse,
+  writeDescribeTransactionsRequest,
+  writeDescribeTransactionsResponse,
+} from "./describe_transactions.ts";
+import {
+  LIST_TRANSACTIONS_API,
+  type ListTransactionsRequest,
+  type ListTransactionsRequestInput,
+  type ListTransactionsResponse,
+  type ListTransactionsResponseInput,
+  readListTransactionsRequest,
+  readListTransactionsResponse,
+  writeListTransactionsRequest,
+  writeListTransactionsResponse,
+} from "./list_transactions.ts";
+import {
+  DESCRIBE_TOPIC_PARTITIONS_API,
+  type DescribeTopicPartitionsRequest,
+  type DescribeTopicPartitionsRequestInput,
+  type DescribeTopicPartitionsResponse,
+  type DescribeTopicPartitionsResponseInput,
+  readDescribeTopicPartitionsRequest,
+  readDescribeTopicPartitionsResponse,
+  writeDescribeTopicPartitionsRequest,
+  writeDescribeTopicPartitionsResponse,
+} from "./describe_topic_partitions.ts";
 
 /** API keys by name. */
 export const ApiKey = {
@@ -317,6 +427,8 @@ export const ApiKey = {
   CreateTopics: 19,
   /** API key 20. */
   DeleteTopics: 20,
+  /** API key 21. */
+  DeleteRecords: 21,
   /** API key 22. */
   InitProducerId: 22,
   /** API key 23. */
@@ -331,10 +443,28 @@ export const ApiKey = {
   TxnOffsetCommit: 28,
   /** API key 32. */
   DescribeConfigs: 32,
+  /** API key 33. */
+  AlterConfigs: 33,
   /** API key 37. */
   CreatePartitions: 37,
   /** API key 42. */
   DeleteGroups: 42,
+  /** API key 43. */
+  ElectLeaders: 43,
+  /** API key 44. */
+  IncrementalAlterConfigs: 44,
+  /** API key 47. */
+  OffsetDelete: 47,
+  /** API key 60. */
+  DescribeCluster: 60,
+  /** API key 61. */
+  DescribeProducers: 61,
+  /** API key 65. */
+  DescribeTransactions: 65,
+  /** API key 66. */
+  ListTransactions: 66,
+  /** API key 75. */
+  DescribeTopicPartitions: 75,
 } as const;
 
 /** A generated API key. */
@@ -358,6 +488,7 @@ export const APIS: readonly ApiInfo[] = [
   API_VERSIONS_API,
   CREATE_TOPICS_API,
   DELETE_TOPICS_API,
+  DELETE_RECORDS_API,
   INIT_PRODUCER_ID_API,
   OFFSET_FOR_LEADER_EPOCH_API,
   ADD_PARTITIONS_TO_TXN_API,
@@ -365,8 +496,17 @@ export const APIS: readonly ApiInfo[] = [
   END_TXN_API,
   TXN_OFFSET_COMMIT_API,
   DESCRIBE_CONFIGS_API,
+  ALTER_CONFIGS_API,
   CREATE_PARTITIONS_API,
   DELETE_GROUPS_API,
+  ELECT_LEADERS_API,
+  INCREMENTAL_ALTER_CONFIGS_API,
+  OFFSET_DELETE_API,
+  DESCRIBE_CLUSTER_API,
+  DESCRIBE_PRODUCERS_API,
+  DESCRIBE_TRANSACTIONS_API,
+  LIST_TRANSACTIONS_API,
+  DESCRIBE_TOPIC_PARTITIONS_API,
 ];
 
 /** Decoded request bodies by API key. */
@@ -403,6 +543,8 @@ export interface RequestBodies {
   19: CreateTopicsRequest;
   /** DeleteTopics. */
   20: DeleteTopicsRequest;
+  /** DeleteRecords. */
+  21: DeleteRecordsRequest;
   /** InitProducerId. */
   22: InitProducerIdRequest;
   /** OffsetForLeaderEpoch. */
@@ -417,10 +559,28 @@ export interface RequestBodies {
   28: TxnOffsetCommitRequest;
   /** DescribeConfigs. */
   32: DescribeConfigsRequest;
+  /** AlterConfigs. */
+  33: AlterConfigsRequest;
   /** CreatePartitions. */
   37: CreatePartitionsRequest;
   /** DeleteGroups. */
   42: DeleteGroupsRequest;
+  /** ElectLeaders. */
+  43: ElectLeadersRequest;
+  /** IncrementalAlterConfigs. */
+  44: IncrementalAlterConfigsRequest;
+  /** OffsetDelete. */
+  47: OffsetDeleteRequest;
+  /** DescribeCluster. */
+  60: DescribeClusterRequest;
+  /** DescribeProducers. */
+  61: DescribeProducersRequest;
+  /** DescribeTransactions. */
+  65: DescribeTransactionsRequest;
+  /** ListTransactions. */
+  66: ListTransactionsRequest;
+  /** DescribeTopicPartitions. */
+  75: DescribeTopicPartitionsRequest;
 }
 
 /** Request bodies to encode, by API key. */
@@ -457,6 +617,8 @@ export interface RequestInputs {
   19: CreateTopicsRequestInput;
   /** DeleteTopics. */
   20: DeleteTopicsRequestInput;
+  /** DeleteRecords. */
+  21: DeleteRecordsRequestInput;
   /** InitProducerId. */
   22: InitProducerIdRequestInput;
   /** OffsetForLeaderEpoch. */
@@ -471,10 +633,28 @@ export interface RequestInputs {
   28: TxnOffsetCommitRequestInput;
   /** DescribeConfigs. */
   32: DescribeConfigsRequestInput;
+  /** AlterConfigs. */
+  33: AlterConfigsRequestInput;
   /** CreatePartitions. */
   37: CreatePartitionsRequestInput;
   /** DeleteGroups. */
   42: DeleteGroupsRequestInput;
+  /** ElectLeaders. */
+  43: ElectLeadersRequestInput;
+  /** IncrementalAlterConfigs. */
+  44: IncrementalAlterConfigsRequestInput;
+  /** OffsetDelete. */
+  47: OffsetDeleteRequestInput;
+  /** DescribeCluster. */
+  60: DescribeClusterRequestInput;
+  /** DescribeProducers. */
+  61: DescribeProducersRequestInput;
+  /** DescribeTransactions. */
+  65: DescribeTransactionsRequestInput;
+  /** ListTransactions. */
+  66: ListTransactionsRequestInput;
+  /** DescribeTopicPartitions. */
+  75: DescribeTopicPartitionsRequestInput;
 }
 
 /** Decoded response bodies by API key. */
@@ -511,6 +691,8 @@ export interface ResponseBodies {
   19: CreateTopicsResponse;
   /** DeleteTopics. */
   20: DeleteTopicsResponse;
+  /** DeleteRecords. */
+  21: DeleteRecordsResponse;
   /** InitProducerId. */
   22: InitProducerIdResponse;
   /** OffsetForLeaderEpoch. */
@@ -525,10 +707,28 @@ export interface ResponseBodies {
   28: TxnOffsetCommitResponse;
   /** DescribeConfigs. */
   32: DescribeConfigsResponse;
+  /** AlterConfigs. */
+  33: AlterConfigsResponse;
   /** CreatePartitions. */
   37: CreatePartitionsResponse;
   /** DeleteGroups. */
   42: DeleteGroupsResponse;
+  /** ElectLeaders. */
+  43: ElectLeadersResponse;
+  /** IncrementalAlterConfigs. */
+  44: IncrementalAlterConfigsResponse;
+  /** OffsetDelete. */
+  47: OffsetDeleteResponse;
+  /** DescribeCluster. */
+  60: DescribeClusterResponse;
+  /** DescribeProducers. */
+  61: DescribeProducersResponse;
+  /** DescribeTransactions. */
+  65: DescribeTransactionsResponse;
+  /** ListTransactions. */
+  66: ListTransactionsResponse;
+  /** DescribeTopicPartitions. */
+  75: DescribeTopicPartitionsResponse;
 }
 
 /** Response bodies to encode, by API key. */
@@ -565,6 +765,8 @@ export interface ResponseInputs {
   19: CreateTopicsResponseInput;
   /** DeleteTopics. */
   20: DeleteTopicsResponseInput;
+  /** DeleteRecords. */
+  21: DeleteRecordsResponseInput;
   /** InitProducerId. */
   22: InitProducerIdResponseInput;
   /** OffsetForLeaderEpoch. */
@@ -579,10 +781,28 @@ export interface ResponseInputs {
   28: TxnOffsetCommitResponseInput;
   /** DescribeConfigs. */
   32: DescribeConfigsResponseInput;
+  /** AlterConfigs. */
+  33: AlterConfigsResponseInput;
   /** CreatePartitions. */
   37: CreatePartitionsResponseInput;
   /** DeleteGroups. */
   42: DeleteGroupsResponseInput;
+  /** ElectLeaders. */
+  43: ElectLeadersResponseInput;
+  /** IncrementalAlterConfigs. */
+  44: IncrementalAlterConfigsResponseInput;
+  /** OffsetDelete. */
+  47: OffsetDeleteResponseInput;
+  /** DescribeCluster. */
+  60: DescribeClusterResponseInput;
+  /** DescribeProducers. */
+  61: DescribeProducersResponseInput;
+  /** DescribeTransactions. */
+  65: DescribeTransactionsResponseInput;
+  /** ListTransactions. */
+  66: ListTransactionsResponseInput;
+  /** DescribeTopicPartitions. */
+  75: DescribeTopicPartitionsResponseInput;
 }
 
 /** Request body readers by API key. */
@@ -603,6 +823,7 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   18: readApiVersionsRequest,
   19: readCreateTopicsRequest,
   20: readDeleteTopicsRequest,
+  21: readDeleteRecordsRequest,
   22: readInitProducerIdRequest,
   23: readOffsetForLeaderEpochRequest,
   24: readAddPartitionsToTxnRequest,
@@ -610,8 +831,17 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   26: readEndTxnRequest,
   28: readTxnOffsetCommitRequest,
   32: readDescribeConfigsRequest,
+  33: readAlterConfigsRequest,
   37: readCreatePartitionsRequest,
   42: readDeleteGroupsRequest,
+  43: readElectLeadersRequest,
+  44: readIncrementalAlterConfigsRequest,
+  47: readOffsetDeleteRequest,
+  60: readDescribeClusterRequest,
+  61: readDescribeProducersRequest,
+  65: readDescribeTransactionsRequest,
+  66: readListTransactionsRequest,
+  75: readDescribeTopicPartitionsRequest,
 };
 
 /** Request body writers by API key. */
@@ -634,6 +864,7 @@ export const requestWriters: {
   18: writeApiVersionsRequest,
   19: writeCreateTopicsRequest,
   20: writeDeleteTopicsRequest,
+  21: writeDeleteRecordsRequest,
   22: writeInitProducerIdRequest,
   23: writeOffsetForLeaderEpochRequest,
   24: writeAddPartitionsToTxnRequest,
@@ -641,8 +872,17 @@ export const requestWriters: {
   26: writeEndTxnRequest,
   28: writeTxnOffsetCommitRequest,
   32: writeDescribeConfigsRequest,
+  33: writeAlterConfigsRequest,
   37: writeCreatePartitionsRequest,
   42: writeDeleteGroupsRequest,
+  43: writeElectLeadersRequest,
+  44: writeIncrementalAlterConfigsRequest,
+  47: writeOffsetDeleteRequest,
+  60: writeDescribeClusterRequest,
+  61: writeDescribeProducersRequest,
+  65: writeDescribeTransactionsRequest,
+  66: writeListTransactionsRequest,
+  75: writeDescribeTopicPartitionsRequest,
 };
 
 /** Response body readers by API key. */
@@ -664,6 +904,7 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     18: readApiVersionsResponse,
     19: readCreateTopicsResponse,
     20: readDeleteTopicsResponse,
+    21: readDeleteRecordsResponse,
     22: readInitProducerIdResponse,
     23: readOffsetForLeaderEpochResponse,
     24: readAddPartitionsToTxnResponse,
@@ -671,8 +912,17 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     26: readEndTxnResponse,
     28: readTxnOffsetCommitResponse,
     32: readDescribeConfigsResponse,
+    33: readAlterConfigsResponse,
     37: readCreatePartitionsResponse,
     42: readDeleteGroupsResponse,
+    43: readElectLeadersResponse,
+    44: readIncrementalAlterConfigsResponse,
+    47: readOffsetDeleteResponse,
+    60: readDescribeClusterResponse,
+    61: readDescribeProducersResponse,
+    65: readDescribeTransactionsResponse,
+    66: readListTransactionsResponse,
+    75: readDescribeTopicPartitionsResponse,
   };
 
 /** Response body writers by API key. */
@@ -695,6 +945,7 @@ export const responseWriters: {
   18: writeApiVersionsResponse,
   19: writeCreateTopicsResponse,
   20: writeDeleteTopicsResponse,
+  21: writeDeleteRecordsResponse,
   22: writeInitProducerIdResponse,
   23: writeOffsetForLeaderEpochResponse,
   24: writeAddPartitionsToTxnResponse,
@@ -702,6 +953,15 @@ export const responseWriters: {
   26: writeEndTxnResponse,
   28: writeTxnOffsetCommitResponse,
   32: writeDescribeConfigsResponse,
+  33: writeAlterConfigsResponse,
   37: writeCreatePartitionsResponse,
   42: writeDeleteGroupsResponse,
+  43: writeElectLeadersResponse,
+  44: writeIncrementalAlterConfigsResponse,
+  47: writeOffsetDeleteResponse,
+  60: writeDescribeClusterResponse,
+  61: writeDescribeProducersResponse,
+  65: writeDescribeTransactionsResponse,
+  66: writeListTransactionsResponse,
+  75: writeDescribeTopicPartitionsResponse,
 };
