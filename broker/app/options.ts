@@ -69,6 +69,12 @@ export const brokerCli = defineCli({
       default: 300_000,
       min: 1,
     }),
+    logCleanerBackoffMs: integerOption({
+      doc: "delay before a compacted partition whose segment rolled is compacted " +
+        "(log.cleaner.backoff.ms)",
+      default: 15_000,
+      min: 1,
+    }),
     logLevel: enumOption(logLevels, {
       doc: "lowest level logged",
       value: "LEVEL",

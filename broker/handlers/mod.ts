@@ -5,9 +5,16 @@
  */
 import { ApiKey } from "../protocol/mod.ts";
 import type { ApiSet } from "../api/mod.ts";
+import { alterConfigsHandler, incrementalAlterConfigsHandler } from "./alter_configs.ts";
+import {
+  describeClusterHandler,
+  describeTopicPartitionsHandler,
+  electLeadersHandler,
+} from "./cluster_admin.ts";
 import { createPartitionsHandler } from "./create_partitions.ts";
 import { createTopicsHandler } from "./create_topics.ts";
 import type { BrokerContext } from "./context.ts";
+import { deleteRecordsHandler } from "./delete_records.ts";
 import { deleteTopicsHandler } from "./delete_topics.ts";
 import { describeConfigsHandler } from "./describe_configs.ts";
 import { fetchHandler } from "./fetch.ts";
@@ -20,7 +27,8 @@ export type { BrokerContext, BrokerIdentity, ProducerGuard, TopicDefaults } from
 export { errorCodeOf } from "./error_codes.ts";
 
 /**
- * Metadata, Produce, Fetch, ListOffsets and the topic admin APIs, with the versions implemented:
+ * Metadata, Produce, Fetch, ListOffsets and the topic and cluster admin APIs, with the versions
+ * implemented:
  * Kafka 4.x's minimums (KIP-896) except Produce, whose v0 stays advertised for old librdkafka's
  * feature probe (v0-v2 batches are rejected per partition since only magic v2 is accepted).
  */
@@ -41,5 +49,11 @@ export function dataPlaneApis(ctx: BrokerContext): ApiSet {
       handler: offsetForLeaderEpochHandler(ctx),
       versions: { min: 2, max: 4 },
     },
+    [ApiKey.AlterConfigs]: { handler: alterConfigsHandler(ctx) },
+    [ApiKey.IncrementalAlterConfigs]: { handler: incrementalAlterConfigsHandler(ctx) },
+    [ApiKey.DeleteRecords]: { handler: deleteRecordsHandler(ctx) },
+    [ApiKey.DescribeCluster]: { handler: describeClusterHandler(ctx) },
+    [ApiKey.DescribeTopicPartitions]: { handler: describeTopicPartitionsHandler(ctx) },
+    [ApiKey.ElectLeaders]: { handler: electLeadersHandler(ctx) },
   };
 }
