@@ -49,6 +49,8 @@ export const API_NAMES: readonly string[] = [
   "DescribeTransactions",
   "ListTransactions",
   "ElectLeaders",
+  "AlterPartitionReassignments",
+  "ListPartitionReassignments",
 ];
 
 /** Removes `//` comments (outside strings) so the Kafka schema files parse as JSON. */

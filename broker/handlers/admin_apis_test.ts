@@ -150,3 +150,31 @@ Deno.test("ElectLeaders: no election needed on one node; unknown partitions name
     ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
   ]);
 });
+
+Deno.test("partition reassignments: to this node completes at once; nothing is ongoing", async () => {
+  const { store, call } = await setup();
+  await store.createTopic("r", { partitions: 2 });
+  const r = await call(ApiKey.AlterPartitionReassignments, 0, {
+    timeoutMs: 1000,
+    topics: [{
+      name: "r",
+      partitions: [
+        { partitionIndex: 0, replicas: [7] },
+        { partitionIndex: 1, replicas: [2] },
+        { partitionIndex: 1, replicas: null },
+        { partitionIndex: 9, replicas: [7] },
+      ],
+    }],
+  });
+  assertEquals(r.responses[0].partitions.map((p) => p.errorCode), [
+    0,
+    ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+    85,
+    ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ]);
+  const listed = await call(ApiKey.ListPartitionReassignments, 0, {
+    timeoutMs: 1000,
+    topics: null,
+  });
+  assertEquals([listed.errorCode, listed.topics], [0, []]);
+});

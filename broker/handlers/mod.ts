@@ -22,6 +22,10 @@ import { listOffsetsHandler } from "./list_offsets.ts";
 import { metadataHandler } from "./metadata.ts";
 import { offsetForLeaderEpochHandler } from "./offset_for_leader_epoch.ts";
 import { produceHandler } from "./produce.ts";
+import {
+  alterPartitionReassignmentsHandler,
+  listPartitionReassignmentsHandler,
+} from "./reassignments.ts";
 
 export type { BrokerContext, BrokerIdentity, ProducerGuard, TopicDefaults } from "./context.ts";
 export { errorCodeOf } from "./error_codes.ts";
@@ -55,5 +59,7 @@ export function dataPlaneApis(ctx: BrokerContext): ApiSet {
     [ApiKey.DescribeCluster]: { handler: describeClusterHandler(ctx) },
     [ApiKey.DescribeTopicPartitions]: { handler: describeTopicPartitionsHandler(ctx) },
     [ApiKey.ElectLeaders]: { handler: electLeadersHandler(ctx) },
+    [ApiKey.AlterPartitionReassignments]: { handler: alterPartitionReassignmentsHandler(ctx) },
+    [ApiKey.ListPartitionReassignments]: { handler: listPartitionReassignmentsHandler() },
   };
 }

@@ -327,6 +327,28 @@ import {
   writeIncrementalAlterConfigsResponse,
 } from "./incremental_alter_configs.ts";
 import {
+  ALTER_PARTITION_REASSIGNMENTS_API,
+  type AlterPartitionReassignmentsRequest,
+  type AlterPartitionReassignmentsRequestInput,
+  type AlterPartitionReassignmentsResponse,
+  type AlterPartitionReassignmentsResponseInput,
+  readAlterPartitionReassignmentsRequest,
+  readAlterPartitionReassignmentsResponse,
+  writeAlterPartitionReassignmentsRequest,
+  writeAlterPartitionReassignmentsResponse,
+} from "./alter_partition_reassignments.ts";
+import {
+  LIST_PARTITION_REASSIGNMENTS_API,
+  type ListPartitionReassignmentsRequest,
+  type ListPartitionReassignmentsRequestInput,
+  type ListPartitionReassignmentsResponse,
+  type ListPartitionReassignmentsResponseInput,
+  readListPartitionReassignmentsRequest,
+  readListPartitionReassignmentsResponse,
+  writeListPartitionReassignmentsRequest,
+  writeListPartitionReassignmentsResponse,
+} from "./list_partition_reassignments.ts";
+import {
   OFFSET_DELETE_API,
   type OffsetDeleteRequest,
   type OffsetDeleteRequestInput,
@@ -453,6 +475,10 @@ export const ApiKey = {
   ElectLeaders: 43,
   /** API key 44. */
   IncrementalAlterConfigs: 44,
+  /** API key 45. */
+  AlterPartitionReassignments: 45,
+  /** API key 46. */
+  ListPartitionReassignments: 46,
   /** API key 47. */
   OffsetDelete: 47,
   /** API key 60. */
@@ -501,6 +527,8 @@ export const APIS: readonly ApiInfo[] = [
   DELETE_GROUPS_API,
   ELECT_LEADERS_API,
   INCREMENTAL_ALTER_CONFIGS_API,
+  ALTER_PARTITION_REASSIGNMENTS_API,
+  LIST_PARTITION_REASSIGNMENTS_API,
   OFFSET_DELETE_API,
   DESCRIBE_CLUSTER_API,
   DESCRIBE_PRODUCERS_API,
@@ -569,6 +597,10 @@ export interface RequestBodies {
   43: ElectLeadersRequest;
   /** IncrementalAlterConfigs. */
   44: IncrementalAlterConfigsRequest;
+  /** AlterPartitionReassignments. */
+  45: AlterPartitionReassignmentsRequest;
+  /** ListPartitionReassignments. */
+  46: ListPartitionReassignmentsRequest;
   /** OffsetDelete. */
   47: OffsetDeleteRequest;
   /** DescribeCluster. */
@@ -643,6 +675,10 @@ export interface RequestInputs {
   43: ElectLeadersRequestInput;
   /** IncrementalAlterConfigs. */
   44: IncrementalAlterConfigsRequestInput;
+  /** AlterPartitionReassignments. */
+  45: AlterPartitionReassignmentsRequestInput;
+  /** ListPartitionReassignments. */
+  46: ListPartitionReassignmentsRequestInput;
   /** OffsetDelete. */
   47: OffsetDeleteRequestInput;
   /** DescribeCluster. */
@@ -717,6 +753,10 @@ export interface ResponseBodies {
   43: ElectLeadersResponse;
   /** IncrementalAlterConfigs. */
   44: IncrementalAlterConfigsResponse;
+  /** AlterPartitionReassignments. */
+  45: AlterPartitionReassignmentsResponse;
+  /** ListPartitionReassignments. */
+  46: ListPartitionReassignmentsResponse;
   /** OffsetDelete. */
   47: OffsetDeleteResponse;
   /** DescribeCluster. */
@@ -791,6 +831,10 @@ export interface ResponseInputs {
   43: ElectLeadersResponseInput;
   /** IncrementalAlterConfigs. */
   44: IncrementalAlterConfigsResponseInput;
+  /** AlterPartitionReassignments. */
+  45: AlterPartitionReassignmentsResponseInput;
+  /** ListPartitionReassignments. */
+  46: ListPartitionReassignmentsResponseInput;
   /** OffsetDelete. */
   47: OffsetDeleteResponseInput;
   /** DescribeCluster. */
@@ -836,6 +880,8 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   42: readDeleteGroupsRequest,
   43: readElectLeadersRequest,
   44: readIncrementalAlterConfigsRequest,
+  45: readAlterPartitionReassignmentsRequest,
+  46: readListPartitionReassignmentsRequest,
   47: readOffsetDeleteRequest,
   60: readDescribeClusterRequest,
   61: readDescribeProducersRequest,
@@ -877,6 +923,8 @@ export const requestWriters: {
   42: writeDeleteGroupsRequest,
   43: writeElectLeadersRequest,
   44: writeIncrementalAlterConfigsRequest,
+  45: writeAlterPartitionReassignmentsRequest,
+  46: writeListPartitionReassignmentsRequest,
   47: writeOffsetDeleteRequest,
   60: writeDescribeClusterRequest,
   61: writeDescribeProducersRequest,
@@ -917,6 +965,8 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     42: readDeleteGroupsResponse,
     43: readElectLeadersResponse,
     44: readIncrementalAlterConfigsResponse,
+    45: readAlterPartitionReassignmentsResponse,
+    46: readListPartitionReassignmentsResponse,
     47: readOffsetDeleteResponse,
     60: readDescribeClusterResponse,
     61: readDescribeProducersResponse,
@@ -958,6 +1008,8 @@ export const responseWriters: {
   42: writeDeleteGroupsResponse,
   43: writeElectLeadersResponse,
   44: writeIncrementalAlterConfigsResponse,
+  45: writeAlterPartitionReassignmentsResponse,
+  46: writeListPartitionReassignmentsResponse,
   47: writeOffsetDeleteResponse,
   60: writeDescribeClusterResponse,
   61: writeDescribeProducersResponse,
