@@ -14,14 +14,10 @@ import {
 import type { Handler } from "../api/mod.ts";
 import type { TopicInfo } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
-import { wireTopicId, ZERO_UUID } from "./topics.ts";
+import { ALL_TOPIC_OPS, OPS_NOT_REQUESTED, wireTopicId, ZERO_UUID } from "./topics.ts";
 
-/** Kafka's "authorized operations not requested" value. */
-const OPS_NOT_REQUESTED = -2147483648;
 /** ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, CREATE. */
 const ALL_CLUSTER_OPS = [4, 7, 8, 9, 10, 11, 12].reduce((a, b) => a | (1 << b), 0);
-/** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS (no ACLs here). */
-const ALL_TOPIC_OPS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((a, b) => a | (1 << b), 0);
 
 /** Builds the DescribeCluster handler: this node is the only broker and the controller. */
 export function describeClusterHandler(ctx: BrokerContext): Handler<typeof ApiKey.DescribeCluster> {

@@ -12,6 +12,8 @@
 #        KGO_TEST_RECORDS      records per kgo ETL test (default: 20000; franz-go's own is 500000)
 #        PEER_SUITE_RUN        go test -test.run filter (default: all tests)
 #        PEER_SUITE_NO_CHECK   1 = only run and record, do not check the expected list
+#        PEER_SUITE_BROKER     the shim's main.ts (default: this checkout's broker/main.ts), e.g.
+#                              another worktree's, for a before/after comparison
 # Exit:  0 every expected test passed, 1 otherwise (the missing ones are listed), 2 bad usage.
 set -euo pipefail
 
@@ -55,7 +57,7 @@ wait_port() {
 }
 if [[ "$target" == shim ]]; then
   # Compaction promptly after a roll, as the kafka-go compaction test expects of Kafka's cleaner.
-  deno run --allow-all "$repo/broker/main.ts" --port 9092 --data-dir "$work/broker" \
+  deno run --allow-all "${PEER_SUITE_BROKER:-$repo/broker/main.ts}" --port 9092 --data-dir "$work/broker" \
     --advertised-host "$advertised" --log-level warn --log-cleaner-backoff-ms 1000 >"$out/$suite-$target.broker.log" 2>&1 &
   broker_pid=$!
   stop_target() { kill "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null; }
