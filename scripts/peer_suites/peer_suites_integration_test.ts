@@ -22,7 +22,7 @@ for (const suite of ["kgo", "kafka-go"]) {
       stderr: "piped",
     }).output();
     const report = new TextDecoder().decode(out.stderr).trim();
-    console.log(report.split("\n").filter((l) => l.startsWith("peer suite")).join("\n"));
+    console.log(report.split("\n").filter((l) => l.includes(" on shim")).join("\n"));
     assert(out.code === 0, `run.sh ${suite} shim exited ${out.code}:\n${report}`);
   });
 }
