@@ -133,6 +133,8 @@ Deno.test("DeleteRecords moves the log start offset; above the high watermark is
   assertEquals(await del(9n), [[ErrorCode.OFFSET_OUT_OF_RANGE, -1]]);
   assertEquals(await del(0n, 4), [[ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1]]);
   assertEquals(await del(-1n), [[0, 3]], "-1 = the high watermark");
+  await store.setTopicConfigs("d", { "cleanup.policy": "compact" });
+  assertEquals(await del(3n), [[ErrorCode.POLICY_VIOLATION, -1]], "compact-only topics refuse");
 });
 
 Deno.test("ElectLeaders: no election needed on one node; unknown partitions named", async () => {

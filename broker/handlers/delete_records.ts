@@ -1,6 +1,7 @@
 /**
  * DeleteRecords (21): moves a partition's log start offset forward (whole segments below it are
- * deleted); offset -1 means the high watermark. Answers the new low watermark per partition.
+ * deleted); offset -1 means the high watermark. Answers the new low watermark per partition;
+ * compact-only topics refuse with POLICY_VIOLATION, as on Kafka.
  *
  * @module
  */
@@ -28,6 +29,12 @@ export function deleteRecordsHandler(ctx: BrokerContext): Handler<typeof ApiKey.
         });
         if (!log) {
           partitions.push(answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1));
+          continue;
+        }
+        const policy = ctx.store.logConfig(t.name).cleanupPolicy;
+        if (policy.compact && !policy.delete) {
+          // As Kafka: deleting a prefix of a compact-only log would lose the latest value of keys.
+          partitions.push(answer(ErrorCode.POLICY_VIOLATION, -1));
           continue;
         }
         const offset = p.offset === -1n ? log.highWatermark : Number(p.offset);

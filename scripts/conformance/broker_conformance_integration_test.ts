@@ -8,6 +8,7 @@ import { startBroker } from "@iot/broker/testing";
 import * as s from "./scenarios_test_util.ts";
 import * as t from "./txn_scenarios_test_util.ts";
 import * as k from "./kafkajs_scenarios_test_util.ts";
+import { javaAdminTools } from "./admin_scenarios_test_util.ts";
 
 async function both<T>(scenario: (bootstrap: string) => Promise<T>): Promise<[T, T]> {
   await using shim = await startBroker({ partitions: 1 });
@@ -118,4 +119,15 @@ Deno.test("KafkaJS: transactional producer (commit, abort, commit) and a read_co
   const [ours, theirs] = await both(k.kafkajsTransactions);
   assertEquals(ours, theirs);
   assertEquals(ours, ["a0", "a1", "c0", "c1"]);
+});
+
+Deno.test("Kafka admin tools: configs, delete-records, transactions, leader election, cluster id", async () => {
+  const [ours, theirs] = await both(javaAdminTools);
+  assertEquals(ours, theirs);
+  assertEquals(ours.dynamicConfigs, [
+    "cleanup.policy=compact",
+    "retention.ms=86400000",
+    "segment.bytes=1048576",
+  ]);
+  assertEquals([ours.compactRefused, ours.lowWatermark, ours.producers], [true, "3", 1]);
 });

@@ -57,8 +57,12 @@ wait_port() {
 }
 if [[ "$target" == shim ]]; then
   # Compaction promptly after a roll, as the kafka-go compaction test expects of Kafka's cleaner.
-  deno run --allow-all "${PEER_SUITE_BROKER:-$repo/broker/main.ts}" --port 9092 --data-dir "$work/broker" \
-    --advertised-host "$advertised" --log-level warn --log-cleaner-backoff-ms 1000 >"$out/$suite-$target.broker.log" 2>&1 &
+  broker="${PEER_SUITE_BROKER:-$repo/broker/main.ts}"
+  cleaner=()
+  help="$(deno run --allow-all "$broker" --help 2>&1 || true)"
+  [[ "$help" == *--log-cleaner-backoff-ms* ]] && cleaner=(--log-cleaner-backoff-ms 1000)
+  deno run --allow-all "$broker" --port 9092 --data-dir "$work/broker" \
+    --advertised-host "$advertised" --log-level warn "${cleaner[@]}" >"$out/$suite-$target.broker.log" 2>&1 &
   broker_pid=$!
   stop_target() { kill "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null; }
 else
