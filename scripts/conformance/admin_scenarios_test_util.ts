@@ -35,16 +35,18 @@ export async function javaAdminTools(bootstrap: string): Promise<AdminToolsView>
   const topic = uniqueName("conf-admin");
   const server = ["--bootstrap-server", bootstrap];
   await java(tool("TopicCommand"), [...server, "--create", "--topic", topic, "--partitions", "1"]);
-  await java("kafka.admin.ConfigCommand", [
-    ...server,
-    "--alter",
-    "--entity-type",
-    "topics",
-    "--entity-name",
-    topic,
-    "--add-config",
-    "retention.ms=86400000,cleanup.policy=compact,segment.bytes=1048576",
-  ]);
+  const addConfig = (configs: string) =>
+    java("kafka.admin.ConfigCommand", [
+      ...server,
+      "--alter",
+      "--entity-type",
+      "topics",
+      "--entity-name",
+      topic,
+      "--add-config",
+      configs,
+    ]);
+  await addConfig("retention.ms=86400000,cleanup.policy=compact,segment.bytes=1048576");
   const described = await java("kafka.admin.ConfigCommand", [
     ...server,
     "--describe",
@@ -74,16 +76,7 @@ export async function javaAdminTools(bootstrap: string): Promise<AdminToolsView>
     const deleteRecords = () =>
       java(tool("DeleteRecordsCommand"), [...server, "--offset-json-file", offsets]);
     const compactRefused = (await deleteRecords()).includes("PolicyViolationException");
-    await java("kafka.admin.ConfigCommand", [
-      ...server,
-      "--alter",
-      "--entity-type",
-      "topics",
-      "--entity-name",
-      topic,
-      "--add-config",
-      "cleanup.policy=delete",
-    ]);
+    await addConfig("cleanup.policy=delete");
     const deleted = await deleteRecords();
     const lowWatermark = /low_watermark: (\d+)/.exec(deleted)?.[1] ?? null;
     const producers = await java(tool("TransactionsCommand"), [
