@@ -16,6 +16,7 @@ import type { Handler } from "../server/handler.ts";
 import type { TopicInfo } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode, errorCodeOf } from "./error_codes.ts";
+import { isInternalTopic } from "./internal_topics.ts";
 import { ensureTopic, topicById, wireTopicId, ZERO_UUID } from "./topics.ts";
 
 /** Kafka's "authorized operations not requested" value. */
@@ -32,7 +33,7 @@ export function metadataHandler(ctx: BrokerContext): Handler<typeof ApiKey.Metad
       errorCode: 0,
       name: t.name,
       topicId: wireTopicId(t),
-      isInternal: false,
+      isInternal: isInternalTopic(t.name),
       partitions: Array.from({ length: t.partitions }, (_, p) => ({
         errorCode: 0,
         partitionIndex: p,

@@ -12,6 +12,7 @@ import {
   type BrokerContext,
   DATA_PLANE_VERSION_LIMITS,
   dataPlaneHandlers,
+  ensureInternalTopics,
 } from "../handlers/mod.ts";
 import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "../group/mod.ts";
@@ -95,6 +96,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     fsyncIntervalMs: options.fsyncIntervalMs ?? brokerDefaults.fsyncIntervalMs,
     defaults: { retentionMs: options.retentionMs ?? brokerDefaults.retentionMs },
   });
+  await ensureInternalTopics(store);
   const metadata = await MetadataStore.open(`${options.dataDir}/__metadata`);
   const clusterId = await ensureClusterId(metadata);
   const metrics = new BrokerMetrics();
