@@ -39,6 +39,8 @@ export const API_NAMES: readonly string[] = [
   "DescribeConfigs",
   "CreatePartitions",
   "DeleteGroups",
+  "ConsumerGroupHeartbeat",
+  "ConsumerGroupDescribe",
 ];
 
 /** Removes `//` comments (outside strings) so the Kafka schema files parse as JSON. */

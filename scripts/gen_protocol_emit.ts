@@ -75,9 +75,6 @@ class Emitter {
       const common = this.msg.commonStructs.find((s) => s.name === f.base);
       const def = f.fields ?? common?.fields;
       if (!def) throw new Error(`${this.msg.name}.${f.name}: unknown struct ${f.base}`);
-      if (!f.array && !isEmpty(intersect(f.nullable, f.versions))) {
-        throw new Error(`${this.msg.name}.${f.name}: nullable structs are not supported`);
-      }
       const fieldCtx = common ? this.msg.valid : intersect(f.versions, ctx);
       this.#collect(f.base, def, fieldCtx, f.about);
     }
@@ -101,7 +98,7 @@ class Emitter {
   defaultExpr(f: FieldSpec): string {
     const d = f.default;
     if (f.array) return d === "null" ? "null" : "[]";
-    if (f.struct) return `default${this.structName(f.base)}()`;
+    if (f.struct) return d === "null" ? "null" : `default${this.structName(f.base)}()`;
     switch (f.base) {
       case "int64":
         return `${BigInt(d ?? "0")}n`;
@@ -153,6 +150,10 @@ class Emitter {
   }
 
   readScalar(f: FieldSpec, r: string, c: string, ctx: Range, nullable: boolean): string {
+    // A nullable struct is prefixed by one byte: -1 for null, 1 when present (as Kafka writes it).
+    if (f.struct && nullable) {
+      return `(${r}.int8() < 0 ? null : read${this.structName(f.base)}(${r}, version))`;
+    }
     if (f.struct) return `read${this.structName(f.base)}(${r}, version)`;
     if (NUMBER_TYPES[f.base]) return `${r}.${NUMBER_TYPES[f.base]}()`;
     switch (f.base) {
@@ -201,6 +202,10 @@ class Emitter {
       const nc = cond(f.nullable, intersect(f.versions, ctx));
       const label = JSON.stringify(`${this.current}.${f.tsName}`);
       if (nc !== "true") check = `if (${x} === null && !(${nc})) nullField(${label}, version);\n`;
+    }
+    if (!f.array && f.struct && this.nullableIn(f, ctx)) {
+      return `${check}if (${x} === null) ${w}.int8(-1);\nelse {\n${w}.int8(1);\n` +
+        `${this.writeScalar(f, w, x, c)};\n}`;
     }
     if (!f.array) return `${check}${this.writeScalar(f, w, x, c)};`;
     return `${check}writeArray(${w}, ${x}, ${c}, (w, e) => ${this.writeScalar(f, "w", "e", c)});`;
@@ -349,10 +354,26 @@ class Emitter {
   emitMessage(): string {
     const m = this.msg;
     let out = "";
+    // Default builders are emitted only where used: for scalar struct fields an input may omit
+    // (a null default needs none), and for the scalar structs inside those defaults.
     const scalarStructs = new Set<string>();
     for (const s of this.structs.values()) {
       for (const f of s.fields) {
-        if (f.struct && !f.array) scalarStructs.add(this.structName(f.base));
+        if (f.struct && !f.array && this.optionalInInput(f, s.ctx) && f.default !== "null") {
+          scalarStructs.add(this.structName(f.base));
+        }
+      }
+    }
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const name of [...scalarStructs]) {
+        for (const f of this.structs.get(name)?.fields ?? []) {
+          const nested = this.structName(f.base);
+          if (f.struct && !f.array && !scalarStructs.has(nested)) {
+            scalarStructs.add(nested);
+            grew = true;
+          }
+        }
       }
     }
     for (const s of this.structs.values()) out += this.emitInterfaces(s);

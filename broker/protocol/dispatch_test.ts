@@ -67,7 +67,8 @@ Deno.test("ApiVersions fallback: v0 body with UNSUPPORTED_VERSION and our ranges
 Deno.test("advertised table excludes unstable top versions", () => {
   assertEquals(ADVERTISED_VERSIONS.get(26), { min: 0, max: 4 }, "EndTxn v5 is unreleased");
   assertEquals(ADVERTISED_VERSIONS.get(1), { min: 0, max: 17 });
-  assertEquals(ADVERTISED_VERSIONS.size, 25);
+  assertEquals(ADVERTISED_VERSIONS.size, 27);
+  assertEquals(ADVERTISED_VERSIONS.get(68), { min: 0, max: 1 }, "released in Kafka 4.0");
 });
 
 Deno.test("encodeResponse keeps record batches as separate chunks", () => {

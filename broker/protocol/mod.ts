@@ -69,6 +69,8 @@ export * from "./generated/add_offsets_to_txn.ts";
 export * from "./generated/end_txn.ts";
 export * from "./generated/txn_offset_commit.ts";
 export * from "./generated/offset_for_leader_epoch.ts";
+export * from "./generated/consumer_group_heartbeat.ts";
+export * from "./generated/consumer_group_describe.ts";
 export {
   ApiKey,
   APIS,

@@ -282,6 +282,28 @@ import {
   writeDeleteGroupsRequest,
   writeDeleteGroupsResponse,
 } from "./delete_groups.ts";
+import {
+  CONSUMER_GROUP_HEARTBEAT_API,
+  type ConsumerGroupHeartbeatRequest,
+  type ConsumerGroupHeartbeatRequestInput,
+  type ConsumerGroupHeartbeatResponse,
+  type ConsumerGroupHeartbeatResponseInput,
+  readConsumerGroupHeartbeatRequest,
+  readConsumerGroupHeartbeatResponse,
+  writeConsumerGroupHeartbeatRequest,
+  writeConsumerGroupHeartbeatResponse,
+} from "./consumer_group_heartbeat.ts";
+import {
+  CONSUMER_GROUP_DESCRIBE_API,
+  type ConsumerGroupDescribeRequest,
+  type ConsumerGroupDescribeRequestInput,
+  type ConsumerGroupDescribeResponse,
+  type ConsumerGroupDescribeResponseInput,
+  readConsumerGroupDescribeRequest,
+  readConsumerGroupDescribeResponse,
+  writeConsumerGroupDescribeRequest,
+  writeConsumerGroupDescribeResponse,
+} from "./consumer_group_describe.ts";
 
 /** API keys by name. */
 export const ApiKey = {
@@ -335,6 +357,10 @@ export const ApiKey = {
   CreatePartitions: 37,
   /** API key 42. */
   DeleteGroups: 42,
+  /** API key 68. */
+  ConsumerGroupHeartbeat: 68,
+  /** API key 69. */
+  ConsumerGroupDescribe: 69,
 } as const;
 
 /** A generated API key. */
@@ -367,6 +393,8 @@ export const APIS: readonly ApiInfo[] = [
   DESCRIBE_CONFIGS_API,
   CREATE_PARTITIONS_API,
   DELETE_GROUPS_API,
+  CONSUMER_GROUP_HEARTBEAT_API,
+  CONSUMER_GROUP_DESCRIBE_API,
 ];
 
 /** Decoded request bodies by API key. */
@@ -421,6 +449,10 @@ export interface RequestBodies {
   37: CreatePartitionsRequest;
   /** DeleteGroups. */
   42: DeleteGroupsRequest;
+  /** ConsumerGroupHeartbeat. */
+  68: ConsumerGroupHeartbeatRequest;
+  /** ConsumerGroupDescribe. */
+  69: ConsumerGroupDescribeRequest;
 }
 
 /** Request bodies to encode, by API key. */
@@ -475,6 +507,10 @@ export interface RequestInputs {
   37: CreatePartitionsRequestInput;
   /** DeleteGroups. */
   42: DeleteGroupsRequestInput;
+  /** ConsumerGroupHeartbeat. */
+  68: ConsumerGroupHeartbeatRequestInput;
+  /** ConsumerGroupDescribe. */
+  69: ConsumerGroupDescribeRequestInput;
 }
 
 /** Decoded response bodies by API key. */
@@ -529,6 +565,10 @@ export interface ResponseBodies {
   37: CreatePartitionsResponse;
   /** DeleteGroups. */
   42: DeleteGroupsResponse;
+  /** ConsumerGroupHeartbeat. */
+  68: ConsumerGroupHeartbeatResponse;
+  /** ConsumerGroupDescribe. */
+  69: ConsumerGroupDescribeResponse;
 }
 
 /** Response bodies to encode, by API key. */
@@ -583,6 +623,10 @@ export interface ResponseInputs {
   37: CreatePartitionsResponseInput;
   /** DeleteGroups. */
   42: DeleteGroupsResponseInput;
+  /** ConsumerGroupHeartbeat. */
+  68: ConsumerGroupHeartbeatResponseInput;
+  /** ConsumerGroupDescribe. */
+  69: ConsumerGroupDescribeResponseInput;
 }
 
 /** Request body readers by API key. */
@@ -612,6 +656,8 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   32: readDescribeConfigsRequest,
   37: readCreatePartitionsRequest,
   42: readDeleteGroupsRequest,
+  68: readConsumerGroupHeartbeatRequest,
+  69: readConsumerGroupDescribeRequest,
 };
 
 /** Request body writers by API key. */
@@ -643,6 +689,8 @@ export const requestWriters: {
   32: writeDescribeConfigsRequest,
   37: writeCreatePartitionsRequest,
   42: writeDeleteGroupsRequest,
+  68: writeConsumerGroupHeartbeatRequest,
+  69: writeConsumerGroupDescribeRequest,
 };
 
 /** Response body readers by API key. */
@@ -673,6 +721,8 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     32: readDescribeConfigsResponse,
     37: readCreatePartitionsResponse,
     42: readDeleteGroupsResponse,
+    68: readConsumerGroupHeartbeatResponse,
+    69: readConsumerGroupDescribeResponse,
   };
 
 /** Response body writers by API key. */
@@ -704,4 +754,6 @@ export const responseWriters: {
   32: writeDescribeConfigsResponse,
   37: writeCreatePartitionsResponse,
   42: writeDeleteGroupsResponse,
+  68: writeConsumerGroupHeartbeatResponse,
+  69: writeConsumerGroupDescribeResponse,
 };
