@@ -17,10 +17,15 @@ import { Membership, type MembershipOptions } from "./membership.ts";
 import { commitOffsets, fetchOffsets, type PendingOffsetCheck } from "./offset_handlers.ts";
 import { OffsetStore } from "./offsets.ts";
 import { syncGroup } from "./sync_group.ts";
+import type { AssignableTopic } from "./assignors.ts";
+import { validateConsumerCommit } from "./consumer_commit.ts";
+import { consumerGroupDescribe } from "./consumer_describe.ts";
+import { type ConsumerGroupOptions, ConsumerGroups } from "./consumer_groups.ts";
+import { consumerGroupHeartbeat } from "./consumer_heartbeat.ts";
 import { type Scheduler, systemScheduler } from "./scheduler.ts";
 
 /** Dependencies and settings of {@linkcode createGroupCoordinator}. */
-export interface GroupCoordinatorDeps extends MembershipOptions {
+export interface GroupCoordinatorDeps extends MembershipOptions, ConsumerGroupOptions {
   /** Durable store for offsets and group records (keys under `offsets/` and `groups/`). */
   metadata: MetadataStore;
   /** This broker's node id (FindCoordinator answers it for every key). */
@@ -38,6 +43,8 @@ export interface GroupCoordinatorDeps extends MembershipOptions {
    * answers UNSTABLE_OFFSET_COMMIT). Default: never.
    */
   pendingOffset?: PendingOffsetCheck;
+  /** The topics that exist (KIP-848 groups assign them on the server). Default: none. */
+  topics?: () => AssignableTopic[];
   /** Reports a failed background write of a group record. Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -92,39 +99,69 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
       group.protocolType = stored.protocolType;
     }
   }
+  const consumers = new ConsumerGroups({
+    metadata: deps.metadata,
+    scheduler,
+    topics: deps.topics ?? (() => []),
+    options: deps,
+    onError,
+  });
+  // A group id is either a classic group or a consumer group; offsets are shared by both.
+  for (const groupId of consumers.groups.keys()) membership.groups.delete(groupId);
+  const classicInUse = (groupId: string) => {
+    const g = membership.groups.get(groupId);
+    return g !== undefined && (g.members.size > 0 || g.pendingMembers.size > 0);
+  };
   const self = { nodeId: deps.nodeId, host: deps.host, port: deps.port };
   const handlers: HandlerTable = {
     [ApiKey.FindCoordinator]: (req, ctx) => findCoordinator(self, req, ctx),
     [ApiKey.JoinGroup]: async (req, ctx) => {
-      const res = await joinGroup(membership, req, ctx);
+      // An empty consumer group turns classic; one with members keeps its protocol.
+      const res = consumers.groups.has(req.groupId) && !(await consumers.delete(req.groupId))
+        ? joinFailure(req.memberId, ErrorCode.inconsistentGroupProtocol)
+        : await joinGroup(membership, req, ctx);
       // protocolName is nullable only from v7; older versions carry "".
       return ctx.header.apiVersion < 7 ? { ...res, protocolName: res.protocolName ?? "" } : res;
     },
     [ApiKey.SyncGroup]: (req, ctx) => syncGroup(membership, req, ctx),
     [ApiKey.Heartbeat]: (req) => heartbeat(membership, req),
     [ApiKey.LeaveGroup]: (req, ctx) => leaveGroup(membership, req, ctx),
-    [ApiKey.OffsetCommit]: (req) => commitOffsets(membership, offsets, req, now()),
+    [ApiKey.OffsetCommit]: (req) =>
+      commitOffsets(membership, offsets, req, now(), (r) => validateConsumerCommit(consumers, r)),
     [ApiKey.OffsetFetch]: (req, ctx) => fetchOffsets(offsets, req, ctx, deps.pendingOffset),
-    [ApiKey.ListGroups]: (req) => listGroups(membership, req),
+    [ApiKey.ListGroups]: (req) => listGroups(membership, req, consumers),
     [ApiKey.DescribeGroups]: (req) => describeGroups(membership, req),
     [ApiKey.DeleteGroups]: async (req) => {
       const results = [];
       for (const groupId of req.groupsNames) {
         let errorCode: number = ErrorCode.none;
         if (groupId === "") errorCode = ErrorCode.invalidGroupId;
-        else if (!membership.groups.has(groupId)) errorCode = ErrorCode.groupIdNotFound;
+        else if (consumers.groups.has(groupId)) {
+          if (await consumers.delete(groupId)) await offsets.deleteGroup(groupId);
+          else errorCode = ErrorCode.nonEmptyGroup;
+        } else if (!membership.groups.has(groupId)) errorCode = ErrorCode.groupIdNotFound;
         else if (!membership.delete(groupId)) errorCode = ErrorCode.nonEmptyGroup;
         else await offsets.deleteGroup(groupId);
         results.push({ groupId, errorCode });
       }
       return { throttleTimeMs: 0, results };
     },
+    [ApiKey.ConsumerGroupHeartbeat]: (req, ctx) => {
+      if (req.memberEpoch === 0 && !classicInUse(req.groupId)) membership.delete(req.groupId);
+      return consumerGroupHeartbeat(consumers, req, ctx, classicInUse);
+    },
+    [ApiKey.ConsumerGroupDescribe]: (req) => consumerGroupDescribe(consumers, req),
   };
   const close = async () => {
     if (closed) return;
     closed = true;
     membership.close();
+    await consumers.close();
     await Promise.all(writes);
   };
   return Promise.resolve({ handlers, close, [Symbol.asyncDispose]: close });
+}
+
+function joinFailure(memberId: string, errorCode: number) {
+  return { errorCode, generationId: -1, protocolName: null, leader: "", memberId, members: [] };
 }

@@ -22,4 +22,8 @@ export const ErrorCode = {
   memberIdRequired: 79,
   fencedInstanceId: 82,
   unstableOffsetCommit: 88,
+  fencedMemberEpoch: 110,
+  unsupportedAssignor: 112,
+  staleMemberEpoch: 113,
+  invalidRegularExpression: 128,
 } as const;

@@ -21,6 +21,7 @@ export { AppendNotifier } from "./append_notifier.ts";
 export type { BrokerContext, BrokerIdentity, ProducerGuard, TopicDefaults } from "./context.ts";
 export { ErrorCode, errorCodeOf } from "./error_codes.ts";
 export { ensureInternalTopics, INTERNAL_TOPICS, isInternalTopic } from "./internal_topics.ts";
+export { wireTopicId } from "./topics.ts";
 
 /**
  * Version limits of the data-plane APIs, applied on top of the generated schema ranges: Kafka

@@ -13,6 +13,7 @@ import {
   DATA_PLANE_VERSION_LIMITS,
   dataPlaneHandlers,
   ensureInternalTopics,
+  wireTopicId,
 } from "../handlers/mod.ts";
 import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "../group/mod.ts";
@@ -216,6 +217,12 @@ async function openCoordinators(
     host: ctx.identity.host,
     port: ctx.identity.port,
     pendingOffset: (group, topic, partition) => txns.hasPendingOffset(group, topic, partition),
+    topics: () =>
+      ctx.store.listTopics().map((t) => ({
+        id: wireTopicId(t),
+        name: t.name,
+        partitions: t.partitions,
+      })),
     onError: (e) => logger.error("group coordinator write failed", { error: errorField(e) }),
   });
   return {
