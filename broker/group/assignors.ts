@@ -75,7 +75,10 @@ function subscribed(
  * member, loads differ by at most one when all members subscribe to the same topics, and members
  * keep their previous partitions as far as balance allows (fewer revocations).
  */
-export const uniformAssignor: Assignor = (members, topics) => {
+export function uniformAssignor(
+  members: readonly AssignorMember[],
+  topics: ReadonlyMap<string, AssignableTopic>,
+): Map<string, TopicPartitions> {
   const result = emptyResult(members);
   const load = new Map(members.map((m) => [m.memberId, 0]));
   const order = [...members].sort((a, b) => a.memberId < b.memberId ? -1 : 1);
@@ -136,13 +139,16 @@ export const uniformAssignor: Assignor = (members, topics) => {
     give(sticky ? o : best.memberId, s);
   }
   return sortAll(result);
-};
+}
 
 /**
  * Kafka's `range` assignor: for each topic, its subscribers sorted by member id get contiguous
  * ranges of partitions, the first `partitions % members` one partition more.
  */
-export const rangeAssignor: Assignor = (members, topics) => {
+export function rangeAssignor(
+  members: readonly AssignorMember[],
+  topics: ReadonlyMap<string, AssignableTopic>,
+): Map<string, TopicPartitions> {
   const result = emptyResult(members);
   for (const topic of subscribed(members, topics)) {
     const subs = members.filter((m) => m.topics.has(topic.id)).map((m) => m.memberId).sort();
@@ -155,7 +161,7 @@ export const rangeAssignor: Assignor = (members, topics) => {
     });
   }
   return sortAll(result);
-};
+}
 
 /** The assignors by the names clients ask for (`group.remote.assignor`, `ServerAssignor`). */
 export const ASSIGNORS: ReadonlyMap<string, Assignor> = new Map([
