@@ -1,7 +1,7 @@
 /**
  * The broker shim's CLI: `deno task broker --port 9092 --data-dir ./data/broker`.
  *
- * Options are declared once in `server/options.ts`: flags win, then `BROKER_*` environment
+ * Options are declared once in `app/options.ts`: flags win, then `BROKER_*` environment
  * variables, then a `--config` JSON file, then defaults. Prints one JSON log line
  * `{"msg":"broker ready","port":…,"adminPort":…}` once it accepts connections; SIGINT/SIGTERM
  * stop it gracefully (finish in-flight requests, flush, close).
@@ -22,8 +22,8 @@ import {
   PortInUseError,
   UsageError,
 } from "@iot/service";
-import { runBroker } from "./server/broker.ts";
-import { brokerCli } from "./server/options.ts";
+import { runBroker } from "./app/run_broker.ts";
+import { brokerCli } from "./app/options.ts";
 
 type Config = OptionValues<typeof brokerCli.options>;
 

@@ -8,17 +8,29 @@
  * - `storage/`: segmented partition logs, topic store and a small metadata store.
  * - `producers/`, `group/`, `txn/`: producer ids and sequences, the group coordinator and the
  *   transaction coordinator (state in the metadata store).
- * - `server/`: the socket loop, admin endpoint and composition ({@linkcode runBroker});
- *   `handlers/`: one data-plane handler per API; `start_broker_test_util.ts`: `startBroker()` for tests.
+ * - `api/`: the handler contract and the one API registry (handlers with their versions;
+ *   ApiVersions derived from it).
+ * - `handlers/`: one data-plane handler per API.
+ * - `server/`: the socket loop and admin endpoint (over the registry).
+ * - `app/`: the composition root ({@linkcode runBroker}) and the CLI options;
+ *   `start_broker_test_util.ts`: `startBroker()` for tests.
  *
  * @module
  */
 export * as protocol from "./protocol/mod.ts";
 export * from "./records/mod.ts";
 export * from "./storage/mod.ts";
-export { type BrokerOptions, runBroker, type RunningBroker } from "./server/broker.ts";
+export { type BrokerOptions, runBroker, type RunningBroker } from "./app/run_broker.ts";
 export { KafkaServer, type KafkaServerOptions } from "./server/server.ts";
-export type { Handler, HandlerTable, RequestContext } from "./server/handler.ts";
+export {
+  type ApiEntry,
+  ApiRegistry,
+  type ApiSet,
+  type Handler,
+  handlersOf,
+  type HandlerTable,
+  type RequestContext,
+} from "./api/mod.ts";
 export { createJsonLogger, type Logger, silentLogger } from "@iot/service";
 export { BrokerMetrics } from "./server/metrics.ts";
 export {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { runBroker, type RunningBroker } from "./server/broker.ts";
+import { runBroker, type RunningBroker } from "./app/run_broker.ts";
 import type { FsyncPolicy } from "./storage/mod.ts";
 import type { Logger } from "@iot/service";
 

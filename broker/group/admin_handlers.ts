@@ -12,7 +12,7 @@ import type {
   ListGroupsRequest,
   ListGroupsResponseInput,
 } from "../protocol/mod.ts";
-import type { RequestContext } from "../server/handler.ts";
+import type { RequestContext } from "../api/mod.ts";
 import { ErrorCode } from "./error_codes.ts";
 import type { ConsumerGroups } from "./consumer_groups.ts";
 import type { Membership } from "./membership.ts";

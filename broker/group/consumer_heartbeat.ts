@@ -9,7 +9,7 @@ import type {
   ConsumerGroupHeartbeatRequest,
   ConsumerGroupHeartbeatResponseInput,
 } from "../protocol/mod.ts";
-import type { RequestContext } from "../server/handler.ts";
+import type { RequestContext } from "../api/mod.ts";
 import { ASSIGNORS, type TopicPartitions } from "./assignors.ts";
 import {
   compileTopicRegex,

@@ -1,11 +1,11 @@
 /**
  * Assembles the group coordinator: membership, offsets and the admin views behind one
- * {@linkcode HandlerTable}.
+ * {@linkcode ApiSet}.
  *
  * @module
  */
 import { ApiKey } from "../protocol/mod.ts";
-import type { HandlerTable } from "../server/handler.ts";
+import type { ApiSet } from "../api/mod.ts";
 import type { MetadataStore } from "../storage/mod.ts";
 import { describeGroups, findCoordinator, listGroups } from "./admin_handlers.ts";
 import { ErrorCode } from "./error_codes.ts";
@@ -55,7 +55,7 @@ export interface GroupCoordinator extends AsyncDisposable {
    * Handlers for FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
    * OffsetFetch, ListGroups, DescribeGroups and DeleteGroups.
    */
-  readonly handlers: HandlerTable;
+  readonly apis: ApiSet;
   /** Cancels timers, answers parked JoinGroup/SyncGroup with NOT_COORDINATOR, awaits writes. */
   close(): Promise<void>;
 }
@@ -70,7 +70,7 @@ export interface GroupCoordinator extends AsyncDisposable {
  * import { createGroupCoordinator } from "./mod.ts";
  * const metadata = await MetadataStore.open(await Deno.makeTempDir());
  * const coordinator = await createGroupCoordinator({ metadata, nodeId: 1, host: "127.0.0.1", port: 9092 });
- * // server: handlers = { ...dataPlaneHandlers, ...coordinator.handlers }
+ * // composition: registry.register("groups", coordinator.apis)
  * await coordinator.close();
  * await metadata.close();
  * ```
@@ -113,44 +113,68 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
     return g !== undefined && (g.members.size > 0 || g.pendingMembers.size > 0);
   };
   const self = { nodeId: deps.nodeId, host: deps.host, port: deps.port };
-  const handlers: HandlerTable = {
-    [ApiKey.FindCoordinator]: (req, ctx) => findCoordinator(self, req, ctx),
-    [ApiKey.JoinGroup]: async (req, ctx) => {
-      // An empty consumer group turns classic; one with members keeps its protocol.
-      const res = consumers.groups.has(req.groupId) && !(await consumers.delete(req.groupId))
-        ? joinFailure(req.memberId, ErrorCode.inconsistentGroupProtocol)
-        : await joinGroup(membership, req, ctx);
-      // protocolName is nullable only from v7; older versions carry "".
-      return ctx.header.apiVersion < 7 ? { ...res, protocolName: res.protocolName ?? "" } : res;
+  const apis: ApiSet = {
+    [ApiKey.FindCoordinator]: {
+      handler: (req, ctx) => findCoordinator(self, req, ctx),
     },
-    [ApiKey.SyncGroup]: (req, ctx) => syncGroup(membership, req, ctx),
-    [ApiKey.Heartbeat]: (req) => heartbeat(membership, req),
-    [ApiKey.LeaveGroup]: (req, ctx) => leaveGroup(membership, req, ctx),
-    [ApiKey.OffsetCommit]: (req) =>
-      commitOffsets(membership, offsets, req, now(), (r) => validateConsumerCommit(consumers, r)),
-    [ApiKey.OffsetFetch]: (req, ctx) => fetchOffsets(offsets, req, ctx, deps.pendingOffset),
-    [ApiKey.ListGroups]: (req) => listGroups(membership, req, consumers),
-    [ApiKey.DescribeGroups]: (req) => describeGroups(membership, req),
-    [ApiKey.DeleteGroups]: async (req) => {
-      const results = [];
-      for (const groupId of req.groupsNames) {
-        let errorCode: number = ErrorCode.none;
-        if (groupId === "") errorCode = ErrorCode.invalidGroupId;
-        else if (consumers.groups.has(groupId)) {
-          if (await consumers.delete(groupId)) await offsets.deleteGroup(groupId);
-          else errorCode = ErrorCode.nonEmptyGroup;
-        } else if (!membership.groups.has(groupId)) errorCode = ErrorCode.groupIdNotFound;
-        else if (!membership.delete(groupId)) errorCode = ErrorCode.nonEmptyGroup;
-        else await offsets.deleteGroup(groupId);
-        results.push({ groupId, errorCode });
-      }
-      return { throttleTimeMs: 0, results };
+    [ApiKey.JoinGroup]: {
+      handler: async (req, ctx) => {
+        // An empty consumer group turns classic; one with members keeps its protocol.
+        const res = consumers.groups.has(req.groupId) && !(await consumers.delete(req.groupId))
+          ? joinFailure(req.memberId, ErrorCode.inconsistentGroupProtocol)
+          : await joinGroup(membership, req, ctx);
+        // protocolName is nullable only from v7; older versions carry "".
+        return ctx.header.apiVersion < 7 ? { ...res, protocolName: res.protocolName ?? "" } : res;
+      },
     },
-    [ApiKey.ConsumerGroupHeartbeat]: (req, ctx) => {
-      if (req.memberEpoch === 0 && !classicInUse(req.groupId)) membership.delete(req.groupId);
-      return consumerGroupHeartbeat(consumers, req, ctx, classicInUse);
+    [ApiKey.SyncGroup]: {
+      handler: (req, ctx) => syncGroup(membership, req, ctx),
     },
-    [ApiKey.ConsumerGroupDescribe]: (req) => consumerGroupDescribe(consumers, req),
+    [ApiKey.Heartbeat]: {
+      handler: (req) => heartbeat(membership, req),
+    },
+    [ApiKey.LeaveGroup]: {
+      handler: (req, ctx) => leaveGroup(membership, req, ctx),
+    },
+    [ApiKey.OffsetCommit]: {
+      handler: (req) =>
+        commitOffsets(membership, offsets, req, now(), (r) => validateConsumerCommit(consumers, r)),
+    },
+    [ApiKey.OffsetFetch]: {
+      handler: (req, ctx) => fetchOffsets(offsets, req, ctx, deps.pendingOffset),
+    },
+    [ApiKey.ListGroups]: {
+      handler: (req) => listGroups(membership, req, consumers),
+    },
+    [ApiKey.DescribeGroups]: {
+      handler: (req) => describeGroups(membership, req),
+    },
+    [ApiKey.DeleteGroups]: {
+      handler: async (req) => {
+        const results = [];
+        for (const groupId of req.groupsNames) {
+          let errorCode: number = ErrorCode.none;
+          if (groupId === "") errorCode = ErrorCode.invalidGroupId;
+          else if (consumers.groups.has(groupId)) {
+            if (await consumers.delete(groupId)) await offsets.deleteGroup(groupId);
+            else errorCode = ErrorCode.nonEmptyGroup;
+          } else if (!membership.groups.has(groupId)) errorCode = ErrorCode.groupIdNotFound;
+          else if (!membership.delete(groupId)) errorCode = ErrorCode.nonEmptyGroup;
+          else await offsets.deleteGroup(groupId);
+          results.push({ groupId, errorCode });
+        }
+        return { throttleTimeMs: 0, results };
+      },
+    },
+    [ApiKey.ConsumerGroupHeartbeat]: {
+      handler: (req, ctx) => {
+        if (req.memberEpoch === 0 && !classicInUse(req.groupId)) membership.delete(req.groupId);
+        return consumerGroupHeartbeat(consumers, req, ctx, classicInUse);
+      },
+    },
+    [ApiKey.ConsumerGroupDescribe]: {
+      handler: (req) => consumerGroupDescribe(consumers, req),
+    },
   };
   const close = async () => {
     if (closed) return;
@@ -159,7 +183,7 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
     await consumers.close();
     await Promise.all(writes);
   };
-  return Promise.resolve({ handlers, close, [Symbol.asyncDispose]: close });
+  return Promise.resolve({ apis, close, [Symbol.asyncDispose]: close });
 }
 
 function joinFailure(memberId: string, errorCode: number) {

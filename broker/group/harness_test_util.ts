@@ -16,7 +16,7 @@ import {
   type RequestInputs,
   type ResponseBodies,
 } from "../protocol/mod.ts";
-import type { HandlerTable, RequestContext } from "../server/handler.ts";
+import { handlersOf, type HandlerTable, type RequestContext } from "../api/mod.ts";
 import { MetadataStore } from "../storage/mod.ts";
 import {
   createGroupCoordinator,
@@ -108,7 +108,7 @@ export async function startHarness(
     scheduler,
     dir,
     call<K extends ApiKey>(k: K, v: number, b: RequestInputs[K], o?: CallOptions) {
-      return callHandler(h.coordinator.handlers, k, v, b, o);
+      return callHandler(handlersOf(h.coordinator.apis), k, v, b, o);
     },
     async reopen() {
       await h.coordinator.close();

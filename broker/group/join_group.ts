@@ -6,7 +6,7 @@
  * @module
  */
 import type { JoinGroupRequest, JoinGroupResponseInput } from "../protocol/mod.ts";
-import type { RequestContext } from "../server/handler.ts";
+import type { RequestContext } from "../api/mod.ts";
 import { ErrorCode } from "./error_codes.ts";
 import { EMPTY_BYTES, type Group, type Member, sameProtocols } from "./group.ts";
 import type { Membership } from "./membership.ts";

@@ -12,7 +12,7 @@ import {
   FrameSplitter,
 } from "../protocol/mod.ts";
 import { buildRecordBatch } from "../records/mod.ts";
-import type { HandlerTable, RequestContext } from "../server/handler.ts";
+import { handlersOf, type HandlerTable, type RequestContext } from "../api/mod.ts";
 import { MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "./coordinator.ts";
 import { callHandler } from "./harness_test_util.ts";
@@ -150,7 +150,7 @@ async function withBroker(
     host: "127.0.0.1",
     port,
   });
-  const handlers = { ...stubs(port), ...coordinator.handlers };
+  const handlers = { ...stubs(port), ...handlersOf(coordinator.apis) };
   const seen = new Set<string>();
   const connections: Promise<void>[] = [];
   const accepting = (async () => {
@@ -160,7 +160,10 @@ async function withBroker(
   try {
     const out = await client(port);
     const text = (b: Uint8Array) => new TextDecoder().decode(b);
-    await check(coordinator.handlers, { stdout: text(out.stdout), stderr: text(out.stderr) }, seen);
+    await check(handlersOf(coordinator.apis), {
+      stdout: text(out.stdout),
+      stderr: text(out.stderr),
+    }, seen);
   } finally {
     listener.close();
     await accepting.catch(() => {});

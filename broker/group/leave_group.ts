@@ -4,7 +4,7 @@
  * @module
  */
 import type { LeaveGroupRequest, LeaveGroupResponseInput } from "../protocol/mod.ts";
-import type { RequestContext } from "../server/handler.ts";
+import type { RequestContext } from "../api/mod.ts";
 import { ErrorCode } from "./error_codes.ts";
 import type { Group } from "./group.ts";
 import type { Membership } from "./membership.ts";

@@ -1,7 +1,7 @@
 /**
  * The classic consumer-group coordinator of the broker shim: FindCoordinator, JoinGroup,
  * SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch, ListGroups, DescribeGroups and
- * DeleteGroups as {@linkcode HandlerTable} entries, with offsets in a {@linkcode MetadataStore}.
+ * DeleteGroups as {@linkcode ApiSet} entries, with offsets in a {@linkcode MetadataStore}.
  *
  * @module
  */

@@ -11,7 +11,7 @@ import type {
   OffsetFetchRequest,
   OffsetFetchResponseInput,
 } from "../protocol/mod.ts";
-import type { RequestContext } from "../server/handler.ts";
+import type { RequestContext } from "../api/mod.ts";
 import { ErrorCode } from "./error_codes.ts";
 import type { Membership } from "./membership.ts";
 import type { OffsetStore } from "./offsets.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SyncGroupRequest, SyncGroupResponseInput } from "../protocol/mod.ts";
-import type { RequestContext } from "../server/handler.ts";
+import type { RequestContext } from "../api/mod.ts";
 import { ErrorCode } from "./error_codes.ts";
 import { EMPTY_BYTES } from "./group.ts";
 import type { Membership } from "./membership.ts";

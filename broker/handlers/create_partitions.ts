@@ -4,7 +4,7 @@
  * @module
  */
 import type { ApiKey } from "../protocol/mod.ts";
-import type { Handler } from "../server/handler.ts";
+import type { Handler } from "../api/mod.ts";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode, errorCodeOf, messageOf } from "./error_codes.ts";
 

@@ -9,7 +9,7 @@ import type {
   CreateTopicsRequestCreatableTopic,
   CreateTopicsResponseCreatableTopicResultInput,
 } from "../protocol/mod.ts";
-import type { Handler } from "../server/handler.ts";
+import type { Handler } from "../api/mod.ts";
 import {
   InvalidPartitionsError,
   parseLogConfig,

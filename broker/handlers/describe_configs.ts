@@ -7,7 +7,7 @@ import type {
   ApiKey,
   DescribeConfigsResponseDescribeConfigsResourceResultInput,
 } from "../protocol/mod.ts";
-import type { Handler } from "../server/handler.ts";
+import type { Handler } from "../api/mod.ts";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode } from "./error_codes.ts";
 import {

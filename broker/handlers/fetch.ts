@@ -14,7 +14,7 @@ import type {
   FetchResponseFetchableTopicResponseInput,
   FetchResponsePartitionDataInput,
 } from "../protocol/mod.ts";
-import type { Handler } from "../server/handler.ts";
+import type { Handler } from "../api/mod.ts";
 import { errorField } from "@iot/service";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode, errorCodeOf } from "./error_codes.ts";

@@ -11,7 +11,7 @@ import type {
   ApiKey,
   ListOffsetsResponseListOffsetsPartitionResponseInput,
 } from "../protocol/mod.ts";
-import type { Handler } from "../server/handler.ts";
+import type { Handler } from "../api/mod.ts";
 import type { PartitionLog } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode, errorCodeOf } from "./error_codes.ts";

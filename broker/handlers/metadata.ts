@@ -12,7 +12,7 @@
  * @module
  */
 import type { ApiKey, MetadataResponseTopicInput } from "../protocol/mod.ts";
-import type { Handler } from "../server/handler.ts";
+import type { Handler } from "../api/mod.ts";
 import type { TopicInfo } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode, errorCodeOf } from "./error_codes.ts";

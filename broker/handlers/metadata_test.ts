@@ -10,7 +10,8 @@ import { silentLogger } from "@iot/service";
 import { LogStore } from "../storage/mod.ts";
 import { AppendNotifier } from "./append_notifier.ts";
 import type { BrokerContext } from "./context.ts";
-import { dataPlaneHandlers, ensureInternalTopics } from "./mod.ts";
+import { handlersOf } from "../api/mod.ts";
+import { dataPlaneApis, ensureInternalTopics } from "./mod.ts";
 import { buildRecordBatch } from "../records/mod.ts";
 
 async function handlers(autoCreate = true) {
@@ -22,7 +23,7 @@ async function handlers(autoCreate = true) {
     topics: { autoCreate, partitions: 2 },
     logger: silentLogger,
   };
-  return { store, table: dataPlaneHandlers(ctx) };
+  return { store, table: handlersOf(dataPlaneApis(ctx)) };
 }
 
 async function topicsOf(

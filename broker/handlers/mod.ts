@@ -1,10 +1,10 @@
 /**
- * Data-plane request handlers (one file per API) and the version limits they implement.
+ * Data-plane request handlers (one file per API), offered with their versions as an API set.
  *
  * @module
  */
-import { ApiKey, type VersionRange } from "../protocol/mod.ts";
-import type { HandlerTable } from "../server/handler.ts";
+import { ApiKey } from "../protocol/mod.ts";
+import type { ApiSet } from "../api/mod.ts";
 import { createPartitionsHandler } from "./create_partitions.ts";
 import { createTopicsHandler } from "./create_topics.ts";
 import type { BrokerContext } from "./context.ts";
@@ -16,7 +16,6 @@ import { metadataHandler } from "./metadata.ts";
 import { offsetForLeaderEpochHandler } from "./offset_for_leader_epoch.ts";
 import { produceHandler } from "./produce.ts";
 
-export { apiVersionsHandler } from "./api_versions.ts";
 export { AppendNotifier } from "./append_notifier.ts";
 export type { BrokerContext, BrokerIdentity, ProducerGuard, TopicDefaults } from "./context.ts";
 export { ErrorCode, errorCodeOf } from "./error_codes.ts";
@@ -24,30 +23,26 @@ export { ensureInternalTopics, INTERNAL_TOPICS, isInternalTopic } from "./intern
 export { wireTopicId } from "./topics.ts";
 
 /**
- * Version limits of the data-plane APIs, applied on top of the generated schema ranges: Kafka
- * 4.x's minimums (KIP-896) except Produce, whose v0 stays advertised for old librdkafka's
+ * Metadata, Produce, Fetch, ListOffsets and the topic admin APIs, with the versions implemented:
+ * Kafka 4.x's minimums (KIP-896) except Produce, whose v0 stays advertised for old librdkafka's
  * feature probe (v0-v2 batches are rejected per partition since only magic v2 is accepted).
  */
-export const DATA_PLANE_VERSION_LIMITS: ReadonlyMap<number, VersionRange> = new Map([
-  [ApiKey.Fetch, { min: 4, max: 17 }],
-  [ApiKey.ListOffsets, { min: 1, max: 10 }],
-  [ApiKey.CreateTopics, { min: 2, max: 7 }],
-  [ApiKey.DeleteTopics, { min: 1, max: 6 }],
-  [ApiKey.DescribeConfigs, { min: 1, max: 4 }],
-  [ApiKey.OffsetForLeaderEpoch, { min: 2, max: 4 }],
-]);
-
-/** Handlers for Metadata, Produce, Fetch, ListOffsets and the topic admin APIs. */
-export function dataPlaneHandlers(ctx: BrokerContext): HandlerTable {
+export function dataPlaneApis(ctx: BrokerContext): ApiSet {
   return {
-    [ApiKey.Metadata]: metadataHandler(ctx),
-    [ApiKey.Produce]: produceHandler(ctx),
-    [ApiKey.Fetch]: fetchHandler(ctx),
-    [ApiKey.ListOffsets]: listOffsetsHandler(ctx),
-    [ApiKey.CreateTopics]: createTopicsHandler(ctx),
-    [ApiKey.DeleteTopics]: deleteTopicsHandler(ctx),
-    [ApiKey.CreatePartitions]: createPartitionsHandler(ctx),
-    [ApiKey.DescribeConfigs]: describeConfigsHandler(ctx),
-    [ApiKey.OffsetForLeaderEpoch]: offsetForLeaderEpochHandler(ctx),
+    [ApiKey.Metadata]: { handler: metadataHandler(ctx) },
+    [ApiKey.Produce]: { handler: produceHandler(ctx) },
+    [ApiKey.Fetch]: { handler: fetchHandler(ctx), versions: { min: 4, max: 17 } },
+    [ApiKey.ListOffsets]: { handler: listOffsetsHandler(ctx), versions: { min: 1, max: 10 } },
+    [ApiKey.CreateTopics]: { handler: createTopicsHandler(ctx), versions: { min: 2, max: 7 } },
+    [ApiKey.DeleteTopics]: { handler: deleteTopicsHandler(ctx), versions: { min: 1, max: 6 } },
+    [ApiKey.CreatePartitions]: { handler: createPartitionsHandler(ctx) },
+    [ApiKey.DescribeConfigs]: {
+      handler: describeConfigsHandler(ctx),
+      versions: { min: 1, max: 4 },
+    },
+    [ApiKey.OffsetForLeaderEpoch]: {
+      handler: offsetForLeaderEpochHandler(ctx),
+      versions: { min: 2, max: 4 },
+    },
   };
 }

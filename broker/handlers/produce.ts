@@ -14,7 +14,7 @@ import type {
   ProduceResponsePartitionProduceResponseInput,
 } from "../protocol/mod.ts";
 import { readBatchHeader, type RecordBatchHeader, validateProducedBatch } from "../records/mod.ts";
-import type { Handler } from "../server/handler.ts";
+import type { Handler } from "../api/mod.ts";
 import { errorField } from "@iot/service";
 import type { BrokerContext } from "./context.ts";
 import { ErrorCode, errorCodeOf, messageOf } from "./error_codes.ts";

@@ -1,17 +1,12 @@
 /**
  * {@linkcode ProducerStates}: idempotent-producer state of every partition, persisted in a
- * {@linkcode MetadataStore} under `producers/state/<topic>/<partition>/<producerId>`, plus the
- * InitProducerId handler.
+ * {@linkcode MetadataStore} under `producers/state/<topic>/<partition>/<producerId>`, and the
+ * producer ids InitProducerId hands out (the transaction coordinator registers that API).
  *
  * @module
  */
-import {
-  ApiKey,
-  type InitProducerIdRequest,
-  type InitProducerIdResponseInput,
-} from "../protocol/mod.ts";
+import type { InitProducerIdRequest, InitProducerIdResponseInput } from "../protocol/mod.ts";
 import type { RecordBatchHeader } from "../records/mod.ts";
-import type { HandlerTable } from "../server/handler.ts";
 import type { JsonValue, MetadataStore } from "../storage/mod.ts";
 import { ProducerIds } from "./producer_ids.ts";
 import {
@@ -57,8 +52,6 @@ type Stored = { e: number; b: [number, number, number][]; t: number };
  * ```
  */
 export class ProducerStates implements AsyncDisposable {
-  /** The InitProducerId handler. */
-  readonly handlers: HandlerTable;
   #store: MetadataStore;
   #ids: ProducerIds;
   #states = new Map<string, PartitionProducerState>();
@@ -83,9 +76,6 @@ export class ProducerStates implements AsyncDisposable {
         lastTimestamp: v.t,
       });
     }
-    this.handlers = {
-      [ApiKey.InitProducerId]: (req, ctx) => this.initProducerId(req, ctx.header.apiVersion),
-    };
   }
 
   /** Loads producer state from `metadata` and drops expired producers. */

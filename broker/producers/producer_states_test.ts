@@ -52,7 +52,12 @@ Deno.test("InitProducerId: fresh ids, stable transactional ids with epoch bumps,
   let store = await MetadataStore.open(tmp.dir, { fsync: false });
   let states = await ProducerStates.open(store);
   const init = (version: number, body: Parameters<typeof callHandler<22>>[3]) =>
-    callHandler(states.handlers, ApiKey.InitProducerId, version, body);
+    callHandler(
+      { [ApiKey.InitProducerId]: (req, ctx) => states.initProducerId(req, ctx.header.apiVersion) },
+      ApiKey.InitProducerId,
+      version,
+      body,
+    );
   const a = await init(4, { transactionalId: null, transactionTimeoutMs: 60000 });
   const b = await init(1, { transactionalId: null, transactionTimeoutMs: 60000 });
   assertEquals([a.producerId, a.producerEpoch, b.producerId], [0n, 0, 1n]);

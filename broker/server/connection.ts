@@ -14,7 +14,7 @@ import {
   FrameTooLargeError,
   type VersionRange,
 } from "../protocol/mod.ts";
-import type { Handler, HandlerTable, RequestContext } from "./handler.ts";
+import type { Handler, HandlerTable, RequestContext } from "../api/mod.ts";
 import { errorField, type Logger } from "@iot/service";
 import type { BrokerMetrics } from "./metrics.ts";
 

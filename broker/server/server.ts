@@ -4,19 +4,16 @@
  *
  * @module
  */
-import { DEFAULT_MAX_FRAME_SIZE, type VersionRange } from "../protocol/mod.ts";
+import { DEFAULT_MAX_FRAME_SIZE } from "../protocol/mod.ts";
 import { Connection } from "./connection.ts";
-import type { HandlerTable } from "./handler.ts";
+import type { ApiRegistry } from "../api/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
 import { BrokerMetrics } from "./metrics.ts";
-import { servedVersions } from "./versions.ts";
 
-/** Options for {@linkcode KafkaServer.listen}; every field but `handlers` has a default. */
+/** Options for {@linkcode KafkaServer.listen}; every field but `apis` has a default. */
 export interface KafkaServerOptions {
-  /** Handlers by API key; only these APIs are accepted and advertised. */
-  handlers: HandlerTable;
-  /** Accepted versions. Default: {@linkcode servedVersions} of `handlers`. */
-  versions?: ReadonlyMap<number, VersionRange>;
+  /** The APIs served: only these are accepted and advertised, at the registered versions. */
+  apis: ApiRegistry;
   /** An already bound listener to serve (then `hostname`/`port` are ignored). Default: none. */
   listener?: Deno.TcpListener;
   /** Interface to bind. Default: "127.0.0.1". */
@@ -40,8 +37,9 @@ export interface KafkaServerOptions {
  *
  * @example
  * ```ts
+ * import { ApiRegistry } from "../api/mod.ts";
  * import { KafkaServer } from "./server.ts";
- * await using server = KafkaServer.listen({ handlers: {}, port: 0 });
+ * await using server = KafkaServer.listen({ apis: new ApiRegistry(), port: 0 });
  * console.log(server.port);
  * ```
  */
@@ -77,8 +75,8 @@ export class KafkaServer implements AsyncDisposable {
       Math.max(10, Math.min(idleMs / 4, 30_000)),
     );
     this.#accepting = this.#accept({
-      handlers: options.handlers,
-      versions: options.versions ?? servedVersions(options.handlers),
+      handlers: options.apis.handlers,
+      versions: options.apis.versions,
       maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
       logger: this.#logger,
       metrics: this.metrics,
@@ -166,4 +164,13 @@ export class KafkaServer implements AsyncDisposable {
       }
     }
   }
+}
+
+/**
+ * Binds a TCP listener for {@linkcode KafkaServerOptions.listener}: the composition root binds
+ * first because with port 0 the advertised port is only known afterwards. Throws
+ * `Deno.errors.AddrInUse` if the port is taken.
+ */
+export function bindKafkaListener(hostname: string, port: number): Deno.TcpListener {
+  return Deno.listen({ hostname, port });
 }

@@ -1,8 +1,8 @@
 /**
- * The transaction APIs as {@linkcode HandlerTable} entries over a
+ * The transaction APIs as an {@linkcode ApiSet} over a
  * {@linkcode TransactionCoordinator}: InitProducerId (transactional ids abort their open
  * transaction first), AddPartitionsToTxn (v0-3 client form and the v4+ batched form),
- * AddOffsetsToTxn, EndTxn and TxnOffsetCommit; plus the versions served.
+ * AddOffsetsToTxn, EndTxn and TxnOffsetCommit, each with the versions served.
  *
  * @module
  */
@@ -10,21 +10,20 @@ import {
   type AddPartitionsToTxnRequestAddPartitionsToTxnTopic,
   type AddPartitionsToTxnResponseAddPartitionsToTxnTopicResultInput,
   ApiKey,
-  type VersionRange,
 } from "../protocol/mod.ts";
-import type { HandlerTable } from "../server/handler.ts";
+import type { ApiSet, HandlerTable } from "../api/mod.ts";
 import type { TopicPartition, TransactionCoordinator } from "./coordinator.ts";
 
 /**
  * Versions served: what librdkafka 2.x, KafkaJS and the Java 4.x client send without
  * `transaction.version` 2 (so EndTxn stops at v4; TxnOffsetCommit's schema ends at v4).
  */
-export const TXN_VERSION_LIMITS: ReadonlyMap<number, VersionRange> = new Map([
-  [ApiKey.AddPartitionsToTxn, { min: 0, max: 5 }],
-  [ApiKey.AddOffsetsToTxn, { min: 0, max: 4 }],
-  [ApiKey.EndTxn, { min: 0, max: 4 }],
-  [ApiKey.TxnOffsetCommit, { min: 0, max: 4 }],
-]);
+const TXN_VERSIONS = {
+  [ApiKey.AddPartitionsToTxn]: { min: 0, max: 5 },
+  [ApiKey.AddOffsetsToTxn]: { min: 0, max: 4 },
+  [ApiKey.EndTxn]: { min: 0, max: 4 },
+  [ApiKey.TxnOffsetCommit]: { min: 0, max: 4 },
+} as const;
 
 function flatten(topics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[]): TopicPartition[] {
   return topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
@@ -45,8 +44,23 @@ function topicResults(
   }));
 }
 
-/** Handlers for InitProducerId and the transaction APIs. */
-export function transactionHandlers(txns: TransactionCoordinator): HandlerTable {
+/**
+ * InitProducerId (registered only here: transactional ids must abort their open transaction
+ * first) and the transaction APIs, with their versions.
+ */
+export function transactionApis(txns: TransactionCoordinator): ApiSet {
+  const handlers = transactionHandlers(txns);
+  const apis: Record<number, unknown> = {};
+  for (const [key, handler] of Object.entries(handlers)) {
+    apis[Number(key)] = {
+      handler,
+      versions: TXN_VERSIONS[Number(key) as keyof typeof TXN_VERSIONS],
+    };
+  }
+  return apis as ApiSet;
+}
+
+function transactionHandlers(txns: TransactionCoordinator): HandlerTable {
   return {
     [ApiKey.InitProducerId]: (req, ctx) => txns.initProducerId(req, ctx.header.apiVersion),
     [ApiKey.AddPartitionsToTxn]: async (req, ctx) => {

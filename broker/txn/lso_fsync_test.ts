@@ -7,16 +7,16 @@
 import { assertEquals } from "@std/assert";
 import { callHandler } from "../group/harness_test_util.ts";
 import { ManualScheduler } from "../group/scheduler.ts";
-import { AppendNotifier, type BrokerContext, dataPlaneHandlers } from "../handlers/mod.ts";
+import { AppendNotifier, type BrokerContext, dataPlaneApis } from "../handlers/mod.ts";
 import { ProducerStates } from "../producers/mod.ts";
 import { ApiKey } from "../protocol/mod.ts";
 import { buildRecordBatch, splitBatches } from "../records/mod.ts";
-import type { HandlerTable } from "../server/handler.ts";
+import { handlersOf, type HandlerTable } from "../api/mod.ts";
 import { silentLogger } from "@iot/service";
 import { HeldSync } from "../storage/held_sync_test_util.ts";
 import { LogStore, MetadataStore } from "../storage/mod.ts";
 import { TransactionCoordinator } from "./coordinator.ts";
-import { transactionHandlers } from "./handlers.ts";
+import { transactionApis } from "./handlers.ts";
 
 interface Setup extends AsyncDisposable {
   store: LogStore;
@@ -52,7 +52,7 @@ async function setup(): Promise<Setup> {
     store,
     txns,
     held,
-    handlers: { ...dataPlaneHandlers(ctx), ...transactionHandlers(txns) },
+    handlers: handlersOf({ ...dataPlaneApis(ctx), ...transactionApis(txns) }),
     async [Symbol.asyncDispose]() {
       held.release();
       await txns.close();

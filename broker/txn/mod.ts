@@ -13,7 +13,7 @@ export {
   type TransactionCoordinatorDeps,
   type TxnProducers,
 } from "./coordinator.ts";
-export { transactionHandlers, TXN_VERSION_LIMITS } from "./handlers.ts";
+export { transactionApis } from "./handlers.ts";
 export { type AbortedTxn, TxnLogIndex } from "./log_index.ts";
 export { TxnLogView } from "./log_view.ts";
 export type { PartitionLogs } from "./markers.ts";

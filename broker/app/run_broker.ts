@@ -5,27 +5,28 @@
  *
  * @module
  */
-import { ApiKey } from "../protocol/mod.ts";
+import { ApiRegistry, type ApiSet } from "../api/mod.ts";
 import {
-  apiVersionsHandler,
   AppendNotifier,
   type BrokerContext,
-  DATA_PLANE_VERSION_LIMITS,
-  dataPlaneHandlers,
+  dataPlaneApis,
   ensureInternalTopics,
   wireTopicId,
 } from "../handlers/mod.ts";
 import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "../group/mod.ts";
 import { ProducerStates } from "../producers/mod.ts";
-import { TransactionCoordinator, transactionHandlers, TXN_VERSION_LIMITS } from "../txn/mod.ts";
-import { type AdminServer, startAdminServer } from "./admin.ts";
-import type { HandlerTable } from "./handler.ts";
+import { transactionApis, TransactionCoordinator } from "../txn/mod.ts";
+import {
+  type AdminServer,
+  bindKafkaListener,
+  BrokerMetrics,
+  KafkaServer,
+  type PartitionGauge,
+  startAdminServer,
+} from "../server/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
-import { BrokerMetrics, type PartitionGauge } from "./metrics.ts";
 import { brokerDefaults } from "./options.ts";
-import { KafkaServer } from "./server.ts";
-import { servedVersions } from "./versions.ts";
 
 /** Settings of {@linkcode runBroker}; every field but `dataDir` has a default. */
 export interface BrokerOptions {
@@ -105,7 +106,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   // Bind first: with port 0 the advertised port is only known afterwards.
   let listener: Deno.TcpListener;
   try {
-    listener = Deno.listen({ hostname: host, port: options.port ?? brokerDefaults.port });
+    listener = bindKafkaListener(host, options.port ?? brokerDefaults.port);
   } catch (e) {
     await store.close();
     await metadata.close();
@@ -128,15 +129,10 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     logger,
   };
   const extra = await openCoordinators(metadata, ctx, logger);
-  const handlers: HandlerTable = { ...dataPlaneHandlers(ctx), ...extra.handlers };
-  const versions = servedVersions(
-    { ...handlers, [ApiKey.ApiVersions]: () => null },
-    new Map([...DATA_PLANE_VERSION_LIMITS, ...TXN_VERSION_LIMITS]),
-  );
-  handlers[ApiKey.ApiVersions] = apiVersionsHandler(versions);
+  const apis = new ApiRegistry().register("data plane", dataPlaneApis(ctx));
+  for (const [owner, set] of extra.apis) apis.register(owner, set);
   const server = KafkaServer.listen({
-    handlers,
-    versions,
+    apis,
     listener,
     idleTimeoutMs: options.idleTimeoutMs ?? brokerDefaults.idleTimeoutMs,
     maxFrameSize: options.maxFrameSize,
@@ -199,7 +195,11 @@ async function openCoordinators(
   ctx: BrokerContext,
   logger: Logger,
 ): Promise<
-  { handlers: HandlerTable; maintain: () => Promise<void>; close: () => Promise<void> }
+  {
+    apis: [owner: string, apis: ApiSet][];
+    maintain: () => Promise<void>;
+    close: () => Promise<void>;
+  }
 > {
   const producers = await ProducerStates.open(metadata);
   ctx.producers = producers;
@@ -226,7 +226,7 @@ async function openCoordinators(
     onError: (e) => logger.error("group coordinator write failed", { error: errorField(e) }),
   });
   return {
-    handlers: { ...groups.handlers, ...producers.handlers, ...transactionHandlers(txns) },
+    apis: [["groups", groups.apis], ["transactions", transactionApis(txns)]],
     // Aborted-transaction entries below the log start offset are of no use to any reader.
     maintain: async () => {
       for (const g of partitionGauges(ctx.store)) {

@@ -1,0 +1,8 @@
+/**
+ * The contract between the socket loop and the API implementations: the handler type and the one
+ * API registry (handlers with their versions; ApiVersions derived from it).
+ *
+ * @module
+ */
+export type { Handler, HandlerTable, RequestContext } from "./handler.ts";
+export { type ApiEntry, ApiRegistry, type ApiSet, handlersOf } from "./registry.ts";
