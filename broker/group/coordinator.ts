@@ -17,6 +17,7 @@ import { Membership, type MembershipOptions } from "./membership.ts";
 import { commitOffsets, fetchOffsets, type PendingOffsetCheck } from "./offset_handlers.ts";
 import { OffsetStore } from "./offsets.ts";
 import { syncGroup } from "./sync_group.ts";
+import { restoreGroup, storedGroupOf } from "./classic_store.ts";
 import type { AssignableTopic } from "./assignors.ts";
 import { validateConsumerCommit } from "./consumer_commit.ts";
 import { consumerGroupDescribe } from "./consumer_describe.ts";
@@ -84,20 +85,16 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
   let closed = false;
   const persistGeneration = (group: Group) => {
     if (closed) return;
-    const write = offsets.saveGroup(group.groupId, {
-      protocolType: group.protocolType,
-      generationId: group.generationId,
-    }).catch(onError).finally(() => writes.delete(write));
+    const write = offsets.saveGroup(group.groupId, storedGroupOf(group))
+      .catch(onError).finally(() => writes.delete(write));
     writes.add(write);
   };
   const membership = new Membership(scheduler, deps, persistGeneration);
   for (const groupId of offsets.groupIds()) {
     const group = membership.getOrCreate(groupId);
     const stored = offsets.storedGroup(groupId);
-    if (stored) {
-      group.generationId = stored.generationId;
-      group.protocolType = stored.protocolType;
-    }
+    // Members of a group that was Stable carry on; their sessions restart now.
+    if (stored) { for (const m of restoreGroup(group, stored)) membership.touch(group, m); }
   }
   const consumers = new ConsumerGroups({
     metadata: deps.metadata,

@@ -66,6 +66,7 @@ export function syncGroup(
       x.awaitingSync = null;
       complete?.(ErrorCode.none, x.assignment);
     }
+    m.stabilized(group);
   }
   return parked;
 }
