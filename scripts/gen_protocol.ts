@@ -41,6 +41,10 @@ export const API_NAMES: readonly string[] = [
   "DeleteGroups",
   "ConsumerGroupHeartbeat",
   "ConsumerGroupDescribe",
+  "SaslHandshake",
+  "SaslAuthenticate",
+  "DescribeUserScramCredentials",
+  "AlterUserScramCredentials",
 ];
 
 /** Removes `//` comments (outside strings) so the Kafka schema files parse as JSON. */

@@ -151,6 +151,17 @@ import {
   writeListGroupsResponse,
 } from "./list_groups.ts";
 import {
+  readSaslHandshakeRequest,
+  readSaslHandshakeResponse,
+  SASL_HANDSHAKE_API,
+  type SaslHandshakeRequest,
+  type SaslHandshakeRequestInput,
+  type SaslHandshakeResponse,
+  type SaslHandshakeResponseInput,
+  writeSaslHandshakeRequest,
+  writeSaslHandshakeResponse,
+} from "./sasl_handshake.ts";
+import {
   API_VERSIONS_API,
   type ApiVersionsRequest,
   type ApiVersionsRequestInput,
@@ -261,6 +272,17 @@ import {
   writeDescribeConfigsResponse,
 } from "./describe_configs.ts";
 import {
+  readSaslAuthenticateRequest,
+  readSaslAuthenticateResponse,
+  SASL_AUTHENTICATE_API,
+  type SaslAuthenticateRequest,
+  type SaslAuthenticateRequestInput,
+  type SaslAuthenticateResponse,
+  type SaslAuthenticateResponseInput,
+  writeSaslAuthenticateRequest,
+  writeSaslAuthenticateResponse,
+} from "./sasl_authenticate.ts";
+import {
   CREATE_PARTITIONS_API,
   type CreatePartitionsRequest,
   type CreatePartitionsRequestInput,
@@ -282,6 +304,28 @@ import {
   writeDeleteGroupsRequest,
   writeDeleteGroupsResponse,
 } from "./delete_groups.ts";
+import {
+  DESCRIBE_USER_SCRAM_CREDENTIALS_API,
+  type DescribeUserScramCredentialsRequest,
+  type DescribeUserScramCredentialsRequestInput,
+  type DescribeUserScramCredentialsResponse,
+  type DescribeUserScramCredentialsResponseInput,
+  readDescribeUserScramCredentialsRequest,
+  readDescribeUserScramCredentialsResponse,
+  writeDescribeUserScramCredentialsRequest,
+  writeDescribeUserScramCredentialsResponse,
+} from "./describe_user_scram_credentials.ts";
+import {
+  ALTER_USER_SCRAM_CREDENTIALS_API,
+  type AlterUserScramCredentialsRequest,
+  type AlterUserScramCredentialsRequestInput,
+  type AlterUserScramCredentialsResponse,
+  type AlterUserScramCredentialsResponseInput,
+  readAlterUserScramCredentialsRequest,
+  readAlterUserScramCredentialsResponse,
+  writeAlterUserScramCredentialsRequest,
+  writeAlterUserScramCredentialsResponse,
+} from "./alter_user_scram_credentials.ts";
 import {
   CONSUMER_GROUP_HEARTBEAT_API,
   type ConsumerGroupHeartbeatRequest,
@@ -333,6 +377,8 @@ export const ApiKey = {
   DescribeGroups: 15,
   /** API key 16. */
   ListGroups: 16,
+  /** API key 17. */
+  SaslHandshake: 17,
   /** API key 18. */
   ApiVersions: 18,
   /** API key 19. */
@@ -353,10 +399,16 @@ export const ApiKey = {
   TxnOffsetCommit: 28,
   /** API key 32. */
   DescribeConfigs: 32,
+  /** API key 36. */
+  SaslAuthenticate: 36,
   /** API key 37. */
   CreatePartitions: 37,
   /** API key 42. */
   DeleteGroups: 42,
+  /** API key 50. */
+  DescribeUserScramCredentials: 50,
+  /** API key 51. */
+  AlterUserScramCredentials: 51,
   /** API key 68. */
   ConsumerGroupHeartbeat: 68,
   /** API key 69. */
@@ -381,6 +433,7 @@ export const APIS: readonly ApiInfo[] = [
   SYNC_GROUP_API,
   DESCRIBE_GROUPS_API,
   LIST_GROUPS_API,
+  SASL_HANDSHAKE_API,
   API_VERSIONS_API,
   CREATE_TOPICS_API,
   DELETE_TOPICS_API,
@@ -391,8 +444,11 @@ export const APIS: readonly ApiInfo[] = [
   END_TXN_API,
   TXN_OFFSET_COMMIT_API,
   DESCRIBE_CONFIGS_API,
+  SASL_AUTHENTICATE_API,
   CREATE_PARTITIONS_API,
   DELETE_GROUPS_API,
+  DESCRIBE_USER_SCRAM_CREDENTIALS_API,
+  ALTER_USER_SCRAM_CREDENTIALS_API,
   CONSUMER_GROUP_HEARTBEAT_API,
   CONSUMER_GROUP_DESCRIBE_API,
 ];
@@ -425,6 +481,8 @@ export interface RequestBodies {
   15: DescribeGroupsRequest;
   /** ListGroups. */
   16: ListGroupsRequest;
+  /** SaslHandshake. */
+  17: SaslHandshakeRequest;
   /** ApiVersions. */
   18: ApiVersionsRequest;
   /** CreateTopics. */
@@ -445,10 +503,16 @@ export interface RequestBodies {
   28: TxnOffsetCommitRequest;
   /** DescribeConfigs. */
   32: DescribeConfigsRequest;
+  /** SaslAuthenticate. */
+  36: SaslAuthenticateRequest;
   /** CreatePartitions. */
   37: CreatePartitionsRequest;
   /** DeleteGroups. */
   42: DeleteGroupsRequest;
+  /** DescribeUserScramCredentials. */
+  50: DescribeUserScramCredentialsRequest;
+  /** AlterUserScramCredentials. */
+  51: AlterUserScramCredentialsRequest;
   /** ConsumerGroupHeartbeat. */
   68: ConsumerGroupHeartbeatRequest;
   /** ConsumerGroupDescribe. */
@@ -483,6 +547,8 @@ export interface RequestInputs {
   15: DescribeGroupsRequestInput;
   /** ListGroups. */
   16: ListGroupsRequestInput;
+  /** SaslHandshake. */
+  17: SaslHandshakeRequestInput;
   /** ApiVersions. */
   18: ApiVersionsRequestInput;
   /** CreateTopics. */
@@ -503,10 +569,16 @@ export interface RequestInputs {
   28: TxnOffsetCommitRequestInput;
   /** DescribeConfigs. */
   32: DescribeConfigsRequestInput;
+  /** SaslAuthenticate. */
+  36: SaslAuthenticateRequestInput;
   /** CreatePartitions. */
   37: CreatePartitionsRequestInput;
   /** DeleteGroups. */
   42: DeleteGroupsRequestInput;
+  /** DescribeUserScramCredentials. */
+  50: DescribeUserScramCredentialsRequestInput;
+  /** AlterUserScramCredentials. */
+  51: AlterUserScramCredentialsRequestInput;
   /** ConsumerGroupHeartbeat. */
   68: ConsumerGroupHeartbeatRequestInput;
   /** ConsumerGroupDescribe. */
@@ -541,6 +613,8 @@ export interface ResponseBodies {
   15: DescribeGroupsResponse;
   /** ListGroups. */
   16: ListGroupsResponse;
+  /** SaslHandshake. */
+  17: SaslHandshakeResponse;
   /** ApiVersions. */
   18: ApiVersionsResponse;
   /** CreateTopics. */
@@ -561,10 +635,16 @@ export interface ResponseBodies {
   28: TxnOffsetCommitResponse;
   /** DescribeConfigs. */
   32: DescribeConfigsResponse;
+  /** SaslAuthenticate. */
+  36: SaslAuthenticateResponse;
   /** CreatePartitions. */
   37: CreatePartitionsResponse;
   /** DeleteGroups. */
   42: DeleteGroupsResponse;
+  /** DescribeUserScramCredentials. */
+  50: DescribeUserScramCredentialsResponse;
+  /** AlterUserScramCredentials. */
+  51: AlterUserScramCredentialsResponse;
   /** ConsumerGroupHeartbeat. */
   68: ConsumerGroupHeartbeatResponse;
   /** ConsumerGroupDescribe. */
@@ -599,6 +679,8 @@ export interface ResponseInputs {
   15: DescribeGroupsResponseInput;
   /** ListGroups. */
   16: ListGroupsResponseInput;
+  /** SaslHandshake. */
+  17: SaslHandshakeResponseInput;
   /** ApiVersions. */
   18: ApiVersionsResponseInput;
   /** CreateTopics. */
@@ -619,10 +701,16 @@ export interface ResponseInputs {
   28: TxnOffsetCommitResponseInput;
   /** DescribeConfigs. */
   32: DescribeConfigsResponseInput;
+  /** SaslAuthenticate. */
+  36: SaslAuthenticateResponseInput;
   /** CreatePartitions. */
   37: CreatePartitionsResponseInput;
   /** DeleteGroups. */
   42: DeleteGroupsResponseInput;
+  /** DescribeUserScramCredentials. */
+  50: DescribeUserScramCredentialsResponseInput;
+  /** AlterUserScramCredentials. */
+  51: AlterUserScramCredentialsResponseInput;
   /** ConsumerGroupHeartbeat. */
   68: ConsumerGroupHeartbeatResponseInput;
   /** ConsumerGroupDescribe. */
@@ -644,6 +732,7 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   14: readSyncGroupRequest,
   15: readDescribeGroupsRequest,
   16: readListGroupsRequest,
+  17: readSaslHandshakeRequest,
   18: readApiVersionsRequest,
   19: readCreateTopicsRequest,
   20: readDeleteTopicsRequest,
@@ -654,8 +743,11 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   26: readEndTxnRequest,
   28: readTxnOffsetCommitRequest,
   32: readDescribeConfigsRequest,
+  36: readSaslAuthenticateRequest,
   37: readCreatePartitionsRequest,
   42: readDeleteGroupsRequest,
+  50: readDescribeUserScramCredentialsRequest,
+  51: readAlterUserScramCredentialsRequest,
   68: readConsumerGroupHeartbeatRequest,
   69: readConsumerGroupDescribeRequest,
 };
@@ -677,6 +769,7 @@ export const requestWriters: {
   14: writeSyncGroupRequest,
   15: writeDescribeGroupsRequest,
   16: writeListGroupsRequest,
+  17: writeSaslHandshakeRequest,
   18: writeApiVersionsRequest,
   19: writeCreateTopicsRequest,
   20: writeDeleteTopicsRequest,
@@ -687,8 +780,11 @@ export const requestWriters: {
   26: writeEndTxnRequest,
   28: writeTxnOffsetCommitRequest,
   32: writeDescribeConfigsRequest,
+  36: writeSaslAuthenticateRequest,
   37: writeCreatePartitionsRequest,
   42: writeDeleteGroupsRequest,
+  50: writeDescribeUserScramCredentialsRequest,
+  51: writeAlterUserScramCredentialsRequest,
   68: writeConsumerGroupHeartbeatRequest,
   69: writeConsumerGroupDescribeRequest,
 };
@@ -709,6 +805,7 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     14: readSyncGroupResponse,
     15: readDescribeGroupsResponse,
     16: readListGroupsResponse,
+    17: readSaslHandshakeResponse,
     18: readApiVersionsResponse,
     19: readCreateTopicsResponse,
     20: readDeleteTopicsResponse,
@@ -719,8 +816,11 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     26: readEndTxnResponse,
     28: readTxnOffsetCommitResponse,
     32: readDescribeConfigsResponse,
+    36: readSaslAuthenticateResponse,
     37: readCreatePartitionsResponse,
     42: readDeleteGroupsResponse,
+    50: readDescribeUserScramCredentialsResponse,
+    51: readAlterUserScramCredentialsResponse,
     68: readConsumerGroupHeartbeatResponse,
     69: readConsumerGroupDescribeResponse,
   };
@@ -742,6 +842,7 @@ export const responseWriters: {
   14: writeSyncGroupResponse,
   15: writeDescribeGroupsResponse,
   16: writeListGroupsResponse,
+  17: writeSaslHandshakeResponse,
   18: writeApiVersionsResponse,
   19: writeCreateTopicsResponse,
   20: writeDeleteTopicsResponse,
@@ -752,8 +853,11 @@ export const responseWriters: {
   26: writeEndTxnResponse,
   28: writeTxnOffsetCommitResponse,
   32: writeDescribeConfigsResponse,
+  36: writeSaslAuthenticateResponse,
   37: writeCreatePartitionsResponse,
   42: writeDeleteGroupsResponse,
+  50: writeDescribeUserScramCredentialsResponse,
+  51: writeAlterUserScramCredentialsResponse,
   68: writeConsumerGroupHeartbeatResponse,
   69: writeConsumerGroupDescribeResponse,
 };
