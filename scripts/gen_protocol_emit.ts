@@ -75,6 +75,14 @@ class Emitter {
       const common = this.msg.commonStructs.find((s) => s.name === f.base);
       const def = f.fields ?? common?.fields;
       if (!def) throw new Error(`${this.msg.name}.${f.name}: unknown struct ${f.base}`);
+      // A nullable struct is an int8 marker (-1 null, 1 present) then the struct, in every
+      // version the struct exists (Kafka's generator); nullability that varies by version is not.
+      if (
+        !f.array && !isEmpty(intersect(f.nullable, f.versions)) &&
+        (f.nullable.min > f.versions.min || f.nullable.max < f.versions.max)
+      ) {
+        throw new Error(`${this.msg.name}.${f.name}: partly nullable structs are not supported`);
+      }
       const fieldCtx = common ? this.msg.valid : intersect(f.versions, ctx);
       this.#collect(f.base, def, fieldCtx, f.about);
     }
@@ -150,11 +158,10 @@ class Emitter {
   }
 
   readScalar(f: FieldSpec, r: string, c: string, ctx: Range, nullable: boolean): string {
-    // A nullable struct is prefixed by one byte: -1 for null, 1 when present (as Kafka writes it).
-    if (f.struct && nullable) {
-      return `(${r}.int8() < 0 ? null : read${this.structName(f.base)}(${r}, version))`;
+    if (f.struct) {
+      const read = `read${this.structName(f.base)}(${r}, version)`;
+      return nullable ? `(${r}.int8() < 0 ? null : ${read})` : read;
     }
-    if (f.struct) return `read${this.structName(f.base)}(${r}, version)`;
     if (NUMBER_TYPES[f.base]) return `${r}.${NUMBER_TYPES[f.base]}()`;
     switch (f.base) {
       case "int64":
@@ -180,8 +187,10 @@ class Emitter {
     );
   }
 
-  writeScalar(f: FieldSpec, w: string, x: string, c: string): string {
-    if (f.struct) return `write${this.structName(f.base)}(${w}, ${x}, version)`;
+  writeScalar(f: FieldSpec, w: string, x: string, c: string, nullable = false): string {
+    const write = `write${this.structName(f.base)}(${w}, ${x}, version)`;
+    if (f.struct && nullable) return `${x} === null ? ${w}.int8(-1) : (${w}.int8(1), ${write})`;
+    if (f.struct) return write;
     if (NUMBER_TYPES[f.base]) return `${w}.${NUMBER_TYPES[f.base]}(${x})`;
     switch (f.base) {
       case "int64":
@@ -203,11 +212,7 @@ class Emitter {
       const label = JSON.stringify(`${this.current}.${f.tsName}`);
       if (nc !== "true") check = `if (${x} === null && !(${nc})) nullField(${label}, version);\n`;
     }
-    if (!f.array && f.struct && this.nullableIn(f, ctx)) {
-      return `${check}if (${x} === null) ${w}.int8(-1);\nelse {\n${w}.int8(1);\n` +
-        `${this.writeScalar(f, w, x, c)};\n}`;
-    }
-    if (!f.array) return `${check}${this.writeScalar(f, w, x, c)};`;
+    if (!f.array) return `${check}${this.writeScalar(f, w, x, c, this.nullableIn(f, ctx))};`;
     return `${check}writeArray(${w}, ${x}, ${c}, (w, e) => ${this.writeScalar(f, "w", "e", c)});`;
   }
 
@@ -354,12 +359,12 @@ class Emitter {
   emitMessage(): string {
     const m = this.msg;
     let out = "";
-    // Default builders are emitted only where used: for scalar struct fields an input may omit
-    // (a null default needs none), and for the scalar structs inside those defaults.
     const scalarStructs = new Set<string>();
     for (const s of this.structs.values()) {
       for (const f of s.fields) {
-        if (f.struct && !f.array && this.optionalInInput(f, s.ctx) && f.default !== "null") {
+        // Only struct fields an input may omit, defaulting to an instance, need a default builder
+        // (and the structs nested in those defaults, below).
+        if (f.struct && !f.array && f.default !== "null" && this.optionalInInput(f, s.ctx)) {
           scalarStructs.add(this.structName(f.base));
         }
       }

@@ -7,7 +7,6 @@
  */
 import { ApiRegistry, type ApiSet } from "../api/mod.ts";
 import {
-  AppendNotifier,
   type BrokerContext,
   dataPlaneApis,
   ensureInternalTopics,
@@ -120,7 +119,6 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   };
   const ctx: BrokerContext = {
     store,
-    notifier: new AppendNotifier(),
     identity,
     topics: {
       autoCreate: options.autoCreate ?? brokerDefaults.autoCreate,
@@ -207,7 +205,6 @@ async function openCoordinators(
     metadata,
     producers,
     logs: ctx.store,
-    notify: (topic, partition) => ctx.notifier.notify(topic, partition),
     onError: (e) => logger.error("transaction completion failed", { error: errorField(e) }),
   });
   ctx.transactions = txns.log;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import type {
   DescribeGroupsRequest,
   DescribeGroupsResponseInput,
@@ -13,7 +14,6 @@ import type {
   ListGroupsResponseInput,
 } from "../protocol/mod.ts";
 import type { RequestContext } from "../api/mod.ts";
-import { ErrorCode } from "./error_codes.ts";
 import type { ConsumerGroups } from "./consumer_groups.ts";
 import type { Membership } from "./membership.ts";
 
@@ -40,12 +40,12 @@ export function findCoordinator(
   if (ctx.header.apiVersion >= 4) {
     return {
       coordinators: req.coordinatorKeys.map((key) =>
-        valid ? { key, ...self, errorCode: ErrorCode.none, errorMessage: null } : {
+        valid ? { key, ...self, errorCode: ErrorCode.NONE, errorMessage: null } : {
           key,
           nodeId: -1,
           host: "",
           port: -1,
-          errorCode: ErrorCode.invalidRequest,
+          errorCode: ErrorCode.INVALID_REQUEST,
           errorMessage: `unknown key type ${req.keyType}`,
         }
       ),
@@ -53,14 +53,14 @@ export function findCoordinator(
   }
   if (!valid) {
     return {
-      errorCode: ErrorCode.invalidRequest,
+      errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: ctx.header.apiVersion >= 1 ? `unknown key type ${req.keyType}` : null,
       nodeId: -1,
       host: "",
       port: -1,
     };
   }
-  return { errorCode: ErrorCode.none, errorMessage: null, ...self };
+  return { errorCode: ErrorCode.NONE, errorMessage: null, ...self };
 }
 
 /**
@@ -91,7 +91,7 @@ export function listGroups(
   const groups = all
     .filter((g) => states.size === 0 || states.has(g.groupState.toLowerCase()))
     .filter((g) => types.size === 0 || types.has(g.groupType));
-  return { errorCode: ErrorCode.none, groups };
+  return { errorCode: ErrorCode.NONE, groups };
 }
 
 /**
@@ -108,7 +108,7 @@ export function describeGroups(
       const g = membership.groups.get(groupId);
       if (!g) {
         return {
-          errorCode: ErrorCode.none,
+          errorCode: ErrorCode.NONE,
           groupId,
           groupState: "Dead",
           protocolType: "",
@@ -118,7 +118,7 @@ export function describeGroups(
       }
       const stable = g.state === "Stable";
       return {
-        errorCode: ErrorCode.none,
+        errorCode: ErrorCode.NONE,
         groupId,
         groupState: g.state,
         protocolType: g.protocolType ?? "",

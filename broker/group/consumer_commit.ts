@@ -7,7 +7,7 @@
  */
 import type { OffsetCommitRequest } from "../protocol/mod.ts";
 import type { ConsumerGroups } from "./consumer_groups.ts";
-import { ErrorCode } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 
 /** The error for a commit to a consumer group, or null if `groupId` is not a consumer group. */
 export function validateConsumerCommit(
@@ -17,11 +17,11 @@ export function validateConsumerCommit(
   const group = groups.groups.get(req.groupId);
   if (!group) return null;
   const epoch = req.generationIdOrMemberEpoch;
-  if (epoch < 0 && group.members.size === 0) return ErrorCode.none;
+  if (epoch < 0 && group.members.size === 0) return ErrorCode.NONE;
   const member = group.members.get(req.memberId);
-  if (!member) return ErrorCode.unknownMemberId;
-  if (epoch > member.memberEpoch) return ErrorCode.fencedMemberEpoch;
-  if (epoch < member.memberEpoch) return ErrorCode.staleMemberEpoch;
+  if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+  if (epoch > member.memberEpoch) return ErrorCode.FENCED_MEMBER_EPOCH;
+  if (epoch < member.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH;
   groups.touch(group, member); // a commit counts as a heartbeat
-  return ErrorCode.none;
+  return ErrorCode.NONE;
 }

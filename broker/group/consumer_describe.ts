@@ -10,7 +10,7 @@ import type {
 } from "../protocol/mod.ts";
 import type { AssignableTopic, TopicPartitions } from "./assignors.ts";
 import type { ConsumerGroups } from "./consumer_groups.ts";
-import { ErrorCode } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 
 /** Kafka's "authorized operations not requested" value. */
 const OPS_NOT_REQUESTED = -2147483648;
@@ -40,7 +40,7 @@ export function consumerGroupDescribe(
       const g = groups.groups.get(groupId);
       if (!g) {
         return {
-          errorCode: ErrorCode.groupIdNotFound,
+          errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
           errorMessage: `Group ${groupId} not found.`,
           groupId,
           groupState: "Dead",
@@ -52,7 +52,7 @@ export function consumerGroupDescribe(
         };
       }
       return {
-        errorCode: ErrorCode.none,
+        errorCode: ErrorCode.NONE,
         errorMessage: null,
         groupId,
         groupState: g.state(),

@@ -19,7 +19,7 @@ import {
   sameAssignment,
 } from "./consumer_group.ts";
 import type { ConsumerGroups } from "./consumer_groups.ts";
-import { ErrorCode } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 
 type Response = ConsumerGroupHeartbeatResponseInput;
 
@@ -37,7 +37,7 @@ function fail(errorCode: number, errorMessage: string | null = null): Response {
 
 /** The first problem with a request's fields, or null. */
 function invalid(req: ConsumerGroupHeartbeatRequest): Response | null {
-  const bad = (message: string) => fail(ErrorCode.invalidRequest, message);
+  const bad = (message: string) => fail(ErrorCode.INVALID_REQUEST, message);
   if (req.groupId === "") return bad("GroupId can't be empty.");
   if (req.memberEpoch !== 0 && req.memberId === "") return bad("MemberId can't be empty.");
   if (req.memberEpoch < -2) return bad(`MemberEpoch ${req.memberEpoch} is invalid.`);
@@ -51,13 +51,16 @@ function invalid(req: ConsumerGroupHeartbeatRequest): Response | null {
     if (req.rebalanceTimeoutMs === -1) return bad("RebalanceTimeoutMs must be set when joining.");
   }
   if (req.serverAssignor !== null && !ASSIGNORS.has(req.serverAssignor)) {
-    return fail(ErrorCode.unsupportedAssignor, `Assignor ${req.serverAssignor} is not supported.`);
+    return fail(ErrorCode.UNSUPPORTED_ASSIGNOR, `Assignor ${req.serverAssignor} is not supported.`);
   }
   if (req.subscribedTopicRegex !== null) {
     try {
       compileTopicRegex(req.subscribedTopicRegex);
     } catch {
-      return fail(ErrorCode.invalidRegularExpression, `Invalid regex ${req.subscribedTopicRegex}`);
+      return fail(
+        ErrorCode.INVALID_REGULAR_EXPRESSION,
+        `Invalid regex ${req.subscribedTopicRegex}`,
+      );
     }
   }
   return null;
@@ -107,18 +110,18 @@ export async function consumerGroupHeartbeat(
   ctx: RequestContext,
   classicInUse: (groupId: string) => boolean,
 ): Promise<Response> {
-  if (groups.closed) return fail(ErrorCode.notCoordinator);
+  if (groups.closed) return fail(ErrorCode.NOT_COORDINATOR);
   const problem = invalid(req);
   if (problem) return problem;
   if (classicInUse(req.groupId)) {
-    return fail(ErrorCode.groupIdNotFound, `Group ${req.groupId} is not a consumer group.`);
+    return fail(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${req.groupId} is not a consumer group.`);
   }
   const ok = (
     m: { memberId: string; memberEpoch: number },
     assignment: Response["assignment"],
   ) => ({
     throttleTimeMs: 0,
-    errorCode: ErrorCode.none,
+    errorCode: ErrorCode.NONE,
     errorMessage: null,
     memberId: m.memberId,
     memberEpoch: m.memberEpoch,
@@ -139,11 +142,11 @@ export async function consumerGroupHeartbeat(
   const reported = owned(req);
   let m = group?.members.get(req.memberId);
   if (req.memberEpoch === 0) m = join(groups, group!, req);
-  else if (!group || !m) return fail(ErrorCode.unknownMemberId);
+  else if (!group || !m) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
   else if (req.memberEpoch !== m.memberEpoch) {
     const lostResponse = req.memberEpoch === m.previousMemberEpoch && reported !== null &&
       isSubset(reported, m.assigned);
-    if (!lostResponse) return fail(ErrorCode.fencedMemberEpoch);
+    if (!lostResponse) return fail(ErrorCode.FENCED_MEMBER_EPOCH);
   }
   update(m!, req, ctx);
   group!.refreshTarget(groups.topics());

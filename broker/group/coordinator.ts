@@ -4,11 +4,11 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import { ApiKey } from "../protocol/mod.ts";
 import type { ApiSet } from "../api/mod.ts";
 import type { MetadataStore } from "../storage/mod.ts";
 import { describeGroups, findCoordinator, listGroups } from "./admin_handlers.ts";
-import { ErrorCode } from "./error_codes.ts";
 import type { Group } from "./group.ts";
 import { heartbeat } from "./heartbeat.ts";
 import { joinGroup } from "./join_group.ts";
@@ -118,7 +118,7 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
       handler: async (req, ctx) => {
         // An empty consumer group turns classic; one with members keeps its protocol.
         const res = consumers.groups.has(req.groupId) && !(await consumers.delete(req.groupId))
-          ? joinFailure(req.memberId, ErrorCode.inconsistentGroupProtocol)
+          ? joinFailure(req.memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
           : await joinGroup(membership, req, ctx);
         // protocolName is nullable only from v7; older versions carry "".
         return ctx.header.apiVersion < 7 ? { ...res, protocolName: res.protocolName ?? "" } : res;
@@ -150,13 +150,13 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
       handler: async (req) => {
         const results = [];
         for (const groupId of req.groupsNames) {
-          let errorCode: number = ErrorCode.none;
-          if (groupId === "") errorCode = ErrorCode.invalidGroupId;
+          let errorCode: number = ErrorCode.NONE;
+          if (groupId === "") errorCode = ErrorCode.INVALID_GROUP_ID;
           else if (consumers.groups.has(groupId)) {
             if (await consumers.delete(groupId)) await offsets.deleteGroup(groupId);
-            else errorCode = ErrorCode.nonEmptyGroup;
-          } else if (!membership.groups.has(groupId)) errorCode = ErrorCode.groupIdNotFound;
-          else if (!membership.delete(groupId)) errorCode = ErrorCode.nonEmptyGroup;
+            else errorCode = ErrorCode.NON_EMPTY_GROUP;
+          } else if (!membership.groups.has(groupId)) errorCode = ErrorCode.GROUP_ID_NOT_FOUND;
+          else if (!membership.delete(groupId)) errorCode = ErrorCode.NON_EMPTY_GROUP;
           else await offsets.deleteGroup(groupId);
           results.push({ groupId, errorCode });
         }

@@ -3,25 +3,25 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import type { HeartbeatRequest, HeartbeatResponseInput } from "../protocol/mod.ts";
-import { ErrorCode } from "./error_codes.ts";
 import type { Membership } from "./membership.ts";
 
 /** Handles Heartbeat: keeps the session alive and signals rebalances. */
 export function heartbeat(m: Membership, req: HeartbeatRequest): HeartbeatResponseInput {
   const group = m.groups.get(req.groupId);
-  if (!group) return { errorCode: ErrorCode.unknownMemberId };
-  if (group.state === "Dead") return { errorCode: ErrorCode.coordinatorNotAvailable };
+  if (!group) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+  if (group.state === "Dead") return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
   if (group.isFenced(req.memberId, req.groupInstanceId)) {
-    return { errorCode: ErrorCode.fencedInstanceId };
+    return { errorCode: ErrorCode.FENCED_INSTANCE_ID };
   }
   const member = group.members.get(req.memberId);
-  if (!member) return { errorCode: ErrorCode.unknownMemberId };
-  if (req.generationId !== group.generationId) return { errorCode: ErrorCode.illegalGeneration };
+  if (!member) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+  if (req.generationId !== group.generationId) return { errorCode: ErrorCode.ILLEGAL_GENERATION };
   m.touch(group, member);
   return {
     errorCode: group.state === "PreparingRebalance"
-      ? ErrorCode.rebalanceInProgress
-      : ErrorCode.none,
+      ? ErrorCode.REBALANCE_IN_PROGRESS
+      : ErrorCode.NONE,
   };
 }

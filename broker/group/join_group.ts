@@ -5,9 +5,9 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import type { JoinGroupRequest, JoinGroupResponseInput } from "../protocol/mod.ts";
 import type { RequestContext } from "../api/mod.ts";
-import { ErrorCode } from "./error_codes.ts";
 import { EMPTY_BYTES, type Group, type Member, sameProtocols } from "./group.ts";
 import type { Membership } from "./membership.ts";
 
@@ -19,19 +19,19 @@ export function joinGroup(
 ): JoinGroupResponseInput | Promise<JoinGroupResponseInput> {
   const fail = (errorCode: number, memberId = req.memberId) => joinError(errorCode, memberId);
   const { minSessionTimeoutMs: min, maxSessionTimeoutMs: max } = m.options;
-  if (m.closed) return fail(ErrorCode.notCoordinator);
-  if (req.groupId === "") return fail(ErrorCode.invalidGroupId);
+  if (m.closed) return fail(ErrorCode.NOT_COORDINATOR);
+  if (req.groupId === "") return fail(ErrorCode.INVALID_GROUP_ID);
   if (req.sessionTimeoutMs < min || req.sessionTimeoutMs > max) {
-    return fail(ErrorCode.invalidSessionTimeout);
+    return fail(ErrorCode.INVALID_SESSION_TIMEOUT);
   }
   let group = m.groups.get(req.groupId);
   if (!group) {
-    if (req.memberId !== "") return fail(ErrorCode.unknownMemberId);
+    if (req.memberId !== "") return fail(ErrorCode.UNKNOWN_MEMBER_ID);
     group = m.getOrCreate(req.groupId);
   }
-  if (group.state === "Dead") return fail(ErrorCode.coordinatorNotAvailable);
+  if (group.state === "Dead") return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
   if (!group.supportsProtocols(req.protocolType, req.protocols.map((p) => p.name))) {
-    return fail(ErrorCode.inconsistentGroupProtocol);
+    return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
   }
   return req.memberId === ""
     ? joinNewMember(m, group, req, ctx)
@@ -43,7 +43,7 @@ function joinNewMember(m: Membership, group: Group, req: JoinGroupRequest, ctx: 
   if (req.groupInstanceId !== null) {
     const old = group.staticMembers.get(req.groupInstanceId);
     const oldMember = old === undefined ? undefined : group.members.get(old);
-    if (oldMember) m.removeMember(group, oldMember, ErrorCode.fencedInstanceId);
+    if (oldMember) m.removeMember(group, oldMember, ErrorCode.FENCED_INSTANCE_ID);
   } else if (ctx.header.apiVersion >= 4) {
     // KIP-394: hand out the id first; the member must rejoin with it within its session.
     const cancel = m.scheduler.schedule(req.sessionTimeoutMs, () => {
@@ -51,7 +51,7 @@ function joinNewMember(m: Membership, group: Group, req: JoinGroupRequest, ctx: 
       m.tryCompleteJoin(group);
     });
     group.pendingMembers.set(memberId, cancel);
-    return joinError(ErrorCode.memberIdRequired, memberId);
+    return joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId);
   }
   return addMemberAndRebalance(m, group, memberId, req, ctx);
 }
@@ -64,10 +64,10 @@ function joinKnownMember(m: Membership, group: Group, req: JoinGroupRequest, ctx
     return addMemberAndRebalance(m, group, req.memberId, req, ctx);
   }
   if (group.isFenced(req.memberId, req.groupInstanceId)) {
-    return joinError(ErrorCode.fencedInstanceId, req.memberId);
+    return joinError(ErrorCode.FENCED_INSTANCE_ID, req.memberId);
   }
   const member = group.members.get(req.memberId);
-  if (!member) return joinError(ErrorCode.unknownMemberId, req.memberId);
+  if (!member) return joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId);
   const unchanged = sameProtocols(member.protocols, req.protocols);
   const isLeader = group.leaderId === member.memberId;
   if (
@@ -140,13 +140,13 @@ function parkJoin(
   member: Member,
   ctx: RequestContext,
 ): Promise<JoinGroupResponseInput> {
-  member.awaitingJoin?.(ErrorCode.rebalanceInProgress);
+  member.awaitingJoin?.(ErrorCode.REBALANCE_IN_PROGRESS);
   return new Promise((resolve) => {
     const onAbort = () => {
       if (member.awaitingJoin !== complete) return;
       // The response can no longer be delivered: the member counts as not rejoined.
       member.awaitingJoin = null;
-      resolve(joinError(ErrorCode.notCoordinator, member.memberId));
+      resolve(joinError(ErrorCode.NOT_COORDINATOR, member.memberId));
     };
     const complete = (errorCode: number) => {
       ctx.signal.removeEventListener("abort", onAbort);
@@ -163,7 +163,7 @@ function parkJoin(
 function joinResult(group: Group, member: Member): JoinGroupResponseInput {
   const isLeader = group.leaderId === member.memberId;
   return {
-    errorCode: ErrorCode.none,
+    errorCode: ErrorCode.NONE,
     generationId: group.generationId,
     protocolType: group.protocolType,
     protocolName: group.protocolName,

@@ -3,9 +3,9 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import type { LeaveGroupRequest, LeaveGroupResponseInput } from "../protocol/mod.ts";
 import type { RequestContext } from "../api/mod.ts";
-import { ErrorCode } from "./error_codes.ts";
 import type { Group } from "./group.ts";
 import type { Membership } from "./membership.ts";
 
@@ -18,16 +18,16 @@ export function leaveGroup(
   const batched = ctx.header.apiVersion >= 3;
   const leaving = batched ? req.members : [{ memberId: req.memberId, groupInstanceId: null }];
   const group = m.groups.get(req.groupId);
-  if (group?.state === "Dead") return { errorCode: ErrorCode.coordinatorNotAvailable };
+  if (group?.state === "Dead") return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
   const results = leaving.map((x) => ({
     memberId: x.memberId,
     groupInstanceId: x.groupInstanceId,
     errorCode: group
       ? leaveOne(m, group, x.memberId, x.groupInstanceId)
-      : ErrorCode.unknownMemberId,
+      : ErrorCode.UNKNOWN_MEMBER_ID,
   }));
   if (!batched) return { errorCode: results[0].errorCode };
-  return { errorCode: ErrorCode.none, members: results };
+  return { errorCode: ErrorCode.NONE, members: results };
 }
 
 function leaveOne(
@@ -40,18 +40,18 @@ function leaveOne(
   if (id === "" && groupInstanceId !== null) {
     id = group.staticMembers.get(groupInstanceId) ?? "";
   } else if (group.isFenced(id, groupInstanceId)) {
-    return ErrorCode.fencedInstanceId;
+    return ErrorCode.FENCED_INSTANCE_ID;
   }
   const pending = group.pendingMembers.get(id);
   if (pending) {
     pending();
     group.pendingMembers.delete(id);
     m.tryCompleteJoin(group);
-    return ErrorCode.none;
+    return ErrorCode.NONE;
   }
   const member = group.members.get(id);
-  if (!member) return ErrorCode.unknownMemberId;
-  m.removeMember(group, member, ErrorCode.unknownMemberId);
+  if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+  m.removeMember(group, member, ErrorCode.UNKNOWN_MEMBER_ID);
   m.afterRemoval(group);
-  return ErrorCode.none;
+  return ErrorCode.NONE;
 }

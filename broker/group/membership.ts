@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ErrorCode } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 import { EMPTY_BYTES, Group, type Member } from "./group.ts";
 import type { Scheduler } from "./scheduler.ts";
 
@@ -64,7 +64,7 @@ export class Membership {
   /** Starts a rebalance: parked syncs fail, and the join phase waits for members to rejoin. */
   prepareRebalance(group: Group): void {
     if (group.state === "CompletingRebalance") {
-      this.failSyncs(group, ErrorCode.rebalanceInProgress);
+      this.failSyncs(group, ErrorCode.REBALANCE_IN_PROGRESS);
     }
     group.cancelTimer?.();
     const wasEmpty = group.state === "Empty";
@@ -111,7 +111,7 @@ export class Membership {
     group.cancelTimer = null;
     group.initialDelay = false;
     for (const m of [...group.members.values()]) {
-      if (!m.awaitingJoin) this.removeMember(group, m, ErrorCode.unknownMemberId);
+      if (!m.awaitingJoin) this.removeMember(group, m, ErrorCode.UNKNOWN_MEMBER_ID);
     }
     group.generationId++;
     if (group.members.size === 0) {
@@ -128,13 +128,13 @@ export class Membership {
       const complete = m.awaitingJoin!;
       m.awaitingJoin = null;
       this.touch(group, m);
-      complete(ErrorCode.none);
+      complete(ErrorCode.NONE);
     }
     // Members that never send SyncGroup (e.g. a leader that died) must not stall the group.
     group.cancelTimer = this.scheduler.schedule(group.rebalanceTimeoutMs(), () => {
       if (group.state !== "CompletingRebalance" || group.generationId !== generation) return;
       for (const m of [...group.members.values()]) {
-        if (!m.awaitingSync) this.removeMember(group, m, ErrorCode.unknownMemberId);
+        if (!m.awaitingSync) this.removeMember(group, m, ErrorCode.UNKNOWN_MEMBER_ID);
       }
       this.prepareRebalance(group);
     });
@@ -153,7 +153,7 @@ export class Membership {
       if (group.members.get(member.memberId) !== member) return;
       // Parked members are bounded by the rebalance and pending-sync timers instead.
       if (member.awaitingJoin || member.awaitingSync) return this.touch(group, member);
-      this.removeMember(group, member, ErrorCode.unknownMemberId);
+      this.removeMember(group, member, ErrorCode.UNKNOWN_MEMBER_ID);
       this.afterRemoval(group);
     });
   }
@@ -221,8 +221,8 @@ export class Membership {
         const join = m.awaitingJoin;
         const sync = m.awaitingSync;
         m.awaitingJoin = m.awaitingSync = null;
-        join?.(ErrorCode.notCoordinator);
-        sync?.(ErrorCode.notCoordinator, EMPTY_BYTES);
+        join?.(ErrorCode.NOT_COORDINATOR);
+        sync?.(ErrorCode.NOT_COORDINATOR, EMPTY_BYTES);
       }
     }
   }

@@ -1,6 +1,6 @@
+import { ErrorCode } from "../protocol/mod.ts";
 import { assert, assertEquals } from "@std/assert";
 import { ApiKey } from "../protocol/mod.ts";
-import { ErrorCode } from "./error_codes.ts";
 import { type Harness, protocols, startHarness } from "./harness_test_util.ts";
 
 const SESSION = 10_000;
@@ -21,7 +21,7 @@ function joinBody(memberId: string, names = ["range"], groupInstanceId: string |
 /** KIP-394 two-step join; returns the pending second JoinGroup and the member id. */
 async function join(h: Harness, names = ["range"], version = 5) {
   const first = await h.call(ApiKey.JoinGroup, version, joinBody("", names));
-  assertEquals(first.errorCode, ErrorCode.memberIdRequired);
+  assertEquals(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
   assert(first.memberId.startsWith("client-"));
   return {
     memberId: first.memberId,
@@ -93,7 +93,7 @@ Deno.test("two members: a join and a leave each trigger a rebalance", async () =
   b.joined.then(() => bDone = true);
   await Promise.resolve();
   assertEquals(bDone, false);
-  assertEquals(await heartbeat(h, a, 1), ErrorCode.rebalanceInProgress);
+  assertEquals(await heartbeat(h, a, 1), ErrorCode.REBALANCE_IN_PROGRESS);
   const [ja, jb] = await Promise.all([h.call(ApiKey.JoinGroup, 5, joinBody(a)), b.joined]);
   assertEquals([ja.generationId, jb.generationId, ja.leader, jb.leader], [2, 2, a, a]);
   assertEquals(ja.members.map((m) => m.memberId).sort(), [a, b.memberId].sort());
@@ -107,7 +107,7 @@ Deno.test("two members: a join and a leave each trigger a rebalance", async () =
     members: [{ memberId: b.memberId, groupInstanceId: null }],
   });
   assertEquals([left.errorCode, left.members[0].errorCode], [0, 0]);
-  assertEquals(await heartbeat(h, a, 2), ErrorCode.rebalanceInProgress);
+  assertEquals(await heartbeat(h, a, 2), ErrorCode.REBALANCE_IN_PROGRESS);
   const again = await h.call(ApiKey.JoinGroup, 5, joinBody(a));
   assertEquals([again.generationId, again.members.length], [3, 1]);
 });
@@ -125,8 +125,8 @@ Deno.test("session expiry removes a silent member and rebalances the rest", asyn
     assertEquals(await heartbeat(h, a, jb.generationId), 0);
   }
   h.scheduler.advance(1500);
-  assertEquals(await heartbeat(h, a, 2), ErrorCode.rebalanceInProgress);
-  assertEquals(await heartbeat(h, b.memberId, 2), ErrorCode.unknownMemberId);
+  assertEquals(await heartbeat(h, a, 2), ErrorCode.REBALANCE_IN_PROGRESS);
+  assertEquals(await heartbeat(h, b.memberId, 2), ErrorCode.UNKNOWN_MEMBER_ID);
   const ja = await h.call(ApiKey.JoinGroup, 5, joinBody(a));
   assertEquals([ja.generationId, ja.members.map((m) => m.memberId)], [3, [a]]);
 });
@@ -138,26 +138,26 @@ Deno.test("the rebalance timeout evicts members that do not rejoin", async () =>
   // a keeps heartbeating but never rejoins: evicted after the rebalance timeout.
   for (let t = 0; t < 9; t++) {
     h.scheduler.advance(3000);
-    assertEquals(await heartbeat(h, a, 1), ErrorCode.rebalanceInProgress);
+    assertEquals(await heartbeat(h, a, 1), ErrorCode.REBALANCE_IN_PROGRESS);
   }
   h.scheduler.advance(REBALANCE - 27_000);
   const jc = await c.joined;
   assertEquals([jc.errorCode, jc.generationId, jc.leader], [0, 2, c.memberId]);
-  assertEquals(await heartbeat(h, a, 1), ErrorCode.unknownMemberId);
+  assertEquals(await heartbeat(h, a, 1), ErrorCode.UNKNOWN_MEMBER_ID);
 });
 
 Deno.test("heartbeat errors: unknown group/member, illegal generation, fenced static member", async () => {
   await using h = await startHarness();
-  assertEquals(await heartbeat(h, "nobody", 0), ErrorCode.unknownMemberId);
+  assertEquals(await heartbeat(h, "nobody", 0), ErrorCode.UNKNOWN_MEMBER_ID);
   const a = await stableLeader(h);
-  assertEquals(await heartbeat(h, "nobody", 1), ErrorCode.unknownMemberId);
-  assertEquals(await heartbeat(h, a, 7), ErrorCode.illegalGeneration);
+  assertEquals(await heartbeat(h, "nobody", 1), ErrorCode.UNKNOWN_MEMBER_ID);
+  assertEquals(await heartbeat(h, a, 7), ErrorCode.ILLEGAL_GENERATION);
   const sync7 = await sync(h, a, 7);
-  assertEquals(sync7.errorCode, ErrorCode.illegalGeneration);
+  assertEquals(sync7.errorCode, ErrorCode.ILLEGAL_GENERATION);
   const unknownJoin = await h.call(ApiKey.JoinGroup, 5, { ...joinBody("x"), groupId: "other" });
-  assertEquals(unknownJoin.errorCode, ErrorCode.unknownMemberId);
+  assertEquals(unknownJoin.errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
   const badSession = await h.call(ApiKey.JoinGroup, 5, { ...joinBody(""), sessionTimeoutMs: 10 });
-  assertEquals(badSession.errorCode, ErrorCode.invalidSessionTimeout);
+  assertEquals(badSession.errorCode, ErrorCode.INVALID_SESSION_TIMEOUT);
 
   const s1 = await h.call(ApiKey.JoinGroup, 5, { ...joinBody("", ["range"], "i1"), groupId: "s" });
   assertEquals([s1.errorCode, s1.generationId], [0, 1]);
@@ -169,7 +169,7 @@ Deno.test("heartbeat errors: unknown group/member, illegal generation, fenced st
     generationId: 2,
     groupInstanceId: "i1",
   });
-  assertEquals(old.errorCode, ErrorCode.fencedInstanceId);
+  assertEquals(old.errorCode, ErrorCode.FENCED_INSTANCE_ID);
 });
 
 Deno.test("protocol selection: the one every member supports, by votes; incompatible joins fail", async () => {
@@ -183,9 +183,9 @@ Deno.test("protocol selection: the one every member supports, by votes; incompat
   ]);
   assertEquals(ja.protocolName, "range");
   const bad = await h.call(ApiKey.JoinGroup, 5, joinBody("", ["sticky"]));
-  assertEquals(bad.errorCode, ErrorCode.inconsistentGroupProtocol);
+  assertEquals(bad.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
   const badType = await h.call(ApiKey.JoinGroup, 5, { ...joinBody(""), protocolType: "connect" });
-  assertEquals(badType.errorCode, ErrorCode.inconsistentGroupProtocol);
+  assertEquals(badType.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
 });
 
 Deno.test("a parked JoinGroup ends when its connection closes; the member is then evicted", async () => {
@@ -195,7 +195,7 @@ Deno.test("a parked JoinGroup ends when its connection closes; the member is the
   const conn = new AbortController();
   const parked = h.call(ApiKey.JoinGroup, 5, joinBody(first.memberId), { signal: conn.signal });
   conn.abort();
-  assertEquals((await parked).errorCode, ErrorCode.notCoordinator);
+  assertEquals((await parked).errorCode, ErrorCode.NOT_COORDINATOR);
   const ja = h.call(ApiKey.JoinGroup, 5, joinBody(a));
   h.scheduler.advance(REBALANCE);
   const r = await ja;
@@ -228,7 +228,7 @@ Deno.test("a heartbeating leader that never syncs is removed after the rebalance
     assertEquals(await heartbeat(h, a, 2), 0); // alive, but never sends SyncGroup
   }
   h.scheduler.advance(REBALANCE - 27_000);
-  assertEquals((await followerSync).errorCode, ErrorCode.rebalanceInProgress);
+  assertEquals((await followerSync).errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
   const rejoin = await h.call(ApiKey.JoinGroup, 5, joinBody(b.memberId));
   assertEquals([rejoin.generationId, rejoin.leader], [3, b.memberId]);
 });
@@ -236,7 +236,7 @@ Deno.test("a heartbeating leader that never syncs is removed after the rebalance
 Deno.test("leave: v1 answers at top level; v3+ leaves static members by instance id", async () => {
   await using h = await startHarness();
   const v1 = await h.call(ApiKey.LeaveGroup, 1, { groupId: "g", memberId: "nobody" });
-  assertEquals(v1.errorCode, ErrorCode.unknownMemberId);
+  assertEquals(v1.errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
   const s = await h.call(ApiKey.JoinGroup, 5, joinBody("", ["range"], "instance-1"));
   assertEquals(s.errorCode, 0);
   const left = await h.call(ApiKey.LeaveGroup, 3, {
@@ -246,7 +246,7 @@ Deno.test("leave: v1 answers at top level; v3+ leaves static members by instance
       groupInstanceId: null,
     }],
   });
-  assertEquals(left.members.map((m) => m.errorCode), [0, ErrorCode.unknownMemberId]);
+  assertEquals(left.members.map((m) => m.errorCode), [0, ErrorCode.UNKNOWN_MEMBER_ID]);
   const described = await h.call(ApiKey.DescribeGroups, 5, { groups: ["g"] });
   assertEquals([described.groups[0].groupState, described.groups[0].members], ["Empty", []]);
 });
@@ -256,8 +256,8 @@ Deno.test("close answers parked requests with NOT_COORDINATOR and refuses new jo
   const a = await stableLeader(h);
   const b = await join(h);
   await h.coordinator.close();
-  assertEquals((await b.joined).errorCode, ErrorCode.notCoordinator);
+  assertEquals((await b.joined).errorCode, ErrorCode.NOT_COORDINATOR);
   const late = await h.call(ApiKey.JoinGroup, 5, joinBody(a));
-  assertEquals(late.errorCode, ErrorCode.notCoordinator);
+  assertEquals(late.errorCode, ErrorCode.NOT_COORDINATOR);
   assertEquals(h.scheduler.pending, 0);
 });

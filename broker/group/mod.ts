@@ -13,4 +13,3 @@ export {
 export type { MembershipOptions } from "./membership.ts";
 export type { GroupState } from "./group.ts";
 export { ManualScheduler, type Scheduler, systemScheduler } from "./scheduler.ts";
-export { ErrorCode as GroupErrorCode } from "./error_codes.ts";

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import type {
   OffsetCommitRequest,
   OffsetCommitResponseInput,
@@ -12,7 +13,6 @@ import type {
   OffsetFetchResponseInput,
 } from "../protocol/mod.ts";
 import type { RequestContext } from "../api/mod.ts";
-import { ErrorCode } from "./error_codes.ts";
 import type { Membership } from "./membership.ts";
 import type { OffsetStore } from "./offsets.ts";
 
@@ -21,25 +21,25 @@ export const MAX_OFFSET_METADATA_BYTES = 4096;
 
 /** The error for a commit by (generation, member) to `groupId`, or 0; may create the group. */
 function validateCommit(membership: Membership, req: OffsetCommitRequest): number {
-  if (req.groupId === "") return ErrorCode.invalidGroupId;
+  if (req.groupId === "") return ErrorCode.INVALID_GROUP_ID;
   const generation = req.generationIdOrMemberEpoch;
   let group = membership.groups.get(req.groupId);
   if (!group) {
-    if (generation >= 0) return ErrorCode.illegalGeneration;
+    if (generation >= 0) return ErrorCode.ILLEGAL_GENERATION;
     group = membership.getOrCreate(req.groupId);
   }
-  if (group.state === "Dead") return ErrorCode.coordinatorNotAvailable;
-  if (generation < 0 && group.state === "Empty") return ErrorCode.none;
+  if (group.state === "Dead") return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  if (generation < 0 && group.state === "Empty") return ErrorCode.NONE;
   if (generation >= 0 || req.memberId !== "" || req.groupInstanceId !== null) {
-    if (group.isFenced(req.memberId, req.groupInstanceId)) return ErrorCode.fencedInstanceId;
+    if (group.isFenced(req.memberId, req.groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
     const member = group.members.get(req.memberId);
-    if (!member) return ErrorCode.unknownMemberId;
-    if (generation !== group.generationId) return ErrorCode.illegalGeneration;
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (generation !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     membership.touch(group, member); // a commit counts as a heartbeat, as in Kafka
-  } else return ErrorCode.unknownMemberId;
+  } else return ErrorCode.UNKNOWN_MEMBER_ID;
   // Commits before rejoining (PreparingRebalance) are fine; during the sync phase they are not.
-  if (group.state === "CompletingRebalance") return ErrorCode.rebalanceInProgress;
-  return ErrorCode.none;
+  if (group.state === "CompletingRebalance") return ErrorCode.REBALANCE_IN_PROGRESS;
+  return ErrorCode.NONE;
 }
 
 /**
@@ -62,7 +62,7 @@ export async function commitOffsets(
       let errorCode: number = groupError;
       const metadata = p.committedMetadata ?? "";
       if (errorCode === 0 && encoder.encode(metadata).length > MAX_OFFSET_METADATA_BYTES) {
-        errorCode = ErrorCode.offsetMetadataTooLarge;
+        errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
       }
       if (errorCode === 0) {
         toStore.push({
@@ -123,7 +123,7 @@ function fetchGroup(
           committedOffset: -1n,
           committedLeaderEpoch: -1,
           metadata: "",
-          errorCode: ErrorCode.unstableOffsetCommit,
+          errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT,
         };
       }
       const c = offsets.get(groupId, t.name, partitionIndex);
@@ -132,7 +132,7 @@ function fetchGroup(
         committedOffset: BigInt(c?.offset ?? -1),
         committedLeaderEpoch: c?.leaderEpoch ?? -1,
         metadata: c?.metadata ?? "",
-        errorCode: ErrorCode.none,
+        errorCode: ErrorCode.NONE,
       };
     }),
   }));
@@ -151,12 +151,12 @@ export function fetchOffsets(
       groups: req.groups.map((g) => ({
         groupId: g.groupId,
         topics: fetchGroup(offsets, g.groupId, g.topics, stable, pending),
-        errorCode: ErrorCode.none,
+        errorCode: ErrorCode.NONE,
       })),
     };
   }
   return {
     topics: fetchGroup(offsets, req.groupId, req.topics, stable, pending),
-    errorCode: ErrorCode.none,
+    errorCode: ErrorCode.NONE,
   };
 }

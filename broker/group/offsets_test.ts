@@ -1,6 +1,6 @@
+import { ErrorCode } from "../protocol/mod.ts";
 import { assertEquals } from "@std/assert";
 import { ApiKey } from "../protocol/mod.ts";
-import { ErrorCode } from "./error_codes.ts";
 import { type Harness, protocols, startHarness } from "./harness_test_util.ts";
 
 function commit(
@@ -75,16 +75,16 @@ Deno.test("offsets: member commits are checked against generation and membership
   ]);
   assertEquals(
     await commit(h, "g", [["t", 0, 3]], { memberId: m, generationIdOrMemberEpoch: 2 }),
-    [ErrorCode.illegalGeneration],
+    [ErrorCode.ILLEGAL_GENERATION],
   );
   assertEquals(
     await commit(h, "g", [["t", 0, 3]], { memberId: "x", generationIdOrMemberEpoch: 1 }),
-    [ErrorCode.unknownMemberId],
+    [ErrorCode.UNKNOWN_MEMBER_ID],
   );
-  assertEquals(await commit(h, "g", [["t", 0, 3]]), [ErrorCode.unknownMemberId]);
+  assertEquals(await commit(h, "g", [["t", 0, 3]]), [ErrorCode.UNKNOWN_MEMBER_ID]);
   assertEquals(
     await commit(h, "new", [["t", 0, 3]], { memberId: "x", generationIdOrMemberEpoch: 4 }),
-    [ErrorCode.illegalGeneration],
+    [ErrorCode.ILLEGAL_GENERATION],
   );
   const big = await h.call(ApiKey.OffsetCommit, 2, {
     groupId: "s",
@@ -93,7 +93,7 @@ Deno.test("offsets: member commits are checked against generation and membership
       partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: "x".repeat(5000) }],
     }],
   });
-  assertEquals(big.topics[0].partitions[0].errorCode, ErrorCode.offsetMetadataTooLarge);
+  assertEquals(big.topics[0].partitions[0].errorCode, ErrorCode.OFFSET_METADATA_TOO_LARGE);
 });
 
 Deno.test("delete groups: non-empty, unknown and empty groups", async () => {
@@ -102,8 +102,8 @@ Deno.test("delete groups: non-empty, unknown and empty groups", async () => {
   await commit(h, "idle", [["t", 0, 1]]);
   const r = await h.call(ApiKey.DeleteGroups, 2, { groupsNames: ["busy", "nope", "idle"] });
   assertEquals(r.results.map((x) => [x.groupId, x.errorCode]), [
-    ["busy", ErrorCode.nonEmptyGroup],
-    ["nope", ErrorCode.groupIdNotFound],
+    ["busy", ErrorCode.NON_EMPTY_GROUP],
+    ["nope", ErrorCode.GROUP_ID_NOT_FOUND],
     ["idle", 0],
   ]);
   await h.reopen();
@@ -122,7 +122,7 @@ Deno.test("a Stable group's members and generation survive a reopen", async () =
   const beat = (generationId: number) =>
     h.call(ApiKey.Heartbeat, 3, { groupId: "g", generationId, memberId: member });
   assertEquals((await beat(1)).errorCode, 0, "still a member of generation 1");
-  assertEquals((await beat(2)).errorCode, ErrorCode.illegalGeneration);
+  assertEquals((await beat(2)).errorCode, ErrorCode.ILLEGAL_GENERATION);
   const d = await h.call(ApiKey.DescribeGroups, 0, { groups: ["g"] });
   assertEquals([d.groups[0].groupState, d.groups[0].protocolData], ["Stable", "range"]);
   const left = await h.call(ApiKey.LeaveGroup, 3, {
@@ -153,7 +153,7 @@ Deno.test("find coordinator: this node for groups and transactions, batched from
     0,
   ]]);
   const bad = await h.call(ApiKey.FindCoordinator, 2, { key: "g", keyType: 5 });
-  assertEquals(bad.errorCode, ErrorCode.invalidRequest);
+  assertEquals(bad.errorCode, ErrorCode.INVALID_REQUEST);
 });
 
 Deno.test("describe: unknown groups are Dead; non-stable groups hide assignments", async () => {

@@ -1,5 +1,5 @@
 /**
- * What the data-plane handlers share: the topic store, the append notifier, the broker's identity
+ * What the data-plane handlers share: the topic store (which signals appends), the broker's identity
  * and settings, and (optionally) the idempotent-producer guard and the transaction view.
  *
  * @module
@@ -7,7 +7,6 @@
 import type { RecordBatchHeader } from "../records/mod.ts";
 import type { LogStore } from "../storage/mod.ts";
 import type { Logger } from "@iot/service";
-import type { AppendNotifier } from "./append_notifier.ts";
 
 /** Identity and settings of this (single) broker. */
 export interface BrokerIdentity {
@@ -82,8 +81,6 @@ export interface TransactionLog {
 export interface BrokerContext {
   /** Topics and partition logs. */
   store: LogStore;
-  /** Wakes Fetch long polls after appends. */
-  notifier: AppendNotifier;
   /** This broker. */
   identity: BrokerIdentity;
   /** Topic defaults. */

@@ -6,7 +6,8 @@
 import type { ApiKey } from "../protocol/mod.ts";
 import type { Handler } from "../api/mod.ts";
 import type { BrokerContext } from "./context.ts";
-import { ErrorCode, errorCodeOf, messageOf } from "./error_codes.ts";
+import { errorCodeOf, messageOf } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 
 /** Builds the CreatePartitions handler. */
 export function createPartitionsHandler(

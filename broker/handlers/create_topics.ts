@@ -17,7 +17,8 @@ import {
   validateTopicName,
 } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
-import { ErrorCode, errorCodeOf, messageOf } from "./error_codes.ts";
+import { errorCodeOf, messageOf } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 import { describeTopicConfigs } from "./topic_configs.ts";
 import { wireTopicId, ZERO_UUID } from "./topics.ts";
 

@@ -6,7 +6,8 @@
 import type { ApiKey, DeleteTopicsResponseDeletableTopicResultInput } from "../protocol/mod.ts";
 import type { Handler } from "../api/mod.ts";
 import type { BrokerContext } from "./context.ts";
-import { ErrorCode, errorCodeOf, messageOf } from "./error_codes.ts";
+import { errorCodeOf, messageOf } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 import { topicById, wireTopicId, ZERO_UUID } from "./topics.ts";
 
 type Result = DeleteTopicsResponseDeletableTopicResultInput;
@@ -34,7 +35,6 @@ export function deleteTopicsHandler(ctx: BrokerContext): Handler<typeof ApiKey.D
         await ctx.store.deleteTopic(topic.name);
         await ctx.producers?.dropTopic(topic.name);
         await ctx.transactions?.dropTopic(topic.name);
-        for (let p = 0; p < topic.partitions; p++) ctx.notifier.notify(topic.name, p);
         ctx.logger.info("topic deleted", { topic: topic.name });
         responses.push({
           name: topic.name,

@@ -9,7 +9,7 @@ import type {
 } from "../protocol/mod.ts";
 import type { Handler } from "../api/mod.ts";
 import type { BrokerContext } from "./context.ts";
-import { ErrorCode } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 import {
   type ConfigEntry,
   ConfigSource,

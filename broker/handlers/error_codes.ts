@@ -1,9 +1,10 @@
 /**
- * Kafka error codes used by the data-plane handlers, and the mapping from typed storage and
- * record errors to them.
+ * The mapping from typed storage and record errors to Kafka error codes (the table itself is
+ * `ErrorCode` in `../protocol/`).
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import { CorruptBatchError } from "../records/mod.ts";
 import {
   InvalidConfigError,
@@ -14,27 +15,6 @@ import {
   TopicExistsError,
   UnknownTopicError,
 } from "../storage/mod.ts";
-
-/** Kafka error codes (Errors.java) the handlers answer with. */
-export const ErrorCode = {
-  UNKNOWN_SERVER_ERROR: -1,
-  NONE: 0,
-  OFFSET_OUT_OF_RANGE: 1,
-  CORRUPT_MESSAGE: 2,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  MESSAGE_TOO_LARGE: 10,
-  INVALID_TOPIC_EXCEPTION: 17,
-  INVALID_REQUIRED_ACKS: 21,
-  TOPIC_ALREADY_EXISTS: 36,
-  INVALID_PARTITIONS: 37,
-  INVALID_REPLICATION_FACTOR: 38,
-  INVALID_REPLICA_ASSIGNMENT: 39,
-  INVALID_CONFIG: 40,
-  INVALID_REQUEST: 42,
-  UNKNOWN_LEADER_EPOCH: 74,
-  INVALID_RECORD: 87,
-  UNKNOWN_TOPIC_ID: 100,
-} as const;
 
 /**
  * The Kafka error code for a typed error thrown by storage or record validation, or

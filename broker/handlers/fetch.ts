@@ -1,6 +1,6 @@
 /**
  * Fetch (1): whole batches from the one containing the fetch offset, with long polling on the
- * append notifier until `minBytes` are available, `maxWaitMs` passes or the connection closes.
+ * store's append signal until `minBytes` are available, `maxWaitMs` passes or the connection closes.
  *
  * read_uncommitted reads up to the high watermark; read_committed up to the last stable offset,
  * with the aborted transactions overlapping the range (the client drops their batches). Fetch
@@ -17,7 +17,8 @@ import type {
 import type { Handler } from "../api/mod.ts";
 import { errorField } from "@iot/service";
 import type { BrokerContext } from "./context.ts";
-import { ErrorCode, errorCodeOf } from "./error_codes.ts";
+import { errorCodeOf } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 import { cutBatchesAt } from "./stable_read.ts";
 import { topicById } from "./topics.ts";
 
@@ -38,7 +39,7 @@ export function fetchHandler(ctx: BrokerContext): Handler<typeof ApiKey.Fetch> {
         const name = names[i];
         if (name !== undefined) { for (const p of t.partitions) watched.push([name, p.partition]); }
       });
-      await ctx.notifier.wait(watched, remaining, signal);
+      await ctx.store.appends.wait(watched, remaining, signal);
     }
   };
 }

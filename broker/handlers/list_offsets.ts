@@ -14,7 +14,8 @@ import type {
 import type { Handler } from "../api/mod.ts";
 import type { PartitionLog } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
-import { ErrorCode, errorCodeOf } from "./error_codes.ts";
+import { errorCodeOf } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 
 type PartitionResult = ListOffsetsResponseListOffsetsPartitionResponseInput;
 

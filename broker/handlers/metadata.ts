@@ -15,7 +15,8 @@ import type { ApiKey, MetadataResponseTopicInput } from "../protocol/mod.ts";
 import type { Handler } from "../api/mod.ts";
 import type { TopicInfo } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
-import { ErrorCode, errorCodeOf } from "./error_codes.ts";
+import { errorCodeOf } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 import { isInternalTopic } from "./internal_topics.ts";
 import { ensureTopic, topicById, wireTopicId, ZERO_UUID } from "./topics.ts";
 

@@ -8,7 +8,6 @@ import { callHandler } from "../group/harness_test_util.ts";
 import { ApiKey } from "../protocol/mod.ts";
 import { silentLogger } from "@iot/service";
 import { LogStore } from "../storage/mod.ts";
-import { AppendNotifier } from "./append_notifier.ts";
 import type { BrokerContext } from "./context.ts";
 import { handlersOf } from "../api/mod.ts";
 import { dataPlaneApis, ensureInternalTopics } from "./mod.ts";
@@ -18,7 +17,6 @@ async function handlers(autoCreate = true) {
   const store = await LogStore.open({ dir: "", memory: true });
   const ctx: BrokerContext = {
     store,
-    notifier: new AppendNotifier(),
     identity: { nodeId: 1, host: "127.0.0.1", port: 9092, clusterId: "c" },
     topics: { autoCreate, partitions: 2 },
     logger: silentLogger,

@@ -16,9 +16,8 @@ import { metadataHandler } from "./metadata.ts";
 import { offsetForLeaderEpochHandler } from "./offset_for_leader_epoch.ts";
 import { produceHandler } from "./produce.ts";
 
-export { AppendNotifier } from "./append_notifier.ts";
 export type { BrokerContext, BrokerIdentity, ProducerGuard, TopicDefaults } from "./context.ts";
-export { ErrorCode, errorCodeOf } from "./error_codes.ts";
+export { errorCodeOf } from "./error_codes.ts";
 export { ensureInternalTopics, INTERNAL_TOPICS, isInternalTopic } from "./internal_topics.ts";
 export { wireTopicId } from "./topics.ts";
 

@@ -7,7 +7,7 @@
 import type { ApiKey } from "../protocol/mod.ts";
 import type { Handler } from "../api/mod.ts";
 import type { BrokerContext } from "./context.ts";
-import { ErrorCode } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 
 /** Builds the OffsetForLeaderEpoch handler. */
 export function offsetForLeaderEpochHandler(

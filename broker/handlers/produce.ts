@@ -17,7 +17,8 @@ import { readBatchHeader, type RecordBatchHeader, validateProducedBatch } from "
 import type { Handler } from "../api/mod.ts";
 import { errorField } from "@iot/service";
 import type { BrokerContext } from "./context.ts";
-import { ErrorCode, errorCodeOf, messageOf } from "./error_codes.ts";
+import { errorCodeOf, messageOf } from "./error_codes.ts";
+import { ErrorCode } from "../protocol/mod.ts";
 import { isInternalTopic } from "./internal_topics.ts";
 
 type PartitionResult = ProduceResponsePartitionProduceResponseInput;
@@ -81,7 +82,6 @@ async function producePartition(
     const guard = readBatchHeader(batch).producerId >= 0 ? ctx.producers : undefined;
     if (!guard) {
       const result = await log.append(batch);
-      ctx.notifier.notify(topic, data.index);
       return success(data.index, result.baseOffset, result.logAppendTime, result.logStartOffset);
     }
     // check -> append -> record must not interleave with another sequenced batch of the same
@@ -111,7 +111,6 @@ async function producePartition(
       const result = await log.append(batch, { onAssign });
       guard.record(topic, data.index, header, result.baseOffset);
       await registered;
-      ctx.notifier.notify(topic, data.index);
       return success(data.index, result.baseOffset, result.logAppendTime, result.logStartOffset);
     });
   } catch (e) {

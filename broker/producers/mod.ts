@@ -7,5 +7,4 @@
  * @module
  */
 export { ProducerStates, type ProducerStatesOptions } from "./producer_states.ts";
-export { BATCH_WINDOW, type CheckResult, MAX_SEQUENCE, ProducerErrorCode } from "./sequence.ts";
-export { InitProducerIdError } from "./producer_ids.ts";
+export { BATCH_WINDOW, type CheckResult, MAX_SEQUENCE } from "./sequence.ts";

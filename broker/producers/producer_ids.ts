@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import type { InitProducerIdRequest, InitProducerIdResponseInput } from "../protocol/mod.ts";
 import type { JsonValue, MetadataStore } from "../storage/mod.ts";
 
@@ -12,13 +13,6 @@ const NEXT_ID = "producers/next-id";
 const TXN = "producers/txn/";
 /** Epochs are int16; Kafka allocates a new producer id rather than reach Short.MAX_VALUE. */
 const MAX_EPOCH = 32766;
-
-/** Error codes InitProducerId answers with. */
-export const InitProducerIdError = {
-  invalidProducerEpoch: 47,
-  invalidTransactionTimeout: 50,
-  producerFenced: 90,
-} as const;
 
 interface TxnEntry {
   producerId: number;
@@ -84,7 +78,7 @@ export class ProducerIds {
     }
     const timeout = req.transactionTimeoutMs;
     if (timeout <= 0 || timeout > this.#maxTransactionTimeoutMs) {
-      return fail(InitProducerIdError.invalidTransactionTimeout);
+      return fail(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
     }
     const current = this.#txn.get(req.transactionalId);
     const set: Record<string, JsonValue> = {};
@@ -108,9 +102,7 @@ export class ProducerIds {
       }
       if (given && (given.producerId !== current.producerId || given.epoch !== current.epoch)) {
         return fail(
-          version >= 4
-            ? InitProducerIdError.producerFenced
-            : InitProducerIdError.invalidProducerEpoch,
+          version >= 4 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH,
         );
       }
       if (current.epoch >= MAX_EPOCH) {

@@ -6,15 +6,8 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/mod.ts";
 import type { RecordBatchHeader } from "../records/mod.ts";
-
-/** Kafka error codes a produce request can get from the sequence check. */
-export const ProducerErrorCode = {
-  /** The batch does not follow the last acknowledged sequence (or a new epoch not at 0). */
-  outOfOrderSequenceNumber: 45,
-  /** The batch's epoch is older than the producer's current one (a fenced zombie). */
-  invalidProducerEpoch: 47,
-} as const;
 
 /** Largest sequence number; the next one is 0. */
 export const MAX_SEQUENCE = 2147483647;
@@ -83,10 +76,10 @@ export function checkSequence(
     if (dup) return { kind: "duplicate", baseOffset: dup.baseOffset };
   }
   if (batch.producerEpoch < Math.max(state?.epoch ?? -1, fencedBelow)) {
-    return { kind: "error", errorCode: ProducerErrorCode.invalidProducerEpoch };
+    return { kind: "error", errorCode: ErrorCode.INVALID_PRODUCER_EPOCH };
   }
   if (batch.baseSequence < 0) {
-    return { kind: "error", errorCode: ProducerErrorCode.outOfOrderSequenceNumber };
+    return { kind: "error", errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER };
   }
   if (!state || state.batches.length === 0) return { kind: "append" };
   const ok = batch.producerEpoch > state.epoch
@@ -94,7 +87,7 @@ export function checkSequence(
     : inSequence(state.batches[state.batches.length - 1].lastSeq, batch.baseSequence);
   return ok
     ? { kind: "append" }
-    : { kind: "error", errorCode: ProducerErrorCode.outOfOrderSequenceNumber };
+    : { kind: "error", errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER };
 }
 
 /** The state after appending `batch` at `baseOffset` (a new epoch starts a fresh window). */

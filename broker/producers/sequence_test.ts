@@ -1,3 +1,4 @@
+import { ErrorCode } from "../protocol/mod.ts";
 import { assertEquals } from "@std/assert";
 import type { RecordBatchHeader } from "../records/mod.ts";
 import { header } from "./header_test_util.ts";
@@ -7,7 +8,6 @@ import {
   incrementSequence,
   MAX_SEQUENCE,
   type PartitionProducerState,
-  ProducerErrorCode,
 } from "./sequence.ts";
 
 function run(batches: RecordBatchHeader[]): PartitionProducerState | undefined {
@@ -29,7 +29,7 @@ Deno.test("sequence: in-order batches append, retries of the last five are dupli
   // The oldest batch left the window: it is now simply out of order.
   assertEquals(checkSequence(state, header(0, 0, 3)), {
     kind: "error",
-    errorCode: ProducerErrorCode.outOfOrderSequenceNumber,
+    errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
   });
   assertEquals(checkSequence(state, header(0, 19, 1)).kind, "error");
   assertEquals(checkSequence(state, header(0, 6, 2)).kind, "error");
@@ -39,13 +39,13 @@ Deno.test("sequence: epochs fence old producers and a new epoch restarts at 0", 
   const state = run([header(3, 0, 2)]);
   assertEquals(checkSequence(state, header(2, 2)), {
     kind: "error",
-    errorCode: ProducerErrorCode.invalidProducerEpoch,
+    errorCode: ErrorCode.INVALID_PRODUCER_EPOCH,
   });
   assertEquals(checkSequence(state, header(4, 0)), { kind: "append" });
   assertEquals(checkSequence(state, header(4, 5)).kind, "error");
   assertEquals(checkSequence(state, header(3, 2), 4), {
     kind: "error",
-    errorCode: ProducerErrorCode.invalidProducerEpoch,
+    errorCode: ErrorCode.INVALID_PRODUCER_EPOCH,
   });
   assertEquals(appendBatch(state, header(4, 0), 9, 1).batches, [
     { firstSeq: 0, lastSeq: 0, baseOffset: 9 },

@@ -69,6 +69,16 @@ export * from "./generated/add_offsets_to_txn.ts";
 export * from "./generated/end_txn.ts";
 export * from "./generated/txn_offset_commit.ts";
 export * from "./generated/offset_for_leader_epoch.ts";
+export * from "./generated/describe_cluster.ts";
+export * from "./generated/describe_topic_partitions.ts";
+export * from "./generated/alter_configs.ts";
+export * from "./generated/incremental_alter_configs.ts";
+export * from "./generated/delete_records.ts";
+export * from "./generated/offset_delete.ts";
+export * from "./generated/describe_producers.ts";
+export * from "./generated/describe_transactions.ts";
+export * from "./generated/list_transactions.ts";
+export * from "./generated/elect_leaders.ts";
 export * from "./generated/consumer_group_heartbeat.ts";
 export * from "./generated/consumer_group_describe.ts";
 export {
@@ -84,6 +94,7 @@ export {
   responseWriters,
 } from "./generated/apis.ts";
 export { type ApiInfo, isFlexible } from "./api_info.ts";
+export { ErrorCode } from "./error_codes.ts";
 export {
   ADVERTISED_VERSIONS,
   API_BY_KEY,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ErrorCode } from "../protocol/error_codes.ts";
 
 /** Why a batch was rejected. */
 export type CorruptReason =
@@ -15,9 +16,6 @@ export type CorruptReason =
   | "bad-offset-delta"
   | "bad-count"
   | "control-batch";
-
-const CORRUPT_MESSAGE = 2;
-const INVALID_RECORD = 87;
 
 /** A record batch failed validation: wrong magic, inconsistent length, CRC mismatch or bad records. */
 export class CorruptBatchError extends Error {
@@ -37,8 +35,8 @@ export class CorruptBatchError extends Error {
   get kafkaErrorCode(): number {
     return this.reason === "too-short" || this.reason === "bad-length" ||
         this.reason === "bad-magic" || this.reason === "bad-crc"
-      ? CORRUPT_MESSAGE
-      : INVALID_RECORD;
+      ? ErrorCode.CORRUPT_MESSAGE
+      : ErrorCode.INVALID_RECORD;
   }
 }
 

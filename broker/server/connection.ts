@@ -10,6 +10,7 @@ import {
   apiVersionsEntries,
   decodeRequest,
   encodeResponse,
+  ErrorCode,
   FrameSplitter,
   FrameTooLargeError,
   type VersionRange,
@@ -20,7 +21,6 @@ import type { BrokerMetrics } from "./metrics.ts";
 
 const READ_SIZE = 256 * 1024;
 const COALESCE_LIMIT = 64 * 1024;
-const UNSUPPORTED_VERSION = 35;
 
 /** What a connection needs from the server. */
 export interface ConnectionDeps {
@@ -132,7 +132,7 @@ export class Connection {
       if ("error" in req) {
         if (req.error === "unsupported_version" && header.apiKey === ApiKey.ApiVersions) {
           const out = encodeResponse(ApiKey.ApiVersions, 0, header.correlationId, {
-            errorCode: UNSUPPORTED_VERSION,
+            errorCode: ErrorCode.UNSUPPORTED_VERSION,
             apiKeys: apiVersionsEntries(this.#deps.versions),
           });
           await this.#write(out);

@@ -39,6 +39,8 @@ export interface FileLogOptions {
   now?: () => number;
   /** How a segment file is fsynced (tests pass one they can hold). Default: `file.syncData()`. */
   sync?: SyncFile;
+  /** Called after each append becomes readable (counted in `highWatermark`). Default: none. */
+  onAppended?: () => void;
 }
 
 export type { RecoveryReport };
@@ -52,6 +54,7 @@ export class FileLog implements PartitionLog {
   #config: Readonly<LogConfig>;
   #policy: FsyncPolicy;
   #now: () => number;
+  #onAppended: () => void;
   #start: number;
   /** End of the fsynced prefix under the "always" policy (see highWatermark). */
   #durableEnd: number;
@@ -74,6 +77,7 @@ export class FileLog implements PartitionLog {
     this.#config = options.config ?? DEFAULT_LOG_CONFIG;
     this.#policy = options.fsync ?? "always";
     this.#now = options.now ?? Date.now;
+    this.#onAppended = options.onAppended ?? (() => {});
     this.#commit = new GroupCommit(options.sync);
     // What recovery kept is what survived: it is durable.
     this.#durableEnd = this.#active.nextOffset;
@@ -157,6 +161,8 @@ export class FileLog implements PartitionLog {
     this.#active.append(batch, s.header.baseOffset, lastOffset, s.maxTimestamp, now);
     this.#commit.written(this.#active.file);
     if (this.#policy === "always") await this.flush();
+    options.onReadable?.(s.header.baseOffset, lastOffset);
+    this.#onAppended();
     return {
       baseOffset: s.header.baseOffset,
       lastOffset,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { AppendSignal } from "./append_signal.ts";
 import { FileLog, type FsyncPolicy } from "./file_log.ts";
 import type { SyncFile } from "./group_commit.ts";
 import { MemoryLog } from "./memory_log.ts";
@@ -80,6 +81,11 @@ export function validateTopicName(name: string): void {
 
 /** Topics and their partition logs. Open with {@linkcode LogStore.open}. */
 export class LogStore implements AsyncDisposable {
+  /**
+   * Fires for a partition when an append to it becomes readable, and for every partition of a
+   * deleted topic: what Fetch long polls wait on.
+   */
+  readonly appends: AppendSignal = new AppendSignal();
   #options: LogStoreOptions;
   #base: LogConfig;
   #topics = new Map<string, TopicInfo>();
@@ -167,6 +173,8 @@ export class LogStore implements AsyncDisposable {
       this.#logs.delete(name);
       await this.#persist();
       for (const log of logs) await log.close();
+      // Long polls on the topic wake and answer UNKNOWN_TOPIC_OR_PARTITION.
+      for (let p = 0; p < topic.partitions; p++) this.appends.notify(name, p);
       if (this.#options.memory) return;
       const tag = crypto.randomUUID();
       for (let p = 0; p < topic.partitions; p++) {
@@ -265,15 +273,17 @@ export class LogStore implements AsyncDisposable {
     const { now, fsync, fsyncIntervalMs, sync } = this.#options;
     const logs: PartitionLog[] = [];
     for (let p = from; p < to; p++) {
+      const onAppended = () => this.appends.notify(topic.name, p);
       logs.push(
         this.#options.memory
-          ? new MemoryLog({ config, now })
+          ? new MemoryLog({ config, now, onAppended })
           : await FileLog.open(`${this.#options.dir}/${topic.name}-${p}`, {
             config,
             now,
             fsync,
             fsyncIntervalMs,
             sync,
+            onAppended,
           }),
       );
     }

@@ -97,3 +97,24 @@ Deno.test("LogStore: concurrent createTopic of one name creates it once", async 
   const results = await Promise.allSettled([store.createTopic("t"), store.createTopic("t")]);
   assertEquals(results.map((r) => r.status).sort(), ["fulfilled", "rejected"]);
 });
+
+Deno.test("LogStore: signals each readable append and topic deletion itself", async () => {
+  for (const memory of [true, false]) {
+    await using dir = await tempDir();
+    const store = await LogStore.open({ dir: dir.path, memory, fsync: "always" });
+    await store.createTopic("sig", { partitions: 2 });
+    const other = store.appends.wait([["sig", 1]], 20);
+    const woken = store.appends.wait([["sig", 0]], 10_000);
+    let hwmWhenWoken = -1;
+    woken.then(() => hwmWhenWoken = store.partition("sig", 0)!.highWatermark);
+    await store.partition("sig", 0)!.append(batchOf(2));
+    assertEquals(await woken, true, `memory=${memory}`);
+    assertEquals(hwmWhenWoken, 2, "woken only once the append is readable");
+    assertEquals(await other, false, "other partitions are not woken");
+    const deleted = store.appends.wait([["sig", 1]], 10_000);
+    await store.deleteTopic("sig");
+    assertEquals(await deleted, true);
+    assertEquals(store.appends.waitingPartitions, 0);
+    await store.close();
+  }
+});

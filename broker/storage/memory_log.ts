@@ -20,6 +20,8 @@ export interface MemoryLogOptions {
   config?: Readonly<LogConfig>;
   /** Clock in ms. Default: `Date.now`. */
   now?: () => number;
+  /** Called after each append (readable at once in memory). Default: none. */
+  onAppended?: () => void;
 }
 
 interface Entry {
@@ -36,11 +38,13 @@ export class MemoryLog implements PartitionLog {
   #closed = false;
   #config: Readonly<LogConfig>;
   #now: () => number;
+  #onAppended: () => void;
 
   /** Creates an empty log starting at offset 0. */
   constructor(options: MemoryLogOptions = {}) {
     this.#config = options.config ?? DEFAULT_LOG_CONFIG;
     this.#now = options.now ?? Date.now;
+    this.#onAppended = options.onAppended ?? (() => {});
   }
 
   /** First readable offset. */
@@ -77,6 +81,8 @@ export class MemoryLog implements PartitionLog {
       this.#entries.push({ header: s.header, bytes: owned });
       this.#size += owned.length;
       this.#end = lastOffsetOf(s.header) + 1;
+      options.onReadable?.(s.header.baseOffset, this.#end - 1);
+      this.#onAppended();
       return Promise.resolve({
         baseOffset: s.header.baseOffset,
         lastOffset: this.#end - 1,

@@ -11,6 +11,7 @@ export type {
   PartitionLog,
   TimestampOffset,
 } from "./partition_log.ts";
+export { AppendSignal } from "./append_signal.ts";
 export { MemoryLog, type MemoryLogOptions } from "./memory_log.ts";
 export { FileLog, type FileLogOptions, type FsyncPolicy, type RecoveryReport } from "./file_log.ts";
 export type { CompactionResult } from "./compaction.ts";

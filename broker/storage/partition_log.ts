@@ -20,6 +20,13 @@ export interface AppendOptions {
    * transaction). Called at most once, and not at all when the batch is rejected. Default: none.
    */
   onAssign?: (baseOffset: number, lastOffset: number) => void;
+  /**
+   * Called synchronously once the batch is readable (counted in
+   * {@linkcode PartitionLog.highWatermark}), just before the store signals the append to long
+   * polls: the place to publish what readers must see together with the batch (a transaction's
+   * completion moving the last stable offset). Not called when the append fails. Default: none.
+   */
+  onReadable?: (baseOffset: number, lastOffset: number) => void;
 }
 
 /** Where an appended batch landed. */

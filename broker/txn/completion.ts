@@ -23,7 +23,6 @@ export interface CompletionDeps {
   epochOf: (transactionalId: string) => number;
   /** Bumps a transactional id's epoch (expiry fences the producer). */
   bumpEpoch: (transactionalId: string) => Promise<unknown>;
-  notify: (topic: string, partition: number) => void;
   retryDelayMs: number;
   onError: (error: unknown) => void;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ErrorCode as E } from "../protocol/mod.ts";
 import { OffsetStore } from "../group/offsets.ts";
 import { type Scheduler, systemScheduler } from "../group/scheduler.ts";
 import type { InitProducerIdRequest, InitProducerIdResponseInput } from "../protocol/mod.ts";
@@ -15,13 +16,7 @@ import { TxnLogView } from "./log_view.ts";
 import { TxnCompletion } from "./completion.ts";
 import type { PartitionLogs } from "./markers.ts";
 import { TxnRegistry } from "./txn_registry.ts";
-import {
-  emptyTxn,
-  isPreparing,
-  type PendingOffset,
-  TxnErrorCode as E,
-  type TxnMetadata,
-} from "./txn_state.ts";
+import { emptyTxn, isPreparing, type PendingOffset, type TxnMetadata } from "./txn_state.ts";
 
 /** The producer-id side the coordinator relies on (implemented by `ProducerStates`). */
 export interface TxnProducers {
@@ -44,8 +39,6 @@ export interface TransactionCoordinatorDeps {
   producers: TxnProducers;
   /** Partition logs markers are written to. */
   logs: PartitionLogs;
-  /** Called after a marker append (wakes Fetch long polls). Default: nothing. */
-  notify?: (topic: string, partition: number) => void;
   /** Timers and clock (transaction timeouts). Default: the system clock. */
   scheduler?: Scheduler;
   /** Delay before retrying a completion whose marker write failed. Default: 1000 ms. */
@@ -96,7 +89,6 @@ export class TransactionCoordinator implements AsyncDisposable {
       scheduler: this.#scheduler,
       epochOf: (id) => deps.producers.transactional(id)?.epoch ?? 0,
       bumpEpoch: (id) => deps.producers.bumpEpoch(id),
-      notify: deps.notify ?? (() => {}),
       retryDelayMs: deps.retryDelayMs ?? 1000,
       onError: deps.onError ?? ((e) => console.error("transaction coordinator:", e)),
     });
@@ -137,7 +129,7 @@ export class TransactionCoordinator implements AsyncDisposable {
     if (id === null) return this.#deps.producers.initProducerId(req, apiVersion);
     const txn = this.#registry.get(id);
     if (txn && isPreparing(txn.status)) {
-      return { errorCode: E.concurrentTransactions, producerId: -1n, producerEpoch: -1 };
+      return { errorCode: E.CONCURRENT_TRANSACTIONS, producerId: -1n, producerEpoch: -1 };
     }
     const res = await this.#deps.producers.initProducerId(req, apiVersion);
     if (res.errorCode !== 0) return res;
@@ -149,7 +141,7 @@ export class TransactionCoordinator implements AsyncDisposable {
         await this.#completion.finish(txn);
       } catch (e) {
         this.#deps.onError?.(e);
-        return { errorCode: E.concurrentTransactions, producerId: -1n, producerEpoch: -1 };
+        return { errorCode: E.CONCURRENT_TRANSACTIONS, producerId: -1n, producerEpoch: -1 };
       }
     }
     await this.#save(emptyTxn(id, Number(res.producerId), req.transactionTimeoutMs));
@@ -168,7 +160,7 @@ export class TransactionCoordinator implements AsyncDisposable {
     if (!txn) return partitions.map(() => error);
     const unknown = partitions.map((p) => !this.#deps.logs.partition(p.topic, p.partition));
     if (unknown.some((u) => u)) {
-      return unknown.map((u) => u ? E.unknownTopicOrPartition : E.operationNotAttempted);
+      return unknown.map((u) => u ? E.UNKNOWN_TOPIC_OR_PARTITION : E.OPERATION_NOT_ATTEMPTED);
     }
     const added = partitions.filter((p) =>
       !txn.partitions.some((q) => q.topic === p.topic && q.partition === p.partition)
@@ -182,7 +174,7 @@ export class TransactionCoordinator implements AsyncDisposable {
       })));
       await this.#save(txn);
     }
-    return partitions.map(() => E.none);
+    return partitions.map(() => E.NONE);
   }
 
   /** AddPartitionsToTxn v4+ with verifyOnly: whether every partition is in the transaction. */
@@ -197,8 +189,8 @@ export class TransactionCoordinator implements AsyncDisposable {
     return partitions.map((p) =>
       txn.status === "Ongoing" &&
         txn.partitions.some((q) => q.topic === p.topic && q.partition === p.partition)
-        ? E.none
-        : E.invalidTxnState
+        ? E.NONE
+        : E.INVALID_TXN_STATE
     );
   }
 
@@ -217,7 +209,7 @@ export class TransactionCoordinator implements AsyncDisposable {
       if (!txn.groups.includes(groupId)) txn.groups.push(groupId);
       await this.#save(txn);
     }
-    return E.none;
+    return E.NONE;
   }
 
   /**
@@ -234,13 +226,13 @@ export class TransactionCoordinator implements AsyncDisposable {
     const { txn, error } = this.#validate(transactionalId, producerId, epoch, apiVersion >= 3);
     if (!txn) return error;
     if (txn.status !== "Ongoing" || offsets.some((o) => !txn.groups.includes(o.groupId))) {
-      return E.invalidTxnState;
+      return E.INVALID_TXN_STATE;
     }
     const same = (a: PendingOffset, b: PendingOffset) =>
       a.groupId === b.groupId && a.topic === b.topic && a.partition === b.partition;
     txn.offsets = [...txn.offsets.filter((o) => !offsets.some((n) => same(o, n))), ...offsets];
     await this.#save(txn);
-    return E.none;
+    return E.NONE;
   }
 
   /** Whether an open transaction holds a pending offset of (group, topic, partition). */
@@ -261,17 +253,17 @@ export class TransactionCoordinator implements AsyncDisposable {
   ): Promise<number> {
     const { txn, error } = this.#validate(transactionalId, producerId, epoch, apiVersion >= 2);
     if (!txn) return error;
-    if (txn.status === "CompleteCommit" && commit) return E.none;
-    if (txn.status === "CompleteAbort" && !commit) return E.none;
-    if (txn.status !== "Ongoing") return E.invalidTxnState;
+    if (txn.status === "CompleteCommit" && commit) return E.NONE;
+    if (txn.status === "CompleteAbort" && !commit) return E.NONE;
+    if (txn.status !== "Ongoing") return E.INVALID_TXN_STATE;
     txn.status = commit ? "PrepareCommit" : "PrepareAbort";
     try {
       await this.#completion.finish(txn);
     } catch (e) {
       this.#deps.onError?.(e);
-      return E.concurrentTransactions; // completion is retried; the client retries too
+      return E.CONCURRENT_TRANSACTIONS; // completion is retried; the client retries too
     }
-    return E.none;
+    return E.NONE;
   }
 
   /** Cancels timeouts and waits for background completions. Idempotent. */
@@ -293,12 +285,12 @@ export class TransactionCoordinator implements AsyncDisposable {
     const current = this.#deps.producers.transactional(transactionalId);
     const txn = this.#registry.get(transactionalId);
     if (!current || current.producerId !== producerId || !txn) {
-      return { txn: undefined, error: E.invalidProducerIdMapping };
+      return { txn: undefined, error: E.INVALID_PRODUCER_ID_MAPPING };
     }
     if (epoch !== current.epoch) {
-      return { txn: undefined, error: fencedCode ? E.producerFenced : E.invalidProducerEpoch };
+      return { txn: undefined, error: fencedCode ? E.PRODUCER_FENCED : E.INVALID_PRODUCER_EPOCH };
     }
-    if (isPreparing(txn.status)) return { txn: undefined, error: E.concurrentTransactions };
+    if (isPreparing(txn.status)) return { txn: undefined, error: E.CONCURRENT_TRANSACTIONS };
     return { txn, error: 0 };
   }
 

@@ -1,3 +1,4 @@
+import { ErrorCode as E } from "../protocol/mod.ts";
 import { assert, assertEquals } from "@std/assert";
 import { OffsetStore } from "../group/offsets.ts";
 import {
@@ -7,7 +8,6 @@ import {
   readBatchHeader,
 } from "../records/mod.ts";
 import type { MemoryLog } from "../storage/mod.ts";
-import { TxnErrorCode as E } from "./txn_state.ts";
 import { harness } from "./txn_test_util.ts";
 
 const tp = (topic: string, partition: number) => ({ topic, partition });
@@ -41,7 +41,7 @@ Deno.test("txn coordinator: commit writes COMMIT markers and moves the LSO to th
   assertEquals(h.txns.log.abortedTransactions("t", 0, 0, 6), []);
   // A retried EndTxn(commit) succeeds again; an abort now is a state error.
   assertEquals(await h.txns.endTxn("tx", pid, epoch, true, 3), 0);
-  assertEquals(await h.txns.endTxn("tx", pid, epoch, false, 3), E.invalidTxnState);
+  assertEquals(await h.txns.endTxn("tx", pid, epoch, false, 3), E.INVALID_TXN_STATE);
 });
 
 Deno.test("txn coordinator: abort indexes the aborted range and drops pending offsets", async () => {
@@ -92,19 +92,19 @@ Deno.test("txn coordinator: error codes for fencing, unknown ids, states and par
   await using h = await harness();
   const [pid, epoch] = await h.init("tx");
   assertEquals(await h.txns.addPartitions("nope", pid, epoch, [tp("t", 0)], 3), [
-    E.invalidProducerIdMapping,
+    E.INVALID_PRODUCER_ID_MAPPING,
   ]);
   assertEquals(await h.txns.addPartitions("tx", pid + 1, epoch, [tp("t", 0)], 3), [
-    E.invalidProducerIdMapping,
+    E.INVALID_PRODUCER_ID_MAPPING,
   ]);
   assertEquals(await h.txns.addPartitions("tx", pid, epoch + 1, [tp("t", 0)], 3), [
-    E.producerFenced,
+    E.PRODUCER_FENCED,
   ]);
-  assertEquals(await h.txns.addOffsets("tx", pid, epoch + 1, "g", 1), E.invalidProducerEpoch);
-  assertEquals(await h.txns.endTxn("tx", pid, epoch, true, 1), E.invalidTxnState, "Empty");
+  assertEquals(await h.txns.addOffsets("tx", pid, epoch + 1, "g", 1), E.INVALID_PRODUCER_EPOCH);
+  assertEquals(await h.txns.endTxn("tx", pid, epoch, true, 1), E.INVALID_TXN_STATE, "Empty");
   assertEquals(await h.txns.addPartitions("tx", pid, epoch, [tp("t", 0), tp("zz", 0)], 3), [
-    E.operationNotAttempted,
-    E.unknownTopicOrPartition,
+    E.OPERATION_NOT_ATTEMPTED,
+    E.UNKNOWN_TOPIC_OR_PARTITION,
   ]);
   await h.txns.addPartitions("tx", pid, epoch, [tp("t", 0)], 3);
   const offsets = [{
@@ -115,24 +115,24 @@ Deno.test("txn coordinator: error codes for fencing, unknown ids, states and par
     leaderEpoch: -1,
     metadata: "",
   }];
-  assertEquals(await h.txns.commitOffsets("tx", pid, epoch, offsets, 3), E.invalidTxnState);
+  assertEquals(await h.txns.commitOffsets("tx", pid, epoch, offsets, 3), E.INVALID_TXN_STATE);
   assertEquals(h.txns.verifyPartitions("tx", pid, epoch, [tp("t", 0), tp("t", 1)]), [
     0,
-    E.invalidTxnState,
+    E.INVALID_TXN_STATE,
   ]);
   let refused = "";
   await h.produce("t", 1, pid, epoch, 1).catch((e) => refused = e.message);
-  assertEquals(refused, `produce refused: ${E.invalidTxnState}`);
+  assertEquals(refused, `produce refused: ${E.INVALID_TXN_STATE}`);
   // While markers are being written, everything else is told to retry.
   const ending = h.txns.endTxn("tx", pid, epoch, true, 3);
   assertEquals(await h.txns.addPartitions("tx", pid, epoch, [tp("t", 1)], 3), [
-    E.concurrentTransactions,
+    E.CONCURRENT_TRANSACTIONS,
   ]);
   const init = await h.txns.initProducerId(
     { transactionalId: "tx", transactionTimeoutMs: 1000, producerId: -1n, producerEpoch: -1 },
     4,
   );
-  assertEquals(init.errorCode, E.concurrentTransactions);
+  assertEquals(init.errorCode, E.CONCURRENT_TRANSACTIONS);
   assertEquals(await ending, 0);
 });
 
@@ -148,7 +148,7 @@ Deno.test("txn coordinator: InitProducerId aborts the open transaction and fence
   assertEquals(h.txns.log.abortedTransactions("t", 0, 0, 10), [
     { producerId: pid, firstOffset: first, lastOffset: 2 },
   ]);
-  assertEquals(await h.txns.endTxn("tx", pid, epoch, true, 3), E.producerFenced);
+  assertEquals(await h.txns.endTxn("tx", pid, epoch, true, 3), E.PRODUCER_FENCED);
 });
 
 Deno.test("txn coordinator: an expired transaction is aborted with an epoch bump", async () => {
@@ -163,7 +163,7 @@ Deno.test("txn coordinator: an expired transaction is aborted with an epoch bump
   assertEquals(h.txns.get("tx")?.status, "CompleteAbort");
   assertEquals(await lastMarker(h.logs.get("t/0")!), ["abort", pid, epoch + 1]);
   assertEquals(h.producers.transactional("tx"), { producerId: pid, epoch: epoch + 1 });
-  assertEquals(await h.txns.addPartitions("tx", pid, epoch, [tp("t", 0)], 3), [E.producerFenced]);
+  assertEquals(await h.txns.addPartitions("tx", pid, epoch, [tp("t", 0)], 3), [E.PRODUCER_FENCED]);
   assertEquals(h.scheduler.pending, 0);
 });
 

@@ -6,10 +6,10 @@
  *
  * @module
  */
+import { ErrorCode as E } from "../protocol/mod.ts";
 import type { RecordBatchHeader } from "../records/mod.ts";
 import type { AbortedTxn, TxnLogIndex } from "./log_index.ts";
 import type { TxnRegistry } from "./txn_registry.ts";
-import { TxnErrorCode as E } from "./txn_state.ts";
 
 /** The data-plane view of transactions (the handlers' `TransactionLog`). */
 export class TxnLogView {
@@ -24,11 +24,11 @@ export class TxnLogView {
 
   /** 0 if a transactional batch may be appended to the partition, else INVALID_TXN_STATE. */
   checkProduce(topic: string, partition: number, batch: RecordBatchHeader): number {
-    if (!batch.isTransactional) return E.none;
+    if (!batch.isTransactional) return E.NONE;
     const txn = this.#registry.byProducer(batch.producerId);
     const ok = txn?.status === "Ongoing" &&
       txn.partitions.some((p) => p.topic === topic && p.partition === partition);
-    return ok ? E.none : E.invalidTxnState;
+    return ok ? E.NONE : E.INVALID_TXN_STATE;
   }
 
   /**

@@ -7,7 +7,7 @@
 import { assertEquals } from "@std/assert";
 import { callHandler } from "../group/harness_test_util.ts";
 import { ManualScheduler } from "../group/scheduler.ts";
-import { AppendNotifier, type BrokerContext, dataPlaneApis } from "../handlers/mod.ts";
+import { type BrokerContext, dataPlaneApis } from "../handlers/mod.ts";
 import { ProducerStates } from "../producers/mod.ts";
 import { ApiKey } from "../protocol/mod.ts";
 import { buildRecordBatch, splitBatches } from "../records/mod.ts";
@@ -41,7 +41,6 @@ async function setup(): Promise<Setup> {
   });
   const ctx: BrokerContext = {
     store,
-    notifier: new AppendNotifier(),
     identity: { nodeId: 1, host: "127.0.0.1", port: 9092, clusterId: "c" },
     topics: { autoCreate: false, partitions: 1 },
     producers,

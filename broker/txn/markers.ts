@@ -25,8 +25,6 @@ export interface MarkerDeps {
   index: TxnLogIndex;
   /** Group offsets (pending ones land here on commit). */
   offsets: OffsetStore;
-  /** Wakes Fetch long polls after a marker append. */
-  notify: (topic: string, partition: number) => void;
 }
 
 /**
@@ -54,9 +52,24 @@ export async function writeMarkers(
       producerEpoch: epoch,
       timestamp: now,
     });
-    const { baseOffset } = await log.append(marker, { origin: "coordinator" });
-    await deps.index.complete(topic, partition, txn.producerId, baseOffset, outcome === "abort");
-    deps.notify(topic, partition);
+    // The index is updated once the marker is readable (durable), not before, so the last
+    // stable offset never passes a transaction whose marker a crash could take back; and before
+    // the store wakes long polls, so read_committed ones then see it past the transaction.
+    let completed: Promise<void> | undefined;
+    await log.append(marker, {
+      origin: "coordinator",
+      onReadable: (markerOffset) => {
+        completed = deps.index.complete(
+          topic,
+          partition,
+          txn.producerId,
+          markerOffset,
+          outcome === "abort",
+        );
+        completed.catch(() => {}); // awaited below unless the append fails
+      },
+    });
+    await completed;
   }));
   if (outcome !== "commit" || txn.offsets.length === 0) return;
   const byGroup = new Map<string, TxnMetadata["offsets"]>();

@@ -19,7 +19,6 @@ export { TxnLogView } from "./log_view.ts";
 export type { PartitionLogs } from "./markers.ts";
 export {
   type PendingOffset,
-  TxnErrorCode,
   type TxnMetadata,
   type TxnPartition,
   type TxnStatus,

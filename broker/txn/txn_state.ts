@@ -68,20 +68,6 @@ export interface TxnMetadata {
   offsets: PendingOffset[];
 }
 
-/** Error codes the transaction APIs answer with. */
-export const TxnErrorCode = {
-  none: 0,
-  unknownServerError: -1,
-  unknownTopicOrPartition: 3,
-  invalidProducerEpoch: 47,
-  invalidTxnState: 48,
-  invalidProducerIdMapping: 49,
-  concurrentTransactions: 51,
-  operationNotAttempted: 55,
-  unstableOffsetCommit: 88,
-  producerFenced: 90,
-} as const;
-
 /** Metadata-store prefix of transaction records. */
 export const TXN_STATE = "txn/state/";
 

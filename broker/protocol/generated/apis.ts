@@ -195,6 +195,17 @@ import {
   writeDeleteTopicsResponse,
 } from "./delete_topics.ts";
 import {
+  DELETE_RECORDS_API,
+  type DeleteRecordsRequest,
+  type DeleteRecordsRequestInput,
+  type DeleteRecordsResponse,
+  type DeleteRecordsResponseInput,
+  readDeleteRecordsRequest,
+  readDeleteRecordsResponse,
+  writeDeleteRecordsRequest,
+  writeDeleteRecordsResponse,
+} from "./delete_records.ts";
+import {
   INIT_PRODUCER_ID_API,
   type InitProducerIdRequest,
   type InitProducerIdRequestInput,
@@ -272,6 +283,17 @@ import {
   writeDescribeConfigsResponse,
 } from "./describe_configs.ts";
 import {
+  ALTER_CONFIGS_API,
+  type AlterConfigsRequest,
+  type AlterConfigsRequestInput,
+  type AlterConfigsResponse,
+  type AlterConfigsResponseInput,
+  readAlterConfigsRequest,
+  readAlterConfigsResponse,
+  writeAlterConfigsRequest,
+  writeAlterConfigsResponse,
+} from "./alter_configs.ts";
+import {
   readSaslAuthenticateRequest,
   readSaslAuthenticateResponse,
   SASL_AUTHENTICATE_API,
@@ -305,6 +327,39 @@ import {
   writeDeleteGroupsResponse,
 } from "./delete_groups.ts";
 import {
+  ELECT_LEADERS_API,
+  type ElectLeadersRequest,
+  type ElectLeadersRequestInput,
+  type ElectLeadersResponse,
+  type ElectLeadersResponseInput,
+  readElectLeadersRequest,
+  readElectLeadersResponse,
+  writeElectLeadersRequest,
+  writeElectLeadersResponse,
+} from "./elect_leaders.ts";
+import {
+  INCREMENTAL_ALTER_CONFIGS_API,
+  type IncrementalAlterConfigsRequest,
+  type IncrementalAlterConfigsRequestInput,
+  type IncrementalAlterConfigsResponse,
+  type IncrementalAlterConfigsResponseInput,
+  readIncrementalAlterConfigsRequest,
+  readIncrementalAlterConfigsResponse,
+  writeIncrementalAlterConfigsRequest,
+  writeIncrementalAlterConfigsResponse,
+} from "./incremental_alter_configs.ts";
+import {
+  OFFSET_DELETE_API,
+  type OffsetDeleteRequest,
+  type OffsetDeleteRequestInput,
+  type OffsetDeleteResponse,
+  type OffsetDeleteResponseInput,
+  readOffsetDeleteRequest,
+  readOffsetDeleteResponse,
+  writeOffsetDeleteRequest,
+  writeOffsetDeleteResponse,
+} from "./offset_delete.ts";
+import {
   DESCRIBE_USER_SCRAM_CREDENTIALS_API,
   type DescribeUserScramCredentialsRequest,
   type DescribeUserScramCredentialsRequestInput,
@@ -327,6 +382,50 @@ import {
   writeAlterUserScramCredentialsResponse,
 } from "./alter_user_scram_credentials.ts";
 import {
+  DESCRIBE_CLUSTER_API,
+  type DescribeClusterRequest,
+  type DescribeClusterRequestInput,
+  type DescribeClusterResponse,
+  type DescribeClusterResponseInput,
+  readDescribeClusterRequest,
+  readDescribeClusterResponse,
+  writeDescribeClusterRequest,
+  writeDescribeClusterResponse,
+} from "./describe_cluster.ts";
+import {
+  DESCRIBE_PRODUCERS_API,
+  type DescribeProducersRequest,
+  type DescribeProducersRequestInput,
+  type DescribeProducersResponse,
+  type DescribeProducersResponseInput,
+  readDescribeProducersRequest,
+  readDescribeProducersResponse,
+  writeDescribeProducersRequest,
+  writeDescribeProducersResponse,
+} from "./describe_producers.ts";
+import {
+  DESCRIBE_TRANSACTIONS_API,
+  type DescribeTransactionsRequest,
+  type DescribeTransactionsRequestInput,
+  type DescribeTransactionsResponse,
+  type DescribeTransactionsResponseInput,
+  readDescribeTransactionsRequest,
+  readDescribeTransactionsResponse,
+  writeDescribeTransactionsRequest,
+  writeDescribeTransactionsResponse,
+} from "./describe_transactions.ts";
+import {
+  LIST_TRANSACTIONS_API,
+  type ListTransactionsRequest,
+  type ListTransactionsRequestInput,
+  type ListTransactionsResponse,
+  type ListTransactionsResponseInput,
+  readListTransactionsRequest,
+  readListTransactionsResponse,
+  writeListTransactionsRequest,
+  writeListTransactionsResponse,
+} from "./list_transactions.ts";
+import {
   CONSUMER_GROUP_HEARTBEAT_API,
   type ConsumerGroupHeartbeatRequest,
   type ConsumerGroupHeartbeatRequestInput,
@@ -348,6 +447,17 @@ import {
   writeConsumerGroupDescribeRequest,
   writeConsumerGroupDescribeResponse,
 } from "./consumer_group_describe.ts";
+import {
+  DESCRIBE_TOPIC_PARTITIONS_API,
+  type DescribeTopicPartitionsRequest,
+  type DescribeTopicPartitionsRequestInput,
+  type DescribeTopicPartitionsResponse,
+  type DescribeTopicPartitionsResponseInput,
+  readDescribeTopicPartitionsRequest,
+  readDescribeTopicPartitionsResponse,
+  writeDescribeTopicPartitionsRequest,
+  writeDescribeTopicPartitionsResponse,
+} from "./describe_topic_partitions.ts";
 
 /** API keys by name. */
 export const ApiKey = {
@@ -385,6 +495,8 @@ export const ApiKey = {
   CreateTopics: 19,
   /** API key 20. */
   DeleteTopics: 20,
+  /** API key 21. */
+  DeleteRecords: 21,
   /** API key 22. */
   InitProducerId: 22,
   /** API key 23. */
@@ -399,20 +511,38 @@ export const ApiKey = {
   TxnOffsetCommit: 28,
   /** API key 32. */
   DescribeConfigs: 32,
+  /** API key 33. */
+  AlterConfigs: 33,
   /** API key 36. */
   SaslAuthenticate: 36,
   /** API key 37. */
   CreatePartitions: 37,
   /** API key 42. */
   DeleteGroups: 42,
+  /** API key 43. */
+  ElectLeaders: 43,
+  /** API key 44. */
+  IncrementalAlterConfigs: 44,
+  /** API key 47. */
+  OffsetDelete: 47,
   /** API key 50. */
   DescribeUserScramCredentials: 50,
   /** API key 51. */
   AlterUserScramCredentials: 51,
+  /** API key 60. */
+  DescribeCluster: 60,
+  /** API key 61. */
+  DescribeProducers: 61,
+  /** API key 65. */
+  DescribeTransactions: 65,
+  /** API key 66. */
+  ListTransactions: 66,
   /** API key 68. */
   ConsumerGroupHeartbeat: 68,
   /** API key 69. */
   ConsumerGroupDescribe: 69,
+  /** API key 75. */
+  DescribeTopicPartitions: 75,
 } as const;
 
 /** A generated API key. */
@@ -437,6 +567,7 @@ export const APIS: readonly ApiInfo[] = [
   API_VERSIONS_API,
   CREATE_TOPICS_API,
   DELETE_TOPICS_API,
+  DELETE_RECORDS_API,
   INIT_PRODUCER_ID_API,
   OFFSET_FOR_LEADER_EPOCH_API,
   ADD_PARTITIONS_TO_TXN_API,
@@ -444,13 +575,22 @@ export const APIS: readonly ApiInfo[] = [
   END_TXN_API,
   TXN_OFFSET_COMMIT_API,
   DESCRIBE_CONFIGS_API,
+  ALTER_CONFIGS_API,
   SASL_AUTHENTICATE_API,
   CREATE_PARTITIONS_API,
   DELETE_GROUPS_API,
+  ELECT_LEADERS_API,
+  INCREMENTAL_ALTER_CONFIGS_API,
+  OFFSET_DELETE_API,
   DESCRIBE_USER_SCRAM_CREDENTIALS_API,
   ALTER_USER_SCRAM_CREDENTIALS_API,
+  DESCRIBE_CLUSTER_API,
+  DESCRIBE_PRODUCERS_API,
+  DESCRIBE_TRANSACTIONS_API,
+  LIST_TRANSACTIONS_API,
   CONSUMER_GROUP_HEARTBEAT_API,
   CONSUMER_GROUP_DESCRIBE_API,
+  DESCRIBE_TOPIC_PARTITIONS_API,
 ];
 
 /** Decoded request bodies by API key. */
@@ -489,6 +629,8 @@ export interface RequestBodies {
   19: CreateTopicsRequest;
   /** DeleteTopics. */
   20: DeleteTopicsRequest;
+  /** DeleteRecords. */
+  21: DeleteRecordsRequest;
   /** InitProducerId. */
   22: InitProducerIdRequest;
   /** OffsetForLeaderEpoch. */
@@ -503,20 +645,38 @@ export interface RequestBodies {
   28: TxnOffsetCommitRequest;
   /** DescribeConfigs. */
   32: DescribeConfigsRequest;
+  /** AlterConfigs. */
+  33: AlterConfigsRequest;
   /** SaslAuthenticate. */
   36: SaslAuthenticateRequest;
   /** CreatePartitions. */
   37: CreatePartitionsRequest;
   /** DeleteGroups. */
   42: DeleteGroupsRequest;
+  /** ElectLeaders. */
+  43: ElectLeadersRequest;
+  /** IncrementalAlterConfigs. */
+  44: IncrementalAlterConfigsRequest;
+  /** OffsetDelete. */
+  47: OffsetDeleteRequest;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsRequest;
   /** AlterUserScramCredentials. */
   51: AlterUserScramCredentialsRequest;
+  /** DescribeCluster. */
+  60: DescribeClusterRequest;
+  /** DescribeProducers. */
+  61: DescribeProducersRequest;
+  /** DescribeTransactions. */
+  65: DescribeTransactionsRequest;
+  /** ListTransactions. */
+  66: ListTransactionsRequest;
   /** ConsumerGroupHeartbeat. */
   68: ConsumerGroupHeartbeatRequest;
   /** ConsumerGroupDescribe. */
   69: ConsumerGroupDescribeRequest;
+  /** DescribeTopicPartitions. */
+  75: DescribeTopicPartitionsRequest;
 }
 
 /** Request bodies to encode, by API key. */
@@ -555,6 +715,8 @@ export interface RequestInputs {
   19: CreateTopicsRequestInput;
   /** DeleteTopics. */
   20: DeleteTopicsRequestInput;
+  /** DeleteRecords. */
+  21: DeleteRecordsRequestInput;
   /** InitProducerId. */
   22: InitProducerIdRequestInput;
   /** OffsetForLeaderEpoch. */
@@ -569,20 +731,38 @@ export interface RequestInputs {
   28: TxnOffsetCommitRequestInput;
   /** DescribeConfigs. */
   32: DescribeConfigsRequestInput;
+  /** AlterConfigs. */
+  33: AlterConfigsRequestInput;
   /** SaslAuthenticate. */
   36: SaslAuthenticateRequestInput;
   /** CreatePartitions. */
   37: CreatePartitionsRequestInput;
   /** DeleteGroups. */
   42: DeleteGroupsRequestInput;
+  /** ElectLeaders. */
+  43: ElectLeadersRequestInput;
+  /** IncrementalAlterConfigs. */
+  44: IncrementalAlterConfigsRequestInput;
+  /** OffsetDelete. */
+  47: OffsetDeleteRequestInput;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsRequestInput;
   /** AlterUserScramCredentials. */
   51: AlterUserScramCredentialsRequestInput;
+  /** DescribeCluster. */
+  60: DescribeClusterRequestInput;
+  /** DescribeProducers. */
+  61: DescribeProducersRequestInput;
+  /** DescribeTransactions. */
+  65: DescribeTransactionsRequestInput;
+  /** ListTransactions. */
+  66: ListTransactionsRequestInput;
   /** ConsumerGroupHeartbeat. */
   68: ConsumerGroupHeartbeatRequestInput;
   /** ConsumerGroupDescribe. */
   69: ConsumerGroupDescribeRequestInput;
+  /** DescribeTopicPartitions. */
+  75: DescribeTopicPartitionsRequestInput;
 }
 
 /** Decoded response bodies by API key. */
@@ -621,6 +801,8 @@ export interface ResponseBodies {
   19: CreateTopicsResponse;
   /** DeleteTopics. */
   20: DeleteTopicsResponse;
+  /** DeleteRecords. */
+  21: DeleteRecordsResponse;
   /** InitProducerId. */
   22: InitProducerIdResponse;
   /** OffsetForLeaderEpoch. */
@@ -635,20 +817,38 @@ export interface ResponseBodies {
   28: TxnOffsetCommitResponse;
   /** DescribeConfigs. */
   32: DescribeConfigsResponse;
+  /** AlterConfigs. */
+  33: AlterConfigsResponse;
   /** SaslAuthenticate. */
   36: SaslAuthenticateResponse;
   /** CreatePartitions. */
   37: CreatePartitionsResponse;
   /** DeleteGroups. */
   42: DeleteGroupsResponse;
+  /** ElectLeaders. */
+  43: ElectLeadersResponse;
+  /** IncrementalAlterConfigs. */
+  44: IncrementalAlterConfigsResponse;
+  /** OffsetDelete. */
+  47: OffsetDeleteResponse;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsResponse;
   /** AlterUserScramCredentials. */
   51: AlterUserScramCredentialsResponse;
+  /** DescribeCluster. */
+  60: DescribeClusterResponse;
+  /** DescribeProducers. */
+  61: DescribeProducersResponse;
+  /** DescribeTransactions. */
+  65: DescribeTransactionsResponse;
+  /** ListTransactions. */
+  66: ListTransactionsResponse;
   /** ConsumerGroupHeartbeat. */
   68: ConsumerGroupHeartbeatResponse;
   /** ConsumerGroupDescribe. */
   69: ConsumerGroupDescribeResponse;
+  /** DescribeTopicPartitions. */
+  75: DescribeTopicPartitionsResponse;
 }
 
 /** Response bodies to encode, by API key. */
@@ -687,6 +887,8 @@ export interface ResponseInputs {
   19: CreateTopicsResponseInput;
   /** DeleteTopics. */
   20: DeleteTopicsResponseInput;
+  /** DeleteRecords. */
+  21: DeleteRecordsResponseInput;
   /** InitProducerId. */
   22: InitProducerIdResponseInput;
   /** OffsetForLeaderEpoch. */
@@ -701,20 +903,38 @@ export interface ResponseInputs {
   28: TxnOffsetCommitResponseInput;
   /** DescribeConfigs. */
   32: DescribeConfigsResponseInput;
+  /** AlterConfigs. */
+  33: AlterConfigsResponseInput;
   /** SaslAuthenticate. */
   36: SaslAuthenticateResponseInput;
   /** CreatePartitions. */
   37: CreatePartitionsResponseInput;
   /** DeleteGroups. */
   42: DeleteGroupsResponseInput;
+  /** ElectLeaders. */
+  43: ElectLeadersResponseInput;
+  /** IncrementalAlterConfigs. */
+  44: IncrementalAlterConfigsResponseInput;
+  /** OffsetDelete. */
+  47: OffsetDeleteResponseInput;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsResponseInput;
   /** AlterUserScramCredentials. */
   51: AlterUserScramCredentialsResponseInput;
+  /** DescribeCluster. */
+  60: DescribeClusterResponseInput;
+  /** DescribeProducers. */
+  61: DescribeProducersResponseInput;
+  /** DescribeTransactions. */
+  65: DescribeTransactionsResponseInput;
+  /** ListTransactions. */
+  66: ListTransactionsResponseInput;
   /** ConsumerGroupHeartbeat. */
   68: ConsumerGroupHeartbeatResponseInput;
   /** ConsumerGroupDescribe. */
   69: ConsumerGroupDescribeResponseInput;
+  /** DescribeTopicPartitions. */
+  75: DescribeTopicPartitionsResponseInput;
 }
 
 /** Request body readers by API key. */
@@ -736,6 +956,7 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   18: readApiVersionsRequest,
   19: readCreateTopicsRequest,
   20: readDeleteTopicsRequest,
+  21: readDeleteRecordsRequest,
   22: readInitProducerIdRequest,
   23: readOffsetForLeaderEpochRequest,
   24: readAddPartitionsToTxnRequest,
@@ -743,13 +964,22 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   26: readEndTxnRequest,
   28: readTxnOffsetCommitRequest,
   32: readDescribeConfigsRequest,
+  33: readAlterConfigsRequest,
   36: readSaslAuthenticateRequest,
   37: readCreatePartitionsRequest,
   42: readDeleteGroupsRequest,
+  43: readElectLeadersRequest,
+  44: readIncrementalAlterConfigsRequest,
+  47: readOffsetDeleteRequest,
   50: readDescribeUserScramCredentialsRequest,
   51: readAlterUserScramCredentialsRequest,
+  60: readDescribeClusterRequest,
+  61: readDescribeProducersRequest,
+  65: readDescribeTransactionsRequest,
+  66: readListTransactionsRequest,
   68: readConsumerGroupHeartbeatRequest,
   69: readConsumerGroupDescribeRequest,
+  75: readDescribeTopicPartitionsRequest,
 };
 
 /** Request body writers by API key. */
@@ -773,6 +1003,7 @@ export const requestWriters: {
   18: writeApiVersionsRequest,
   19: writeCreateTopicsRequest,
   20: writeDeleteTopicsRequest,
+  21: writeDeleteRecordsRequest,
   22: writeInitProducerIdRequest,
   23: writeOffsetForLeaderEpochRequest,
   24: writeAddPartitionsToTxnRequest,
@@ -780,13 +1011,22 @@ export const requestWriters: {
   26: writeEndTxnRequest,
   28: writeTxnOffsetCommitRequest,
   32: writeDescribeConfigsRequest,
+  33: writeAlterConfigsRequest,
   36: writeSaslAuthenticateRequest,
   37: writeCreatePartitionsRequest,
   42: writeDeleteGroupsRequest,
+  43: writeElectLeadersRequest,
+  44: writeIncrementalAlterConfigsRequest,
+  47: writeOffsetDeleteRequest,
   50: writeDescribeUserScramCredentialsRequest,
   51: writeAlterUserScramCredentialsRequest,
+  60: writeDescribeClusterRequest,
+  61: writeDescribeProducersRequest,
+  65: writeDescribeTransactionsRequest,
+  66: writeListTransactionsRequest,
   68: writeConsumerGroupHeartbeatRequest,
   69: writeConsumerGroupDescribeRequest,
+  75: writeDescribeTopicPartitionsRequest,
 };
 
 /** Response body readers by API key. */
@@ -809,6 +1049,7 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     18: readApiVersionsResponse,
     19: readCreateTopicsResponse,
     20: readDeleteTopicsResponse,
+    21: readDeleteRecordsResponse,
     22: readInitProducerIdResponse,
     23: readOffsetForLeaderEpochResponse,
     24: readAddPartitionsToTxnResponse,
@@ -816,13 +1057,22 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     26: readEndTxnResponse,
     28: readTxnOffsetCommitResponse,
     32: readDescribeConfigsResponse,
+    33: readAlterConfigsResponse,
     36: readSaslAuthenticateResponse,
     37: readCreatePartitionsResponse,
     42: readDeleteGroupsResponse,
+    43: readElectLeadersResponse,
+    44: readIncrementalAlterConfigsResponse,
+    47: readOffsetDeleteResponse,
     50: readDescribeUserScramCredentialsResponse,
     51: readAlterUserScramCredentialsResponse,
+    60: readDescribeClusterResponse,
+    61: readDescribeProducersResponse,
+    65: readDescribeTransactionsResponse,
+    66: readListTransactionsResponse,
     68: readConsumerGroupHeartbeatResponse,
     69: readConsumerGroupDescribeResponse,
+    75: readDescribeTopicPartitionsResponse,
   };
 
 /** Response body writers by API key. */
@@ -846,6 +1096,7 @@ export const responseWriters: {
   18: writeApiVersionsResponse,
   19: writeCreateTopicsResponse,
   20: writeDeleteTopicsResponse,
+  21: writeDeleteRecordsResponse,
   22: writeInitProducerIdResponse,
   23: writeOffsetForLeaderEpochResponse,
   24: writeAddPartitionsToTxnResponse,
@@ -853,11 +1104,20 @@ export const responseWriters: {
   26: writeEndTxnResponse,
   28: writeTxnOffsetCommitResponse,
   32: writeDescribeConfigsResponse,
+  33: writeAlterConfigsResponse,
   36: writeSaslAuthenticateResponse,
   37: writeCreatePartitionsResponse,
   42: writeDeleteGroupsResponse,
+  43: writeElectLeadersResponse,
+  44: writeIncrementalAlterConfigsResponse,
+  47: writeOffsetDeleteResponse,
   50: writeDescribeUserScramCredentialsResponse,
   51: writeAlterUserScramCredentialsResponse,
+  60: writeDescribeClusterResponse,
+  61: writeDescribeProducersResponse,
+  65: writeDescribeTransactionsResponse,
+  66: writeListTransactionsResponse,
   68: writeConsumerGroupHeartbeatResponse,
   69: writeConsumerGroupDescribeResponse,
+  75: writeDescribeTopicPartitionsResponse,
 };

@@ -303,11 +303,9 @@ export function writeConsumerGroupHeartbeatResponse(
   w.int32(v.memberEpoch);
   w.int32(v.heartbeatIntervalMs);
   const $assignment = v.assignment === undefined ? null : v.assignment;
-  if ($assignment === null) w.int8(-1);
-  else {
-    w.int8(1);
-    writeConsumerGroupHeartbeatResponseAssignment(w, $assignment, version);
-  }
+  $assignment === null
+    ? w.int8(-1)
+    : (w.int8(1), writeConsumerGroupHeartbeatResponseAssignment(w, $assignment, version));
   w.uvarint(0);
 }
 

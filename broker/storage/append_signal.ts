@@ -1,14 +1,16 @@
 /**
- * Wakes Fetch long polls when a partition grows, instead of polling the logs.
+ * The log store's "a partition grew" signal: {@linkcode LogStore} fires it when an append becomes
+ * readable (and when a topic is deleted), so Fetch long polls wake without any writer having to
+ * remember to wake them.
  *
  * @module
  */
 
 /** Per-partition "appended" signal. */
-export class AppendNotifier {
+export class AppendSignal {
   #waiters = new Map<string, Set<() => void>>();
 
-  /** Call after data was appended to `topic`/`partition`: wakes every waiter on it. */
+  /** Wakes every waiter on `topic`/`partition` (the store calls this after an append is readable). */
   notify(topic: string, partition: number): void {
     const key = `${topic}\u0000${partition}`;
     const set = this.#waiters.get(key);

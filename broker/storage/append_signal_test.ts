@@ -1,8 +1,8 @@
 import { assert, assertEquals } from "@std/assert";
-import { AppendNotifier } from "./append_notifier.ts";
+import { AppendSignal } from "./append_signal.ts";
 
-Deno.test("AppendNotifier wakes waiters of the appended partition only", async () => {
-  const n = new AppendNotifier();
+Deno.test("AppendSignal wakes waiters of the appended partition only", async () => {
+  const n = new AppendSignal();
   const a = n.wait([["t", 0]], 10_000);
   const b = n.wait([["t", 1]], 30);
   assertEquals(n.waitingPartitions, 2);
@@ -12,8 +12,8 @@ Deno.test("AppendNotifier wakes waiters of the appended partition only", async (
   assertEquals(n.waitingPartitions, 0);
 });
 
-Deno.test("AppendNotifier wait ends on abort and cleans up", async () => {
-  const n = new AppendNotifier();
+Deno.test("AppendSignal wait ends on abort and cleans up", async () => {
+  const n = new AppendSignal();
   const ctl = new AbortController();
   const w = n.wait([["t", 0], ["u", 3]], 10_000, ctl.signal);
   ctl.abort();
