@@ -69,6 +69,22 @@ export const brokerCli = defineCli({
       default: 300_000,
       min: 1,
     }),
+    saslUsersFile: stringOption({
+      doc: "JSON file of SASL users {name: password}; clients must then authenticate " +
+        "(PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)",
+      value: "FILE",
+      defaultText: "off",
+    }),
+    tlsCertFile: stringOption({
+      doc: "PEM certificate chain: serve the Kafka port over TLS (with --tls-key-file)",
+      value: "FILE",
+      defaultText: "off",
+    }),
+    tlsKeyFile: stringOption({
+      doc: "PEM private key of --tls-cert-file",
+      value: "FILE",
+      defaultText: "off",
+    }),
     logLevel: enumOption(logLevels, {
       doc: "lowest level logged",
       value: "LEVEL",

@@ -23,7 +23,9 @@ import {
   KafkaServer,
   type PartitionGauge,
   startAdminServer,
+  type TlsFiles,
 } from "../server/mod.ts";
+import { Credentials, saslApis, scramAdminApis } from "../security/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
 import { brokerDefaults } from "./options.ts";
 
@@ -59,6 +61,13 @@ export interface BrokerOptions {
   maxFrameSize?: number;
   /** Log sink. Default: silent. */
   logger?: Logger;
+  /**
+   * SASL users (name to password; PLAIN and SCRAM-SHA-256/512). When set, every connection must
+   * authenticate first. Default: null (no SASL).
+   */
+  saslUsers?: ReadonlyMap<string, string> | null;
+  /** Serve the Kafka port over TLS with this certificate and key. Default: null (plaintext). */
+  tls?: TlsFiles | null;
 }
 
 /** A running broker. */
@@ -103,9 +112,13 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   const metrics = new BrokerMetrics();
   const nodeId = options.nodeId ?? 1;
   // Bind first: with port 0 the advertised port is only known afterwards.
-  let listener: Deno.TcpListener;
+  let listener: ReturnType<typeof bindKafkaListener>;
   try {
-    listener = bindKafkaListener(host, options.port ?? brokerDefaults.port);
+    listener = bindKafkaListener(
+      host,
+      options.port ?? brokerDefaults.port,
+      options.tls ?? undefined,
+    );
   } catch (e) {
     await store.close();
     await metadata.close();
@@ -129,9 +142,14 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   const extra = await openCoordinators(metadata, ctx, logger);
   const apis = new ApiRegistry().register("data plane", dataPlaneApis(ctx));
   for (const [owner, set] of extra.apis) apis.register(owner, set);
+  const sasl = options.saslUsers ?? null;
+  const credentials = await Credentials.open(metadata, sasl ?? new Map());
+  apis.register("scram credentials", scramAdminApis(credentials));
+  if (sasl) apis.register("sasl", saslApis(credentials));
   const server = KafkaServer.listen({
     apis,
     listener,
+    requireSasl: sasl !== null,
     idleTimeoutMs: options.idleTimeoutMs ?? brokerDefaults.idleTimeoutMs,
     maxFrameSize: options.maxFrameSize,
     logger,

@@ -81,6 +81,10 @@ export * from "./generated/list_transactions.ts";
 export * from "./generated/elect_leaders.ts";
 export * from "./generated/consumer_group_heartbeat.ts";
 export * from "./generated/consumer_group_describe.ts";
+export * from "./generated/sasl_handshake.ts";
+export * from "./generated/sasl_authenticate.ts";
+export * from "./generated/describe_user_scram_credentials.ts";
+export * from "./generated/alter_user_scram_credentials.ts";
 export {
   ApiKey,
   APIS,
