@@ -166,7 +166,9 @@ export class ScramExchange {
     if (i < 0) throw new ScramError("Invalid SCRAM client final message");
     const withoutProof = message.slice(0, i);
     const attrs = attributes(withoutProof);
-    if (attrs.get("r") !== s.nonce) throw new ScramError("Invalid SCRAM nonce");
+    // Kafka accepts a nonce that ends with the combined one: librdkafka (at least 2.0) sends its
+    // own nonce again in front of it; the proof covers the message as sent either way.
+    if (!(attrs.get("r") ?? "").endsWith(s.nonce)) throw new ScramError("Invalid SCRAM nonce");
     const authMessage = encoder.encode(`${s.authPrefix},${withoutProof}`);
     const m = this.#mechanism;
     const proof = unb64(message.slice(i + 3));
