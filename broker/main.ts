@@ -75,6 +75,11 @@ function readSecurity(config: Config): Pick<BrokerOptions, "saslUsers" | "tls"> 
   return { saslUsers, tls };
 }
 
+/** `--super-users User:a,User:b` as a list. */
+function superUsersOf(config: Config): string[] {
+  return (config.superUsers ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
 async function main(args: readonly string[]): Promise<number> {
   const config = readConfig(args);
   if (typeof config === "number") return config;
@@ -102,7 +107,14 @@ async function main(args: readonly string[]): Promise<number> {
       "Kafka port",
       config.port,
       "--port",
-      () => runBroker({ ...config, ...security, adminPort: config.adminPort ?? null, logger }),
+      () =>
+        runBroker({
+          ...config,
+          ...security,
+          superUsers: superUsersOf(config),
+          adminPort: config.adminPort ?? null,
+          logger,
+        }),
     );
   } catch (e) {
     lock?.release();

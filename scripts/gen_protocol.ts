@@ -55,6 +55,9 @@ export const API_NAMES: readonly string[] = [
   "SaslAuthenticate",
   "DescribeUserScramCredentials",
   "AlterUserScramCredentials",
+  "DescribeAcls",
+  "CreateAcls",
+  "DeleteAcls",
 ];
 
 /** Removes `//` comments (outside strings) so the Kafka schema files parse as JSON. */

@@ -85,6 +85,15 @@ export const brokerCli = defineCli({
       value: "FILE",
       defaultText: "off",
     }),
+    authorizer: booleanOption({
+      doc: "enforce ACLs (kafka-acls.sh: CreateAcls/DescribeAcls/DeleteAcls); no ALLOW, no access",
+      default: false,
+    }),
+    superUsers: stringOption({
+      doc: "comma-separated principals that bypass ACLs, e.g. User:admin",
+      value: "LIST",
+      defaultText: "none",
+    }),
     logLevel: enumOption(logLevels, {
       doc: "lowest level logged",
       value: "LEVEL",

@@ -25,7 +25,14 @@ import {
   startAdminServer,
   type TlsFiles,
 } from "../server/mod.ts";
-import { Credentials, saslApis, scramAdminApis } from "../security/mod.ts";
+import {
+  aclApis,
+  Acls,
+  authorizeApis,
+  Credentials,
+  saslApis,
+  scramAdminApis,
+} from "../security/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
 import { brokerDefaults } from "./options.ts";
 
@@ -68,6 +75,13 @@ export interface BrokerOptions {
   saslUsers?: ReadonlyMap<string, string> | null;
   /** Serve the Kafka port over TLS with this certificate and key. Default: null (plaintext). */
   tls?: TlsFiles | null;
+  /**
+   * Enforce ACLs (CreateAcls/DescribeAcls/DeleteAcls manage them); without a matching ALLOW a
+   * request is refused. Default: false (everything allowed, ACL APIs not offered).
+   */
+  authorizer?: boolean;
+  /** Principals (`User:alice`) that bypass ACLs. Default: none. */
+  superUsers?: readonly string[];
 }
 
 /** A running broker. */
@@ -140,12 +154,16 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     logger,
   };
   const extra = await openCoordinators(metadata, ctx, logger);
-  const apis = new ApiRegistry().register("data plane", dataPlaneApis(ctx));
-  for (const [owner, set] of extra.apis) apis.register(owner, set);
+  const acls = options.authorizer ? new Acls(metadata, options.superUsers ?? []) : null;
+  const topicName = (id: string) => store.listTopics().find((t) => wireTopicId(t) === id)?.name;
+  const guard = (set: ApiSet) => acls ? authorizeApis(set, acls, topicName) : set;
+  const apis = new ApiRegistry().register("data plane", guard(dataPlaneApis(ctx)));
+  for (const [owner, set] of extra.apis) apis.register(owner, guard(set));
   const sasl = options.saslUsers ?? null;
   const credentials = await Credentials.open(metadata, sasl ?? new Map());
   apis.register("scram credentials", scramAdminApis(credentials));
   if (sasl) apis.register("sasl", saslApis(credentials));
+  if (acls) apis.register("acls", guard(aclApis(acls)));
   const server = KafkaServer.listen({
     apis,
     listener,

@@ -85,6 +85,9 @@ export * from "./generated/sasl_handshake.ts";
 export * from "./generated/sasl_authenticate.ts";
 export * from "./generated/describe_user_scram_credentials.ts";
 export * from "./generated/alter_user_scram_credentials.ts";
+export * from "./generated/describe_acls.ts";
+export * from "./generated/create_acls.ts";
+export * from "./generated/delete_acls.ts";
 export {
   ApiKey,
   APIS,

@@ -8,6 +8,17 @@ export { Credentials, parseUsersFile } from "./credentials.ts";
 export { SASL_MECHANISMS, saslApis } from "./sasl.ts";
 export { scramAdminApis } from "./scram_admin.ts";
 export {
+  type AclBinding,
+  type AclFilter,
+  AclOperation,
+  Acls,
+  PatternType,
+  Permission,
+  ResourceType,
+} from "./acls.ts";
+export { aclApis } from "./acl_apis.ts";
+export { authorizeApis } from "./authorize_apis.ts";
+export {
   credentialFromPassword,
   credentialFromSalted,
   saltedPassword,

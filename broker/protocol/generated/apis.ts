@@ -272,6 +272,39 @@ import {
   writeTxnOffsetCommitResponse,
 } from "./txn_offset_commit.ts";
 import {
+  DESCRIBE_ACLS_API,
+  type DescribeAclsRequest,
+  type DescribeAclsRequestInput,
+  type DescribeAclsResponse,
+  type DescribeAclsResponseInput,
+  readDescribeAclsRequest,
+  readDescribeAclsResponse,
+  writeDescribeAclsRequest,
+  writeDescribeAclsResponse,
+} from "./describe_acls.ts";
+import {
+  CREATE_ACLS_API,
+  type CreateAclsRequest,
+  type CreateAclsRequestInput,
+  type CreateAclsResponse,
+  type CreateAclsResponseInput,
+  readCreateAclsRequest,
+  readCreateAclsResponse,
+  writeCreateAclsRequest,
+  writeCreateAclsResponse,
+} from "./create_acls.ts";
+import {
+  DELETE_ACLS_API,
+  type DeleteAclsRequest,
+  type DeleteAclsRequestInput,
+  type DeleteAclsResponse,
+  type DeleteAclsResponseInput,
+  readDeleteAclsRequest,
+  readDeleteAclsResponse,
+  writeDeleteAclsRequest,
+  writeDeleteAclsResponse,
+} from "./delete_acls.ts";
+import {
   DESCRIBE_CONFIGS_API,
   type DescribeConfigsRequest,
   type DescribeConfigsRequestInput,
@@ -509,6 +542,12 @@ export const ApiKey = {
   EndTxn: 26,
   /** API key 28. */
   TxnOffsetCommit: 28,
+  /** API key 29. */
+  DescribeAcls: 29,
+  /** API key 30. */
+  CreateAcls: 30,
+  /** API key 31. */
+  DeleteAcls: 31,
   /** API key 32. */
   DescribeConfigs: 32,
   /** API key 33. */
@@ -574,6 +613,9 @@ export const APIS: readonly ApiInfo[] = [
   ADD_OFFSETS_TO_TXN_API,
   END_TXN_API,
   TXN_OFFSET_COMMIT_API,
+  DESCRIBE_ACLS_API,
+  CREATE_ACLS_API,
+  DELETE_ACLS_API,
   DESCRIBE_CONFIGS_API,
   ALTER_CONFIGS_API,
   SASL_AUTHENTICATE_API,
@@ -643,6 +685,12 @@ export interface RequestBodies {
   26: EndTxnRequest;
   /** TxnOffsetCommit. */
   28: TxnOffsetCommitRequest;
+  /** DescribeAcls. */
+  29: DescribeAclsRequest;
+  /** CreateAcls. */
+  30: CreateAclsRequest;
+  /** DeleteAcls. */
+  31: DeleteAclsRequest;
   /** DescribeConfigs. */
   32: DescribeConfigsRequest;
   /** AlterConfigs. */
@@ -729,6 +777,12 @@ export interface RequestInputs {
   26: EndTxnRequestInput;
   /** TxnOffsetCommit. */
   28: TxnOffsetCommitRequestInput;
+  /** DescribeAcls. */
+  29: DescribeAclsRequestInput;
+  /** CreateAcls. */
+  30: CreateAclsRequestInput;
+  /** DeleteAcls. */
+  31: DeleteAclsRequestInput;
   /** DescribeConfigs. */
   32: DescribeConfigsRequestInput;
   /** AlterConfigs. */
@@ -815,6 +869,12 @@ export interface ResponseBodies {
   26: EndTxnResponse;
   /** TxnOffsetCommit. */
   28: TxnOffsetCommitResponse;
+  /** DescribeAcls. */
+  29: DescribeAclsResponse;
+  /** CreateAcls. */
+  30: CreateAclsResponse;
+  /** DeleteAcls. */
+  31: DeleteAclsResponse;
   /** DescribeConfigs. */
   32: DescribeConfigsResponse;
   /** AlterConfigs. */
@@ -901,6 +961,12 @@ export interface ResponseInputs {
   26: EndTxnResponseInput;
   /** TxnOffsetCommit. */
   28: TxnOffsetCommitResponseInput;
+  /** DescribeAcls. */
+  29: DescribeAclsResponseInput;
+  /** CreateAcls. */
+  30: CreateAclsResponseInput;
+  /** DeleteAcls. */
+  31: DeleteAclsResponseInput;
   /** DescribeConfigs. */
   32: DescribeConfigsResponseInput;
   /** AlterConfigs. */
@@ -963,6 +1029,9 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   25: readAddOffsetsToTxnRequest,
   26: readEndTxnRequest,
   28: readTxnOffsetCommitRequest,
+  29: readDescribeAclsRequest,
+  30: readCreateAclsRequest,
+  31: readDeleteAclsRequest,
   32: readDescribeConfigsRequest,
   33: readAlterConfigsRequest,
   36: readSaslAuthenticateRequest,
@@ -1010,6 +1079,9 @@ export const requestWriters: {
   25: writeAddOffsetsToTxnRequest,
   26: writeEndTxnRequest,
   28: writeTxnOffsetCommitRequest,
+  29: writeDescribeAclsRequest,
+  30: writeCreateAclsRequest,
+  31: writeDeleteAclsRequest,
   32: writeDescribeConfigsRequest,
   33: writeAlterConfigsRequest,
   36: writeSaslAuthenticateRequest,
@@ -1056,6 +1128,9 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     25: readAddOffsetsToTxnResponse,
     26: readEndTxnResponse,
     28: readTxnOffsetCommitResponse,
+    29: readDescribeAclsResponse,
+    30: readCreateAclsResponse,
+    31: readDeleteAclsResponse,
     32: readDescribeConfigsResponse,
     33: readAlterConfigsResponse,
     36: readSaslAuthenticateResponse,
@@ -1103,6 +1178,9 @@ export const responseWriters: {
   25: writeAddOffsetsToTxnResponse,
   26: writeEndTxnResponse,
   28: writeTxnOffsetCommitResponse,
+  29: writeDescribeAclsResponse,
+  30: writeCreateAclsResponse,
+  31: writeDeleteAclsResponse,
   32: writeDescribeConfigsResponse,
   33: writeAlterConfigsResponse,
   36: writeSaslAuthenticateResponse,
