@@ -49,6 +49,8 @@ export const API_NAMES: readonly string[] = [
   "DescribeTransactions",
   "ListTransactions",
   "ElectLeaders",
+  "AlterPartitionReassignments",
+  "ListPartitionReassignments",
   "ConsumerGroupHeartbeat",
   "ConsumerGroupDescribe",
   "SaslHandshake",

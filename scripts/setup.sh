@@ -144,3 +144,13 @@ fi
 # FerretDB (MongoDB wire protocol on SQLite) and Cassandra jars for the sinks' tests.
 GO="$go_bin" bash scripts/ferretdb/fetch.sh 2>&1 >/dev/null | sed 's/^/setup: /'
 bash scripts/cassandra/fetch.sh 2>&1 >/dev/null | sed 's/^/setup: /'
+
+# Peer client suites for the broker shim (franz-go kgo, segmentio/kafka-go: `go test -c` binaries,
+# scripts/peer_suites/); run.sh starts the broker in a private network namespace (unshare, ip).
+if command -v ip >/dev/null && command -v unshare >/dev/null; then
+  say "iproute2 and unshare already installed (skipped)"
+else
+  apt_install iproute2 util-linux
+  say "iproute2 and util-linux installed via apt"
+fi
+GO="$go_bin" bash scripts/peer_suites/build.sh 2>&1 >/dev/null | sed 's/^/setup: /'

@@ -94,6 +94,12 @@ export const brokerCli = defineCli({
       value: "LIST",
       defaultText: "none",
     }),
+    logCleanerBackoffMs: integerOption({
+      doc: "delay before a compacted partition whose segment rolled is compacted " +
+        "(log.cleaner.backoff.ms)",
+      default: 15_000,
+      min: 1,
+    }),
     logLevel: enumOption(logLevels, {
       doc: "lowest level logged",
       value: "LEVEL",

@@ -15,7 +15,7 @@ import {
 import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "../group/mod.ts";
 import { ProducerStates } from "../producers/mod.ts";
-import { transactionApis, TransactionCoordinator } from "../txn/mod.ts";
+import { transactionAdminApis, transactionApis, TransactionCoordinator } from "../txn/mod.ts";
 import {
   type AdminServer,
   bindKafkaListener,
@@ -34,6 +34,7 @@ import {
   scramAdminApis,
 } from "../security/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
+import { LogCleaner } from "./log_cleaner.ts";
 import { brokerDefaults } from "./options.ts";
 
 /** Settings of {@linkcode runBroker}; every field but `dataDir` has a default. */
@@ -62,6 +63,11 @@ export interface BrokerOptions {
   retentionMs?: number;
   /** How often retention and compaction run (`log.retention.check.interval.ms`). Default: 300000. */
   maintenanceIntervalMs?: number;
+  /**
+   * Delay before a compacted partition whose active segment rolled is compacted
+   * (`log.cleaner.backoff.ms`). Default: 15000.
+   */
+  logCleanerBackoffMs?: number;
   /** Close idle connections after this long. Default: 600000. */
   idleTimeoutMs?: number;
   /** Largest request frame. Default: 100 MiB. */
@@ -173,6 +179,11 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     logger,
     metrics,
   });
+  const cleaner = new LogCleaner({
+    store,
+    backoffMs: options.logCleanerBackoffMs ?? brokerDefaults.logCleanerBackoffMs,
+    logger,
+  });
   let serving = true;
   let admin: AdminServer | null = null;
   try {
@@ -186,6 +197,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   } catch (e) {
     // A taken admin port: release what is already open before reporting it.
     await server.close();
+    await cleaner.close();
     await extra.close();
     await store.close();
     await metadata.close();
@@ -203,6 +215,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
       serving = false;
       clearInterval(maintenance);
       await server.close();
+      await cleaner.close();
       await extra.close();
       await store.flush();
       await store.close();
@@ -259,7 +272,11 @@ async function openCoordinators(
     onError: (e) => logger.error("group coordinator write failed", { error: errorField(e) }),
   });
   return {
-    apis: [["groups", groups.apis], ["transactions", transactionApis(txns)]],
+    apis: [
+      ["groups", groups.apis],
+      ["transactions", transactionApis(txns)],
+      ["transaction admin", transactionAdminApis({ txns, producers, logs: ctx.store })],
+    ],
     // Aborted-transaction entries below the log start offset are of no use to any reader.
     maintain: async () => {
       for (const g of partitionGauges(ctx.store)) {

@@ -14,6 +14,7 @@ import { heartbeat } from "./heartbeat.ts";
 import { joinGroup } from "./join_group.ts";
 import { leaveGroup } from "./leave_group.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
+import { deleteOffsets } from "./offset_delete.ts";
 import { commitOffsets, fetchOffsets, type PendingOffsetCheck } from "./offset_handlers.ts";
 import { OffsetStore } from "./offsets.ts";
 import { syncGroup } from "./sync_group.ts";
@@ -139,6 +140,9 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
     },
     [ApiKey.OffsetFetch]: {
       handler: (req, ctx) => fetchOffsets(offsets, req, ctx, deps.pendingOffset),
+    },
+    [ApiKey.OffsetDelete]: {
+      handler: (req) => deleteOffsets(membership, offsets, req),
     },
     [ApiKey.ListGroups]: {
       handler: (req) => listGroups(membership, req, consumers),

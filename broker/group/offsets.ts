@@ -135,6 +135,17 @@ export class OffsetStore {
     return out;
   }
 
+  /** Deletes some committed offsets of a group (OffsetDelete); resolves when durable. */
+  async deleteOffsets(
+    groupId: string,
+    partitions: { topic: string; partition: number }[],
+  ): Promise<void> {
+    if (partitions.length === 0) return;
+    await this.#store.apply({
+      delete: partitions.map((p) => offsetKey(groupId, p.topic, p.partition)),
+    });
+  }
+
   /** Deletes a group's offsets and record; resolves when durable. */
   async deleteGroup(groupId: string): Promise<void> {
     const keys = this.#store.entries(groupPrefix(groupId)).map(([k]) => k);

@@ -18,12 +18,14 @@ import type { BrokerContext } from "./context.ts";
 import { errorCodeOf } from "./error_codes.ts";
 import { ErrorCode } from "../protocol/mod.ts";
 import { isInternalTopic } from "./internal_topics.ts";
-import { ensureTopic, topicById, wireTopicId, ZERO_UUID } from "./topics.ts";
-
-/** Kafka's "authorized operations not requested" value. */
-const OPS_NOT_REQUESTED = -2147483648;
-/** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS (no ACLs here). */
-const ALL_TOPIC_OPS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((a, b) => a | (1 << b), 0);
+import {
+  ALL_TOPIC_OPS,
+  ensureTopic,
+  OPS_NOT_REQUESTED,
+  topicById,
+  wireTopicId,
+  ZERO_UUID,
+} from "./topics.ts";
 
 /** Builds the Metadata handler. */
 export function metadataHandler(ctx: BrokerContext): Handler<typeof ApiKey.Metadata> {

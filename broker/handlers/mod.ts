@@ -5,9 +5,16 @@
  */
 import { ApiKey } from "../protocol/mod.ts";
 import type { ApiSet } from "../api/mod.ts";
+import { alterConfigsHandler, incrementalAlterConfigsHandler } from "./alter_configs.ts";
+import {
+  describeClusterHandler,
+  describeTopicPartitionsHandler,
+  electLeadersHandler,
+} from "./cluster_admin.ts";
 import { createPartitionsHandler } from "./create_partitions.ts";
 import { createTopicsHandler } from "./create_topics.ts";
 import type { BrokerContext } from "./context.ts";
+import { deleteRecordsHandler } from "./delete_records.ts";
 import { deleteTopicsHandler } from "./delete_topics.ts";
 import { describeConfigsHandler } from "./describe_configs.ts";
 import { fetchHandler } from "./fetch.ts";
@@ -15,6 +22,10 @@ import { listOffsetsHandler } from "./list_offsets.ts";
 import { metadataHandler } from "./metadata.ts";
 import { offsetForLeaderEpochHandler } from "./offset_for_leader_epoch.ts";
 import { produceHandler } from "./produce.ts";
+import {
+  alterPartitionReassignmentsHandler,
+  listPartitionReassignmentsHandler,
+} from "./reassignments.ts";
 
 export type { BrokerContext, BrokerIdentity, ProducerGuard, TopicDefaults } from "./context.ts";
 export { errorCodeOf } from "./error_codes.ts";
@@ -22,7 +33,8 @@ export { ensureInternalTopics, INTERNAL_TOPICS, isInternalTopic } from "./intern
 export { wireTopicId } from "./topics.ts";
 
 /**
- * Metadata, Produce, Fetch, ListOffsets and the topic admin APIs, with the versions implemented:
+ * Metadata, Produce, Fetch, ListOffsets and the topic and cluster admin APIs, with the versions
+ * implemented:
  * Kafka 4.x's minimums (KIP-896) except Produce, whose v0 stays advertised for old librdkafka's
  * feature probe (v0-v2 batches are rejected per partition since only magic v2 is accepted).
  */
@@ -43,5 +55,13 @@ export function dataPlaneApis(ctx: BrokerContext): ApiSet {
       handler: offsetForLeaderEpochHandler(ctx),
       versions: { min: 2, max: 4 },
     },
+    [ApiKey.AlterConfigs]: { handler: alterConfigsHandler(ctx) },
+    [ApiKey.IncrementalAlterConfigs]: { handler: incrementalAlterConfigsHandler(ctx) },
+    [ApiKey.DeleteRecords]: { handler: deleteRecordsHandler(ctx) },
+    [ApiKey.DescribeCluster]: { handler: describeClusterHandler(ctx) },
+    [ApiKey.DescribeTopicPartitions]: { handler: describeTopicPartitionsHandler(ctx) },
+    [ApiKey.ElectLeaders]: { handler: electLeadersHandler(ctx) },
+    [ApiKey.AlterPartitionReassignments]: { handler: alterPartitionReassignmentsHandler(ctx) },
+    [ApiKey.ListPartitionReassignments]: { handler: listPartitionReassignmentsHandler() },
   };
 }

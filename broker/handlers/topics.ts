@@ -7,6 +7,11 @@ import { uuidToString, ZERO_UUID_STRING } from "../protocol/mod.ts";
 import { TopicExistsError, type TopicInfo } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
 
+/** Kafka's "authorized operations not requested" value. */
+export const OPS_NOT_REQUESTED = -2147483648;
+/** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS (no ACLs here). */
+export const ALL_TOPIC_OPS: number = [3, 4, 5, 6, 7, 8, 10, 11].reduce((a, b) => a | (1 << b), 0);
+
 /** The all-zero topic id Kafka uses for "no id", in wire (base64url) form. */
 export const ZERO_UUID = ZERO_UUID_STRING;
 

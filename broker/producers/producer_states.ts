@@ -88,6 +88,29 @@ export class ProducerStates implements AsyncDisposable {
     return states;
   }
 
+  /**
+   * The producers with state in a partition (DescribeProducers): id, epoch, last sequence and
+   * when they last appended.
+   */
+  activeProducers(
+    topic: string,
+    partition: number,
+  ): { producerId: number; epoch: number; lastSequence: number; lastTimestamp: number }[] {
+    const prefix = stateKey(topic, partition, 0).slice(0, -1);
+    const out = [];
+    for (const [key, state] of this.#states) {
+      if (!key.startsWith(prefix)) continue;
+      const last = state.batches.at(-1);
+      out.push({
+        producerId: Number(key.slice(prefix.length)),
+        epoch: state.epoch,
+        lastSequence: last?.lastSeq ?? -1,
+        lastTimestamp: state.lastTimestamp,
+      });
+    }
+    return out;
+  }
+
   /** Handles InitProducerId (the transaction coordinator wraps it to abort open transactions). */
   initProducerId(
     req: InitProducerIdRequest,

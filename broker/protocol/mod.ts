@@ -79,6 +79,8 @@ export * from "./generated/describe_producers.ts";
 export * from "./generated/describe_transactions.ts";
 export * from "./generated/list_transactions.ts";
 export * from "./generated/elect_leaders.ts";
+export * from "./generated/alter_partition_reassignments.ts";
+export * from "./generated/list_partition_reassignments.ts";
 export * from "./generated/consumer_group_heartbeat.ts";
 export * from "./generated/consumer_group_describe.ts";
 export * from "./generated/sasl_handshake.ts";

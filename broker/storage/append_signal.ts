@@ -9,9 +9,20 @@
 /** Per-partition "appended" signal. */
 export class AppendSignal {
   #waiters = new Map<string, Set<() => void>>();
+  #listeners = new Set<(topic: string, partition: number) => void>();
+
+  /**
+   * Calls `listener` after every signalled append (background work such as prompt compaction);
+   * returns the function that stops it. A listener must not throw.
+   */
+  listen(listener: (topic: string, partition: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
 
   /** Wakes every waiter on `topic`/`partition` (the store calls this after an append is readable). */
   notify(topic: string, partition: number): void {
+    for (const listener of this.#listeners) listener(topic, partition);
     const key = `${topic}\u0000${partition}`;
     const set = this.#waiters.get(key);
     if (!set) return;

@@ -112,6 +112,16 @@ export class TransactionCoordinator implements AsyncDisposable {
     return Promise.resolve(c);
   }
 
+  /** Every transactional id's record (ListTransactions). */
+  all(): readonly Readonly<TxnMetadata>[] {
+    return this.#registry.all();
+  }
+
+  /** The current producer epoch of a transactional id, or -1 (DescribeTransactions). */
+  epochOf(transactionalId: string): number {
+    return this.#deps.producers.transactional(transactionalId)?.epoch ?? -1;
+  }
+
   /** The record of a transactional id (tests, admin views). */
   get(transactionalId: string): Readonly<TxnMetadata> | undefined {
     return this.#registry.get(transactionalId);

@@ -14,6 +14,7 @@ export {
   type TxnProducers,
 } from "./coordinator.ts";
 export { transactionApis } from "./handlers.ts";
+export { type ActiveProducers, transactionAdminApis } from "./admin_handlers.ts";
 export { type AbortedTxn, TxnLogIndex } from "./log_index.ts";
 export { TxnLogView } from "./log_view.ts";
 export type { PartitionLogs } from "./markers.ts";

@@ -83,6 +83,7 @@ export async function harness(): Promise<Harness> {
     const { baseOffset } = await logs.get(`${topic}/${partition}`)!.append(batch, {
       onAssign: (base) => registered = h.txns.log.recordProduce(topic, partition, header, base),
     });
+    h.producers.record(topic, partition, header, baseOffset);
     await registered;
     return baseOffset;
   };

@@ -8,6 +8,7 @@
 # Env:   KAFKA_PORT / KAFKA_CONTROLLER_PORT   listener ports (default: free ports)
 #        KAFKA_STATE_FILE     default $IOT_CACHE_DIR/kafka.state (pid, bootstrap, data dir)
 #        KAFKA_HEAP_OPTS      default "-Xms256m -Xmx1G"
+#        KAFKA_ADVERTISED_HOST  host in advertised.listeners (default 127.0.0.1)
 #        KAFKA_START_TIMEOUT  seconds to wait for readiness, default 90
 #        IOT_CACHE_DIR        where scripts/kafka/fetch.sh put the jars
 set -euo pipefail
@@ -36,7 +37,7 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$controller_port
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+advertised.listeners=PLAINTEXT://${KAFKA_ADVERTISED_HOST:-127.0.0.1}:$port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT

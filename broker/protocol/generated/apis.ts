@@ -382,6 +382,28 @@ import {
   writeIncrementalAlterConfigsResponse,
 } from "./incremental_alter_configs.ts";
 import {
+  ALTER_PARTITION_REASSIGNMENTS_API,
+  type AlterPartitionReassignmentsRequest,
+  type AlterPartitionReassignmentsRequestInput,
+  type AlterPartitionReassignmentsResponse,
+  type AlterPartitionReassignmentsResponseInput,
+  readAlterPartitionReassignmentsRequest,
+  readAlterPartitionReassignmentsResponse,
+  writeAlterPartitionReassignmentsRequest,
+  writeAlterPartitionReassignmentsResponse,
+} from "./alter_partition_reassignments.ts";
+import {
+  LIST_PARTITION_REASSIGNMENTS_API,
+  type ListPartitionReassignmentsRequest,
+  type ListPartitionReassignmentsRequestInput,
+  type ListPartitionReassignmentsResponse,
+  type ListPartitionReassignmentsResponseInput,
+  readListPartitionReassignmentsRequest,
+  readListPartitionReassignmentsResponse,
+  writeListPartitionReassignmentsRequest,
+  writeListPartitionReassignmentsResponse,
+} from "./list_partition_reassignments.ts";
+import {
   OFFSET_DELETE_API,
   type OffsetDeleteRequest,
   type OffsetDeleteRequestInput,
@@ -562,6 +584,10 @@ export const ApiKey = {
   ElectLeaders: 43,
   /** API key 44. */
   IncrementalAlterConfigs: 44,
+  /** API key 45. */
+  AlterPartitionReassignments: 45,
+  /** API key 46. */
+  ListPartitionReassignments: 46,
   /** API key 47. */
   OffsetDelete: 47,
   /** API key 50. */
@@ -623,6 +649,8 @@ export const APIS: readonly ApiInfo[] = [
   DELETE_GROUPS_API,
   ELECT_LEADERS_API,
   INCREMENTAL_ALTER_CONFIGS_API,
+  ALTER_PARTITION_REASSIGNMENTS_API,
+  LIST_PARTITION_REASSIGNMENTS_API,
   OFFSET_DELETE_API,
   DESCRIBE_USER_SCRAM_CREDENTIALS_API,
   ALTER_USER_SCRAM_CREDENTIALS_API,
@@ -705,6 +733,10 @@ export interface RequestBodies {
   43: ElectLeadersRequest;
   /** IncrementalAlterConfigs. */
   44: IncrementalAlterConfigsRequest;
+  /** AlterPartitionReassignments. */
+  45: AlterPartitionReassignmentsRequest;
+  /** ListPartitionReassignments. */
+  46: ListPartitionReassignmentsRequest;
   /** OffsetDelete. */
   47: OffsetDeleteRequest;
   /** DescribeUserScramCredentials. */
@@ -797,6 +829,10 @@ export interface RequestInputs {
   43: ElectLeadersRequestInput;
   /** IncrementalAlterConfigs. */
   44: IncrementalAlterConfigsRequestInput;
+  /** AlterPartitionReassignments. */
+  45: AlterPartitionReassignmentsRequestInput;
+  /** ListPartitionReassignments. */
+  46: ListPartitionReassignmentsRequestInput;
   /** OffsetDelete. */
   47: OffsetDeleteRequestInput;
   /** DescribeUserScramCredentials. */
@@ -889,6 +925,10 @@ export interface ResponseBodies {
   43: ElectLeadersResponse;
   /** IncrementalAlterConfigs. */
   44: IncrementalAlterConfigsResponse;
+  /** AlterPartitionReassignments. */
+  45: AlterPartitionReassignmentsResponse;
+  /** ListPartitionReassignments. */
+  46: ListPartitionReassignmentsResponse;
   /** OffsetDelete. */
   47: OffsetDeleteResponse;
   /** DescribeUserScramCredentials. */
@@ -981,6 +1021,10 @@ export interface ResponseInputs {
   43: ElectLeadersResponseInput;
   /** IncrementalAlterConfigs. */
   44: IncrementalAlterConfigsResponseInput;
+  /** AlterPartitionReassignments. */
+  45: AlterPartitionReassignmentsResponseInput;
+  /** ListPartitionReassignments. */
+  46: ListPartitionReassignmentsResponseInput;
   /** OffsetDelete. */
   47: OffsetDeleteResponseInput;
   /** DescribeUserScramCredentials. */
@@ -1039,6 +1083,8 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   42: readDeleteGroupsRequest,
   43: readElectLeadersRequest,
   44: readIncrementalAlterConfigsRequest,
+  45: readAlterPartitionReassignmentsRequest,
+  46: readListPartitionReassignmentsRequest,
   47: readOffsetDeleteRequest,
   50: readDescribeUserScramCredentialsRequest,
   51: readAlterUserScramCredentialsRequest,
@@ -1089,6 +1135,8 @@ export const requestWriters: {
   42: writeDeleteGroupsRequest,
   43: writeElectLeadersRequest,
   44: writeIncrementalAlterConfigsRequest,
+  45: writeAlterPartitionReassignmentsRequest,
+  46: writeListPartitionReassignmentsRequest,
   47: writeOffsetDeleteRequest,
   50: writeDescribeUserScramCredentialsRequest,
   51: writeAlterUserScramCredentialsRequest,
@@ -1138,6 +1186,8 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     42: readDeleteGroupsResponse,
     43: readElectLeadersResponse,
     44: readIncrementalAlterConfigsResponse,
+    45: readAlterPartitionReassignmentsResponse,
+    46: readListPartitionReassignmentsResponse,
     47: readOffsetDeleteResponse,
     50: readDescribeUserScramCredentialsResponse,
     51: readAlterUserScramCredentialsResponse,
@@ -1188,6 +1238,8 @@ export const responseWriters: {
   42: writeDeleteGroupsResponse,
   43: writeElectLeadersResponse,
   44: writeIncrementalAlterConfigsResponse,
+  45: writeAlterPartitionReassignmentsResponse,
+  46: writeListPartitionReassignmentsResponse,
   47: writeOffsetDeleteResponse,
   50: writeDescribeUserScramCredentialsResponse,
   51: writeAlterUserScramCredentialsResponse,
