@@ -4,7 +4,7 @@
  * @module
  */
 import type { ApiSet } from "../api/mod.ts";
-import { ApiKey, ErrorCode } from "../protocol/mod.ts";
+import { ApiKey, type DeleteAclsRequestDeleteAclsFilter, ErrorCode } from "../protocol/mod.ts";
 import { type AclBinding, type AclFilter, Acls, matchesFilter, PatternType } from "./acls.ts";
 
 const invalid = (b: AclBinding) =>
@@ -14,15 +14,8 @@ const invalid = (b: AclBinding) =>
 
 /** The ACL admin APIs over `acls`. */
 export function aclApis(acls: Acls): ApiSet {
-  const filterOf = (f: {
-    resourceTypeFilter: number;
-    resourceNameFilter: string | null;
-    patternTypeFilter: number;
-    principalFilter: string | null;
-    hostFilter: string | null;
-    operation: number;
-    permissionType: number;
-  }): AclFilter => ({
+  // DescribeAcls' request and each DeleteAcls filter carry the same fields.
+  const filterOf = (f: DeleteAclsRequestDeleteAclsFilter): AclFilter => ({
     resourceType: f.resourceTypeFilter,
     resourceName: f.resourceNameFilter,
     patternType: f.patternTypeFilter,
