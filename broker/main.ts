@@ -22,8 +22,9 @@ import {
   PortInUseError,
   UsageError,
 } from "@iot/service";
-import { runBroker } from "./app/run_broker.ts";
+import { type BrokerOptions, runBroker } from "./app/run_broker.ts";
 import { brokerCli } from "./app/options.ts";
+import { parseUsersFile } from "./security/mod.ts";
 
 type Config = OptionValues<typeof brokerCli.options>;
 
@@ -46,9 +47,50 @@ function readConfig(args: readonly string[]): Config | number {
   }
 }
 
+/** Reads the SASL users and TLS files named by the config (secrets: never logged). */
+function readSecurity(config: Config): Pick<BrokerOptions, "saslUsers" | "tls"> {
+  const read = (path: string, flag: string) => {
+    try {
+      return Deno.readTextFileSync(path);
+    } catch (e) {
+      throw new UsageError(`${flag} ${path}: ${(e as Error).message}`);
+    }
+  };
+  if ((config.tlsCertFile === undefined) !== (config.tlsKeyFile === undefined)) {
+    throw new UsageError("--tls-cert-file and --tls-key-file go together");
+  }
+  let saslUsers = null;
+  if (config.saslUsersFile !== undefined) {
+    const text = read(config.saslUsersFile, "--sasl-users-file");
+    try {
+      saslUsers = parseUsersFile(text, config.saslUsersFile);
+    } catch (e) {
+      throw new UsageError(`--sasl-users-file ${(e as Error).message}`);
+    }
+  }
+  const tls = config.tlsCertFile === undefined ? null : {
+    cert: read(config.tlsCertFile, "--tls-cert-file"),
+    key: read(config.tlsKeyFile!, "--tls-key-file"),
+  };
+  return { saslUsers, tls };
+}
+
+/** `--super-users User:a,User:b` as a list. */
+function superUsersOf(config: Config): string[] {
+  return (config.superUsers ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
 async function main(args: readonly string[]): Promise<number> {
   const config = readConfig(args);
   if (typeof config === "number") return config;
+  let security;
+  try {
+    security = readSecurity(config);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`broker: ${e.message}`);
+    return 2;
+  }
   const logger = createJsonLogger({ level: config.logLevel });
   // Listen before anything is held, so a signal at any point releases the data-dir lock.
   const { promise: stopped, resolve } = Promise.withResolvers<string>();
@@ -65,7 +107,14 @@ async function main(args: readonly string[]): Promise<number> {
       "Kafka port",
       config.port,
       "--port",
-      () => runBroker({ ...config, adminPort: config.adminPort ?? null, logger }),
+      () =>
+        runBroker({
+          ...config,
+          ...security,
+          superUsers: superUsersOf(config),
+          adminPort: config.adminPort ?? null,
+          logger,
+        }),
     );
   } catch (e) {
     lock?.release();
@@ -85,6 +134,8 @@ async function main(args: readonly string[]): Promise<number> {
     fsync: config.fsync,
     autoCreate: config.autoCreate,
     partitions: config.partitions,
+    sasl: security.saslUsers ? "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512" : "off",
+    tls: security.tls ? "on" : "off",
   });
   logger.info("shutting down", { signal: await stopped });
   for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);

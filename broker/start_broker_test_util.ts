@@ -37,6 +37,10 @@ export interface StartBrokerOptions {
   admin?: boolean;
   /** Logger for in-process mode. Default: silent. */
   logger?: Logger;
+  /** SASL users (name to password); in-process mode only. Default: no SASL. */
+  saslUsers?: Record<string, string>;
+  /** TLS certificate and key (PEM text); in-process mode only. Default: plaintext. */
+  tls?: { cert: string; key: string };
 }
 
 /** A broker started by {@linkcode startBroker}. */
@@ -77,6 +81,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
       maxFrameSize: options.maxFrameSize,
       adminPort: options.admin ? 0 : null,
       logger: options.logger,
+      saslUsers: options.saslUsers ? new Map(Object.entries(options.saslUsers)) : null,
+      tls: options.tls ?? null,
     });
     let closing: Promise<void> | undefined;
     const close = () => closing ??= broker.close().then(removeDir);

@@ -46,4 +46,5 @@ export type { BrokerStats, KafkaStats, PartitionStats } from "./stats.ts";
 export { parseStats } from "./stats.ts";
 export { LibrdkafkaNotFoundError, librdkafkaVersion } from "./native/library.ts";
 export { waitForKafka } from "./wait.ts";
+export { loadClientProperties, parseClientProperties } from "./properties.ts";
 export type { WaitForKafkaOptions } from "./wait.ts";

@@ -6,12 +6,15 @@
  * @module
  */
 import { Admin } from "./admin.ts";
+import type { KafkaConfig } from "./config.ts";
 import { ErrorCode, KafkaError } from "./errors.ts";
 
 /** Options of {@linkcode waitForKafka}. */
 export interface WaitForKafkaOptions {
   /** Bootstrap servers, `host:port[,host:port…]`. */
   bootstrap: string;
+  /** Extra librdkafka properties of the probe client (e.g. SASL/TLS). Default: none. */
+  config?: KafkaConfig;
   /** Give up after this long (ms). Default 60 000. */
   timeoutMs?: number;
   /** Stops waiting (rejects with the signal's reason). */
@@ -45,7 +48,7 @@ export async function waitForKafka(options: WaitForKafkaOptions): Promise<void> 
   let backoff = 100;
   for (let attempt = 0;; attempt++) {
     signal?.throwIfAborted();
-    const reason = await probe(bootstrap, probeMs);
+    const reason = await probe(bootstrap, probeMs, options.config ?? {});
     if (reason === null) {
       if (attempt > 0) log(`Kafka at ${bootstrap} is up after ${elapsed(started)}`);
       return;
@@ -68,12 +71,19 @@ export async function waitForKafka(options: WaitForKafkaOptions): Promise<void> 
 }
 
 /** `null` when a broker answered, else why not. */
-async function probe(bootstrap: string, timeoutMs: number): Promise<string | null> {
+async function probe(
+  bootstrap: string,
+  timeoutMs: number,
+  config: KafkaConfig,
+): Promise<string | null> {
   const reachable = await connectAny(bootstrap, timeoutMs);
   if (reachable !== null) return reachable;
   try {
     // A listening port is not yet a broker: it must answer metadata.
-    await using admin = new Admin({ config: { "bootstrap.servers": bootstrap }, onLog: () => {} });
+    await using admin = new Admin({
+      config: { ...config, "bootstrap.servers": bootstrap },
+      onLog: () => {},
+    });
     await admin.listTopics({ timeoutMs });
     return null;
   } catch (e) {

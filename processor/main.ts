@@ -7,6 +7,7 @@
  * @module
  */
 import { resolveTopics } from "@iot/events";
+import { loadClientProperties } from "@iot/kafka";
 import {
   createJsonLogger,
   DirLockedError,
@@ -58,6 +59,11 @@ export function loadConfig(
   const parsed = parseCli(processorCli, { args, env, readFile });
   if (parsed.help) throw new UsageError("--help prints the usage; it is not a configuration");
   crossCheck(parsed.values, parsed.sourceOf);
+  try {
+    loadClientProperties(parsed.values.kafkaProperties, readFile);
+  } catch (e) {
+    throw new UsageError(`${parsed.sourceOf("kafkaProperties")}: ${(e as Error).message}`);
+  }
   return parsed.values;
 }
 
@@ -139,6 +145,7 @@ async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal)
     new JobRunner({
       job,
       bootstrap: config.bootstrap,
+      kafkaConfig: loadClientProperties(config.kafkaProperties),
       stateDir: config.stateDir,
       instanceId: config.instanceId,
       groupId: `${config.groupPrefix}-${job.name}`,

@@ -83,6 +83,12 @@ export const processorCli = defineCli({
       value: "NAME",
       default: READINGS_BY_DEVICE_TOPIC,
     }),
+    kafkaProperties: stringOption({
+      doc: "file of extra librdkafka properties (key=value lines) for every Kafka client, e.g. " +
+        "security.protocol=SASL_SSL, sasl.mechanisms, sasl.username, sasl.password, ssl.ca.location",
+      value: "FILE",
+      defaultText: "none",
+    }),
     kafkaWaitMs: ms("wait this long for Kafka at start before giving up", 60_000, 0),
     statusPort: integerOption({
       doc: "127.0.0.1 HTTP /status, /metrics, /healthz; 0 = any free port",

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { loadClientProperties } from "@iot/kafka";
 import { resolveTopics, type TopicId, topicIds, type Topics } from "@iot/events";
 import {
   booleanOption,
@@ -193,6 +194,12 @@ export const producerCli = defineCli({
       default: 6,
       min: 1,
     }),
+    kafkaProperties: stringOption({
+      doc: "file of extra librdkafka properties (key=value lines) for every Kafka client, e.g. " +
+        "security.protocol=SASL_SSL, sasl.mechanisms, sasl.username, sasl.password, ssl.ca.location",
+      value: "FILE",
+      defaultText: "none",
+    }),
     kafkaWaitMs: integerOption({
       doc: "wait this long for Kafka at start before giving up",
       value: "MS",
@@ -230,6 +237,7 @@ export interface CliConfig extends
     | "partitions"
     | "commands"
     | "kafkaWaitTimeoutMs"
+    | "kafka"
   > {
   /** Whether `--help` was given (nothing else is meaningful then). */
   help: boolean;
@@ -308,6 +316,7 @@ export function parseCli(input: CliInput): CliConfig {
     partitions: f.partitions,
     commands: !f.noCommands,
     kafkaWaitTimeoutMs: f.kafkaWaitMs,
+    kafka: clientProperties(f.kafkaProperties, parsed.sourceOf("kafkaProperties"), input),
   };
 }
 
@@ -332,6 +341,15 @@ function joinRepeated(args: readonly string[]): string[] {
 }
 
 /** Runs `fn`, turning the `RangeError`s of core's flag parsers into {@linkcode UsageError}s. */
+/** The `--kafka-properties` file's settings; a bad file is a {@linkcode UsageError}. */
+function clientProperties(path: string | undefined, source: string, input: CliInput) {
+  try {
+    return loadClientProperties(path, input.readFile);
+  } catch (e) {
+    throw new UsageError(`${source}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
 function asUsageError<T>(fn: () => T): T {
   try {
     return fn();

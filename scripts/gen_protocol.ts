@@ -51,6 +51,15 @@ export const API_NAMES: readonly string[] = [
   "ElectLeaders",
   "AlterPartitionReassignments",
   "ListPartitionReassignments",
+  "ConsumerGroupHeartbeat",
+  "ConsumerGroupDescribe",
+  "SaslHandshake",
+  "SaslAuthenticate",
+  "DescribeUserScramCredentials",
+  "AlterUserScramCredentials",
+  "DescribeAcls",
+  "CreateAcls",
+  "DeleteAcls",
 ];
 
 /** Removes `//` comments (outside strings) so the Kafka schema files parse as JSON. */

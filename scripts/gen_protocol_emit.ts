@@ -362,9 +362,22 @@ class Emitter {
     const scalarStructs = new Set<string>();
     for (const s of this.structs.values()) {
       for (const f of s.fields) {
-        // Only struct fields defaulting to an instance need a default builder.
-        if (f.struct && !f.array && f.default !== "null") {
+        // Only struct fields an input may omit, defaulting to an instance, need a default builder
+        // (and the structs nested in those defaults, below).
+        if (f.struct && !f.array && f.default !== "null" && this.optionalInInput(f, s.ctx)) {
           scalarStructs.add(this.structName(f.base));
+        }
+      }
+    }
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const name of [...scalarStructs]) {
+        for (const f of this.structs.get(name)?.fields ?? []) {
+          const nested = this.structName(f.base);
+          if (f.struct && !f.array && !scalarStructs.has(nested)) {
+            scalarStructs.add(nested);
+            grew = true;
+          }
         }
       }
     }

@@ -154,3 +154,11 @@ else
   say "iproute2 and util-linux installed via apt"
 fi
 GO="$go_bin" bash scripts/peer_suites/build.sh 2>&1 >/dev/null | sed 's/^/setup: /'
+
+# openssl: the SASL/TLS tests make a throwaway self-signed certificate for the broker shim.
+if command -v openssl >/dev/null; then
+  say "openssl already installed (skipped)"
+else
+  apt_install openssl
+  say "openssl installed via apt"
+fi

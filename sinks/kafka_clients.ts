@@ -20,7 +20,7 @@ export function sinkKafkaClients(options: SinkKafkaClientsOptions): SinkKafkaCli
   const { bootstrap } = options;
   const extra = options.kafkaConfig ?? {};
   return {
-    waitReady: (o) => waitForKafka({ bootstrap, ...o }),
+    waitReady: (o) => waitForKafka({ bootstrap, config: extra, ...o }),
     input: (o) =>
       new Consumer({
         config: {

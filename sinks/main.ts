@@ -10,6 +10,7 @@
  */
 import { dirname } from "node:path";
 import { resolveTopics } from "@iot/events";
+import { loadClientProperties } from "@iot/kafka";
 import {
   createJsonLogger,
   DirLockedError,
@@ -44,6 +45,11 @@ export function loadConfig(
   const parsed = parseCli(sinksCli, { args, env, readFile });
   if (parsed.help) throw new UsageError("--help prints the usage; it is not a configuration");
   const config = parsed.values;
+  try {
+    loadClientProperties(config.kafkaProperties, readFile);
+  } catch (e) {
+    throw new UsageError(`${parsed.sourceOf("kafkaProperties")}: ${(e as Error).message}`);
+  }
   try {
     resolveTopics(config.topics);
   } catch (e) {
@@ -94,7 +100,10 @@ function logEvents(logger: Logger, pipeline: string) {
 }
 
 async function run(config: SinksConfig, logger: Logger, signal: AbortSignal): Promise<number> {
-  const clients = sinkKafkaClients({ bootstrap: config.bootstrap });
+  const clients = sinkKafkaClients({
+    bootstrap: config.bootstrap,
+    kafkaConfig: loadClientProperties(config.kafkaProperties),
+  });
   try {
     await clients.waitReady({ timeoutMs: config.kafkaWaitMs, signal, log: (m) => logger.info(m) });
   } catch (e) {

@@ -49,6 +49,12 @@ export const sinksCli = defineCli({
       schema: id,
     }),
     topics: mapOption(topicIds, { doc: "rename a topic", flag: "topic", value: "ID=NAME" }),
+    kafkaProperties: stringOption({
+      doc: "file of extra librdkafka properties (key=value lines) for every Kafka client, e.g. " +
+        "security.protocol=SASL_SSL, sasl.mechanisms, sasl.username, sasl.password, ssl.ca.location",
+      value: "FILE",
+      defaultText: "none",
+    }),
     kafkaWaitMs: ms("wait this long for Kafka at start before giving up", 60_000, 0),
     sessionTimeoutMs: ms(
       "consumer group session timeout: how soon a crashed instance's partitions move",

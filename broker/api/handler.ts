@@ -15,6 +15,20 @@ export interface RequestContext {
   readonly remoteAddress: string;
   /** Aborts when the connection closes or the broker shuts down (ends long polls early). */
   readonly signal: AbortSignal;
+  /** The connection's authentication state (absent where no socket is involved, e.g. tests). */
+  readonly auth?: ConnectionAuth;
+}
+
+/** Per-connection SASL state, updated by the SaslHandshake and SaslAuthenticate handlers. */
+export interface ConnectionAuth {
+  /** `User:<name>` once authenticated; `User:ANONYMOUS` on a listener without SASL. */
+  principal: string | null;
+  /** The mechanism chosen by SaslHandshake, or null. */
+  mechanism: string | null;
+  /** Mechanism state between SaslAuthenticate round trips (SCRAM). */
+  exchange: unknown;
+  /** Set by a failed authentication: the server closes the connection after answering. */
+  failed: boolean;
 }
 
 /**

@@ -4,5 +4,5 @@
  *
  * @module
  */
-export type { Handler, HandlerTable, RequestContext } from "./handler.ts";
+export type { ConnectionAuth, Handler, HandlerTable, RequestContext } from "./handler.ts";
 export { type ApiEntry, ApiRegistry, type ApiSet, handlersOf } from "./registry.ts";

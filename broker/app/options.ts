@@ -69,6 +69,31 @@ export const brokerCli = defineCli({
       default: 300_000,
       min: 1,
     }),
+    saslUsersFile: stringOption({
+      doc: "JSON file of SASL users {name: password}; clients must then authenticate " +
+        "(PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)",
+      value: "FILE",
+      defaultText: "off",
+    }),
+    tlsCertFile: stringOption({
+      doc: "PEM certificate chain: serve the Kafka port over TLS (with --tls-key-file)",
+      value: "FILE",
+      defaultText: "off",
+    }),
+    tlsKeyFile: stringOption({
+      doc: "PEM private key of --tls-cert-file",
+      value: "FILE",
+      defaultText: "off",
+    }),
+    authorizer: booleanOption({
+      doc: "enforce ACLs (kafka-acls.sh: CreateAcls/DescribeAcls/DeleteAcls); no ALLOW, no access",
+      default: false,
+    }),
+    superUsers: stringOption({
+      doc: "comma-separated principals that bypass ACLs, e.g. User:admin",
+      value: "LIST",
+      defaultText: "none",
+    }),
     logCleanerBackoffMs: integerOption({
       doc: "delay before a compacted partition whose segment rolled is compacted " +
         "(log.cleaner.backoff.ms)",

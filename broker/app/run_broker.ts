@@ -6,7 +6,12 @@
  * @module
  */
 import { ApiRegistry, type ApiSet } from "../api/mod.ts";
-import { type BrokerContext, dataPlaneApis } from "../handlers/mod.ts";
+import {
+  type BrokerContext,
+  dataPlaneApis,
+  ensureInternalTopics,
+  wireTopicId,
+} from "../handlers/mod.ts";
 import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "../group/mod.ts";
 import { ProducerStates } from "../producers/mod.ts";
@@ -18,7 +23,16 @@ import {
   KafkaServer,
   type PartitionGauge,
   startAdminServer,
+  type TlsFiles,
 } from "../server/mod.ts";
+import {
+  aclApis,
+  Acls,
+  authorizeApis,
+  Credentials,
+  saslApis,
+  scramAdminApis,
+} from "../security/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
 import { LogCleaner } from "./log_cleaner.ts";
 import { brokerDefaults } from "./options.ts";
@@ -60,6 +74,20 @@ export interface BrokerOptions {
   maxFrameSize?: number;
   /** Log sink. Default: silent. */
   logger?: Logger;
+  /**
+   * SASL users (name to password; PLAIN and SCRAM-SHA-256/512). When set, every connection must
+   * authenticate first. Default: null (no SASL).
+   */
+  saslUsers?: ReadonlyMap<string, string> | null;
+  /** Serve the Kafka port over TLS with this certificate and key. Default: null (plaintext). */
+  tls?: TlsFiles | null;
+  /**
+   * Enforce ACLs (CreateAcls/DescribeAcls/DeleteAcls manage them); without a matching ALLOW a
+   * request is refused. Default: false (everything allowed, ACL APIs not offered).
+   */
+  authorizer?: boolean;
+  /** Principals (`User:alice`) that bypass ACLs. Default: none. */
+  superUsers?: readonly string[];
 }
 
 /** A running broker. */
@@ -98,14 +126,19 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     fsyncIntervalMs: options.fsyncIntervalMs ?? brokerDefaults.fsyncIntervalMs,
     defaults: { retentionMs: options.retentionMs ?? brokerDefaults.retentionMs },
   });
+  await ensureInternalTopics(store);
   const metadata = await MetadataStore.open(`${options.dataDir}/__metadata`);
   const clusterId = await ensureClusterId(metadata);
   const metrics = new BrokerMetrics();
   const nodeId = options.nodeId ?? 1;
   // Bind first: with port 0 the advertised port is only known afterwards.
-  let listener: Deno.TcpListener;
+  let listener: ReturnType<typeof bindKafkaListener>;
   try {
-    listener = bindKafkaListener(host, options.port ?? brokerDefaults.port);
+    listener = bindKafkaListener(
+      host,
+      options.port ?? brokerDefaults.port,
+      options.tls ?? undefined,
+    );
   } catch (e) {
     await store.close();
     await metadata.close();
@@ -127,11 +160,20 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     logger,
   };
   const extra = await openCoordinators(metadata, ctx, logger);
-  const apis = new ApiRegistry().register("data plane", dataPlaneApis(ctx));
-  for (const [owner, set] of extra.apis) apis.register(owner, set);
+  const acls = options.authorizer ? new Acls(metadata, options.superUsers ?? []) : null;
+  const topicName = (id: string) => store.listTopics().find((t) => wireTopicId(t) === id)?.name;
+  const guard = (set: ApiSet) => acls ? authorizeApis(set, acls, topicName) : set;
+  const apis = new ApiRegistry().register("data plane", guard(dataPlaneApis(ctx)));
+  for (const [owner, set] of extra.apis) apis.register(owner, guard(set));
+  const sasl = options.saslUsers ?? null;
+  const credentials = await Credentials.open(metadata, sasl ?? new Map());
+  apis.register("scram credentials", scramAdminApis(credentials));
+  if (sasl) apis.register("sasl", saslApis(credentials));
+  if (acls) apis.register("acls", guard(aclApis(acls)));
   const server = KafkaServer.listen({
     apis,
     listener,
+    requireSasl: sasl !== null,
     idleTimeoutMs: options.idleTimeoutMs ?? brokerDefaults.idleTimeoutMs,
     maxFrameSize: options.maxFrameSize,
     logger,
@@ -221,6 +263,12 @@ async function openCoordinators(
     host: ctx.identity.host,
     port: ctx.identity.port,
     pendingOffset: (group, topic, partition) => txns.hasPendingOffset(group, topic, partition),
+    topics: () =>
+      ctx.store.listTopics().map((t) => ({
+        id: wireTopicId(t),
+        name: t.name,
+        partitions: t.partitions,
+      })),
     onError: (e) => logger.error("group coordinator write failed", { error: errorField(e) }),
   });
   return {

@@ -14,6 +14,7 @@ import type {
   ListGroupsResponseInput,
 } from "../protocol/mod.ts";
 import type { RequestContext } from "../api/mod.ts";
+import type { ConsumerGroups } from "./consumer_groups.ts";
 import type { Membership } from "./membership.ts";
 
 /** Where clients reach this coordinator. */
@@ -62,22 +63,34 @@ export function findCoordinator(
   return { errorCode: ErrorCode.NONE, errorMessage: null, ...self };
 }
 
-/** Handles ListGroups with the v4 states filter and v5 types filter (all groups are "classic"). */
+/**
+ * Handles ListGroups with the v4 states filter and v5 types filter: classic groups and KIP-848
+ * consumer groups (type "consumer", protocol type "consumer").
+ */
 export function listGroups(
   membership: Membership,
   req: ListGroupsRequest,
+  consumers?: ConsumerGroups,
 ): ListGroupsResponseInput {
   const states = new Set(req.statesFilter.map((s) => s.toLowerCase()));
   const types = new Set(req.typesFilter.map((s) => s.toLowerCase()));
-  const groups = [...membership.groups.values()]
-    .filter((g) => states.size === 0 || states.has(g.state.toLowerCase()))
-    .filter(() => types.size === 0 || types.has("classic"))
-    .map((g) => ({
+  const all = [
+    ...[...membership.groups.values()].map((g) => ({
       groupId: g.groupId,
       protocolType: g.protocolType ?? "",
-      groupState: g.state,
+      groupState: g.state as string,
       groupType: "classic",
-    }));
+    })),
+    ...[...consumers?.groups.values() ?? []].map((g) => ({
+      groupId: g.groupId,
+      protocolType: "consumer",
+      groupState: g.state() as string,
+      groupType: "consumer",
+    })),
+  ];
+  const groups = all
+    .filter((g) => states.size === 0 || states.has(g.groupState.toLowerCase()))
+    .filter((g) => types.size === 0 || types.has(g.groupType));
   return { errorCode: ErrorCode.NONE, groups };
 }
 

@@ -18,10 +18,16 @@ import { deleteOffsets } from "./offset_delete.ts";
 import { commitOffsets, fetchOffsets, type PendingOffsetCheck } from "./offset_handlers.ts";
 import { OffsetStore } from "./offsets.ts";
 import { syncGroup } from "./sync_group.ts";
+import { restoreGroup, storedGroupOf } from "./classic_store.ts";
+import type { AssignableTopic } from "./assignors.ts";
+import { validateConsumerCommit } from "./consumer_commit.ts";
+import { consumerGroupDescribe } from "./consumer_describe.ts";
+import { type ConsumerGroupOptions, ConsumerGroups } from "./consumer_groups.ts";
+import { consumerGroupHeartbeat } from "./consumer_heartbeat.ts";
 import { type Scheduler, systemScheduler } from "./scheduler.ts";
 
 /** Dependencies and settings of {@linkcode createGroupCoordinator}. */
-export interface GroupCoordinatorDeps extends MembershipOptions {
+export interface GroupCoordinatorDeps extends MembershipOptions, ConsumerGroupOptions {
   /** Durable store for offsets and group records (keys under `offsets/` and `groups/`). */
   metadata: MetadataStore;
   /** This broker's node id (FindCoordinator answers it for every key). */
@@ -39,6 +45,8 @@ export interface GroupCoordinatorDeps extends MembershipOptions {
    * answers UNSTABLE_OFFSET_COMMIT). Default: never.
    */
   pendingOffset?: PendingOffsetCheck;
+  /** The topics that exist (KIP-848 groups assign them on the server). Default: none. */
+  topics?: () => AssignableTopic[];
   /** Reports a failed background write of a group record. Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -78,21 +86,30 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
   let closed = false;
   const persistGeneration = (group: Group) => {
     if (closed) return;
-    const write = offsets.saveGroup(group.groupId, {
-      protocolType: group.protocolType,
-      generationId: group.generationId,
-    }).catch(onError).finally(() => writes.delete(write));
+    const write = offsets.saveGroup(group.groupId, storedGroupOf(group))
+      .catch(onError).finally(() => writes.delete(write));
     writes.add(write);
   };
   const membership = new Membership(scheduler, deps, persistGeneration);
   for (const groupId of offsets.groupIds()) {
     const group = membership.getOrCreate(groupId);
     const stored = offsets.storedGroup(groupId);
-    if (stored) {
-      group.generationId = stored.generationId;
-      group.protocolType = stored.protocolType;
-    }
+    // Members of a group that was Stable carry on; their sessions restart now.
+    if (stored) { for (const m of restoreGroup(group, stored)) membership.touch(group, m); }
   }
+  const consumers = new ConsumerGroups({
+    metadata: deps.metadata,
+    scheduler,
+    topics: deps.topics ?? (() => []),
+    options: deps,
+    onError,
+  });
+  // A group id is either a classic group or a consumer group; offsets are shared by both.
+  for (const groupId of consumers.groups.keys()) membership.groups.delete(groupId);
+  const classicInUse = (groupId: string) => {
+    const g = membership.groups.get(groupId);
+    return g !== undefined && (g.members.size > 0 || g.pendingMembers.size > 0);
+  };
   const self = { nodeId: deps.nodeId, host: deps.host, port: deps.port };
   const apis: ApiSet = {
     [ApiKey.FindCoordinator]: {
@@ -100,7 +117,10 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
     },
     [ApiKey.JoinGroup]: {
       handler: async (req, ctx) => {
-        const res = await joinGroup(membership, req, ctx);
+        // An empty consumer group turns classic; one with members keeps its protocol.
+        const res = consumers.groups.has(req.groupId) && !(await consumers.delete(req.groupId))
+          ? joinFailure(req.memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+          : await joinGroup(membership, req, ctx);
         // protocolName is nullable only from v7; older versions carry "".
         return ctx.header.apiVersion < 7 ? { ...res, protocolName: res.protocolName ?? "" } : res;
       },
@@ -115,7 +135,8 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
       handler: (req, ctx) => leaveGroup(membership, req, ctx),
     },
     [ApiKey.OffsetCommit]: {
-      handler: (req) => commitOffsets(membership, offsets, req, now()),
+      handler: (req) =>
+        commitOffsets(membership, offsets, req, now(), (r) => validateConsumerCommit(consumers, r)),
     },
     [ApiKey.OffsetFetch]: {
       handler: (req, ctx) => fetchOffsets(offsets, req, ctx, deps.pendingOffset),
@@ -124,7 +145,7 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
       handler: (req) => deleteOffsets(membership, offsets, req),
     },
     [ApiKey.ListGroups]: {
-      handler: (req) => listGroups(membership, req),
+      handler: (req) => listGroups(membership, req, consumers),
     },
     [ApiKey.DescribeGroups]: {
       handler: (req) => describeGroups(membership, req),
@@ -135,7 +156,10 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
         for (const groupId of req.groupsNames) {
           let errorCode: number = ErrorCode.NONE;
           if (groupId === "") errorCode = ErrorCode.INVALID_GROUP_ID;
-          else if (!membership.groups.has(groupId)) errorCode = ErrorCode.GROUP_ID_NOT_FOUND;
+          else if (consumers.groups.has(groupId)) {
+            if (await consumers.delete(groupId)) await offsets.deleteGroup(groupId);
+            else errorCode = ErrorCode.NON_EMPTY_GROUP;
+          } else if (!membership.groups.has(groupId)) errorCode = ErrorCode.GROUP_ID_NOT_FOUND;
           else if (!membership.delete(groupId)) errorCode = ErrorCode.NON_EMPTY_GROUP;
           else await offsets.deleteGroup(groupId);
           results.push({ groupId, errorCode });
@@ -143,12 +167,26 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
         return { throttleTimeMs: 0, results };
       },
     },
+    [ApiKey.ConsumerGroupHeartbeat]: {
+      handler: (req, ctx) => {
+        if (req.memberEpoch === 0 && !classicInUse(req.groupId)) membership.delete(req.groupId);
+        return consumerGroupHeartbeat(consumers, req, ctx, classicInUse);
+      },
+    },
+    [ApiKey.ConsumerGroupDescribe]: {
+      handler: (req) => consumerGroupDescribe(consumers, req),
+    },
   };
   const close = async () => {
     if (closed) return;
     closed = true;
     membership.close();
+    await consumers.close();
     await Promise.all(writes);
   };
   return Promise.resolve({ apis, close, [Symbol.asyncDispose]: close });
+}
+
+function joinFailure(memberId: string, errorCode: number) {
+  return { errorCode, generationId: -1, protocolName: null, leader: "", memberId, members: [] };
 }

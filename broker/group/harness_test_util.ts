@@ -18,8 +18,11 @@ import {
 } from "../protocol/mod.ts";
 import { handlersOf, type HandlerTable, type RequestContext } from "../api/mod.ts";
 import { MetadataStore } from "../storage/mod.ts";
-import { createGroupCoordinator, type GroupCoordinator } from "./coordinator.ts";
-import type { MembershipOptions } from "./membership.ts";
+import {
+  createGroupCoordinator,
+  type GroupCoordinator,
+  type GroupCoordinatorDeps,
+} from "./coordinator.ts";
 import { ManualScheduler } from "./scheduler.ts";
 
 /** Per-call options. */
@@ -83,7 +86,9 @@ export interface Harness extends AsyncDisposable {
 }
 
 /** Starts a harness; dispose it to close everything and remove the directory. */
-export async function startHarness(options: MembershipOptions = {}): Promise<Harness> {
+export async function startHarness(
+  options: Omit<GroupCoordinatorDeps, "metadata" | "nodeId" | "host" | "port" | "scheduler"> = {},
+): Promise<Harness> {
   const dir = await Deno.makeTempDir({ prefix: "group-" });
   const scheduler = new ManualScheduler(1_000_000);
   const open = async () => {

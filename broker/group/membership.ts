@@ -32,7 +32,10 @@ export class Membership {
   #onGeneration: (group: Group) => void;
   #closed = false;
 
-  /** `onGeneration` is called whenever a rebalance completes (to persist the generation). */
+  /**
+   * `onGeneration` is called whenever a rebalance completes and when the group turns Stable
+   * (to persist the generation and the members).
+   */
   constructor(
     scheduler: Scheduler,
     options: MembershipOptions,
@@ -135,6 +138,11 @@ export class Membership {
       }
       this.prepareRebalance(group);
     });
+    this.#onGeneration(group);
+  }
+
+  /** Called by SyncGroup when the leader's assignments made the group Stable. */
+  stabilized(group: Group): void {
     this.#onGeneration(group);
   }
 

@@ -42,14 +42,18 @@ function validateCommit(membership: Membership, req: OffsetCommitRequest): numbe
   return ErrorCode.NONE;
 }
 
-/** Handles OffsetCommit; resolves once the offsets are durable. */
+/**
+ * Handles OffsetCommit; resolves once the offsets are durable. `consumerCheck` validates commits
+ * to KIP-848 consumer groups (null: not one, use the classic rules).
+ */
 export async function commitOffsets(
   membership: Membership,
   offsets: OffsetStore,
   req: OffsetCommitRequest,
   now: number,
+  consumerCheck: (req: OffsetCommitRequest) => number | null = () => null,
 ): Promise<OffsetCommitResponseInput> {
-  const groupError = validateCommit(membership, req);
+  const groupError = consumerCheck(req) ?? validateCommit(membership, req);
   const toStore: Parameters<OffsetStore["commit"]>[1] = [];
   const encoder = new TextEncoder();
   const topics = req.topics.map((t) => ({

@@ -26,6 +26,32 @@ export interface StoredGroup {
   protocolType: string | null;
   /** Last generation id. */
   generationId: number;
+  /** Protocol of the generation, while the group is Stable. */
+  protocolName?: string | null;
+  /** Leader's member id, while the group is Stable. */
+  leaderId?: string | null;
+  /** Members of a Stable group (empty otherwise). */
+  members?: StoredMember[];
+}
+
+/** A Stable group's member as stored (byte fields base64). */
+export interface StoredMember {
+  /** Member id. */
+  memberId: string;
+  /** Static instance id, or null. */
+  groupInstanceId: string | null;
+  /** Client id. */
+  clientId: string;
+  /** `/host` of the client. */
+  clientHost: string;
+  /** Session timeout. */
+  sessionTimeoutMs: number;
+  /** Rebalance timeout. */
+  rebalanceTimeoutMs: number;
+  /** Protocols with base64 metadata. */
+  protocols: { name: string; metadata: string }[];
+  /** Base64 assignment. */
+  assignment: string;
 }
 
 const OFFSETS = "offsets/";
@@ -65,12 +91,15 @@ export class OffsetStore {
     const v = this.#store.get(`${GROUPS}${encodeURIComponent(groupId)}`) as
       | StoredGroup
       | undefined;
-    return v ? { protocolType: v.protocolType, generationId: v.generationId } : undefined;
+    return v ? structuredClone(v) : undefined;
   }
 
   /** Persists the group record; resolves when durable. */
   saveGroup(groupId: string, group: StoredGroup): Promise<void> {
-    return this.#store.set(`${GROUPS}${encodeURIComponent(groupId)}`, { ...group });
+    return this.#store.set(
+      `${GROUPS}${encodeURIComponent(groupId)}`,
+      JSON.parse(JSON.stringify(group)) as JsonValue,
+    );
   }
 
   /** Stores offsets atomically; resolves when durable. */

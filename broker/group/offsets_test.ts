@@ -115,10 +115,21 @@ Deno.test("delete groups: non-empty, unknown and empty groups", async () => {
   assertEquals(listed.groups.map((g) => g.groupId), ["busy"]);
 });
 
-Deno.test("group generations continue after a reopen", async () => {
+Deno.test("a Stable group's members and generation survive a reopen", async () => {
   await using h = await startHarness();
-  await memberOf(h, "g");
+  const member = await memberOf(h, "g");
   await h.reopen();
+  const beat = (generationId: number) =>
+    h.call(ApiKey.Heartbeat, 3, { groupId: "g", generationId, memberId: member });
+  assertEquals((await beat(1)).errorCode, 0, "still a member of generation 1");
+  assertEquals((await beat(2)).errorCode, ErrorCode.ILLEGAL_GENERATION);
+  const d = await h.call(ApiKey.DescribeGroups, 0, { groups: ["g"] });
+  assertEquals([d.groups[0].groupState, d.groups[0].protocolData], ["Stable", "range"]);
+  const left = await h.call(ApiKey.LeaveGroup, 3, {
+    groupId: "g",
+    members: [{ memberId: member }],
+  });
+  assertEquals(left.errorCode, 0);
   const r = await h.call(ApiKey.JoinGroup, 3, {
     groupId: "g",
     sessionTimeoutMs: 10_000,
@@ -126,7 +137,7 @@ Deno.test("group generations continue after a reopen", async () => {
     protocolType: "consumer",
     protocols: protocols("range"),
   });
-  assertEquals(r.generationId, 2);
+  assertEquals(r.generationId, 3, "the leave completed generation 2 (Empty)");
 });
 
 Deno.test("find coordinator: this node for groups and transactions, batched from v4", async () => {

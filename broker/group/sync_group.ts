@@ -66,6 +66,7 @@ export function syncGroup(
       x.awaitingSync = null;
       complete?.(ErrorCode.NONE, x.assignment);
     }
+    m.stabilized(group);
   }
   return parked;
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isInternalTopic } from "./internal_topics.ts";
 import {
   type ApiKey,
   type DescribeTopicPartitionsResponsePartitionInput,
@@ -116,7 +117,7 @@ function describe(
     errorCode: ErrorCode.NONE,
     name: topic.name,
     topicId: wireTopicId(topic),
-    isInternal: false,
+    isInternal: isInternalTopic(topic.name),
     partitions,
     topicAuthorizedOperations: ALL_TOPIC_OPS,
   };

@@ -17,6 +17,7 @@ import type { TopicInfo } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
 import { errorCodeOf } from "./error_codes.ts";
 import { ErrorCode } from "../protocol/mod.ts";
+import { isInternalTopic } from "./internal_topics.ts";
 import {
   ALL_TOPIC_OPS,
   ensureTopic,
@@ -35,7 +36,7 @@ export function metadataHandler(ctx: BrokerContext): Handler<typeof ApiKey.Metad
       errorCode: 0,
       name: t.name,
       topicId: wireTopicId(t),
-      isInternal: false,
+      isInternal: isInternalTopic(t.name),
       partitions: Array.from({ length: t.partitions }, (_, p) => ({
         errorCode: 0,
         partitionIndex: p,

@@ -10,7 +10,8 @@ import { silentLogger } from "@iot/service";
 import { LogStore } from "../storage/mod.ts";
 import type { BrokerContext } from "./context.ts";
 import { handlersOf } from "../api/mod.ts";
-import { dataPlaneApis } from "./mod.ts";
+import { dataPlaneApis, ensureInternalTopics } from "./mod.ts";
+import { buildRecordBatch } from "../records/mod.ts";
 
 async function handlers(autoCreate = true) {
   const store = await LogStore.open({ dir: "", memory: true });
@@ -68,5 +69,31 @@ Deno.test("Metadata without auto-creation: unknown stays unknown", async () => {
   assertEquals(await topicsOf(table, 12, ["x"]), [["x", 3, 0]]);
   assertEquals(await topicsOf(table, 12, ["y"], false), [["y", 3, 0]]);
   assertEquals(store.topic("x"), undefined);
+  await store.close();
+});
+
+Deno.test("internal topics: listed with isInternal (all topics and by name), not producible", async () => {
+  const { store, table } = await handlers(false);
+  await ensureInternalTopics(store);
+  await ensureInternalTopics(store); // idempotent
+  await store.createTopic("plain");
+  const all = await callHandler(table, ApiKey.Metadata, 12, {
+    topics: null,
+    allowAutoTopicCreation: false,
+  });
+  const flags = Object.fromEntries(all.topics.map((t) => [t.name, t.isInternal]));
+  assertEquals(flags, { __consumer_offsets: true, __transaction_state: true, plain: false });
+  const one = await callHandler(table, ApiKey.Metadata, 1, {
+    topics: [{ name: "__consumer_offsets" }],
+  });
+  assertEquals(one.topics.map((t) => [t.errorCode, t.isInternal]), [[0, true]]);
+  const batch = buildRecordBatch([{ timestamp: 0, key: null, value: new Uint8Array([1]) }]);
+  const produced = await callHandler(table, ApiKey.Produce, 9, {
+    transactionalId: null,
+    acks: -1,
+    timeoutMs: 1000,
+    topicData: [{ name: "__consumer_offsets", partitionData: [{ index: 0, records: batch }] }],
+  });
+  assertEquals(produced!.responses[0].partitionResponses[0].errorCode, 17);
   await store.close();
 });

@@ -29,6 +29,8 @@ import {
 
 export type { BrokerContext, BrokerIdentity, ProducerGuard, TopicDefaults } from "./context.ts";
 export { errorCodeOf } from "./error_codes.ts";
+export { ensureInternalTopics, INTERNAL_TOPICS, isInternalTopic } from "./internal_topics.ts";
+export { wireTopicId } from "./topics.ts";
 
 /**
  * Metadata, Produce, Fetch, ListOffsets and the topic and cluster admin APIs, with the versions

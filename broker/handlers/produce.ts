@@ -19,6 +19,7 @@ import { errorField } from "@iot/service";
 import type { BrokerContext } from "./context.ts";
 import { errorCodeOf, messageOf } from "./error_codes.ts";
 import { ErrorCode } from "../protocol/mod.ts";
+import { isInternalTopic } from "./internal_topics.ts";
 
 type PartitionResult = ProduceResponsePartitionProduceResponseInput;
 
@@ -67,6 +68,9 @@ async function producePartition(
   const log = ctx.store.partition(topic, data.index);
   if (!log) {
     return failure(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${topic}-${data.index}`);
+  }
+  if (isInternalTopic(topic)) {
+    return failure(data.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `${topic} is an internal topic`);
   }
   if (!data.records || data.records.length === 0) {
     return failure(data.index, ErrorCode.CORRUPT_MESSAGE, "no record batch");

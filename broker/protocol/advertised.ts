@@ -19,6 +19,13 @@ export interface VersionRange {
 export const API_BY_KEY: ReadonlyMap<number, ApiInfo> = new Map(APIS.map((a) => [a.apiKey, a]));
 
 /**
+ * API keys whose top version the schema snapshot marks unreleased but Kafka 4.0 released
+ * unchanged: ConsumerGroupHeartbeat v1 (KIP-848 with SubscribedTopicRegex; clients such as
+ * franz-go use KIP-848 only from v1).
+ */
+const RELEASED_SINCE_SNAPSHOT: ReadonlySet<number> = new Set([68]);
+
+/**
  * Versions we advertise, by API key: every generated API's full schema range, except a top
  * version the schema marks unreleased (`latestVersionUnstable`, e.g. EndTxn v5). Clients use
  * the highest version both sides support, so narrow this to what the handlers implement
@@ -27,7 +34,9 @@ export const API_BY_KEY: ReadonlyMap<number, ApiInfo> = new Map(APIS.map((a) => 
 export const ADVERTISED_VERSIONS: ReadonlyMap<number, VersionRange> = new Map(
   APIS.map((a) => [a.apiKey, {
     min: a.minVersion,
-    max: a.latestVersionUnstable ? a.maxVersion - 1 : a.maxVersion,
+    max: a.latestVersionUnstable && !RELEASED_SINCE_SNAPSHOT.has(a.apiKey)
+      ? a.maxVersion - 1
+      : a.maxVersion,
   }]),
 );
 

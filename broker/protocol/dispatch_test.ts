@@ -68,6 +68,7 @@ Deno.test("advertised table excludes unstable top versions", () => {
   assertEquals(ADVERTISED_VERSIONS.get(26), { min: 0, max: 4 }, "EndTxn v5 is unreleased");
   assertEquals(ADVERTISED_VERSIONS.get(1), { min: 0, max: 17 });
   assertEquals(ADVERTISED_VERSIONS.size, APIS.length, "one entry per generated API");
+  assertEquals(ADVERTISED_VERSIONS.get(68), { min: 0, max: 1 }, "released in Kafka 4.0");
 });
 
 Deno.test("encodeResponse keeps record batches as separate chunks", () => {

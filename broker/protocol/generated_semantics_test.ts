@@ -4,6 +4,10 @@ import { decodeApiVersionsResponse, encodeApiVersionsResponse } from "./generate
 import { decodeFetchRequest, encodeFetchRequest } from "./generated/fetch.ts";
 import { encodeListOffsetsResponse } from "./generated/list_offsets.ts";
 import { decodeMetadataRequest, encodeMetadataRequest } from "./generated/metadata.ts";
+import {
+  decodeConsumerGroupHeartbeatResponse,
+  encodeConsumerGroupHeartbeatResponse,
+} from "./generated/consumer_group_heartbeat.ts";
 import { ProtocolError } from "./wire.ts";
 
 Deno.test("fields absent from a version decode to their schema defaults", () => {
@@ -74,4 +78,28 @@ Deno.test("versions outside the schema: RangeError to encode, ProtocolError to d
   assertThrows(() => encodeMetadataRequest({ topics: [] }, 13), RangeError);
   const e = assertThrows(() => decodeMetadataRequest(new Uint8Array(0), -1), ProtocolError);
   assertEquals(e.code, "unsupported_version");
+});
+
+Deno.test("a nullable struct is one byte -1 when null, 1 then the struct when present", () => {
+  const base = {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    memberId: "m",
+    memberEpoch: 3,
+    heartbeatIntervalMs: 5000,
+  };
+  const absent = encodeConsumerGroupHeartbeatResponse(base, 1);
+  // throttle(4) error(2) message(1: null) memberId(2) epoch(4) interval(4), then the struct flag.
+  assertEquals(absent[17], 0xff);
+  assertEquals(decodeConsumerGroupHeartbeatResponse(absent, 1).assignment, null);
+  const topicPartitions = [{ topicId: "AAAAAAAAAAAAAAAAAAAAAQ", partitions: [0, 2] }];
+  const present = encodeConsumerGroupHeartbeatResponse(
+    { ...base, assignment: { topicPartitions } },
+    1,
+  );
+  assertEquals(present[17], 1);
+  assertEquals(
+    decodeConsumerGroupHeartbeatResponse(present, 1).assignment?.topicPartitions,
+    topicPartitions,
+  );
 });

@@ -81,6 +81,15 @@ export * from "./generated/list_transactions.ts";
 export * from "./generated/elect_leaders.ts";
 export * from "./generated/alter_partition_reassignments.ts";
 export * from "./generated/list_partition_reassignments.ts";
+export * from "./generated/consumer_group_heartbeat.ts";
+export * from "./generated/consumer_group_describe.ts";
+export * from "./generated/sasl_handshake.ts";
+export * from "./generated/sasl_authenticate.ts";
+export * from "./generated/describe_user_scram_credentials.ts";
+export * from "./generated/alter_user_scram_credentials.ts";
+export * from "./generated/describe_acls.ts";
+export * from "./generated/create_acls.ts";
+export * from "./generated/delete_acls.ts";
 export {
   ApiKey,
   APIS,

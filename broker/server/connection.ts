@@ -15,7 +15,7 @@ import {
   FrameTooLargeError,
   type VersionRange,
 } from "../protocol/mod.ts";
-import type { Handler, HandlerTable, RequestContext } from "../api/mod.ts";
+import type { ConnectionAuth, Handler, HandlerTable, RequestContext } from "../api/mod.ts";
 import { errorField, type Logger } from "@iot/service";
 import type { BrokerMetrics } from "./metrics.ts";
 
@@ -34,7 +34,16 @@ export interface ConnectionDeps {
   logger: Logger;
   /** Counters. */
   metrics: BrokerMetrics;
+  /** Only ApiVersions and SASL requests are served until the connection authenticates. */
+  requireSasl?: boolean;
 }
+
+/** APIs a connection may use before it has authenticated. */
+const BEFORE_AUTH: ReadonlySet<number> = new Set([
+  ApiKey.ApiVersions,
+  ApiKey.SaslHandshake,
+  ApiKey.SaslAuthenticate,
+]);
 
 /** A served connection; the server keeps these to time out idle ones and to shut down. */
 export class Connection {
@@ -49,6 +58,7 @@ export class Connection {
   #conn: Deno.Conn;
   #deps: ConnectionDeps;
   #abort = new AbortController();
+  #auth: ConnectionAuth;
   #closing = false;
   #closed = false;
 
@@ -57,6 +67,12 @@ export class Connection {
     this.#conn = conn;
     this.id = id;
     this.#deps = deps;
+    this.#auth = {
+      principal: deps.requireSasl ? null : "User:ANONYMOUS",
+      mechanism: null,
+      exchange: null,
+      failed: false,
+    };
     const a = conn.remoteAddr as Deno.NetAddr;
     this.remoteAddress = `${a.hostname}:${a.port}`;
   }
@@ -142,6 +158,10 @@ export class Connection {
         this.#reject(`${req.error.replaceAll("_", " ")} (${api} v${header.apiVersion})`, req.cause);
         return false;
       }
+      if (this.#auth.principal === null && !BEFORE_AUTH.has(req.apiKey)) {
+        this.#reject(`${api} before SASL authentication`);
+        return false;
+      }
       const handler = this.#deps.handlers[req.apiKey] as Handler<typeof req.apiKey> | undefined;
       if (!handler) {
         this.#reject(`no handler for ${api}`);
@@ -152,6 +172,7 @@ export class Connection {
         connectionId: this.id,
         remoteAddress: this.remoteAddress,
         signal: this.#abort.signal,
+        auth: this.#auth,
       };
       let out: Uint8Array[] = [];
       try {
@@ -170,7 +191,8 @@ export class Connection {
       }
       if (out.length > 0) await this.#write(out);
       this.#observe(api, frame, out, start);
-      return true;
+      // Kafka closes the connection after answering a failed authentication.
+      return !this.#auth.failed;
     } finally {
       this.busy = false;
       this.lastActivity = performance.now();

@@ -7,4 +7,9 @@
  */
 export { type AdminServer, startAdminServer } from "./admin.ts";
 export { BrokerMetrics, type PartitionGauge } from "./metrics.ts";
-export { bindKafkaListener, KafkaServer, type KafkaServerOptions } from "./server.ts";
+export {
+  bindKafkaListener,
+  KafkaServer,
+  type KafkaServerOptions,
+  type TlsFiles,
+} from "./server.ts";

@@ -15,7 +15,7 @@ export interface KafkaServerOptions {
   /** The APIs served: only these are accepted and advertised, at the registered versions. */
   apis: ApiRegistry;
   /** An already bound listener to serve (then `hostname`/`port` are ignored). Default: none. */
-  listener?: Deno.TcpListener;
+  listener?: Deno.Listener;
   /** Interface to bind. Default: "127.0.0.1". */
   hostname?: string;
   /** TCP port; 0 picks a free one. Default: 9092. */
@@ -28,6 +28,8 @@ export interface KafkaServerOptions {
   logger?: Logger;
   /** Counters. Default: a new {@linkcode BrokerMetrics}. */
   metrics?: BrokerMetrics;
+  /** Require SASL authentication before any API but ApiVersions and SASL. Default: false. */
+  requireSasl?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export class KafkaServer implements AsyncDisposable {
   readonly port: number;
   /** The server's counters. */
   readonly metrics: BrokerMetrics;
-  #listener: Deno.TcpListener;
+  #listener: Deno.Listener;
   #connections = new Set<Connection>();
   #served = new Set<Promise<void>>();
   #accepting: Promise<void>;
@@ -66,7 +68,7 @@ export class KafkaServer implements AsyncDisposable {
       hostname: options.hostname ?? "127.0.0.1",
       port: options.port ?? 9092,
     });
-    const addr = this.#listener.addr;
+    const addr = this.#listener.addr as Deno.NetAddr;
     this.hostname = addr.hostname;
     this.port = addr.port;
     const idleMs = options.idleTimeoutMs ?? 600_000;
@@ -80,6 +82,7 @@ export class KafkaServer implements AsyncDisposable {
       maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
       logger: this.#logger,
       metrics: this.metrics,
+      requireSasl: options.requireSasl ?? false,
     });
   }
 
@@ -119,7 +122,7 @@ export class KafkaServer implements AsyncDisposable {
 
   async #accept(deps: ConstructorParameters<typeof Connection>[2]): Promise<void> {
     while (true) {
-      let conn: Deno.TcpConn;
+      let conn: Deno.Conn;
       try {
         conn = await this.#listener.accept();
       } catch (e) {
@@ -133,7 +136,7 @@ export class KafkaServer implements AsyncDisposable {
         continue;
       }
       try {
-        conn.setNoDelay(true);
+        (conn as Deno.TcpConn).setNoDelay?.(true);
       } catch {
         // not fatal
       }
@@ -166,11 +169,24 @@ export class KafkaServer implements AsyncDisposable {
   }
 }
 
+/** PEM certificate chain and private key of a TLS listener. */
+export interface TlsFiles {
+  /** Certificate chain (PEM text). */
+  cert: string;
+  /** Private key (PEM text). */
+  key: string;
+}
+
 /**
- * Binds a TCP listener for {@linkcode KafkaServerOptions.listener}: the composition root binds
- * first because with port 0 the advertised port is only known afterwards. Throws
- * `Deno.errors.AddrInUse` if the port is taken.
+ * Binds a TCP listener, or a TLS one when `tls` is given, for
+ * {@linkcode KafkaServerOptions.listener}: the composition root binds first because with port 0
+ * the advertised port is only known afterwards. Throws `Deno.errors.AddrInUse` if the port is
+ * taken.
  */
-export function bindKafkaListener(hostname: string, port: number): Deno.TcpListener {
-  return Deno.listen({ hostname, port });
+export function bindKafkaListener(
+  hostname: string,
+  port: number,
+  tls?: TlsFiles,
+): Deno.Listener & { addr: Deno.NetAddr } {
+  return tls ? Deno.listenTls({ hostname, port, ...tls }) : Deno.listen({ hostname, port });
 }

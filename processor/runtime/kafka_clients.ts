@@ -23,7 +23,7 @@ export function kafkaClients(options: KafkaClientsOptions): KafkaClients {
   const { bootstrap } = options;
   const extra = options.kafkaConfig ?? {};
   return {
-    waitReady: (o) => waitForKafka({ bootstrap, ...o }),
+    waitReady: (o) => waitForKafka({ bootstrap, config: extra, ...o }),
     input: (o) =>
       new Consumer({
         config: {
@@ -66,6 +66,6 @@ export function kafkaClients(options: KafkaClientsOptions): KafkaClients {
           ...extra,
         },
       }),
-    admin: () => new Admin({ config: { "bootstrap.servers": bootstrap } }),
+    admin: () => new Admin({ config: { ...extra, "bootstrap.servers": bootstrap } }),
   };
 }

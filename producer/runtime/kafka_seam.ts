@@ -73,17 +73,19 @@ export interface SimulatorClients {
 /** {@linkcode SimulatorClients} backed by librdkafka; `kafka` is extra producer configuration. */
 export function kafkaClients(bootstrap: string, kafka?: KafkaConfig): SimulatorClients {
   return {
-    waitReady: (o) => waitForKafka({ bootstrap, ...o }),
+    waitReady: (o) => waitForKafka({ bootstrap, config: kafka, ...o }),
     output: ({ onError }) => new Producer({ config: producerConfig(bootstrap, kafka), onError }),
     commandInput: ({ groupId, onError }) =>
       new Consumer({
         config: {
+          ...kafka,
           "bootstrap.servers": bootstrap,
           "group.id": groupId,
           "enable.auto.commit": false,
         },
         onError,
       }),
-    admin: ({ onError }) => new Admin({ config: { "bootstrap.servers": bootstrap }, onError }),
+    admin: ({ onError }) =>
+      new Admin({ config: { ...kafka, "bootstrap.servers": bootstrap }, onError }),
   };
 }

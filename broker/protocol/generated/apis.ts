@@ -151,6 +151,17 @@ import {
   writeListGroupsResponse,
 } from "./list_groups.ts";
 import {
+  readSaslHandshakeRequest,
+  readSaslHandshakeResponse,
+  SASL_HANDSHAKE_API,
+  type SaslHandshakeRequest,
+  type SaslHandshakeRequestInput,
+  type SaslHandshakeResponse,
+  type SaslHandshakeResponseInput,
+  writeSaslHandshakeRequest,
+  writeSaslHandshakeResponse,
+} from "./sasl_handshake.ts";
+import {
   API_VERSIONS_API,
   type ApiVersionsRequest,
   type ApiVersionsRequestInput,
@@ -261,6 +272,39 @@ import {
   writeTxnOffsetCommitResponse,
 } from "./txn_offset_commit.ts";
 import {
+  DESCRIBE_ACLS_API,
+  type DescribeAclsRequest,
+  type DescribeAclsRequestInput,
+  type DescribeAclsResponse,
+  type DescribeAclsResponseInput,
+  readDescribeAclsRequest,
+  readDescribeAclsResponse,
+  writeDescribeAclsRequest,
+  writeDescribeAclsResponse,
+} from "./describe_acls.ts";
+import {
+  CREATE_ACLS_API,
+  type CreateAclsRequest,
+  type CreateAclsRequestInput,
+  type CreateAclsResponse,
+  type CreateAclsResponseInput,
+  readCreateAclsRequest,
+  readCreateAclsResponse,
+  writeCreateAclsRequest,
+  writeCreateAclsResponse,
+} from "./create_acls.ts";
+import {
+  DELETE_ACLS_API,
+  type DeleteAclsRequest,
+  type DeleteAclsRequestInput,
+  type DeleteAclsResponse,
+  type DeleteAclsResponseInput,
+  readDeleteAclsRequest,
+  readDeleteAclsResponse,
+  writeDeleteAclsRequest,
+  writeDeleteAclsResponse,
+} from "./delete_acls.ts";
+import {
   DESCRIBE_CONFIGS_API,
   type DescribeConfigsRequest,
   type DescribeConfigsRequestInput,
@@ -282,6 +326,17 @@ import {
   writeAlterConfigsRequest,
   writeAlterConfigsResponse,
 } from "./alter_configs.ts";
+import {
+  readSaslAuthenticateRequest,
+  readSaslAuthenticateResponse,
+  SASL_AUTHENTICATE_API,
+  type SaslAuthenticateRequest,
+  type SaslAuthenticateRequestInput,
+  type SaslAuthenticateResponse,
+  type SaslAuthenticateResponseInput,
+  writeSaslAuthenticateRequest,
+  writeSaslAuthenticateResponse,
+} from "./sasl_authenticate.ts";
 import {
   CREATE_PARTITIONS_API,
   type CreatePartitionsRequest,
@@ -360,6 +415,28 @@ import {
   writeOffsetDeleteResponse,
 } from "./offset_delete.ts";
 import {
+  DESCRIBE_USER_SCRAM_CREDENTIALS_API,
+  type DescribeUserScramCredentialsRequest,
+  type DescribeUserScramCredentialsRequestInput,
+  type DescribeUserScramCredentialsResponse,
+  type DescribeUserScramCredentialsResponseInput,
+  readDescribeUserScramCredentialsRequest,
+  readDescribeUserScramCredentialsResponse,
+  writeDescribeUserScramCredentialsRequest,
+  writeDescribeUserScramCredentialsResponse,
+} from "./describe_user_scram_credentials.ts";
+import {
+  ALTER_USER_SCRAM_CREDENTIALS_API,
+  type AlterUserScramCredentialsRequest,
+  type AlterUserScramCredentialsRequestInput,
+  type AlterUserScramCredentialsResponse,
+  type AlterUserScramCredentialsResponseInput,
+  readAlterUserScramCredentialsRequest,
+  readAlterUserScramCredentialsResponse,
+  writeAlterUserScramCredentialsRequest,
+  writeAlterUserScramCredentialsResponse,
+} from "./alter_user_scram_credentials.ts";
+import {
   DESCRIBE_CLUSTER_API,
   type DescribeClusterRequest,
   type DescribeClusterRequestInput,
@@ -404,6 +481,28 @@ import {
   writeListTransactionsResponse,
 } from "./list_transactions.ts";
 import {
+  CONSUMER_GROUP_HEARTBEAT_API,
+  type ConsumerGroupHeartbeatRequest,
+  type ConsumerGroupHeartbeatRequestInput,
+  type ConsumerGroupHeartbeatResponse,
+  type ConsumerGroupHeartbeatResponseInput,
+  readConsumerGroupHeartbeatRequest,
+  readConsumerGroupHeartbeatResponse,
+  writeConsumerGroupHeartbeatRequest,
+  writeConsumerGroupHeartbeatResponse,
+} from "./consumer_group_heartbeat.ts";
+import {
+  CONSUMER_GROUP_DESCRIBE_API,
+  type ConsumerGroupDescribeRequest,
+  type ConsumerGroupDescribeRequestInput,
+  type ConsumerGroupDescribeResponse,
+  type ConsumerGroupDescribeResponseInput,
+  readConsumerGroupDescribeRequest,
+  readConsumerGroupDescribeResponse,
+  writeConsumerGroupDescribeRequest,
+  writeConsumerGroupDescribeResponse,
+} from "./consumer_group_describe.ts";
+import {
   DESCRIBE_TOPIC_PARTITIONS_API,
   type DescribeTopicPartitionsRequest,
   type DescribeTopicPartitionsRequestInput,
@@ -443,6 +542,8 @@ export const ApiKey = {
   DescribeGroups: 15,
   /** API key 16. */
   ListGroups: 16,
+  /** API key 17. */
+  SaslHandshake: 17,
   /** API key 18. */
   ApiVersions: 18,
   /** API key 19. */
@@ -463,10 +564,18 @@ export const ApiKey = {
   EndTxn: 26,
   /** API key 28. */
   TxnOffsetCommit: 28,
+  /** API key 29. */
+  DescribeAcls: 29,
+  /** API key 30. */
+  CreateAcls: 30,
+  /** API key 31. */
+  DeleteAcls: 31,
   /** API key 32. */
   DescribeConfigs: 32,
   /** API key 33. */
   AlterConfigs: 33,
+  /** API key 36. */
+  SaslAuthenticate: 36,
   /** API key 37. */
   CreatePartitions: 37,
   /** API key 42. */
@@ -481,6 +590,10 @@ export const ApiKey = {
   ListPartitionReassignments: 46,
   /** API key 47. */
   OffsetDelete: 47,
+  /** API key 50. */
+  DescribeUserScramCredentials: 50,
+  /** API key 51. */
+  AlterUserScramCredentials: 51,
   /** API key 60. */
   DescribeCluster: 60,
   /** API key 61. */
@@ -489,6 +602,10 @@ export const ApiKey = {
   DescribeTransactions: 65,
   /** API key 66. */
   ListTransactions: 66,
+  /** API key 68. */
+  ConsumerGroupHeartbeat: 68,
+  /** API key 69. */
+  ConsumerGroupDescribe: 69,
   /** API key 75. */
   DescribeTopicPartitions: 75,
 } as const;
@@ -511,6 +628,7 @@ export const APIS: readonly ApiInfo[] = [
   SYNC_GROUP_API,
   DESCRIBE_GROUPS_API,
   LIST_GROUPS_API,
+  SASL_HANDSHAKE_API,
   API_VERSIONS_API,
   CREATE_TOPICS_API,
   DELETE_TOPICS_API,
@@ -521,8 +639,12 @@ export const APIS: readonly ApiInfo[] = [
   ADD_OFFSETS_TO_TXN_API,
   END_TXN_API,
   TXN_OFFSET_COMMIT_API,
+  DESCRIBE_ACLS_API,
+  CREATE_ACLS_API,
+  DELETE_ACLS_API,
   DESCRIBE_CONFIGS_API,
   ALTER_CONFIGS_API,
+  SASL_AUTHENTICATE_API,
   CREATE_PARTITIONS_API,
   DELETE_GROUPS_API,
   ELECT_LEADERS_API,
@@ -530,10 +652,14 @@ export const APIS: readonly ApiInfo[] = [
   ALTER_PARTITION_REASSIGNMENTS_API,
   LIST_PARTITION_REASSIGNMENTS_API,
   OFFSET_DELETE_API,
+  DESCRIBE_USER_SCRAM_CREDENTIALS_API,
+  ALTER_USER_SCRAM_CREDENTIALS_API,
   DESCRIBE_CLUSTER_API,
   DESCRIBE_PRODUCERS_API,
   DESCRIBE_TRANSACTIONS_API,
   LIST_TRANSACTIONS_API,
+  CONSUMER_GROUP_HEARTBEAT_API,
+  CONSUMER_GROUP_DESCRIBE_API,
   DESCRIBE_TOPIC_PARTITIONS_API,
 ];
 
@@ -565,6 +691,8 @@ export interface RequestBodies {
   15: DescribeGroupsRequest;
   /** ListGroups. */
   16: ListGroupsRequest;
+  /** SaslHandshake. */
+  17: SaslHandshakeRequest;
   /** ApiVersions. */
   18: ApiVersionsRequest;
   /** CreateTopics. */
@@ -585,10 +713,18 @@ export interface RequestBodies {
   26: EndTxnRequest;
   /** TxnOffsetCommit. */
   28: TxnOffsetCommitRequest;
+  /** DescribeAcls. */
+  29: DescribeAclsRequest;
+  /** CreateAcls. */
+  30: CreateAclsRequest;
+  /** DeleteAcls. */
+  31: DeleteAclsRequest;
   /** DescribeConfigs. */
   32: DescribeConfigsRequest;
   /** AlterConfigs. */
   33: AlterConfigsRequest;
+  /** SaslAuthenticate. */
+  36: SaslAuthenticateRequest;
   /** CreatePartitions. */
   37: CreatePartitionsRequest;
   /** DeleteGroups. */
@@ -603,6 +739,10 @@ export interface RequestBodies {
   46: ListPartitionReassignmentsRequest;
   /** OffsetDelete. */
   47: OffsetDeleteRequest;
+  /** DescribeUserScramCredentials. */
+  50: DescribeUserScramCredentialsRequest;
+  /** AlterUserScramCredentials. */
+  51: AlterUserScramCredentialsRequest;
   /** DescribeCluster. */
   60: DescribeClusterRequest;
   /** DescribeProducers. */
@@ -611,6 +751,10 @@ export interface RequestBodies {
   65: DescribeTransactionsRequest;
   /** ListTransactions. */
   66: ListTransactionsRequest;
+  /** ConsumerGroupHeartbeat. */
+  68: ConsumerGroupHeartbeatRequest;
+  /** ConsumerGroupDescribe. */
+  69: ConsumerGroupDescribeRequest;
   /** DescribeTopicPartitions. */
   75: DescribeTopicPartitionsRequest;
 }
@@ -643,6 +787,8 @@ export interface RequestInputs {
   15: DescribeGroupsRequestInput;
   /** ListGroups. */
   16: ListGroupsRequestInput;
+  /** SaslHandshake. */
+  17: SaslHandshakeRequestInput;
   /** ApiVersions. */
   18: ApiVersionsRequestInput;
   /** CreateTopics. */
@@ -663,10 +809,18 @@ export interface RequestInputs {
   26: EndTxnRequestInput;
   /** TxnOffsetCommit. */
   28: TxnOffsetCommitRequestInput;
+  /** DescribeAcls. */
+  29: DescribeAclsRequestInput;
+  /** CreateAcls. */
+  30: CreateAclsRequestInput;
+  /** DeleteAcls. */
+  31: DeleteAclsRequestInput;
   /** DescribeConfigs. */
   32: DescribeConfigsRequestInput;
   /** AlterConfigs. */
   33: AlterConfigsRequestInput;
+  /** SaslAuthenticate. */
+  36: SaslAuthenticateRequestInput;
   /** CreatePartitions. */
   37: CreatePartitionsRequestInput;
   /** DeleteGroups. */
@@ -681,6 +835,10 @@ export interface RequestInputs {
   46: ListPartitionReassignmentsRequestInput;
   /** OffsetDelete. */
   47: OffsetDeleteRequestInput;
+  /** DescribeUserScramCredentials. */
+  50: DescribeUserScramCredentialsRequestInput;
+  /** AlterUserScramCredentials. */
+  51: AlterUserScramCredentialsRequestInput;
   /** DescribeCluster. */
   60: DescribeClusterRequestInput;
   /** DescribeProducers. */
@@ -689,6 +847,10 @@ export interface RequestInputs {
   65: DescribeTransactionsRequestInput;
   /** ListTransactions. */
   66: ListTransactionsRequestInput;
+  /** ConsumerGroupHeartbeat. */
+  68: ConsumerGroupHeartbeatRequestInput;
+  /** ConsumerGroupDescribe. */
+  69: ConsumerGroupDescribeRequestInput;
   /** DescribeTopicPartitions. */
   75: DescribeTopicPartitionsRequestInput;
 }
@@ -721,6 +883,8 @@ export interface ResponseBodies {
   15: DescribeGroupsResponse;
   /** ListGroups. */
   16: ListGroupsResponse;
+  /** SaslHandshake. */
+  17: SaslHandshakeResponse;
   /** ApiVersions. */
   18: ApiVersionsResponse;
   /** CreateTopics. */
@@ -741,10 +905,18 @@ export interface ResponseBodies {
   26: EndTxnResponse;
   /** TxnOffsetCommit. */
   28: TxnOffsetCommitResponse;
+  /** DescribeAcls. */
+  29: DescribeAclsResponse;
+  /** CreateAcls. */
+  30: CreateAclsResponse;
+  /** DeleteAcls. */
+  31: DeleteAclsResponse;
   /** DescribeConfigs. */
   32: DescribeConfigsResponse;
   /** AlterConfigs. */
   33: AlterConfigsResponse;
+  /** SaslAuthenticate. */
+  36: SaslAuthenticateResponse;
   /** CreatePartitions. */
   37: CreatePartitionsResponse;
   /** DeleteGroups. */
@@ -759,6 +931,10 @@ export interface ResponseBodies {
   46: ListPartitionReassignmentsResponse;
   /** OffsetDelete. */
   47: OffsetDeleteResponse;
+  /** DescribeUserScramCredentials. */
+  50: DescribeUserScramCredentialsResponse;
+  /** AlterUserScramCredentials. */
+  51: AlterUserScramCredentialsResponse;
   /** DescribeCluster. */
   60: DescribeClusterResponse;
   /** DescribeProducers. */
@@ -767,6 +943,10 @@ export interface ResponseBodies {
   65: DescribeTransactionsResponse;
   /** ListTransactions. */
   66: ListTransactionsResponse;
+  /** ConsumerGroupHeartbeat. */
+  68: ConsumerGroupHeartbeatResponse;
+  /** ConsumerGroupDescribe. */
+  69: ConsumerGroupDescribeResponse;
   /** DescribeTopicPartitions. */
   75: DescribeTopicPartitionsResponse;
 }
@@ -799,6 +979,8 @@ export interface ResponseInputs {
   15: DescribeGroupsResponseInput;
   /** ListGroups. */
   16: ListGroupsResponseInput;
+  /** SaslHandshake. */
+  17: SaslHandshakeResponseInput;
   /** ApiVersions. */
   18: ApiVersionsResponseInput;
   /** CreateTopics. */
@@ -819,10 +1001,18 @@ export interface ResponseInputs {
   26: EndTxnResponseInput;
   /** TxnOffsetCommit. */
   28: TxnOffsetCommitResponseInput;
+  /** DescribeAcls. */
+  29: DescribeAclsResponseInput;
+  /** CreateAcls. */
+  30: CreateAclsResponseInput;
+  /** DeleteAcls. */
+  31: DeleteAclsResponseInput;
   /** DescribeConfigs. */
   32: DescribeConfigsResponseInput;
   /** AlterConfigs. */
   33: AlterConfigsResponseInput;
+  /** SaslAuthenticate. */
+  36: SaslAuthenticateResponseInput;
   /** CreatePartitions. */
   37: CreatePartitionsResponseInput;
   /** DeleteGroups. */
@@ -837,6 +1027,10 @@ export interface ResponseInputs {
   46: ListPartitionReassignmentsResponseInput;
   /** OffsetDelete. */
   47: OffsetDeleteResponseInput;
+  /** DescribeUserScramCredentials. */
+  50: DescribeUserScramCredentialsResponseInput;
+  /** AlterUserScramCredentials. */
+  51: AlterUserScramCredentialsResponseInput;
   /** DescribeCluster. */
   60: DescribeClusterResponseInput;
   /** DescribeProducers. */
@@ -845,6 +1039,10 @@ export interface ResponseInputs {
   65: DescribeTransactionsResponseInput;
   /** ListTransactions. */
   66: ListTransactionsResponseInput;
+  /** ConsumerGroupHeartbeat. */
+  68: ConsumerGroupHeartbeatResponseInput;
+  /** ConsumerGroupDescribe. */
+  69: ConsumerGroupDescribeResponseInput;
   /** DescribeTopicPartitions. */
   75: DescribeTopicPartitionsResponseInput;
 }
@@ -864,6 +1062,7 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   14: readSyncGroupRequest,
   15: readDescribeGroupsRequest,
   16: readListGroupsRequest,
+  17: readSaslHandshakeRequest,
   18: readApiVersionsRequest,
   19: readCreateTopicsRequest,
   20: readDeleteTopicsRequest,
@@ -874,8 +1073,12 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   25: readAddOffsetsToTxnRequest,
   26: readEndTxnRequest,
   28: readTxnOffsetCommitRequest,
+  29: readDescribeAclsRequest,
+  30: readCreateAclsRequest,
+  31: readDeleteAclsRequest,
   32: readDescribeConfigsRequest,
   33: readAlterConfigsRequest,
+  36: readSaslAuthenticateRequest,
   37: readCreatePartitionsRequest,
   42: readDeleteGroupsRequest,
   43: readElectLeadersRequest,
@@ -883,10 +1086,14 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   45: readAlterPartitionReassignmentsRequest,
   46: readListPartitionReassignmentsRequest,
   47: readOffsetDeleteRequest,
+  50: readDescribeUserScramCredentialsRequest,
+  51: readAlterUserScramCredentialsRequest,
   60: readDescribeClusterRequest,
   61: readDescribeProducersRequest,
   65: readDescribeTransactionsRequest,
   66: readListTransactionsRequest,
+  68: readConsumerGroupHeartbeatRequest,
+  69: readConsumerGroupDescribeRequest,
   75: readDescribeTopicPartitionsRequest,
 };
 
@@ -907,6 +1114,7 @@ export const requestWriters: {
   14: writeSyncGroupRequest,
   15: writeDescribeGroupsRequest,
   16: writeListGroupsRequest,
+  17: writeSaslHandshakeRequest,
   18: writeApiVersionsRequest,
   19: writeCreateTopicsRequest,
   20: writeDeleteTopicsRequest,
@@ -917,8 +1125,12 @@ export const requestWriters: {
   25: writeAddOffsetsToTxnRequest,
   26: writeEndTxnRequest,
   28: writeTxnOffsetCommitRequest,
+  29: writeDescribeAclsRequest,
+  30: writeCreateAclsRequest,
+  31: writeDeleteAclsRequest,
   32: writeDescribeConfigsRequest,
   33: writeAlterConfigsRequest,
+  36: writeSaslAuthenticateRequest,
   37: writeCreatePartitionsRequest,
   42: writeDeleteGroupsRequest,
   43: writeElectLeadersRequest,
@@ -926,10 +1138,14 @@ export const requestWriters: {
   45: writeAlterPartitionReassignmentsRequest,
   46: writeListPartitionReassignmentsRequest,
   47: writeOffsetDeleteRequest,
+  50: writeDescribeUserScramCredentialsRequest,
+  51: writeAlterUserScramCredentialsRequest,
   60: writeDescribeClusterRequest,
   61: writeDescribeProducersRequest,
   65: writeDescribeTransactionsRequest,
   66: writeListTransactionsRequest,
+  68: writeConsumerGroupHeartbeatRequest,
+  69: writeConsumerGroupDescribeRequest,
   75: writeDescribeTopicPartitionsRequest,
 };
 
@@ -949,6 +1165,7 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     14: readSyncGroupResponse,
     15: readDescribeGroupsResponse,
     16: readListGroupsResponse,
+    17: readSaslHandshakeResponse,
     18: readApiVersionsResponse,
     19: readCreateTopicsResponse,
     20: readDeleteTopicsResponse,
@@ -959,8 +1176,12 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     25: readAddOffsetsToTxnResponse,
     26: readEndTxnResponse,
     28: readTxnOffsetCommitResponse,
+    29: readDescribeAclsResponse,
+    30: readCreateAclsResponse,
+    31: readDeleteAclsResponse,
     32: readDescribeConfigsResponse,
     33: readAlterConfigsResponse,
+    36: readSaslAuthenticateResponse,
     37: readCreatePartitionsResponse,
     42: readDeleteGroupsResponse,
     43: readElectLeadersResponse,
@@ -968,10 +1189,14 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     45: readAlterPartitionReassignmentsResponse,
     46: readListPartitionReassignmentsResponse,
     47: readOffsetDeleteResponse,
+    50: readDescribeUserScramCredentialsResponse,
+    51: readAlterUserScramCredentialsResponse,
     60: readDescribeClusterResponse,
     61: readDescribeProducersResponse,
     65: readDescribeTransactionsResponse,
     66: readListTransactionsResponse,
+    68: readConsumerGroupHeartbeatResponse,
+    69: readConsumerGroupDescribeResponse,
     75: readDescribeTopicPartitionsResponse,
   };
 
@@ -992,6 +1217,7 @@ export const responseWriters: {
   14: writeSyncGroupResponse,
   15: writeDescribeGroupsResponse,
   16: writeListGroupsResponse,
+  17: writeSaslHandshakeResponse,
   18: writeApiVersionsResponse,
   19: writeCreateTopicsResponse,
   20: writeDeleteTopicsResponse,
@@ -1002,8 +1228,12 @@ export const responseWriters: {
   25: writeAddOffsetsToTxnResponse,
   26: writeEndTxnResponse,
   28: writeTxnOffsetCommitResponse,
+  29: writeDescribeAclsResponse,
+  30: writeCreateAclsResponse,
+  31: writeDeleteAclsResponse,
   32: writeDescribeConfigsResponse,
   33: writeAlterConfigsResponse,
+  36: writeSaslAuthenticateResponse,
   37: writeCreatePartitionsResponse,
   42: writeDeleteGroupsResponse,
   43: writeElectLeadersResponse,
@@ -1011,9 +1241,13 @@ export const responseWriters: {
   45: writeAlterPartitionReassignmentsResponse,
   46: writeListPartitionReassignmentsResponse,
   47: writeOffsetDeleteResponse,
+  50: writeDescribeUserScramCredentialsResponse,
+  51: writeAlterUserScramCredentialsResponse,
   60: writeDescribeClusterResponse,
   61: writeDescribeProducersResponse,
   65: writeDescribeTransactionsResponse,
   66: writeListTransactionsResponse,
+  68: writeConsumerGroupHeartbeatResponse,
+  69: writeConsumerGroupDescribeResponse,
   75: writeDescribeTopicPartitionsResponse,
 };
