@@ -110,15 +110,6 @@ export function pointerAt(ptr: Deno.PointerObject, at: number): Deno.PointerValu
   return new Deno.UnsafePointerView(ptr).getPointer(at);
 }
 
-/**
- * An address as a `usize` FFI argument. Deno's FFI takes a number for a 64-bit integer
- * parameter (exact below 2^53, as every address is) although its types say `bigint`; a number
- * spares creating a BigInt or pointer object per call.
- */
-export function usize(address: number): bigint {
-  return address as unknown as bigint;
-}
-
 /** The address of a buffer's (non-moving) memory. */
 export function addressOf(buffer: Uint8Array): number {
   return Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));

@@ -13,12 +13,10 @@ import {
   copyBytes,
   i64,
   MESSAGE_WITH_TIMESTAMP_SIZE,
-  messageAddress,
   MessageField as F,
   NativeReader,
   PrivateField,
   u64,
-  usize,
 } from "./message.ts";
 
 /** A consumed record. Key, value and header bytes are copies owned by JavaScript. */
@@ -62,6 +60,8 @@ export class MessageReader {
   readonly pointers = new Uint8Array(new ArrayBuffer(8 * MAX_BATCH));
   readonly #words = new Uint32Array(this.pointers.buffer);
   readonly #native = new NativeReader(this.pointers);
+  /** The same pointers as 64-bit integers: FFI arguments without a pointer object each. */
+  readonly #addresses = new BigUint64Array(this.pointers.buffer);
   readonly #lib: Librdkafka;
   readonly #errors: MessageErrorSink;
   readonly #structCopier = new RegionCopier();
@@ -116,7 +116,7 @@ export class MessageReader {
     const records: ConsumerRecord[] = [];
     let fatal: KafkaError | null = null;
     for (let i = 0; i < n; i++) {
-      const address = messageAddress(words, i);
+      const message = this.#addresses[i];
       try {
         const at = starts[i];
         const err = structs.getInt32(at + F.ERR, true);
@@ -131,14 +131,14 @@ export class MessageReader {
           offset: i64(structs, at + F.OFFSET),
           key: this.#regionBytes(regions[2 * i]),
           value: this.#regionBytes(regions[2 * i + 1]),
-          timestamp: this.#timestampOf(address, at),
+          timestamp: this.#timestampOf(message, at),
           timestampType: this.#timestampType,
-          headers: readHeaders && lib.rd_kafka_message_headers_at(usize(address), this.#out) === 0
+          headers: readHeaders && lib.rd_kafka_message_headers_at(message, this.#out) === 0
             ? this.#readHeaders()
             : [],
         });
       } finally {
-        lib.rd_kafka_message_destroy_at(usize(address));
+        lib.rd_kafka_message_destroy_at(message);
       }
     }
     if (fatal) throw fatal;
@@ -165,7 +165,7 @@ export class MessageReader {
    * once they matched the public call on a real message; otherwise calls
    * `rd_kafka_message_timestamp()` (one FFI call per record).
    */
-  #timestampOf(address: number, at: number): number {
+  #timestampOf(message: bigint, at: number): number {
     const structs = this.#structs;
     if (this.#privateTimestamps !== false) {
       const type = structs.getInt32(at + PrivateField.TSTYPE, true);
@@ -174,13 +174,13 @@ export class MessageReader {
         this.#timestampType = timestampTypes[type] ?? "none";
         return ts;
       }
-      const public_ = Number(this.#lib.rd_kafka_message_timestamp_at(usize(address), this.#out));
+      const public_ = Number(this.#lib.rd_kafka_message_timestamp_at(message, this.#out));
       const publicType = this.#outData.getInt32(0, true);
       this.#privateTimestamps = public_ === ts && publicType === type;
       this.#timestampType = timestampTypes[publicType] ?? "none";
       return public_;
     }
-    const ts = Number(this.#lib.rd_kafka_message_timestamp_at(usize(address), this.#out));
+    const ts = Number(this.#lib.rd_kafka_message_timestamp_at(message, this.#out));
     this.#timestampType = timestampTypes[this.#outData.getInt32(0, true)] ?? "none";
     return ts;
   }

@@ -104,8 +104,8 @@ export const coreSymbols = {
     result: "i32",
   },
   rd_kafka_message_destroy: { parameters: ["pointer"], result: "void" }, // (rkmessage)
-  // The same three calls taking the message's address as a number: a consumed batch's messages
-  // are known by address, and creating a pointer object per message costs more than the call.
+  // The same three calls taking the message's address as a 64-bit integer: a consumed batch's
+  // message pointers are read as one BigUint64Array, sparing a pointer object per message.
   rd_kafka_message_destroy_at: {
     name: "rd_kafka_message_destroy",
     parameters: ["usize"],
@@ -121,7 +121,6 @@ export const coreSymbols = {
     parameters: ["usize", "buffer"],
     result: "i64",
   }, // (rkmessage, rd_kafka_timestamp_type_t *tstype)
-
   rd_kafka_produceva: { parameters: ["pointer", "buffer", "usize"], result: "pointer" }, // rd_kafka_error_t *(rk, const rd_kafka_vu_t *vus, size_t cnt)
   rd_kafka_flush: { parameters: ["pointer", "i32"], result: "i32", nonblocking: true }, // (rk, int timeout_ms)
   rd_kafka_purge: { parameters: ["pointer", "i32"], result: "i32" }, // (rk, int purge_flags)
