@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FrameTooLargeError, ProtocolError } from "../protocol/mod.ts";
+import { FrameSplitter, FrameTooLargeError, ProtocolError } from "../protocol/mod.ts";
 
 /** Bytes of the reused read buffer of each connection. */
 export const READ_BUFFER_SIZE = 64 * 1024;
@@ -54,22 +54,32 @@ export class FrameReader {
       this.#start = at + 4 + size;
       return b.slice(at + 4, at + 4 + size);
     }
-    const frame = size <= EAGER_FRAME_SIZE ? new Uint8Array(size) : null;
-    const parts: Uint8Array[] = [];
-    const first = b.subarray(at + 4, this.#end);
-    if (frame) frame.set(first);
-    else parts.push(first.slice());
+    if (size > EAGER_FRAME_SIZE) return await this.#readGiant(size, have);
+    const frame = new Uint8Array(size);
+    frame.set(b.subarray(at + 4, this.#end));
     this.#start = this.#end = 0;
     for (let filled = have; filled < size;) {
-      const target = frame
-        ? frame.subarray(filled)
-        : new Uint8Array(Math.min(EAGER_FRAME_SIZE, size - filled));
-      const n = await this.#source.read(target);
+      const n = await this.#source.read(frame.subarray(filled));
       if (n === null) return null;
-      if (!frame) parts.push(target.subarray(0, n));
       filled += n;
     }
-    return frame ?? concat(parts, size);
+    return frame;
+  }
+
+  /** A frame above the eager size: collected by a splitter in pieces as they arrive. */
+  async #readGiant(size: number, have: number): Promise<Uint8Array | null> {
+    const splitter = new FrameSplitter({ maxFrameSize: this.#max });
+    splitter.push(this.#buffer.slice(this.#start, this.#end));
+    this.#start = this.#end = 0;
+    for (let filled = have; filled < size;) {
+      const piece = new Uint8Array(Math.min(EAGER_FRAME_SIZE, size - filled));
+      const n = await this.#source.read(piece);
+      if (n === null) return null;
+      filled += n;
+      const [frame] = splitter.push(piece.subarray(0, n));
+      if (frame) return frame;
+    }
+    return null;
   }
 
   /** Reads more into the buffer (moving what is left to its start); false at the end. */
@@ -84,14 +94,4 @@ export class FrameReader {
     this.#end += n;
     return true;
   }
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -67,14 +67,18 @@ async function countRecords(bootstrap: string, topic: string): Promise<number> {
 
 const fmt = (v: number) => v.toLocaleString("en-US");
 
-function roundLine(r: {
+/** One round's figures: records per wall second and per CPU-second, and the ratios. */
+interface Round {
+  round: number;
   ours: number;
   kcat: number;
   ratio: number;
   oursPerCpuSec: number;
   kcatPerCpuSec: number;
   cpuRatio: number;
-}): string {
+}
+
+function roundLine(r: Round): string {
   return `wall: ours ${fmt(r.ours)}/s  kcat ${fmt(r.kcat)}/s  ours/kcat ${r.ratio}; ` +
     `per CPU-second: ours ${fmt(r.oursPerCpuSec)}  kcat ${fmt(r.kcatPerCpuSec)}  ` +
     `ours/kcat ${r.cpuRatio}`;
@@ -93,15 +97,7 @@ async function main(): Promise<void> {
     await writeKcatFile(file, n);
     log("starting a dedicated broker");
     await using kafka = await startKafka({ dedicated: true });
-    const results: {
-      round: number;
-      ours: number;
-      kcat: number;
-      ratio: number;
-      oursPerCpuSec: number;
-      kcatPerCpuSec: number;
-      cpuRatio: number;
-    }[] = [];
+    const results: Round[] = [];
     for (let round = 1; round <= rounds; round++) {
       const ours = `bench-ours-${round}`, kcat = `bench-kcat-${round}`;
       await createTopics(kafka.bootstrap, [ours, kcat]);
@@ -115,7 +111,7 @@ async function main(): Promise<void> {
         const count = await countRecords(kafka.bootstrap, topic);
         if (count !== n) throw new Error(`${topic} holds ${count} records, expected ${n}`);
       }
-      const r = {
+      const r: Round = {
         round,
         ours: rate(n, oursTime.seconds),
         kcat: rate(n, kcatTime.seconds),
