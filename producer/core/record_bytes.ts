@@ -8,6 +8,7 @@
  */
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const POW10 = [1, 10, 100, 1000, 10_000];
 /** Numbers are written digit by digit below this magnitude (exact decimal, like `String()`). */
 const EXACT_LIMIT = 1e15;
@@ -172,14 +173,14 @@ export class RecordBytes {
   /** Record `i`'s value as text (for tests and tools, not the hot path). */
   valueText(i: number): string {
     const start = this.valueStart[i];
-    return new TextDecoder().decode(this.values.subarray(start, start + this.valueLength[i]));
+    return decoder.decode(this.values.subarray(start, start + this.valueLength[i]));
   }
 
   /** Record `i`'s key as text, or `null`. */
   keyText(i: number): string | null {
     if (this.keyLength[i] < 0) return null;
     const start = this.keyStart[i];
-    return new TextDecoder().decode(this.values.subarray(start, start + this.keyLength[i]));
+    return decoder.decode(this.values.subarray(start, start + this.keyLength[i]));
   }
 
   #grow(minimum: number): void {
