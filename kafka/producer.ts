@@ -44,7 +44,7 @@ export interface ProducerOptions extends ClientHooks {
 
 const INDEX_BITS = 2 ** 20;
 const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
-/** An event's messages of one batch are counted at once when their range is at least this long. */
+/** Ranges of an event's messages shorter than this are read one by one rather than halved. */
 const MIN_COUNTED_RANGE = 4;
 
 interface PendingBatch {
@@ -278,10 +278,11 @@ export class Producer implements AsyncDisposable {
    */
   #settleRange(lo: number, hi: number, first: number, last: number): void {
     const batchId = Math.floor(first / INDEX_BITS);
-    if (hi - lo + 1 >= MIN_COUNTED_RANGE && batchId === Math.floor(last / INDEX_BITS)) {
+    if (batchId === Math.floor(last / INDEX_BITS)) {
       const batch = this.#pending.get(batchId);
       if (!batch) return;
       if (!batch.reports) return this.#settleCount(batch, batchId, hi - lo + 1);
+      return this.#settleEach(lo, hi);
     }
     if (hi - lo + 1 < MIN_COUNTED_RANGE) return this.#settleEach(lo, hi);
     const mid = (lo + hi) >> 1;
