@@ -11,10 +11,10 @@
  *
  * @module
  */
-import { brokerDenoArgs } from "./v8_flags.ts";
 import { runBroker, type RunningBroker } from "./server/broker.ts";
 import type { FsyncPolicy } from "./storage/mod.ts";
 import type { Logger } from "@iot/service";
+import { brokerDenoArgs } from "./v8_flags.ts";
 
 /** Options for {@linkcode startBroker}; all have defaults. */
 export interface StartBrokerOptions {
