@@ -45,3 +45,4 @@ export {
   type TxnMetadata,
   type TxnStatus,
 } from "./txn/mod.ts";
+export { brokerDenoArgs, brokerV8Flags } from "./v8_flags.ts";

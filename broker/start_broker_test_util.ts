@@ -14,6 +14,7 @@
 import { runBroker, type RunningBroker } from "./app/run_broker.ts";
 import type { FsyncPolicy } from "./storage/mod.ts";
 import type { Logger } from "@iot/service";
+import { brokerDenoArgs } from "./v8_flags.ts";
 
 /** Options for {@linkcode startBroker}; all have defaults. */
 export interface StartBrokerOptions {
@@ -107,7 +108,16 @@ async function startChild(
   removeDir: () => Promise<void>,
 ): Promise<TestBroker> {
   const main = new URL("./main.ts", import.meta.url).pathname;
-  const args = ["run", "-A", main, "--port", String(options.port ?? 0), "--data-dir", dataDir];
+  const args = [
+    "run",
+    "-A",
+    ...brokerDenoArgs(),
+    main,
+    "--port",
+    String(options.port ?? 0),
+    "--data-dir",
+    dataDir,
+  ];
   if (options.fsync) args.push("--fsync", options.fsync);
   if (options.partitions) args.push("--partitions", String(options.partitions));
   if (options.autoCreate !== undefined) args.push("--auto-create", String(options.autoCreate));

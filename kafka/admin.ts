@@ -17,7 +17,7 @@ import type {
   PartitionLag,
   TopicDescription,
 } from "./admin_types.ts";
-import { type MetadataTopic, readMetadataTopics } from "./admin_metadata.ts";
+import { type MetadataTopic, readMetadataTopics } from "./native/admin_metadata.ts";
 import {
   type AdminApi,
   adminApis,
@@ -27,7 +27,7 @@ import {
   readArray,
   readResource,
   setTimeouts,
-} from "./admin_native.ts";
+} from "./native/admin_native.ts";
 import { check, ErrorCode, KafkaError } from "./errors.ts";
 import { cstr, librdkafka, readCString } from "./native/library.ts";
 import { freeNativeList, fromNativeList, toNativeList, type TopicPartition } from "./partitions.ts";

@@ -13,6 +13,7 @@ import {
 import { ErrorCode, KafkaError } from "./errors.ts";
 import { librdkafka, readCString } from "./native/library.ts";
 import { QueueWakeup } from "./native/libc.ts";
+import { readLogEvent } from "./native/event_log.ts";
 import { parseStats } from "./stats.ts";
 
 /** librdkafka handle types. */
@@ -181,23 +182,8 @@ export class NativeClient {
   }
 
   #onLog(event: Deno.PointerObject): void {
-    const fields = this.#logFields;
-    if (
-      this.#lib.rd_kafka_event_log(
-        event,
-        fields.subarray(0, 8),
-        fields.subarray(8, 16),
-        fields.subarray(16, 20),
-      ) !== 0
-    ) return;
-    const view = new Deno.UnsafePointerView(Deno.UnsafePointer.of(fields)!);
-    const record = {
-      facility: readCString(view.getPointer(0)) ?? "",
-      message: readCString(view.getPointer(8)) ?? "",
-      level: view.getInt32(16),
-      client: this.name,
-    };
-    (this.#hooks.onLog ?? defaultLogHandler)(record);
+    const line = readLogEvent(this.#lib, event, this.#logFields);
+    if (line) (this.#hooks.onLog ?? defaultLogHandler)({ ...line, client: this.name });
   }
 
   #onError(event: Deno.PointerObject): void {

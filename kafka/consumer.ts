@@ -9,7 +9,9 @@ import type { ClientHooks, KafkaConfig } from "./config.ts";
 import { check, checkErrorObject, ErrorCode, KafkaError } from "./errors.ts";
 import { cstr, librdkafka, readCString } from "./native/library.ts";
 import { QueueWakeup } from "./native/libc.ts";
-import { RegionCopier } from "./region_copier.ts";
+import { writeGroupMetadata } from "./native/group_metadata.ts";
+import { pointerAt } from "./native/message.ts";
+import { type ConsumerRecord, MAX_BATCH, MessageReader } from "./native/message_reader.ts";
 import {
   fromNativeList,
   type TopicPartition,
@@ -17,22 +19,7 @@ import {
   withNativeListAsync,
 } from "./partitions.ts";
 
-/** A consumed record. Key, value and header bytes are copies owned by JavaScript. */
-export interface ConsumerRecord {
-  topic: string;
-  partition: number;
-  offset: number;
-  /** `null` when the record has no key. */
-  key: Uint8Array | null;
-  /** `null` for a tombstone. */
-  value: Uint8Array | null;
-  /** Milliseconds since the epoch; -1 when the record has none. */
-  timestamp: number;
-  /** What the timestamp means. */
-  timestampType: "create" | "log-append" | "none";
-  /** Headers in order; a header value may be `null`. */
-  headers: Array<[string, Uint8Array | null]>;
-}
+export type { ConsumerRecord };
 
 /**
  * A change of the partitions this consumer owns. `assigned` is delivered before the partitions
@@ -75,25 +62,11 @@ export interface BatchOptions {
   headers?: boolean;
 }
 
-/**
- * Bytes copied per message: `rd_kafka_message_t` (72) and, behind it in librdkafka 2.x's
- * `rd_kafka_msg_t`, the link (16), flags (4), timestamp type (4) and timestamp (8). The private
- * part is used only after it matched `rd_kafka_message_timestamp()` (see `#timestampOf`).
- */
-const MESSAGE_SIZE = 104;
-const PRIVATE_TSTYPE = 92;
-const NULL_REGION = -1;
-const EMPTY_REGION = -2;
-const PRIVATE_TIMESTAMP = 96;
-const MAX_BATCH = 4096;
-const TWO_32 = 2 ** 32;
 const IDLE_WAIT_MS = 1000;
 const CLOSE_WAIT_MS = 100;
 const WAKEUP_PAYLOAD = new Uint8Array([1]);
 const DESTROY_F_NO_CONSUMER_CLOSE = 0x8;
 const ERR_NO_OFFSET = -168;
-const timestampTypes = ["none", "create", "log-append"] as const;
-const decoder = new TextDecoder();
 
 /**
  * Defaults that differ from librdkafka's. librdkafka 2.0 stops fetching once
@@ -102,8 +75,6 @@ const decoder = new TextDecoder();
  * 265k msgs/s with it, 860k msgs/s without). Memory stays bounded by `queued.max.messages.kbytes`.
  */
 const consumerDefaults: KafkaConfig = { "queued.min.messages": 1_000_000 };
-
-let groupMetadataOf: (consumer: Consumer) => Deno.PointerValue;
 
 /**
  * A Kafka consumer backed by librdkafka.
@@ -130,36 +101,9 @@ export class Consumer implements AsyncDisposable {
   readonly #onError?: (error: KafkaError) => void;
   readonly #rebalances: RebalanceEvent[] = [];
   readonly #rebalanceErrors: number[] = [];
-  readonly #pointers = new Uint8Array(new ArrayBuffer(8 * MAX_BATCH));
-  readonly #pointerView = new Deno.UnsafePointerView(Deno.UnsafePointer.of(this.#pointers)!);
-  readonly #base = Deno.UnsafePointer.of(this.#pointers)!;
-  readonly #baseAddress = Number(Deno.UnsafePointer.value(this.#base));
-  readonly #messages: Array<Deno.PointerObject | null> = new Array(MAX_BATCH).fill(null);
-  readonly #pointerWords = new Uint32Array(this.#pointers.buffer);
-  readonly #structCopier = new RegionCopier();
-  readonly #structStarts = new Int32Array(MAX_BATCH);
-  /** The message structs of the batch being read. */
-  #structs = new DataView(new ArrayBuffer(0));
-  readonly #regions = new Int32Array(2 * MAX_BATCH);
-  readonly #copier = new RegionCopier();
-  readonly #copyFrom = (address: number, target: Uint8Array) =>
-    Deno.UnsafePointerView.copyInto(this.#base, target, address - this.#baseAddress);
-  readonly #out = new Uint8Array(new ArrayBuffer(24));
-  readonly #outView = new Deno.UnsafePointerView(Deno.UnsafePointer.of(this.#out)!);
-  readonly #outData = new DataView(this.#out.buffer);
-  readonly #outName = this.#out.subarray(0, 8);
-  readonly #outValue = this.#out.subarray(8, 16);
-  readonly #outSize = this.#out.subarray(16, 24);
-  readonly #topicNames = new Map<number, string>();
+  readonly #reader: MessageReader;
   #iterating = false;
-  /** Whether the private timestamp fields are trusted; undefined until checked. */
-  #privateTimestamps: boolean | undefined = undefined;
-  #timestampType: ConsumerRecord["timestampType"] = "none";
   #closed: Promise<void> | null = null;
-
-  static {
-    groupMetadataOf = (consumer) => consumer.#groupMetadata();
-  }
 
   /** Creates the consumer; throws a {@linkcode KafkaError} for invalid configuration. */
   constructor(options: ConsumerOptions) {
@@ -171,6 +115,10 @@ export class Consumer implements AsyncDisposable {
       );
     }
     this.#wakeup = new QueueWakeup();
+    this.#reader = new MessageReader(this.#lib, {
+      fatalError: () => this.#client.fatalError,
+      onError: options.onError,
+    });
     this.#onRebalance = options.onRebalance;
     this.#onError = options.onError;
     this.#rebalanceCallback = new Deno.UnsafeCallback(
@@ -228,7 +176,7 @@ export class Consumer implements AsyncDisposable {
     this.#client.assertUsable("assignment");
     const out = new Uint8Array(8);
     check(this.#lib.rd_kafka_assignment(this.#client.rk, out), "assignment");
-    const list = new Deno.UnsafePointerView(Deno.UnsafePointer.of(out)!).getPointer(0);
+    const list = pointerAt(Deno.UnsafePointer.of(out)!, 0);
     try {
       return fromNativeList(list).map(({ topic, partition }) => ({ topic, partition }));
     } finally {
@@ -241,7 +189,7 @@ export class Consumer implements AsyncDisposable {
    * iteration may run at a time; it ends when the consumer closes or `signal` aborts.
    */
   async *batches(options: BatchOptions = {}): AsyncGenerator<ConsumerRecord[], void, undefined> {
-    const max = Math.min(options.maxMessages ?? 1000, this.#pointers.length / 8);
+    const max = Math.min(options.maxMessages ?? 1000, MAX_BATCH);
     if (this.#iterating) {
       throw new Error("Consumer.batches(): another iteration is already running");
     }
@@ -278,168 +226,9 @@ export class Consumer implements AsyncDisposable {
   }
 
   #consumeNow(max: number, readHeaders = true): ConsumerRecord[] {
-    const lib = this.#lib;
-    const n = Number(lib.rd_kafka_consume_batch_queue(this.#queue, 0, this.#pointers, BigInt(max)));
-    return this.#readBatch(n, readHeaders);
-  }
-
-  #readBatch(n: number, readHeaders: boolean): ConsumerRecord[] {
-    const lib = this.#lib;
-    if (n <= 0) return [];
-    const messages = this.#messages;
-    const words = this.#pointerWords;
-    // Message structs, then keys and values, are each copied with one copy per run of nearby
-    // memory (see RegionCopier): an FFI copy per field of every record would cost more.
-    const structCopier = this.#structCopier;
-    structCopier.reset();
-    for (let i = 0; i < n; i++) {
-      structCopier.add(words[2 * i] + words[2 * i + 1] * TWO_32, MESSAGE_SIZE);
-    }
-    structCopier.copy(this.#copyFrom);
-    const structs = new DataView(structCopier.buffer.buffer);
-    const starts = this.#structStarts;
-    const regions = this.#regions;
-    const copier = this.#copier;
-    copier.reset();
-    for (let i = 0; i < n; i++) {
-      const at = structCopier.offsetOf(i);
-      starts[i] = at;
-      if (structs.getInt32(at, true) === 0) {
-        // Keys come before values in a record batch, so add them in that order.
-        regions[2 * i] = this.#addRegion(structs, at + 40, structs.getUint32(at + 48, true));
-        regions[2 * i + 1] = this.#addRegion(structs, at + 24, structs.getUint32(at + 32, true));
-      }
-    }
-    copier.copy(this.#copyFrom);
-    this.#structs = structs;
-    const records: ConsumerRecord[] = [];
-    let fatal: KafkaError | null = null;
-    for (let i = 0; i < n; i++) {
-      const message = this.#pointerView.getPointer(i * 8)!;
-      messages[i] = message;
-      try {
-        const at = starts[i];
-        const err = structs.getInt32(at, true);
-        if (err !== 0) {
-          const error = this.#messageError(message, at, err);
-          if (error?.fatal) fatal = error;
-          continue;
-        }
-        records.push({
-          topic: this.#topicName(structs, at, message),
-          partition: structs.getInt32(at + 16, true),
-          offset: structs.getUint32(at + 56, true) + structs.getInt32(at + 60, true) * TWO_32,
-          key: this.#regionBytes(regions[2 * i]),
-          value: this.#regionBytes(regions[2 * i + 1]),
-          timestamp: this.#timestampOf(message, at),
-          timestampType: this.#timestampType,
-          headers: readHeaders && lib.rd_kafka_message_headers(message, this.#out) === 0
-            ? this.#readHeaders()
-            : [],
-        });
-      } finally {
-        messages[i] = null;
-        lib.rd_kafka_message_destroy(message);
-      }
-    }
-    if (fatal) throw fatal;
-    return records;
-  }
-
-  /**
-   * Registers the bytes whose address is stored at `at` for copying: a region id, or
-   * `NULL_REGION` for a null pointer, `EMPTY_REGION` for zero bytes.
-   */
-  #addRegion(structs: DataView, at: number, length: number): number {
-    const address = structs.getUint32(at, true) + structs.getUint32(at + 4, true) * TWO_32;
-    if (address === 0) return NULL_REGION;
-    return length === 0 ? EMPTY_REGION : this.#copier.add(address, length);
-  }
-
-  #regionBytes(region: number): Uint8Array | null {
-    if (region === NULL_REGION) return null;
-    return region === EMPTY_REGION ? new Uint8Array(0) : this.#copier.view(region);
-  }
-
-  /**
-   * The record's timestamp, setting `#timestampType`. Reads librdkafka's private message fields
-   * once they matched the public call on a real message; otherwise calls
-   * `rd_kafka_message_timestamp()` (one FFI call per record).
-   */
-  #timestampOf(message: Deno.PointerObject, at: number): number {
-    const structs = this.#structs;
-    if (this.#privateTimestamps !== false) {
-      const type = structs.getInt32(at + PRIVATE_TSTYPE, true);
-      const ts = structs.getUint32(at + PRIVATE_TIMESTAMP, true) +
-        structs.getInt32(at + PRIVATE_TIMESTAMP + 4, true) * TWO_32;
-      if (this.#privateTimestamps) {
-        this.#timestampType = timestampTypes[type] ?? "none";
-        return ts;
-      }
-      const public_ = Number(this.#lib.rd_kafka_message_timestamp(message, this.#out));
-      const publicType = this.#outData.getInt32(0, true);
-      this.#privateTimestamps = public_ === ts && publicType === type;
-      this.#timestampType = timestampTypes[publicType] ?? "none";
-      return public_;
-    }
-    const ts = Number(this.#lib.rd_kafka_message_timestamp(message, this.#out));
-    this.#timestampType = timestampTypes[this.#outData.getInt32(0, true)] ?? "none";
-    return ts;
-  }
-
-  #readHeaders(): Array<[string, Uint8Array | null]> {
-    const lib = this.#lib;
-    const view = this.#outView;
-    const hdrs = view.getPointer(0);
-    const headers: Array<[string, Uint8Array | null]> = [];
-    for (let i = 0;; i++) {
-      if (
-        lib.rd_kafka_header_get_all(
-          hdrs,
-          BigInt(i),
-          this.#outName,
-          this.#outValue,
-          this.#outSize,
-        ) !==
-          0
-      ) break;
-      const name = readCString(view.getPointer(0)) ?? "";
-      const valuePtr = view.getPointer(8);
-      headers.push([
-        name,
-        valuePtr === null ? null : copyBytes(valuePtr, Number(view.getBigUint64(16))),
-      ]);
-    }
-    return headers;
-  }
-
-  #topicName(structs: DataView, at: number, message: Deno.PointerObject): string {
-    const address = structs.getUint32(at + 8, true) + structs.getUint32(at + 12, true) * TWO_32;
-    let name = this.#topicNames.get(address);
-    if (name === undefined) {
-      const rkt = new Deno.UnsafePointerView(message).getPointer(8);
-      name = readCString(this.#lib.rd_kafka_topic_name(rkt)) ?? "";
-      this.#topicNames.set(address, name);
-    }
-    return name;
-  }
-
-  #messageError(message: Deno.PointerObject, at: number, err: number): KafkaError | null {
-    if (err === ErrorCode.PARTITION_EOF) return null;
-    const structs = this.#structs;
-    const length = structs.getUint32(at + 32, true);
-    const payload = new Deno.UnsafePointerView(message).getPointer(24);
-    const detail = payload && length > 0 ? decoder.decode(copyBytes(payload, length)) : null;
-    const hasTopic = structs.getUint32(at + 8, true) !== 0 ||
-      structs.getUint32(at + 12, true) !== 0;
-    const where = hasTopic
-      ? ` on ${this.#topicName(structs, at, message)} [${structs.getInt32(at + 16, true)}]`
-      : "";
-    const error = KafkaError.fromCode(err, `consume${where}`, detail);
-    const fatal = this.#client.fatalError;
-    if (err === ErrorCode.FATAL && fatal) return fatal;
-    this.#onError?.(error);
-    return error;
+    const reader = this.#reader;
+    const n = this.#lib.rd_kafka_consume_batch_queue(this.#queue, 0, reader.pointers, BigInt(max));
+    return reader.read(Number(n), readHeaders);
   }
 
   #onRebalanceCallback(err: number, partitions: Deno.PointerValue): void {
@@ -636,7 +425,12 @@ export class Consumer implements AsyncDisposable {
     }
   }
 
-  #groupMetadata(): Deno.PointerValue {
+  /**
+   * The consumer's group metadata (group, generation, member), serialized by librdkafka: what
+   * a transactional producer needs to commit offsets for this group
+   * (`Producer.sendOffsetsToTransaction`).
+   */
+  groupMetadata(): Uint8Array {
     this.#client.assertUsable("groupMetadata");
     const metadata = this.#lib.rd_kafka_consumer_group_metadata(this.#client.rk);
     if (metadata === null) {
@@ -644,7 +438,11 @@ export class Consumer implements AsyncDisposable {
         code: ErrorCode.STATE,
       });
     }
-    return metadata;
+    try {
+      return writeGroupMetadata(this.#lib, metadata);
+    } finally {
+      this.#lib.rd_kafka_consumer_group_metadata_destroy(metadata);
+    }
   }
 
   /**
@@ -667,7 +465,7 @@ export class Consumer implements AsyncDisposable {
       if (error) this.#onError?.(error);
       else {
         while (lib.rd_kafka_consumer_closed(rk) === 0) {
-          this.#consumeNow(this.#pointers.length / 8);
+          this.#consumeNow(MAX_BATCH);
           await this.#applyRebalances();
           if (lib.rd_kafka_consumer_closed(rk) !== 0) break;
           await this.#wakeup.wait(CLOSE_WAIT_MS);
@@ -676,7 +474,7 @@ export class Consumer implements AsyncDisposable {
     }
     // Ops left in the consumer queue hold references that make rd_kafka_destroy() wait forever.
     while (Number(lib.rd_kafka_queue_length(this.#queue)) > 0) {
-      this.#consumeNow(this.#pointers.length / 8);
+      this.#consumeNow(MAX_BATCH);
     }
     lib.rd_kafka_queue_io_event_enable(this.#queue, -1, null, 0n);
     await this.#client.close(
@@ -693,11 +491,6 @@ export class Consumer implements AsyncDisposable {
   }
 }
 
-/** Internal: the `rd_kafka_consumer_group_metadata_t *` of a consumer (caller destroys it). */
-export function consumerGroupMetadata(consumer: Consumer): Deno.PointerValue {
-  return groupMetadataOf(consumer);
-}
-
 /** The offsets to commit after processing `records`: per partition, the highest offset + 1. */
 export function nextOffsets(records: readonly ConsumerRecord[]): TopicPartition[] {
   const next = new Map<string, TopicPartition>();
@@ -709,10 +502,4 @@ export function nextOffsets(records: readonly ConsumerRecord[]): TopicPartition[
     }
   }
   return [...next.values()];
-}
-
-function copyBytes(ptr: Deno.PointerObject, length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  if (length > 0) Deno.UnsafePointerView.copyInto(ptr, bytes);
-  return bytes;
 }

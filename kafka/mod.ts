@@ -19,6 +19,7 @@ export type {
   HeaderValue,
   ProducerOptions,
   ProducerRecord,
+  RecordBlock,
 } from "./producer.ts";
 export { Consumer, nextOffsets } from "./consumer.ts";
 export type { BatchOptions, ConsumerOptions, ConsumerRecord, RebalanceEvent } from "./consumer.ts";

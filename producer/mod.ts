@@ -82,7 +82,14 @@ export {
   parseAnomalyFlag,
 } from "./core/anomaly_flags.ts";
 export { KafkaSink, producerConfig, type SinkOptions } from "./runtime/sink.ts";
-export { BatchEncoder, maxCachedKeys, recordHeaders } from "./runtime/encode.ts";
+export {
+  BatchEncoder,
+  maxCachedKeys,
+  newRecordBytes,
+  recordHeaderBytes,
+  recordHeaders,
+} from "./runtime/encode.ts";
+export { RecordBytes, utf8 } from "./core/record_bytes.ts";
 export { ensureTopics } from "./runtime/topics.ts";
 export {
   commandGroupId,

@@ -11,15 +11,15 @@ import {
   decodeRequest,
   encodeResponse,
   ErrorCode,
-  FrameSplitter,
   FrameTooLargeError,
+  ProtocolError,
   type VersionRange,
 } from "../protocol/mod.ts";
 import type { ConnectionAuth, Handler, HandlerTable, RequestContext } from "../api/mod.ts";
 import { errorField, type Logger } from "@iot/service";
 import type { BrokerMetrics } from "./metrics.ts";
+import { FrameReader } from "./frame_reader.ts";
 
-const READ_SIZE = 256 * 1024;
 const COALESCE_LIMIT = 64 * 1024;
 
 /** What a connection needs from the server. */
@@ -79,25 +79,19 @@ export class Connection {
 
   /** Reads and answers requests until the client disconnects or the connection is closed. */
   async serve(): Promise<void> {
-    const splitter = new FrameSplitter({ maxFrameSize: this.#deps.maxFrameSize });
+    const reader = new FrameReader(this.#conn, this.#deps.maxFrameSize);
     try {
-      // One read buffer per connection; the splitter owns what it is given, so pass a copy of
-      // just the bytes read (cheaper than a fresh 64 KiB buffer per small request).
-      const buf = new Uint8Array(READ_SIZE);
       while (!this.#closing) {
-        const n = await this.#conn.read(buf);
-        if (n === null) break;
-        let frames: Uint8Array[];
+        let frame: Uint8Array | null;
         try {
-          frames = splitter.push(buf.slice(0, n));
+          frame = await reader.next();
         } catch (e) {
+          if (!(e instanceof FrameTooLargeError || e instanceof ProtocolError)) throw e;
           this.#reject(e instanceof FrameTooLargeError ? "frame too large" : "bad frame size", e);
           break;
         }
-        for (const frame of frames) {
-          if (!await this.#handle(frame)) return;
-          if (this.#closing) break;
-        }
+        if (frame === null) break;
+        if (!await this.#handle(frame)) return;
       }
     } catch (e) {
       if (!this.#closing && !isDisconnect(e)) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { ErrorCode, KafkaError } from "../errors.ts";
-import type { DeliveryReport, Headers, ProducerRecord } from "../producer.ts";
+import type { DeliveryReport, Headers, ProducerRecord, RecordBlock } from "../producer.ts";
 import type { TopicPartition } from "../partitions.ts";
 import { type FakeKafka, turn } from "./cluster.ts";
 
@@ -83,6 +83,11 @@ export class FakeProducer implements AsyncDisposable {
   /** Sends records in order; resolves once all are written. */
   async sendAll(records: readonly ProducerRecord[]): Promise<void> {
     await this.sendBatch(records);
+  }
+
+  /** Sends the records of a block in order (copies of its bytes); resolves once all are written. */
+  async sendBlock(block: RecordBlock): Promise<void> {
+    await this.sendBatch(recordsOf(block));
   }
 
   /** Waits for queued records: none are ever queued. */
@@ -232,4 +237,21 @@ function hash(key: Uint8Array): number {
   let h = 0x811c9dc5;
   for (const b of key) h = Math.imul(h ^ b, 0x01000193);
   return h >>> 0;
+}
+
+/** The records of `block` as {@linkcode ProducerRecord}s, with copies of its bytes. */
+function recordsOf(block: RecordBlock): ProducerRecord[] {
+  const records: ProducerRecord[] = [];
+  for (let i = 0; i < block.count; i++) {
+    const keyStart = block.keyStart[i], keyLength = block.keyLength[i];
+    const valueStart = block.valueStart[i];
+    records.push({
+      topic: block.topics[block.topicIndex[i]],
+      key: keyLength < 0 ? null : block.keys.slice(keyStart, keyStart + keyLength),
+      value: block.values.slice(valueStart, valueStart + block.valueLength[i]),
+      timestamp: block.timestamps[i],
+      headers: block.headers.map(([name, value]) => [name, value.slice()] as const),
+    });
+  }
+  return records;
 }

@@ -104,7 +104,23 @@ export const coreSymbols = {
     result: "i32",
   },
   rd_kafka_message_destroy: { parameters: ["pointer"], result: "void" }, // (rkmessage)
-
+  // The same three calls taking the message's address as a 64-bit integer: a consumed batch's
+  // message pointers are read as one BigUint64Array, sparing a pointer object per message.
+  rd_kafka_message_destroy_at: {
+    name: "rd_kafka_message_destroy",
+    parameters: ["usize"],
+    result: "void",
+  }, // (rkmessage)
+  rd_kafka_message_headers_at: {
+    name: "rd_kafka_message_headers",
+    parameters: ["usize", "buffer"],
+    result: "i32",
+  }, // (rkmessage, rd_kafka_headers_t **hdrsp)
+  rd_kafka_message_timestamp_at: {
+    name: "rd_kafka_message_timestamp",
+    parameters: ["usize", "buffer"],
+    result: "i64",
+  }, // (rkmessage, rd_kafka_timestamp_type_t *tstype)
   rd_kafka_produceva: { parameters: ["pointer", "buffer", "usize"], result: "pointer" }, // rd_kafka_error_t *(rk, const rd_kafka_vu_t *vus, size_t cnt)
   rd_kafka_flush: { parameters: ["pointer", "i32"], result: "i32", nonblocking: true }, // (rk, int timeout_ms)
   rd_kafka_purge: { parameters: ["pointer", "i32"], result: "i32" }, // (rk, int purge_flags)
@@ -132,6 +148,14 @@ export const coreSymbols = {
   }, // error_t *(rk, int timeout_ms)
   rd_kafka_consumer_group_metadata: { parameters: ["pointer"], result: "pointer" }, // (rk)
   rd_kafka_consumer_group_metadata_destroy: { parameters: ["pointer"], result: "void" }, // (cgmd)
+  rd_kafka_consumer_group_metadata_write: {
+    parameters: ["pointer", "buffer", "buffer"],
+    result: "pointer",
+  }, // rd_kafka_error_t *(const cgmd *, void **bufferp, size_t *sizep)
+  rd_kafka_consumer_group_metadata_read: {
+    parameters: ["buffer", "buffer", "usize"],
+    result: "pointer",
+  }, // rd_kafka_error_t *(cgmd **cgmdp, const void *buffer, size_t size)
 
   rd_kafka_subscribe: { parameters: ["pointer", "pointer"], result: "i32" }, // (rk, const rd_kafka_topic_partition_list_t *topics)
   rd_kafka_unsubscribe: { parameters: ["pointer"], result: "i32" }, // (rk)

@@ -9,6 +9,7 @@
 import type { Anomaly } from "./fleet.ts";
 import type { SensorSignal } from "./signals.ts";
 import type { TimestampFormatter } from "./timestamp.ts";
+import { type RecordBytes, utf8 } from "./record_bytes.ts";
 
 /** What a stream simulates; decides its JSON shape and which channel anomalies touch. */
 export type StreamKind = "climate" | "tire";
@@ -74,6 +75,11 @@ export class SensorStream {
   /** Set while a `shutdown` command holds: samples are taken but not reported. */
   stopped = false;
   readonly #prefix: string;
+  readonly #keyBytes: Uint8Array;
+  /** Value bytes: before the timestamp, between it and `a`, between `a` and `b`. */
+  readonly #parts: readonly [Uint8Array, Uint8Array, Uint8Array];
+  #va = 0;
+  #vb = 0;
 
   /** Creates a stream; `vehicleId` is set for tyre sensors. */
   constructor(
@@ -94,6 +100,10 @@ export class SensorStream {
     this.#prefix = kind === "climate"
       ? `{"deviceId":"${key}","ts":"`
       : `{"vehicleId":"${deviceId}","sensorId":"${key}","ts":"`;
+    this.#keyBytes = utf8(key);
+    this.#parts = kind === "climate"
+      ? [utf8(this.#prefix), utf8(`","temperature":`), utf8(`,"humidity":`)]
+      : [utf8(this.#prefix), utf8(`","pressure":`), utf8(`,"temperature":`)];
   }
 
   /** Event time of the next report. */
@@ -106,6 +116,34 @@ export class SensorStream {
    * `undefined` when the stream is silenced or stopped at that time.
    */
   report(timeMs: number, format: TimestampFormatter): string | undefined {
+    if (!this.#sample(timeMs)) return undefined;
+    const ts = format.format(timeMs + this.skewMs);
+    return this.kind === "climate"
+      ? `${this.#prefix}${ts}","temperature":${this.#va},"humidity":${this.#vb}}`
+      : `${this.#prefix}${ts}","pressure":${this.#va},"temperature":${this.#vb}}`;
+  }
+
+  /**
+   * Like {@linkcode report}, writing the record (key, value, timestamp) into `out` under topic
+   * index `topic`; the same bytes as `report`'s text. Returns whether it wrote one.
+   */
+  reportInto(timeMs: number, format: TimestampFormatter, out: RecordBytes, topic: number): boolean {
+    if (!this.#sample(timeMs)) return false;
+    const parts = this.#parts;
+    out.key(this.#keyBytes);
+    out.bytes(parts[0]);
+    format.writeInto(timeMs + this.skewMs, out);
+    out.bytes(parts[1]);
+    out.number(this.#va);
+    out.bytes(parts[2]);
+    out.number(this.#vb);
+    out.byte(0x7d); // }
+    out.end(topic, timeMs + this.skewMs);
+    return true;
+  }
+
+  /** Takes the samples due at `timeMs` into `#va`/`#vb`; false when nothing is reported. */
+  #sample(timeMs: number): boolean {
     const a = this.a, b = this.b;
     if (a.nextMs === timeMs || a.value !== a.value) a.value = a.signal.sample(timeMs);
     if (b.nextMs === timeMs || b.value !== b.value) b.value = b.signal.sample(timeMs);
@@ -115,7 +153,7 @@ export class SensorStream {
     if (this.anomalies.length > 0) {
       for (const anomaly of this.anomalies) {
         if (timeMs < anomaly.startMs || timeMs >= anomaly.endMs) continue;
-        if (anomaly.kind === "silence") return undefined;
+        if (anomaly.kind === "silence") return false;
         if (anomaly.kind === "spike") {
           va += anomaly.amount;
           continue;
@@ -129,10 +167,9 @@ export class SensorStream {
       va = this.kind === "tire" && va < 0 ? 0 : Math.round(va * 100) / 100;
       vb = Math.round(vb * 100) / 100;
     }
-    if (this.stopped) return undefined;
-    const ts = format.format(timeMs + this.skewMs);
-    return this.kind === "climate"
-      ? `${this.#prefix}${ts}","temperature":${va},"humidity":${vb}}`
-      : `${this.#prefix}${ts}","pressure":${va},"temperature":${vb}}`;
+    if (this.stopped) return false;
+    this.#va = va;
+    this.#vb = vb;
+    return true;
   }
 }

@@ -10,6 +10,7 @@ import { deviceId, type Fleet, type SensorSettings, tireSensorId } from "./fleet
 import { Rng } from "./rng.ts";
 import { defaultSignal, SensorSignal } from "./signals.ts";
 import { TimestampFormatter } from "./timestamp.ts";
+import type { RecordBytes } from "./record_bytes.ts";
 
 /** A generated record: JSON value, key and event time, ready for a sink. */
 export interface SimRecord {
@@ -150,6 +151,9 @@ export class Simulation {
   #streams: SensorStream[] = [];
   #endMs = Infinity;
   #byDevice = new Map<string, SensorStream[]>();
+  /** Distinct topics of the streams, and each stream's index among them. */
+  #topicNames: string[] = [];
+  #streamTopic = new Int32Array(0);
   #remaining: number;
   #nowMs = 0;
   #emitted = 0;
@@ -175,6 +179,11 @@ export class Simulation {
         this.#byDevice.set(id, list);
       }
     }
+    this.#topicNames = [...new Set(this.#streams.map((stream) => stream.topic))];
+    this.#streamTopic = Int32Array.from(
+      this.#streams,
+      (stream) => this.#topicNames.indexOf(stream.topic),
+    );
     this.#endMs = options.durationMs === undefined ? Infinity : startMs + options.durationMs;
     this.#nowMs = startMs;
   }
@@ -250,7 +259,36 @@ export class Simulation {
    * returns promptly (possibly with 0) while devices are stopped or silent.
    */
   fill(out: SimRecord[], max: number, untilMs: number): number {
-    const heap = this.#heap, times = this.#times, streams = this.#streams, format = this.#format;
+    const format = this.#format;
+    return this.#fill(max, untilMs, (stream, timeMs) => {
+      const value = stream.report(timeMs, format);
+      if (value === undefined) return false;
+      out.push({ topic: stream.topic, key: stream.key, value, timestamp: timeMs + stream.skewMs });
+      return true;
+    });
+  }
+
+  /**
+   * Like {@linkcode fill}, writing the records into `out` as bytes (the same bytes as the text
+   * of `fill`'s records, UTF-8): no per-record strings or objects.
+   */
+  fillBytes(out: RecordBytes, max: number, untilMs: number): number {
+    const format = this.#format;
+    const topics = this.#topicNames.map((topic) => out.topicIndexOf(topic));
+    const streamTopic = this.#streamTopic;
+    return this.#fill(
+      max,
+      untilMs,
+      (stream, timeMs, index) => stream.reportInto(timeMs, format, out, topics[streamTopic[index]]),
+    );
+  }
+
+  #fill(
+    max: number,
+    untilMs: number,
+    emit: (stream: SensorStream, timeMs: number, index: number) => boolean,
+  ): number {
+    const heap = this.#heap, times = this.#times, streams = this.#streams;
     const end = this.#endMs;
     let added = 0;
     // Bounds the work of one call even when every stream is stopped or silenced.
@@ -260,12 +298,11 @@ export class Simulation {
       const timeMs = times[index];
       if (timeMs > untilMs || timeMs >= end) break;
       const stream = streams[index];
-      const value = stream.report(timeMs, format);
+      const emitted = emit(stream, timeMs, index);
       times[index] = stream.nextMs;
       this.#siftDown(0);
       this.#nowMs = timeMs;
-      if (value === undefined) continue;
-      out.push({ topic: stream.topic, key: stream.key, value, timestamp: timeMs + stream.skewMs });
+      if (!emitted) continue;
       added++;
       this.#remaining--;
     }

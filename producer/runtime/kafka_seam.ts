@@ -16,6 +16,7 @@ import {
   type NewTopic,
   Producer,
   type ProducerRecord,
+  type RecordBlock,
   type TopicDescription,
   type TopicPartition,
   waitForKafka,
@@ -26,6 +27,8 @@ import { producerConfig } from "./sink.ts";
 export interface RecordOutput extends AsyncDisposable {
   /** Sends records in order; resolves once all are acknowledged. */
   sendAll(records: readonly ProducerRecord[]): Promise<void>;
+  /** Sends the records of a block in order; resolves once all are acknowledged. */
+  sendBlock(block: RecordBlock): Promise<void>;
   /** Sends records in order; resolves with where each went. */
   sendBatch(records: readonly ProducerRecord[]): Promise<unknown>;
   /** Flushes and releases the client. Idempotent. */

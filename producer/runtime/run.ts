@@ -251,11 +251,17 @@ async function sendLoop(
       nextMs: simulation.nextMs,
       chunk,
     });
-    batch.length = 0;
-    if (step.max > 0) simulation.fill(batch, step.max, step.untilMs);
-    if (batch.length > 0) await sink.send(disorder ? disorder.apply(batch) : batch);
+    let sent = 0;
+    if (step.max > 0 && disorder) {
+      batch.length = 0;
+      sent = simulation.fill(batch, step.max, step.untilMs);
+      if (sent > 0) await sink.send(disorder.apply(batch));
+    } else if (step.max > 0) {
+      // The hot path: records are written as bytes straight into the batch sent.
+      sent = await sink.sendGenerated((out) => simulation.fillBytes(out, step.max, step.untilMs));
+    }
     // Nothing due, or every due device stopped: yield so commands and signals get through.
-    else await sleep(step.waitMs, signal);
+    if (sent === 0) await sleep(step.waitMs, signal);
     deps.onProgress();
   }
   if (disorder) await sink.send(disorder.drain());

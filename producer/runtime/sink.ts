@@ -5,8 +5,9 @@
  * @module
  */
 import type { KafkaConfig, KafkaError, Producer } from "@iot/kafka";
+import type { RecordBytes } from "../core/record_bytes.ts";
 import type { SimRecord } from "../core/schedule.ts";
-import { BatchEncoder } from "./encode.ts";
+import { BatchEncoder, newRecordBytes } from "./encode.ts";
 
 /**
  * librdkafka settings of the simulator's producer: idempotent (so retries neither duplicate nor
@@ -36,21 +37,24 @@ export interface SinkOptions {
 }
 
 /**
- * Sends {@linkcode SimRecord}s through a {@linkcode Producer}, keeping their order: records are
+ * Sends generated records through a {@linkcode Producer}, keeping their order: records are
  * handed to librdkafka in call order, and the idempotent producer keeps each partition's order.
+ * Batches are written into {@linkcode RecordBytes} buffers that are reused once acknowledged.
  */
 export class KafkaSink {
-  readonly #producer: Pick<Producer, "sendAll">;
+  readonly #producer: Pick<Producer, "sendBlock">;
   readonly #maxInFlight: number;
   readonly #onError: (error: KafkaError, records: number) => void;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #encoder = new BatchEncoder();
+  /** Batches free for reuse (their records were acknowledged or failed). */
+  readonly #free: RecordBytes[] = [];
   #acked = 0;
   #failed = 0;
   #sent = 0;
 
   /** Wraps `producer`; the caller keeps ownership and closes it. */
-  constructor(producer: Pick<Producer, "sendAll">, options: SinkOptions = {}) {
+  constructor(producer: Pick<Producer, "sendBlock">, options: SinkOptions = {}) {
     this.#producer = producer;
     this.#maxInFlight = options.maxInFlight ?? 8;
     this.#onError = options.onError ?? (() => {});
@@ -77,19 +81,41 @@ export class KafkaSink {
    */
   async send(records: readonly SimRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const batch = this.#encoder.encode(records);
-    this.#sent += batch.length;
-    const done: Promise<void> = this.#producer.sendAll(batch).then(
+    await this.sendGenerated((batch) => {
+      this.#encoder.encode(records, batch);
+      return records.length;
+    });
+  }
+
+  /**
+   * Lets `fill` write records into a free batch and hands them to the producer, like
+   * {@linkcode send}; resolves with how many records `fill` wrote.
+   */
+  async sendGenerated(fill: (batch: RecordBytes) => number): Promise<number> {
+    const batch = this.#free.pop() ?? newRecordBytes(1024);
+    batch.reset();
+    fill(batch);
+    const count = batch.count;
+    if (count === 0) {
+      this.#free.push(batch);
+      return 0;
+    }
+    this.#sent += count;
+    const done: Promise<void> = this.#producer.sendBlock(batch).then(
       () => {
-        this.#acked += batch.length;
+        this.#acked += count;
       },
       (error: KafkaError) => {
-        this.#failed += batch.length;
-        this.#onError(error, batch.length);
+        this.#failed += count;
+        this.#onError(error, count);
       },
-    ).finally(() => this.#inFlight.delete(done));
+    ).finally(() => {
+      this.#inFlight.delete(done);
+      this.#free.push(batch);
+    });
     this.#inFlight.add(done);
     while (this.#inFlight.size >= this.#maxInFlight) await Promise.race(this.#inFlight);
+    return count;
   }
 
   /** Waits until every batch handed over is acknowledged or failed. */

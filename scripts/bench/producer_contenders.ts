@@ -8,9 +8,9 @@
 import { defaultTopics, resolveTopics, type Topics } from "@iot/events";
 import { Admin } from "@iot/kafka";
 import {
-  BatchEncoder,
   type Fleet,
   fleetFromFlags,
+  newRecordBytes,
   producerConfig,
   recordHeaders,
   runProducer,
@@ -49,27 +49,40 @@ function simulation(n: number, topic = defaultTopics.sensorReadings): Simulation
 }
 
 /**
- * Generates `n` climate readings and encodes them into producer records exactly as the sink
- * does (`BatchEncoder`), on this thread, without Kafka; returns seconds.
+ * Generates `n` climate readings as bytes exactly as the sink does (`Simulation.fillBytes` into
+ * reused batches), on this thread, without Kafka; returns seconds.
  */
 export function generateOnly(n: number): number {
   const sim = simulation(n);
-  const out: SimRecord[] = [];
-  const encoder = new BatchEncoder();
+  const batch = newRecordBytes(10_000);
   let encoded = 0;
   const t0 = performance.now();
   while (!sim.done) {
-    out.length = 0;
-    sim.fill(out, 10_000, Infinity);
-    encoded += encoder.encode(out).length;
+    batch.reset();
+    encoded += sim.fillBytes(batch, 10_000, Infinity);
   }
   const seconds = (performance.now() - t0) / 1000;
   if (encoded !== n) throw new Error(`generated ${encoded} of ${n}`);
   return seconds;
 }
 
-/** Runs our producer for `n` records to `topic`; returns seconds (call .. flushed). */
-export async function produceOurs(bootstrap: string, topic: string, n: number): Promise<number> {
+/** Wall and CPU (user + system, all threads) seconds of one contender's run. */
+export interface Timing {
+  seconds: number;
+  cpuSeconds: number;
+}
+
+/** CPU seconds (user + system) this process has used, from /proc/self/stat. */
+export function processCpuSeconds(): number {
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 of stat(5) (utime, stime) in clock ticks of 1/100 s; fields[0] is field 3.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs our producer for `n` records to `topic`; times it (call .. flushed). */
+export async function produceOurs(bootstrap: string, topic: string, n: number): Promise<Timing> {
+  const cpu0 = processCpuSeconds();
   const t0 = performance.now();
   const summary = await runProducer({
     bootstrap,
@@ -83,10 +96,11 @@ export async function produceOurs(bootstrap: string, topic: string, n: number): 
     commands: false,
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = processCpuSeconds() - cpu0;
   if (summary.acked !== n || summary.failed !== 0) {
     throw new Error(`ours: acked ${summary.acked} of ${n}, ${summary.failed} failed`);
   }
-  return seconds;
+  return { seconds, cpuSeconds };
 }
 
 /** Writes the same `n` records as `key\tvalue` lines for kcat. */
@@ -130,17 +144,22 @@ export function kcatArgs(bootstrap: string, topic: string, path: string): string
   ];
 }
 
-/** Runs kcat on the file; returns wall seconds from spawn to exit. */
-export async function produceKcat(bootstrap: string, topic: string, path: string): Promise<number> {
+/**
+ * Runs kcat on the file under `/usr/bin/time` (for its CPU seconds); times it from spawn to
+ * exit.
+ */
+export async function produceKcat(bootstrap: string, topic: string, path: string): Promise<Timing> {
+  const timeFile = `${path}.time`;
   const t0 = performance.now();
-  const { code, stderr } = await new Deno.Command("kcat", {
-    args: kcatArgs(bootstrap, topic, path),
+  const { code, stderr } = await new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%U %S", "-o", timeFile, "kcat", ...kcatArgs(bootstrap, topic, path)],
     stdout: "null",
     stderr: "piped",
   }).output();
   const seconds = (performance.now() - t0) / 1000;
   if (code !== 0) throw new Error(`kcat exited ${code}: ${new TextDecoder().decode(stderr)}`);
-  return seconds;
+  const [user, system] = (await Deno.readTextFile(timeFile)).trim().split(/\s+/).map(Number);
+  return { seconds, cpuSeconds: user + system };
 }
 
 /** Creates `topics` with {@linkcode PARTITIONS} partitions. */

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { ErrorCode, KafkaError } from "./errors.ts";
-import { librdkafka, readCString } from "./native/library.ts";
+import { ErrorCode, KafkaError } from "../errors.ts";
+import { librdkafka, readCString } from "./library.ts";
 
 /** The loaded librdkafka symbols. */
 export type Lib = ReturnType<typeof librdkafka>;

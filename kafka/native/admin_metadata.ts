@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { PartitionDescription, TopicDescription } from "./admin_types.ts";
-import { ErrorCode, errorName } from "./errors.ts";
-import { readCString } from "./native/library.ts";
+import type { PartitionDescription, TopicDescription } from "../admin_types.ts";
+import { ErrorCode, errorName } from "../errors.ts";
+import { readCString } from "./library.ts";
 
 /** A topic from cluster metadata, or the error the broker reported for it. */
 export type MetadataTopic =

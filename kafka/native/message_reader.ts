@@ -1,0 +1,240 @@
+/**
+ * The consumer's message reader: turns a batch of `rd_kafka_message_t *` filled by
+ * `rd_kafka_consume_batch_queue()` into {@linkcode ConsumerRecord}s and destroys the messages.
+ * Structs, then keys and values, are each copied with one copy per run of nearby memory
+ * (see {@linkcode RegionCopier}): an FFI copy per field of every record would cost more.
+ *
+ * @module
+ */
+import { ErrorCode, KafkaError } from "../errors.ts";
+import { RegionCopier } from "../region_copier.ts";
+import { type Librdkafka, readCString } from "./library.ts";
+import {
+  copyBytes,
+  i64,
+  MESSAGE_WITH_TIMESTAMP_SIZE,
+  MessageField as F,
+  NativeReader,
+  PrivateField,
+  u64,
+} from "./message.ts";
+
+/** A consumed record. Key, value and header bytes are copies owned by JavaScript. */
+export interface ConsumerRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** `null` when the record has no key. */
+  key: Uint8Array | null;
+  /** `null` for a tombstone. */
+  value: Uint8Array | null;
+  /** Milliseconds since the epoch; -1 when the record has none. */
+  timestamp: number;
+  /** What the timestamp means. */
+  timestampType: "create" | "log-append" | "none";
+  /** Headers in order; a header value may be `null`. */
+  headers: Array<[string, Uint8Array | null]>;
+}
+
+/** Largest batch a reader takes. */
+export const MAX_BATCH = 4096;
+const NULL_REGION = -1;
+const EMPTY_REGION = -2;
+const timestampTypes = ["none", "create", "log-append"] as const;
+const decoder = new TextDecoder();
+
+/** What the reader reports a message error to. */
+export interface MessageErrorSink {
+  /** The client's fatal error, if it raised one. */
+  fatalError(): KafkaError | null;
+  /** Told about each non-fatal message error (end of partition excepted). */
+  onError?: (error: KafkaError) => void;
+}
+
+/**
+ * Reads batches of consumed messages. One per consumer; `pointers` is where librdkafka writes
+ * the message pointers ({@linkcode MAX_BATCH} of them).
+ */
+export class MessageReader {
+  /** The pointer array to pass to `rd_kafka_consume_batch_queue()`. */
+  readonly pointers = new Uint8Array(new ArrayBuffer(8 * MAX_BATCH));
+  readonly #words = new Uint32Array(this.pointers.buffer);
+  readonly #native = new NativeReader(this.pointers);
+  /** The same pointers as 64-bit integers: FFI arguments without a pointer object each. */
+  readonly #addresses = new BigUint64Array(this.pointers.buffer);
+  readonly #lib: Librdkafka;
+  readonly #errors: MessageErrorSink;
+  readonly #structCopier = new RegionCopier();
+  readonly #starts = new Int32Array(MAX_BATCH);
+  readonly #regions = new Int32Array(2 * MAX_BATCH);
+  readonly #copier = new RegionCopier();
+  readonly #out = new Uint8Array(new ArrayBuffer(24));
+  readonly #outView = new Deno.UnsafePointerView(Deno.UnsafePointer.of(this.#out)!);
+  readonly #outData = new DataView(this.#out.buffer);
+  readonly #outName = this.#out.subarray(0, 8);
+  readonly #outValue = this.#out.subarray(8, 16);
+  readonly #outSize = this.#out.subarray(16, 24);
+  readonly #topicNames = new Map<number, string>();
+  /** Whether the private timestamp fields are trusted; undefined until checked. */
+  #privateTimestamps: boolean | undefined = undefined;
+  #timestampType: ConsumerRecord["timestampType"] = "none";
+  #structs: DataView = new DataView(new ArrayBuffer(0));
+
+  constructor(lib: Librdkafka, errors: MessageErrorSink) {
+    this.#lib = lib;
+    this.#errors = errors;
+  }
+
+  /**
+   * Reads the `n` messages in {@linkcode pointers} and destroys them; throws the fatal error
+   * if one of them carried it.
+   */
+  read(n: number, readHeaders: boolean): ConsumerRecord[] {
+    if (n <= 0) return [];
+    const lib = this.#lib;
+    const words = this.#words;
+    const structs = this.#native.copyStructs(
+      words,
+      n,
+      MESSAGE_WITH_TIMESTAMP_SIZE,
+      this.#structCopier,
+    );
+    this.#structs = structs;
+    const starts = this.#starts;
+    const regions = this.#regions;
+    this.#copier.reset();
+    for (let i = 0; i < n; i++) {
+      const at = this.#structCopier.offsetOf(i);
+      starts[i] = at;
+      if (structs.getInt32(at + F.ERR, true) === 0) {
+        // Keys come before values in a record batch, so add them in that order.
+        regions[2 * i] = this.#addRegion(at + F.KEY, structs.getUint32(at + F.KEY_LEN, true));
+        regions[2 * i + 1] = this.#addRegion(at + F.PAYLOAD, structs.getUint32(at + F.LEN, true));
+      }
+    }
+    this.#copier.copy(this.#native.copyFrom);
+    const records: ConsumerRecord[] = [];
+    let fatal: KafkaError | null = null;
+    for (let i = 0; i < n; i++) {
+      const message = this.#addresses[i];
+      try {
+        const at = starts[i];
+        const err = structs.getInt32(at + F.ERR, true);
+        if (err !== 0) {
+          const error = this.#messageError(at, err);
+          if (error?.fatal) fatal = error;
+          continue;
+        }
+        records.push({
+          topic: this.#topicName(at),
+          partition: structs.getInt32(at + F.PARTITION, true),
+          offset: i64(structs, at + F.OFFSET),
+          key: this.#regionBytes(regions[2 * i]),
+          value: this.#regionBytes(regions[2 * i + 1]),
+          timestamp: this.#timestampOf(message, at),
+          timestampType: this.#timestampType,
+          headers: readHeaders && lib.rd_kafka_message_headers_at(message, this.#out) === 0
+            ? this.#readHeaders()
+            : [],
+        });
+      } finally {
+        lib.rd_kafka_message_destroy_at(message);
+      }
+    }
+    if (fatal) throw fatal;
+    return records;
+  }
+
+  /**
+   * Registers the bytes whose address is stored at `at` for copying: a region id, or
+   * `NULL_REGION` for a null pointer, `EMPTY_REGION` for zero bytes.
+   */
+  #addRegion(at: number, length: number): number {
+    const address = u64(this.#structs, at);
+    if (address === 0) return NULL_REGION;
+    return length === 0 ? EMPTY_REGION : this.#copier.add(address, length);
+  }
+
+  #regionBytes(region: number): Uint8Array | null {
+    if (region === NULL_REGION) return null;
+    return region === EMPTY_REGION ? new Uint8Array(0) : this.#copier.view(region);
+  }
+
+  /**
+   * The record's timestamp, setting `#timestampType`. Reads librdkafka's private message fields
+   * once they matched the public call on a real message; otherwise calls
+   * `rd_kafka_message_timestamp()` (one FFI call per record).
+   */
+  #timestampOf(message: bigint, at: number): number {
+    const structs = this.#structs;
+    if (this.#privateTimestamps !== false) {
+      const type = structs.getInt32(at + PrivateField.TSTYPE, true);
+      const ts = i64(structs, at + PrivateField.TIMESTAMP);
+      if (this.#privateTimestamps) {
+        this.#timestampType = timestampTypes[type] ?? "none";
+        return ts;
+      }
+      const public_ = Number(this.#lib.rd_kafka_message_timestamp_at(message, this.#out));
+      const publicType = this.#outData.getInt32(0, true);
+      this.#privateTimestamps = public_ === ts && publicType === type;
+      this.#timestampType = timestampTypes[publicType] ?? "none";
+      return public_;
+    }
+    const ts = Number(this.#lib.rd_kafka_message_timestamp_at(message, this.#out));
+    this.#timestampType = timestampTypes[this.#outData.getInt32(0, true)] ?? "none";
+    return ts;
+  }
+
+  #readHeaders(): Array<[string, Uint8Array | null]> {
+    const lib = this.#lib;
+    const view = this.#outView;
+    const hdrs = view.getPointer(0);
+    const headers: Array<[string, Uint8Array | null]> = [];
+    for (let i = 0;; i++) {
+      const code = lib.rd_kafka_header_get_all(
+        hdrs,
+        BigInt(i),
+        this.#outName,
+        this.#outValue,
+        this.#outSize,
+      );
+      if (code !== 0) break;
+      const name = readCString(view.getPointer(0)) ?? "";
+      const valuePtr = view.getPointer(8);
+      headers.push([
+        name,
+        valuePtr === null ? null : copyBytes(valuePtr, Number(view.getBigUint64(16))),
+      ]);
+    }
+    return headers;
+  }
+
+  #topicName(at: number): string {
+    const rkt = u64(this.#structs, at + F.RKT);
+    let name = this.#topicNames.get(rkt);
+    if (name === undefined) {
+      name = readCString(this.#lib.rd_kafka_topic_name(Deno.UnsafePointer.create(BigInt(rkt)))) ??
+        "";
+      this.#topicNames.set(rkt, name);
+    }
+    return name;
+  }
+
+  #messageError(at: number, err: number): KafkaError | null {
+    if (err === ErrorCode.PARTITION_EOF) return null;
+    const structs = this.#structs;
+    const length = structs.getUint32(at + F.LEN, true);
+    const payload = u64(structs, at + F.PAYLOAD);
+    const detail = payload !== 0 && length > 0
+      ? decoder.decode(copyBytes(Deno.UnsafePointer.create(BigInt(payload))!, length))
+      : null;
+    const where = u64(structs, at + F.RKT) !== 0
+      ? ` on ${this.#topicName(at)} [${structs.getInt32(at + F.PARTITION, true)}]`
+      : "";
+    const error = KafkaError.fromCode(err, `consume${where}`, detail);
+    const fatal = this.#errors.fatalError();
+    if (err === ErrorCode.FATAL && fatal) return fatal;
+    this.#errors.onError?.(error);
+    return error;
+  }
+}
