@@ -1,0 +1,113 @@
+/**
+ * One instance of our processor for `deno task bench:flink`, in a process of its own so that its
+ * CPU time is measured the way the Flink JVM's is. Runs one job over the bench's input topic,
+ * prints `{"recordsIn":N}` lines while it runs, and on SIGTERM stops with a final checkpoint
+ * (committing its outputs) and prints its figures from its first consumed record on:
+ * `{"recordsIn":N,"first":epochMs,"end":epochMs,"cpuSeconds":S,"processCpuSeconds":S}`.
+ *
+ * Usage: `deno run -A scripts/bench/flink_ours.ts '<JSON of OursArgs>'`.
+ *
+ * @module
+ */
+import process from "node:process";
+import { deviceAggregatesJob, type JobDefinition, JobRunner, overheatingJob } from "@iot/processor";
+
+/** What the bench passes to one instance. */
+export interface OursArgs {
+  bootstrap: string;
+  input: string;
+  output: string;
+  commands: string;
+  job: "aggregates" | "sliding" | "overheating";
+  windowMs: number;
+  slideMs: number;
+  outOfOrdernessMs: number;
+  checkpointMs: number;
+  threshold: number;
+  margin: number;
+  partitions: number;
+  /** Names the consumer group (shared by the instances of one run). */
+  run: string;
+  instanceId: string;
+  stateDir: string;
+}
+
+/** The job definition `args` names, with the bench's topic names. */
+export function benchJob(a: OursArgs): JobDefinition {
+  const common = { input: a.input, deadLetter: `${a.run}-dlq`, partitions: a.partitions };
+  if (a.job === "overheating") {
+    return overheatingJob({
+      ...common,
+      alerts: a.output,
+      commands: a.commands,
+      windowMs: a.windowMs,
+      slideMs: a.slideMs,
+      threshold: a.threshold,
+      margin: a.margin,
+      maxOutOfOrdernessMs: a.outOfOrdernessMs,
+      commandTtlMs: 300_000,
+    }, `bench-${a.run}`);
+  }
+  return deviceAggregatesJob({
+    ...common,
+    output: a.output,
+    late: `${a.run}-late`,
+    windowMs: a.windowMs,
+    slideMs: a.job === "sliding" ? a.slideMs : undefined,
+    maxOutOfOrdernessMs: a.outOfOrdernessMs,
+    allowedLatenessMs: 0,
+  }, `bench-${a.run}`);
+}
+
+/** `job` with every record its tasks process counted (cheaper than polling the runner's status). */
+function counted(job: JobDefinition, count: () => void): JobDefinition {
+  return {
+    ...job,
+    createTask: (topic, partition) => {
+      const task = job.createTask(topic, partition);
+      const process = task.process.bind(task);
+      task.process = (record, out) => {
+        count();
+        process(record, out);
+      };
+      return task;
+    },
+  };
+}
+
+if (import.meta.main) {
+  const args = JSON.parse(Deno.args[0]) as OursArgs;
+  const stop = new AbortController();
+  Deno.addSignalListener("SIGTERM", () => stop.abort());
+  let first = 0, cpuFirst = process.cpuUsage(), recordsIn = 0;
+  const job = counted(benchJob(args), () => {
+    if (recordsIn++ === 0) {
+      first = performance.timeOrigin + performance.now();
+      cpuFirst = process.cpuUsage();
+    }
+  });
+  const runner = new JobRunner({
+    job,
+    bootstrap: args.bootstrap,
+    stateDir: args.stateDir,
+    instanceId: args.instanceId,
+    groupId: `ours-${args.run}`,
+    checkpointIntervalMs: args.checkpointMs,
+    signal: stop.signal,
+    log: (line) => console.error(`ours ${args.instanceId}: ${line}`),
+  });
+  const running = runner.run();
+  const encoder = new TextEncoder();
+  const say = (line: unknown) => Deno.stdout.writeSync(encoder.encode(JSON.stringify(line) + "\n"));
+  const poll = setInterval(() => say({ recordsIn }), 20);
+  await running;
+  clearInterval(poll);
+  const cpu = process.cpuUsage(cpuFirst), total = process.cpuUsage();
+  say({
+    recordsIn,
+    first,
+    end: performance.timeOrigin + performance.now(),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    processCpuSeconds: (total.user + total.system) / 1e6,
+  });
+}
