@@ -23,15 +23,18 @@ export async function committedValues(
       "fetch.wait.max.ms": 20,
     },
   });
-  const ends = new Map<number, number>();
+  const starts = new Map<number, number>(), ends = new Map<number, number>();
   for (const { partition } of described.partitions) {
-    const { high } = await consumer.watermarkOffsets(topic, partition);
-    if (high > 0) ends.set(partition, high);
+    const { low, high } = await consumer.watermarkOffsets(topic, partition);
+    if (high > low) {
+      starts.set(partition, low);
+      ends.set(partition, high);
+    }
   }
   const values: Record<string, unknown>[] = [];
   if (ends.size === 0) return values;
   const open = [...ends.keys()].map((partition) => ({ topic, partition }));
-  consumer.assign(open.map((tp) => ({ ...tp, offset: 0 })));
+  consumer.assign(open.map((tp) => ({ ...tp, offset: starts.get(tp.partition)! })));
   const atEnd = () => consumer.position(open).every((tp) => tp.offset! >= ends.get(tp.partition)!);
   const stop = new AbortController();
   const check = setInterval(() => atEnd() && stop.abort(), 50);

@@ -28,7 +28,7 @@ export const flinkBenchCli = defineCli({
     }),
     events: integerOption({
       doc: "readings for aggregates and overheating",
-      default: 400_000,
+      default: 200_000,
       min: 1,
     }),
     devices: integerOption({
@@ -38,10 +38,10 @@ export const flinkBenchCli = defineCli({
     }),
     slidingEvents: integerOption({
       doc: "readings for the 10 min / 1 s job",
-      default: 60_000,
+      default: 40_000,
       min: 1,
     }),
-    slidingDevices: integerOption({ doc: "devices of those readings", default: 50, min: 1 }),
+    slidingDevices: integerOption({ doc: "devices of those readings", default: 40, min: 1 }),
     partitions: integerOption({ doc: "partitions of the input topics", default: 4, min: 1 }),
     parallelism: listOption(["1", "2"], {
       doc: "Flink parallelism = our processor instances (processes)",

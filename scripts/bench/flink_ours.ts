@@ -3,7 +3,8 @@
  * CPU time is measured the way the Flink JVM's is. Runs one job over the bench's input topic,
  * prints `{"recordsIn":N}` lines while it runs, and on SIGTERM stops with a final checkpoint
  * (committing its outputs) and prints its figures from its first consumed record on:
- * `{"recordsIn":N,"first":epochMs,"end":epochMs,"cpuSeconds":S,"processCpuSeconds":S}`.
+ * `{"recordsIn":N,"first":epochMs,"end":epochMs,"cpuSeconds":S,"processCpuSeconds":S,
+ * "peakRssMiB":M}`.
  *
  * Usage: `deno run -A scripts/bench/flink_ours.ts '<JSON of OursArgs>'`.
  *
@@ -75,6 +76,16 @@ function counted(job: JobDefinition, count: () => void): JobDefinition {
   };
 }
 
+/** Peak resident memory of this process (Linux `VmHWM`), or `undefined` elsewhere. */
+function peakRssMiB(): number | undefined {
+  try {
+    const kib = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"))?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 if (import.meta.main) {
   const args = JSON.parse(Deno.args[0]) as OursArgs;
   const stop = new AbortController();
@@ -109,5 +120,6 @@ if (import.meta.main) {
     end: performance.timeOrigin + performance.now(),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     processCpuSeconds: (total.user + total.system) / 1e6,
+    peakRssMiB: peakRssMiB(),
   });
 }

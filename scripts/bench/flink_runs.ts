@@ -45,6 +45,8 @@ export interface RunFigures {
   processCpuSeconds: number;
   /** Topic of the results (window aggregates or alerts). */
   output: string;
+  /** Ours only: the largest peak RSS (MiB) of its instances. */
+  peakRssMiB?: number;
   /** Flink only: seconds from the first record read to the last (the rest is the savepoint). */
   readSeconds?: number;
 }
@@ -120,10 +122,18 @@ interface OursReport {
   end?: number;
   cpuSeconds?: number;
   processCpuSeconds?: number;
+  peakRssMiB?: number;
 }
 
-/** Runs `c.parallelism` instances of our processor over `c`, one process each. */
-export async function runOurs(bootstrap: string, c: BenchCase): Promise<RunFigures> {
+/**
+ * Runs `c.parallelism` instances of our processor over `c`, one process each; `denoFlags` go to
+ * each `deno run` (e.g. `--cpu-prof`).
+ */
+export async function runOurs(
+  bootstrap: string,
+  c: BenchCase,
+  denoFlags: readonly string[] = [],
+): Promise<RunFigures> {
   const run = uniqueName("ours");
   const output = `${run}-out`;
   const stateDir = await Deno.makeTempDir({ prefix: "ours-bench-" });
@@ -148,7 +158,7 @@ export async function runOurs(bootstrap: string, c: BenchCase): Promise<RunFigur
       stateDir: `${stateDir}/${i}`,
     };
     return new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", OURS, JSON.stringify(a)],
+      args: ["run", "--allow-all", ...denoFlags, OURS, JSON.stringify(a)],
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
@@ -173,13 +183,15 @@ export async function runOurs(bootstrap: string, c: BenchCase): Promise<RunFigur
     await Deno.remove(stateDir, { recursive: true });
   }
   if (finals.length !== c.parallelism) throw new Error("an instance ended without its figures");
-  const first = Math.min(...finals.map((f) => f.first!));
+  // An instance that got no partition has no first record.
+  const first = Math.min(...finals.filter((f) => f.first! > 0).map((f) => f.first!));
   const end = Math.max(...finals.map((f) => f.end!));
   const sum = (k: "cpuSeconds" | "processCpuSeconds") => finals.reduce((s, f) => s + f[k]!, 0);
   return {
     seconds: (end - first) / 1000,
     cpuSeconds: sum("cpuSeconds"),
     processCpuSeconds: sum("processCpuSeconds"),
+    peakRssMiB: Math.max(...finals.map((f) => f.peakRssMiB ?? 0)),
     output,
   };
 }
