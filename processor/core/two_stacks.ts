@@ -58,8 +58,10 @@ export class TwoStacks<In, Acc> {
     if (!this.#valid || panes[first].start >= this.#frontEnd || end < this.#backEnd) {
       this.#rebuild(panes, first, end);
     } else {
-      for (let i = first; i < panes.length && panes[i].start < end; i++) {
-        if (panes[i].start < this.#backEnd) continue;
+      // Only the panes from backEnd on are new; scan back from the newest, not over the window.
+      let i = panes.length - 1;
+      while (i > first && panes[i].start >= this.#backEnd) i--;
+      for (i++; i < panes.length && panes[i].start < end; i++) {
         this.#back = this.#agg.merge(this.#back ?? this.#agg.createAccumulator(), panes[i].acc);
       }
       this.#backEnd = end;
