@@ -38,10 +38,10 @@ export const flinkBenchCli = defineCli({
     }),
     slidingEvents: integerOption({
       doc: "readings for the 10 min / 1 s job",
-      default: 40_000,
+      default: 30_000,
       min: 1,
     }),
-    slidingDevices: integerOption({ doc: "devices of those readings", default: 40, min: 1 }),
+    slidingDevices: integerOption({ doc: "devices of those readings", default: 30, min: 1 }),
     partitions: integerOption({ doc: "partitions of the input topics", default: 4, min: 1 }),
     parallelism: listOption(["1", "2"], {
       doc: "Flink parallelism = our processor instances (processes)",

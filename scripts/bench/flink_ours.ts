@@ -1,7 +1,8 @@
 /**
  * One instance of our processor for `deno task bench:flink`, in a process of its own so that its
  * CPU time is measured the way the Flink JVM's is. Runs one job over the bench's input topic,
- * prints `{"recordsIn":N}` lines while it runs, and on SIGTERM stops with a final checkpoint
+ * says `{"ready":true}` and waits for a line on stdin (so that all instances start at once), prints
+ * `{"recordsIn":N,"positions":{partition:next offset}}` lines while it runs, and on SIGTERM stops with a final checkpoint
  * (committing its outputs) and prints its figures from its first consumed record on:
  * `{"recordsIn":N,"first":epochMs,"end":epochMs,"cpuSeconds":S,"processCpuSeconds":S,
  * "peakRssMiB":M}`.
@@ -61,14 +62,14 @@ export function benchJob(a: OursArgs): JobDefinition {
 }
 
 /** `job` with every record its tasks process counted (cheaper than polling the runner's status). */
-function counted(job: JobDefinition, count: () => void): JobDefinition {
-  return {
+function counted(job: JobDefinition, count: (partition: number, offset: number) => void) {
+  return <JobDefinition> {
     ...job,
     createTask: (topic, partition) => {
       const task = job.createTask(topic, partition);
       const process = task.process.bind(task);
       task.process = (record, out) => {
-        count();
+        count(partition, record.offset);
         process(record, out);
       };
       return task;
@@ -91,11 +92,15 @@ if (import.meta.main) {
   const stop = new AbortController();
   Deno.addSignalListener("SIGTERM", () => stop.abort());
   let first = 0, cpuFirst = process.cpuUsage(), recordsIn = 0;
-  const job = counted(benchJob(args), () => {
+  // Per partition, the offset after the last record processed: with a rebalance, records are
+  // processed again from the last checkpoint, so counting records would overstate progress.
+  const positions: Record<number, number> = {};
+  const job = counted(benchJob(args), (partition, offset) => {
     if (recordsIn++ === 0) {
       first = performance.timeOrigin + performance.now();
       cpuFirst = process.cpuUsage();
     }
+    if (!(offset < positions[partition])) positions[partition] = offset + 1;
   });
   const runner = new JobRunner({
     job,
@@ -107,15 +112,20 @@ if (import.meta.main) {
     signal: stop.signal,
     log: (line) => console.error(`ours ${args.instanceId}: ${line}`),
   });
-  const running = runner.run();
   const encoder = new TextEncoder();
   const say = (line: unknown) => Deno.stdout.writeSync(encoder.encode(JSON.stringify(line) + "\n"));
-  const poll = setInterval(() => say({ recordsIn }), 20);
+  // Start together with the other instances (the bench says go once all are loaded), so the
+  // group forms at once instead of rebalancing state away from an instance already under way.
+  say({ ready: true });
+  for await (const _ of Deno.stdin.readable) break;
+  const running = runner.run();
+  const poll = setInterval(() => say({ recordsIn, positions }), 20);
   await running;
   clearInterval(poll);
   const cpu = process.cpuUsage(cpuFirst), total = process.cpuUsage();
   say({
     recordsIn,
+    positions,
     first,
     end: performance.timeOrigin + performance.now(),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,

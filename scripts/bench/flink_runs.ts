@@ -117,7 +117,9 @@ export async function runFlink(
 }
 
 interface OursReport {
+  ready?: true;
   recordsIn: number;
+  positions?: Record<string, number>;
   first?: number;
   end?: number;
   cpuSeconds?: number;
@@ -137,9 +139,11 @@ export async function runOurs(
   const run = uniqueName("ours");
   const output = `${run}-out`;
   const stateDir = await Deno.makeTempDir({ prefix: "ours-bench-" });
-  const counts = new Array<number>(c.parallelism).fill(0);
+  const instances = Array.from({ length: c.parallelism }, (_, i) => i);
+  const positions = new Map<string, number>();
+  let ready = 0;
   const finals: OursReport[] = [];
-  const children = counts.map((_, i) => {
+  const children = instances.map((i) => {
     const a: OursArgs = {
       bootstrap,
       input: c.input.topic,
@@ -159,6 +163,7 @@ export async function runOurs(
     };
     return new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-all", ...denoFlags, OURS, JSON.stringify(a)],
+      stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
@@ -167,9 +172,17 @@ export async function runOurs(
   const watch = children.map(async (child, i) => {
     for await (const line of lines(child.stdout)) {
       const report = JSON.parse(line) as OursReport;
-      counts[i] = report.recordsIn;
+      if (report.ready && ++ready === children.length) {
+        for (const ch of children) {
+          await ch.stdin.getWriter().write(new TextEncoder().encode("go\n"));
+        }
+      }
+      for (const [p, next] of Object.entries(report.positions ?? {})) {
+        positions.set(p, Math.max(positions.get(p) ?? 0, next));
+      }
       if (report.end !== undefined) finals.push(report);
-      if (!stopped && counts.reduce((x, y) => x + y, 0) >= c.input.events) {
+      const done = positions.values().reduce((x, y) => x + y, 0);
+      if (!stopped && done >= c.input.events) {
         stopped = true;
         for (const ch of children) ch.kill("SIGTERM");
       }
