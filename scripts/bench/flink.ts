@@ -12,11 +12,10 @@
  * @module
  */
 import { startKafka, uniqueName } from "@iot/testing";
-import { parseCli, UsageError } from "@iot/service";
 import { flinkClasspath } from "./flink_build.ts";
 import { fill } from "./flink_input.ts";
 import { committedValues, compareOutputs, type Comparison } from "./flink_compare.ts";
-import { type BenchJob, flinkBenchCli } from "./flink_flags.ts";
+import { type BenchJob, flinkBenchCli, parseBenchArgs } from "./flink_flags.ts";
 import {
   type BenchCase,
   type BenchInput,
@@ -93,19 +92,7 @@ function table(rows: readonly Row[]): string {
 }
 
 if (import.meta.main) {
-  let parsed;
-  try {
-    parsed = parseCli(flinkBenchCli, { args: Deno.args, env: Deno.env.toObject() });
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`bench:flink: ${e.message}`);
-    Deno.exit(2);
-  }
-  if (parsed.help) {
-    console.log(parsed.text);
-    Deno.exit(0);
-  }
-  const o = parsed.values;
+  const o = parseBenchArgs(flinkBenchCli);
   const classpath = await flinkClasspath(console.error);
   await using kafka = await startKafka({ dedicated: true });
   const inputs = new Map<BenchJob, BenchInput>();

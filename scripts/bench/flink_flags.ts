@@ -3,7 +3,16 @@
  *
  * @module
  */
-import { defineCli, integerOption, listOption } from "@iot/service";
+import {
+  type CliSpec,
+  defineCli,
+  integerOption,
+  listOption,
+  type OptionTable,
+  type OptionValues,
+  parseCli,
+  UsageError,
+} from "@iot/service";
 
 /** The jobs the bench can run, in both systems. */
 export const BENCH_JOBS = ["aggregates", "overheating", "sliding"] as const;
@@ -55,3 +64,20 @@ export const flinkBenchCli = defineCli({
     }),
   },
 });
+
+/** Parses a bench's command line: its values, or exits after printing `--help` or one error line. */
+export function parseBenchArgs<T extends OptionTable>(spec: CliSpec<T>): OptionValues<T> {
+  let parsed;
+  try {
+    parsed = parseCli(spec, { args: Deno.args, env: Deno.env.toObject() });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${spec.name}: ${e.message}`);
+    Deno.exit(2);
+  }
+  if (parsed.help) {
+    console.log(parsed.text);
+    Deno.exit(0);
+  }
+  return parsed.values;
+}

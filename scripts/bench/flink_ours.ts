@@ -13,20 +13,14 @@
  */
 import process from "node:process";
 import { deviceAggregatesJob, type JobDefinition, JobRunner, overheatingJob } from "@iot/processor";
+import type { JobSettings } from "./flink_runs.ts";
 
 /** What the bench passes to one instance. */
-export interface OursArgs {
+export interface OursArgs extends JobSettings {
   bootstrap: string;
   input: string;
   output: string;
   commands: string;
-  job: "aggregates" | "sliding" | "overheating";
-  windowMs: number;
-  slideMs: number;
-  outOfOrdernessMs: number;
-  checkpointMs: number;
-  threshold: number;
-  margin: number;
   partitions: number;
   /** Names the consumer group (shared by the instances of one run). */
   run: string;

@@ -22,17 +22,21 @@ export interface BenchInput {
   maxTs: number;
 }
 
-/** What one system runs: a job over an input at a parallelism. */
-export interface BenchCase {
+/** A job's settings, the same in both systems. */
+export interface JobSettings {
   job: BenchJob;
-  parallelism: number;
-  input: BenchInput;
   windowMs: number;
   slideMs: number;
   outOfOrdernessMs: number;
   checkpointMs: number;
   threshold: number;
   margin: number;
+}
+
+/** What one system runs: a job over an input at a parallelism. */
+export interface BenchCase extends JobSettings {
+  parallelism: number;
+  input: BenchInput;
 }
 
 /** Figures of one run. */
@@ -139,23 +143,18 @@ export async function runOurs(
   const run = uniqueName("ours");
   const output = `${run}-out`;
   const stateDir = await Deno.makeTempDir({ prefix: "ours-bench-" });
+  const { parallelism: _, input: __, ...settings } = c;
   const instances = Array.from({ length: c.parallelism }, (_, i) => i);
   const positions = new Map<string, number>();
   let ready = 0;
   const finals: OursReport[] = [];
   const children = instances.map((i) => {
     const a: OursArgs = {
+      ...settings,
       bootstrap,
       input: c.input.topic,
       output,
       commands: `${run}-commands`,
-      job: c.job,
-      windowMs: c.windowMs,
-      slideMs: c.slideMs,
-      outOfOrdernessMs: c.outOfOrdernessMs,
-      checkpointMs: c.checkpointMs,
-      threshold: c.threshold,
-      margin: c.margin,
       partitions: c.input.partitions,
       run,
       instanceId: String(i),

@@ -10,16 +10,10 @@
  *
  * @module
  */
-import {
-  booleanOption,
-  defineCli,
-  integerOption,
-  listOption,
-  parseCli,
-  UsageError,
-} from "@iot/service";
+import { booleanOption, defineCli, integerOption, listOption } from "@iot/service";
 import { startKafka, uniqueName } from "@iot/testing";
 import { formatTop, topSelf } from "./cpu_profile.ts";
+import { parseBenchArgs } from "./flink_flags.ts";
 import { fill } from "./flink_input.ts";
 import { type BenchCase, type BenchInput, type RunFigures, runOurs } from "./flink_runs.ts";
 
@@ -81,19 +75,7 @@ async function profiled(bootstrap: string, c: BenchCase): Promise<string> {
 }
 
 if (import.meta.main) {
-  let parsed;
-  try {
-    parsed = parseCli(scalingCli, { args: Deno.args, env: Deno.env.toObject() });
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`bench:scaling: ${e.message}`);
-    Deno.exit(2);
-  }
-  if (parsed.help) {
-    console.log(parsed.text);
-    Deno.exit(0);
-  }
-  const o = parsed.values;
+  const o = parseBenchArgs(scalingCli);
   const deviceCounts = o.devices.map(Number), instanceCounts = o.instances.map(Number);
   await using kafka = await startKafka();
   const rows: string[] = [], profiles: string[] = [];
