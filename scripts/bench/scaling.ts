@@ -96,7 +96,13 @@ if (import.meta.main) {
   }
   for (const instances of instanceCounts) {
     const c = aggregates(inputs.get(10_000)!, instances);
-    rows.push(line(`10,000 devices, ${instances} instances`, c, await runOurs(kafka.bootstrap, c)));
+    rows.push(
+      line(
+        `10,000 devices, ${instances} instance${instances === 1 ? "" : "s"}`,
+        c,
+        await runOurs(kafka.bootstrap, c),
+      ),
+    );
     console.error(rows.at(-1));
   }
   console.log(
