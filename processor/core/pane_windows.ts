@@ -9,18 +9,22 @@ import type { Aggregator } from "./aggregator.ts";
 import { type ChangedKeys, clonePlain } from "./snapshot.ts";
 import { PaneLayout, type SlidingWindows, type TumblingWindows } from "./time_window.ts";
 import { TimerQueue } from "./timer_queue.ts";
-import type { WindowEngine, WindowResult } from "./window_engine.ts";
+import { type PaneCell, TwoStacks } from "./two_stacks.ts";
 
-interface PaneCell<Acc> {
-  readonly start: number;
-  acc: Acc;
-}
+/**
+ * Windows of more panes than this fire through a {@linkcode TwoStacks} cache (2 merges a window
+ * instead of one per pane); fewer are cheaper to merge directly.
+ */
+const TWO_STACKS_MIN_PANES = 16;
+import type { WindowEngine, WindowResult } from "./window_engine.ts";
 
 interface PaneKey<Acc> {
   /** Panes sorted by start. */
   panes: PaneCell<Acc>[];
   /** End of the next window to fire for this key, or `null` when none. */
   timer: number | null;
+  /** Two-stacks cache, for windows of many panes (created at the first firing). */
+  cache?: TwoStacks<unknown, Acc>;
 }
 
 /** Snapshot of one key: `[paneStart, accumulator]` pairs and the next window end to fire. */
@@ -39,6 +43,7 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
   #changed: ChangedKeys;
   #keys = new Map<string, PaneKey<Acc>>();
   #timers = new TimerQueue();
+  #twoStacks: boolean;
 
   /**
    * @param windows the window kind.
@@ -53,6 +58,7 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
     changed: ChangedKeys,
   ) {
     this.#layout = new PaneLayout(windows);
+    this.#twoStacks = this.#layout.sizeMs / this.#layout.paneMs > TWO_STACKS_MIN_PANES;
     this.#agg = aggregator;
     this.#lateness = allowedLatenessMs;
     this.#changed = changed;
@@ -80,6 +86,7 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
       this.#schedule(key, state, this.#firstOpenEnd(paneStart, watermarkMs));
     }
     cell.acc = this.#agg.add(cell.acc, value);
+    state.cache?.added(paneStart, value);
     if (updates !== undefined) this.#pushUpdates(key, state, paneStart, watermarkMs, updates);
     return true;
   }
@@ -168,7 +175,12 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
   #fire(key: string, state: PaneKey<Acc>, end: number, out: WindowResult<Out>[]): void {
     const layout = this.#layout;
     const start = end - layout.sizeMs;
-    const result = this.#windowValue(state.panes, start, end);
+    let result: { value: Out } | undefined;
+    if (this.#twoStacks) {
+      state.cache ??= new TwoStacks(this.#agg as Aggregator<unknown, Acc, Out>);
+      const acc = state.cache.window(state.panes, start, end);
+      if (acc !== undefined) result = { value: this.#agg.getResult(acc) };
+    } else result = this.#windowValue(state.panes, start, end);
     if (result !== undefined) {
       out.push({ key, window: { start, end }, value: result.value, final: true });
     }

@@ -50,6 +50,9 @@ const CASES: [string, SlidingWindows][] = [
   ["size 50 slide 20 (panes of 10)", sliding(50, 20)],
   ["size 45 slide 45 (tumbling as sliding)", sliding(45, 45)],
   ["size 100 slide 7 offset 3 (panes of 1)", sliding(100, 7, 3)],
+  // Windows of more than 16 panes fire through the two-stacks cache (two_stacks.ts).
+  ["size 240 slide 2 (120 panes: two-stacks)", sliding(240, 2)],
+  ["size 90 slide 3 offset 1 (30 panes: two-stacks)", sliding(90, 3, 1)],
 ];
 
 for (const [name, windows] of CASES) {

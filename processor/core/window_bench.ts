@@ -48,6 +48,11 @@ Deno.bench({
   fn: bench(sliding(300_000, 60_000)),
 });
 Deno.bench({
+  name: "sliding 10 min / 1 s (600 panes, two-stacks), stats, 1000 keys, 100k records",
+  group: "window",
+  fn: bench(sliding(600_000, 1_000)),
+});
+Deno.bench({
   name: "session gap 30 s, stats, 1000 keys, 100k records",
   group: "window",
   fn: bench(session(30_000)),

@@ -19,7 +19,7 @@ import {
   type WindowAggregate,
 } from "@iot/events";
 import { fields, type Stats, stats } from "../core/aggregator.ts";
-import { tumbling } from "../core/time_window.ts";
+import { sliding, tumbling } from "../core/time_window.ts";
 import type { WindowResult } from "../core/window_engine.ts";
 import { WindowOperator } from "../core/window_operator.ts";
 import type { JobDefinition, TaskOutput } from "../runtime/job.ts";
@@ -37,6 +37,11 @@ export interface DeviceAggregatesConfig {
   deadLetter: string;
   /** Window size (ms). */
   windowMs: number;
+  /**
+   * Slide (ms) for sliding windows of `windowMs` (pane-based: the cost per reading does not grow
+   * with `windowMs / slideMs`). Default: tumbling windows.
+   */
+  slideMs?: number;
   /** Bounded out-of-orderness of the watermark (ms). */
   maxOutOfOrdernessMs: number;
   /** Allowed lateness of windows (ms). */
@@ -72,7 +77,9 @@ class DeviceAggregatesTask extends ClockedTask {
     super(config.maxOutOfOrdernessMs);
     this.#config = config;
     this.#window = new WindowOperator({
-      windows: tumbling(config.windowMs),
+      windows: config.slideMs === undefined
+        ? tumbling(config.windowMs)
+        : sliding(config.windowMs, config.slideMs),
       aggregator: climateStats(),
       allowedLatenessMs: config.allowedLatenessMs,
     }) as WindowOperator<Climate, unknown, ClimateStats>;
