@@ -14,6 +14,7 @@ export const pipelineNames = [
   "mongo-events",
   "cassandra-aggregates",
   "embedded",
+  "lake",
 ] as const;
 
 /** One pipeline's name. */
@@ -91,6 +92,17 @@ export const sinksCli = defineCli({
       value: "NAME",
       default: "datacenter1",
     }),
+    lakeDir: stringOption({
+      doc: "Delta Lake directory: tables sensor_readings, vehicle_pressure, sensor_aggregates",
+      value: "DIR",
+    }),
+    lakeFileMb: integerOption({
+      doc: "lake: commit a table once its buffered rows make about this many MB of Parquet",
+      default: 64,
+      min: 1,
+      value: "MB",
+    }),
+    lakeRollMs: ms("lake: commit a table once its oldest buffered row is this old", 300_000, 0),
     batchSize: integerOption({
       doc: "records per write, at most",
       default: 1000,

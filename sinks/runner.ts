@@ -11,6 +11,7 @@ import {
   nextOffsets,
   type ProducerRecord,
   type RebalanceEvent,
+  type TopicPartition,
 } from "@iot/kafka";
 import { deadLetterHeaders, type DecodeFailure, decodeRecord } from "./decode.ts";
 import type { DeadLetterOutput, SinkInput, SinkKafkaClients } from "./kafka_seam.ts";
@@ -179,6 +180,7 @@ export class SinkRunner {
       this.#flushing = this.#flush(input, deadLetters, this.#pending.splice(0, batchSize), signal);
       await this.#flushing;
     }
+    await this.#flushWriter(input);
   }
 
   /**
@@ -227,13 +229,40 @@ export class SinkRunner {
     }
     if (!(await this.#sendDeadLetters(output, deadLetters, signal))) return;
     try {
-      await input.commit(nextOffsets(records));
+      const offsets = this.#committable(records);
+      if (offsets.length > 0) await input.commit(offsets);
     } catch (e) {
       // The rows are durable; the records replay (idempotently) unless a later commit covers them.
       this.#emit({ type: "commit-failed", error: describeError(e) });
       return;
     }
     this.#committed(records.length, result, deadLetters.length);
+  }
+
+  /** The batch's next offsets, or what a buffering writer has made durable of its partitions. */
+  #committable(records: ConsumerRecord[]): TopicPartition[] {
+    const next = nextOffsets(records);
+    const durable = this.#options.writer.durableOffsets?.();
+    if (durable === undefined) return next;
+    const ours = new Set(next.map((p) => `${p.topic}\u0000${p.partition}`));
+    return durable.filter((p) => ours.has(`${p.topic}\u0000${p.partition}`));
+  }
+
+  /** A buffering writer at a graceful stop: make its rows durable, commit their offsets. */
+  async #flushWriter(input: SinkInput): Promise<void> {
+    const writer = this.#options.writer;
+    if (writer.flush === undefined) return;
+    try {
+      await writer.flush();
+      const assigned = new Set(input.assignment().map((p) => `${p.topic}\u0000${p.partition}`));
+      const offsets = (writer.durableOffsets?.() ?? []).filter((p) =>
+        assigned.has(`${p.topic}\u0000${p.partition}`)
+      );
+      if (offsets.length > 0) await input.commit(offsets);
+    } catch (e) {
+      // Nothing is lost: uncommitted records replay and the writer skips what it holds.
+      this.#emit({ type: "commit-failed", error: describeError(e) });
+    }
   }
 
   #committed(records: number, result: WriteResult, deadLettered: number): void {
