@@ -82,6 +82,8 @@ export class SinkRunner {
   #pending: ConsumerRecord[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #paused = false;
+  /** Next offset per partition of everything written or dead-lettered (`topic\0partition`). */
+  readonly #processed = new Map<string, TopicPartition>();
 
   /** Checks the options; nothing connects before {@linkcode SinkRunner.run}. */
   constructor(options: SinkRunnerOptions) {
@@ -194,6 +196,7 @@ export class SinkRunner {
     }
     await this.#flushing.catch(() => {});
     const gone = new Set(event.partitions.map((p) => `${p.topic}\u0000${p.partition}`));
+    for (const key of gone) this.#processed.delete(key);
     this.#pending = this.#pending.filter((r) => !gone.has(`${r.topic}\u0000${r.partition}`));
   }
 
@@ -239,25 +242,33 @@ export class SinkRunner {
     this.#committed(records.length, result, deadLetters.length);
   }
 
-  /** The batch's next offsets, or what a buffering writer has made durable of its partitions. */
+  /**
+   * The next offsets of every partition processed so far, held back to the first record a
+   * buffering writer has not made durable yet.
+   */
   #committable(records: ConsumerRecord[]): TopicPartition[] {
     const next = nextOffsets(records);
-    const durable = this.#options.writer.durableOffsets?.();
-    if (durable === undefined) return next;
-    const ours = new Set(next.map((p) => `${p.topic}\u0000${p.partition}`));
-    return durable.filter((p) => ours.has(`${p.topic}\u0000${p.partition}`));
+    if (this.#options.writer.heldOffsets === undefined) return next;
+    for (const p of next) this.#processed.set(`${p.topic}\u0000${p.partition}`, p);
+    const held = new Map(
+      (this.#options.writer.heldOffsets?.() ?? []).map((
+        p,
+      ) => [`${p.topic}\u0000${p.partition}`, p]),
+    );
+    return [...this.#processed].map(([key, p]) => {
+      const h = held.get(key);
+      return h?.offset !== undefined && h.offset < (p.offset ?? Infinity)
+        ? { ...p, offset: h.offset }
+        : p;
+    });
   }
 
   /** A buffering writer at a graceful stop: make its rows durable, commit their offsets. */
   async #flushWriter(input: SinkInput): Promise<void> {
-    const writer = this.#options.writer;
-    if (writer.flush === undefined) return;
+    if (this.#options.writer.flush === undefined) return;
     try {
-      await writer.flush();
-      const assigned = new Set(input.assignment().map((p) => `${p.topic}\u0000${p.partition}`));
-      const offsets = (writer.durableOffsets?.() ?? []).filter((p) =>
-        assigned.has(`${p.topic}\u0000${p.partition}`)
-      );
+      await this.#options.writer.flush();
+      const offsets = this.#committable([]);
       if (offsets.length > 0) await input.commit(offsets);
     } catch (e) {
       // Nothing is lost: uncommitted records replay and the writer skips what it holds.

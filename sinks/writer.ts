@@ -83,10 +83,10 @@ export interface SinkWriter extends AsyncDisposable {
    */
   write(batch: readonly SinkRecord[]): Promise<WriteResult>;
   /**
-   * Only for writers that buffer across batches (the lake): the next offset per partition whose
-   * records are all durable. The runner commits these instead of the batch's offsets.
+   * Only for writers that buffer across batches (the lake): per partition, the first offset of a
+   * record written but not yet durable. The runner commits no offset beyond these.
    */
-  durableOffsets?(): TopicPartition[];
+  heldOffsets?(): TopicPartition[];
   /** Only for buffering writers: makes everything written durable (at a graceful stop). */
   flush?(): Promise<void>;
   /** Releases the connection. Idempotent. */

@@ -5,7 +5,7 @@
  * `txn` action per Kafka partition (app id `<prefix>/<topic>/<partition>`, version = the last
  * offset in the table), so a record at or below that offset is never added again: a replay after
  * a crash, or a retried batch, is skipped record by record. The runner commits Kafka offsets
- * only up to {@linkcode LakeWriter.durableOffsets}, i.e. after the log entry.
+ * below {@linkcode LakeWriter.heldOffsets}, i.e. after the log entry.
  *
  * @module
  */
@@ -50,6 +50,8 @@ interface Open {
   buffers: Map<string, ColumnBuffer>;
   /** Highest offset buffered per app id. */
   pending: Map<string, number>;
+  /** Lowest offset buffered per app id. */
+  firstPending: Map<string, number>;
   rows: number;
   openedAt: number;
   /** Columns of the files being buffered (grows when an optional field first appears). */
@@ -74,7 +76,7 @@ const defaultKinds: SinkKind[] = [
  * await using writer = new LakeWriter({ dir: "./data/lake" });
  * await writer.write(records);          // buffered; committed by size or age
  * await writer.flush();                 // commit now
- * const offsets = writer.durableOffsets(); // safe to commit to Kafka
+ * writer.heldOffsets();                 // [] now: every Kafka offset may be committed
  * ```
  */
 export class LakeWriter implements SinkWriter {
@@ -119,6 +121,7 @@ export class LakeWriter implements SinkWriter {
       table,
       buffers: new Map(),
       pending: new Map(),
+      firstPending: new Map(),
       rows: 0,
       openedAt: 0,
       columns,
@@ -149,6 +152,7 @@ export class LakeWriter implements SinkWriter {
       const high = Math.max(open.pending.get(appId) ?? -1, open.table.committedOffset(appId));
       if (record.source.offset <= high) continue; // in the table or buffered already
       open.pending.set(appId, record.source.offset);
+      if (!open.firstPending.has(appId)) open.firstPending.set(appId, record.source.offset);
       this.#append(open, record, partition.date, partition.hour);
     }
     await this.#rollDue(false);
@@ -223,15 +227,14 @@ export class LakeWriter implements SinkWriter {
   }
 
   /**
-   * The next offset to read per Kafka partition whose records are all committed to the lake:
-   * what the runner may commit to Kafka.
+   * Per Kafka partition, the first offset buffered and not yet committed to the lake: the runner
+   * commits no Kafka offset beyond it, so Kafka's offsets trail the log.
    */
-  durableOffsets(): TopicPartition[] {
+  heldOffsets(): TopicPartition[] {
     const out: TopicPartition[] = [];
-    for (const [appId, tp] of this.#partitions) {
-      for (const open of this.#open.values()) {
-        const offset = open.table.committedOffset(appId);
-        if (offset >= 0) out.push({ ...tp, offset: offset + 1 });
+    for (const open of this.#open.values()) {
+      for (const [appId, offset] of open.firstPending) {
+        out.push({ ...this.#partitions.get(appId)!, offset });
       }
     }
     return out;

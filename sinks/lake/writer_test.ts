@@ -64,18 +64,19 @@ const readings = (from: number, count: number, partition = 0) =>
     return { ...r, source: sourceAt("sensor-readings", from + i, partition) } as SinkRecord;
   });
 
-Deno.test("lake: rows wait in the buffer until flush; only then are their offsets durable", async () => {
+Deno.test("lake: rows wait in the buffer until flush; their offsets are held until then", async () => {
   await using lake = await tempLake({ rollMs: 3_600_000 });
   await lake.writer.write([...readings(0, 5), ...readings(10, 3, 1)]);
+  await lake.writer.write(readings(5, 2));
   assertEquals(await lake.rows("climate-reading"), []);
-  assertEquals(lake.writer.durableOffsets(), []);
-  await lake.writer.flush();
-  assertEquals((await lake.rows("climate-reading")).length, 8);
-  const durable = lake.writer.durableOffsets().sort((a, b) => a.partition - b.partition);
-  assertEquals(durable, [
-    { topic: "sensor-readings", partition: 0, offset: 5 },
-    { topic: "sensor-readings", partition: 1, offset: 13 },
+  const held = lake.writer.heldOffsets().sort((a, b) => a.partition - b.partition);
+  assertEquals(held, [
+    { topic: "sensor-readings", partition: 0, offset: 0 },
+    { topic: "sensor-readings", partition: 1, offset: 10 },
   ]);
+  await lake.writer.flush();
+  assertEquals((await lake.rows("climate-reading")).length, 10);
+  assertEquals(lake.writer.heldOffsets(), []);
 });
 
 Deno.test("lake: a new writer (after a crash) skips records the table holds, by txn offset", async () => {
@@ -93,13 +94,12 @@ Deno.test("lake: a new writer (after a crash) skips records the table holds, by 
 Deno.test("lake: a table commits when its buffer reaches the target file size", async () => {
   await using lake = await tempLake({ rollMs: 3_600_000, targetFileBytes: 2_000 });
   await lake.writer.write(readings(0, 40)); // 40 rows x 24 bytes (first estimate) < 2 000
-  assertEquals(lake.writer.durableOffsets(), []);
+  assertEquals(lake.writer.heldOffsets().length, 1);
   await lake.writer.write(readings(40, 60)); // 100 rows x 24 >= 2 000
-  assertEquals(lake.writer.durableOffsets(), [{
-    topic: "sensor-readings",
-    partition: 0,
-    offset: 100,
-  }]);
+  assertEquals(lake.writer.heldOffsets(), []);
+  assertEquals((await lake.rows("climate-reading")).length, 100);
+  const txn = (await loadSnapshot(join(lake.dir, "sensor_readings"))).txns;
+  assertEquals(txn.get("iot-sinks-lake/sensor-readings/0")?.version, 99);
 });
 
 Deno.test("lake: a new optional field adds a nullable column; older files read it as null", async () => {
