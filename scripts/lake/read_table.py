@@ -4,6 +4,9 @@ one JSON object, what each reader sees: every row, the partitions, and the rows 
 was written here.
 
 usage: read_table.py TABLE_DIR [DATE HOUR]
+       read_table.py --time-hour TABLE_DIR DATE HOUR [PARQUET_GLOB]
+         (only times DuckDB reading one hour: from the Delta table, and from plain Parquet files
+         matching PARQUET_GLOB for comparison)
 """
 import datetime
 import json
@@ -28,8 +31,48 @@ def rows_of(names, tuples):
     return [{n: cell(v) for n, v in zip(names, t)} for t in tuples]
 
 
+def duckdb_con():
+    con = duckdb.connect()
+    con.execute(f"SET extension_directory = '{duckdb_ext.get_extension_dir()}'")
+    con.execute("LOAD delta")
+    return con
+
+
+def timed(con, sql, args, rounds=5):
+    best = None
+    for _ in range(rounds):
+        started = time.perf_counter()
+        rows = con.execute(sql, args).fetchall()
+        ms = (time.perf_counter() - started) * 1000
+        best = ms if best is None else min(best, ms)
+    return {"ms": best, "rows": rows[0][0]}
+
+
+def time_hour(root, date, hour, glob):
+    con = duckdb_con()
+    out = {
+        "delta": timed(
+            con,
+            "SELECT count(*), avg(temperature) FROM delta_scan(?) "
+            "WHERE date = CAST(? AS DATE) AND hour = ?",
+            [root, date, hour],
+        )
+    }
+    if glob:
+        out["parquet"] = timed(
+            con,
+            "SELECT count(*), avg(temperature) FROM read_parquet(?, hive_partitioning = true) "
+            "WHERE date = CAST(? AS DATE) AND hour = ?",
+            [glob, date, hour],
+        )
+    json.dump(out, sys.stdout)
+
+
 def main():
     warnings.simplefilter("ignore", DeprecationWarning)
+    if sys.argv[1] == "--time-hour":
+        time_hour(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
+        return
     root = sys.argv[1]
     out = {}
     table = DeltaTable(root)
@@ -40,9 +83,7 @@ def main():
         "columns": data.column_names,
         "rows": [{k: cell(v) for k, v in r.items()} for r in data.to_pylist()],
     }
-    con = duckdb.connect()
-    con.execute(f"SET extension_directory = '{duckdb_ext.get_extension_dir()}'")
-    con.execute("LOAD delta")
+    con = duckdb_con()
     rel = con.execute("SELECT * FROM delta_scan(?)", [root])
     names = [d[0] for d in rel.description]
     out["duckdb"] = {"rows": rows_of(names, rel.fetchall())}
