@@ -9,6 +9,9 @@ import { startKafka, uniqueName, waitFor } from "@iot/testing";
 import { sinkKafkaClients } from "../kafka_clients.ts";
 import { SinkRunner } from "../runner.ts";
 import { type ReaderRow, readWithReaders } from "./readers_test_util.ts";
+import { tableFor } from "./columns.ts";
+import { LakeTable } from "./table.ts";
+import { compactTable, vacuumTable } from "./vacuum.ts";
 import { LakeWriter } from "./writer.ts";
 import { committedTotal, endTotal } from "./kafka_test_util.ts";
 
@@ -182,6 +185,20 @@ Deno.test("lake: delta-rs and DuckDB read the pipeline's tables equal to the top
     const a = await readWithReaders(join(dir, "sensor_aggregates"));
     assertSameRows(a.deltars.rows, sent.aggregates.map(refAggregate), "delta-rs sensor_aggregates");
     assertSameRows(a.duckdb.rows, sent.aggregates.map(refAggregate), "duckdb sensor_aggregates");
+    // Compaction and vacuum: fewer files, the same rows for both readers.
+    const table = new LakeTable(join(dir, "sensor_readings"), tableFor("climate-reading")!);
+    const compacted = await compactTable(table);
+    assert(compacted.removed > compacted.partitions, "small files were merged");
+    const vacuumed = await vacuumTable(table.root, { retentionMs: 0 });
+    assert(vacuumed.deleted.length >= compacted.removed);
+    const after = await readWithReaders(table.root, hour);
+    assert(
+      after.deltars.files < r.deltars.files,
+      `${after.deltars.files} < ${r.deltars.files} files`,
+    );
+    assertSameRows(after.deltars.rows, expected, "delta-rs after compaction and vacuum");
+    assertSameRows(after.duckdb.rows, expected, "duckdb after compaction and vacuum");
+    assertSameRows(after.duckdb.hour!, inHour, "duckdb one hour after compaction");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

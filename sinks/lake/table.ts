@@ -43,6 +43,8 @@ export interface TableCommit {
   readonly columns?: readonly LakeColumn[];
   /** Extra actions (a compaction's removes). */
   readonly extra?: readonly Action[];
+  /** The `commitInfo` operation. Default: `"WRITE"`. */
+  readonly operation?: string;
 }
 
 /** A Delta table at `root` holding records of `def`. */
@@ -155,7 +157,11 @@ export class LakeTable {
     }
     actions.push(...(change.extra ?? []), ...change.adds.map((add) => ({ add })));
     actions.push({
-      commitInfo: { timestamp: now, operation: "WRITE", engineInfo: "iot-sinks-lake" },
+      commitInfo: {
+        timestamp: now,
+        operation: change.operation ?? "WRITE",
+        engineInfo: "iot-sinks-lake",
+      },
     });
     return await this.#commit(actions, (snapshot) => {
       for (const [appId, offset] of before) {
