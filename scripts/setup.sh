@@ -144,3 +144,7 @@ fi
 # FerretDB (MongoDB wire protocol on SQLite) and Cassandra jars for the sinks' tests.
 GO="$go_bin" bash scripts/ferretdb/fetch.sh 2>&1 >/dev/null | sed 's/^/setup: /'
 bash scripts/cassandra/fetch.sh 2>&1 >/dev/null | sed 's/^/setup: /'
+
+# Delta Lake readers for the lake sink's tests and benchmark (delta-rs and DuckDB's delta
+# extension, from PyPI) in a venv under the cache dir; scripts/lake/venv.sh skips when present.
+bash scripts/lake/venv.sh 2>&1 >/dev/null | sed 's/^/setup: /'
