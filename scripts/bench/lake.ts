@@ -18,9 +18,9 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ByteWriter, parquetWrite } from "hyparquet-writer";
-import { Admin, Producer } from "@iot/kafka";
 import { startKafka, uniqueName } from "@iot/testing";
 import { LakeWriter, sinkKafkaClients, SinkRunner } from "@iot/sinks";
+import { fillTopic } from "./sinks.ts";
 
 const T0 = Date.parse("2026-12-02T00:00:00.000Z");
 const DEVICES = 1000;
@@ -33,26 +33,6 @@ function reading(n: number) {
     temperature: 15 + (n % 150) / 10,
     humidity: 30 + (n % 400) / 10,
   };
-}
-
-async function fillTopic(bootstrap: string, count: number): Promise<string> {
-  const topic = uniqueName("bench-lake");
-  {
-    await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
-    await admin.createTopics([{ name: topic, partitions: 3 }]);
-  }
-  await using producer = new Producer({
-    config: { "bootstrap.servers": bootstrap, "linger.ms": 20, "enable.idempotence": true },
-  });
-  for (let first = 0; first < count; first += 10_000) {
-    const records = [];
-    for (let n = first; n < Math.min(count, first + 10_000); n++) {
-      const value = reading(n);
-      records.push({ topic, key: value.deviceId, value: JSON.stringify(value) });
-    }
-    await producer.sendAll(records);
-  }
-  return topic;
 }
 
 /** The baseline: the same rows as Parquet, one file per hour, straight from memory. */
@@ -148,7 +128,7 @@ async function main() {
   const count = Number(values.readings);
   const rounds = Number(values.rounds);
   await using kafka = await startKafka();
-  const topic = await fillTopic(kafka.bootstrap, count);
+  const topic = await fillTopic(kafka.bootstrap, "bench-lake", count, reading);
   const root = await Deno.makeTempDir({ prefix: "bench-lake-" });
   const results: { bare: number; lake: number }[] = [];
   try {

@@ -1,27 +1,13 @@
 import { assert, assertEquals } from "@std/assert";
 import { join } from "node:path";
-import { FakeKafka, FakeProducer } from "@iot/kafka/testing";
+import { FakeKafka } from "@iot/kafka/testing";
 import { waitFor } from "@iot/testing";
-import { fakeSinkClients } from "../fake_kafka_test_util.ts";
+import { fakeSinkClients, produceReadings } from "../fake_kafka_test_util.ts";
 import { SinkRunner } from "../runner.ts";
-import { sampleRecord } from "../writer_contract_test_util.ts";
 import { readLakeTable } from "./lake_reader_test_util.ts";
 import { LakeWriter } from "./writer.ts";
 
 const GROUP = "lake-sink-test";
-
-async function produce(kafka: FakeKafka, from: number, to: number): Promise<void> {
-  await using producer = new FakeProducer(kafka);
-  await producer.sendAll(Array.from({ length: to - from }, (_, i) => {
-    const value = sampleRecord("climate-reading", from + i).value;
-    return {
-      topic: "readings",
-      partition: (from + i) % 2,
-      key: value.deviceId,
-      value: JSON.stringify(value),
-    };
-  }));
-}
 
 Deno.test("SinkRunner + LakeWriter: Kafka commits trail the lake's log and catch up at stop", async () => {
   const kafka = new FakeKafka();
@@ -52,11 +38,11 @@ Deno.test("SinkRunner + LakeWriter: Kafka commits trail the lake's log and catch
   const abort = new AbortController();
   const running = runner.run(abort.signal);
   try {
-    await produce(kafka, 0, 30);
+    await produceReadings(kafka, 0, 30);
     await waitFor(() => processed === 30, { message: "30 records processed" });
     assertEquals(committed(), 0, "nothing committed to Kafka while the rows are only buffered");
     assertEquals(await readLakeTable(table), []);
-    await produce(kafka, 30, 50);
+    await produceReadings(kafka, 30, 50);
     await waitFor(() => processed === 50, { message: "50 records processed" });
     const rows = (await readLakeTable(table)).length;
     assert(rows >= 40 && rows < 50, `one commit at 40 buffered rows (${rows})`);
