@@ -3,7 +3,8 @@
  * pipeline (Kafka → `SinkRunner` → `LakeWriter`: read_committed, decode, buffer, Parquet encode,
  * data files, log commit, offset commit) against a baseline in the same script that writes the
  * same rows as Parquet with the same library (`hyparquet-writer`, snappy, one file per hour) and
- * no Kafka, in alternating rounds; then the table's file count and sizes, and DuckDB's time to
+ * no Kafka, in alternating rounds (plus the `LakeWriter` alone on decoded records, to show where
+ * the pipeline's time goes); then the table's file count and sizes, and DuckDB's time to
  * read one hour from the table (`delta_scan`) and from the baseline's files (`read_parquet`).
  *
  * ```sh
@@ -19,7 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ByteWriter, parquetWrite } from "hyparquet-writer";
 import { startKafka, uniqueName } from "@iot/testing";
-import { LakeWriter, sinkKafkaClients, SinkRunner } from "@iot/sinks";
+import { LakeWriter, sinkKafkaClients, type SinkRecord, SinkRunner } from "@iot/sinks";
 import { fillTopic } from "./sinks.ts";
 
 const T0 = Date.parse("2026-12-02T00:00:00.000Z");
@@ -86,6 +87,30 @@ async function baseline(dir: string, count: number): Promise<number> {
   return count / ((performance.now() - started) / 1000);
 }
 
+/** The LakeWriter alone (decoded records, same batches, no Kafka): where the pipeline's time goes. */
+async function writerOnly(dir: string, count: number): Promise<number> {
+  const writer = new LakeWriter({ dir, kinds: ["climate-reading"] });
+  await writer.ensureSchema();
+  const started = performance.now();
+  for (let first = 0; first < count; first += 5000) {
+    const batch: SinkRecord[] = [];
+    for (let n = first; n < Math.min(count, first + 5000); n++) {
+      const source = {
+        topic: "bench",
+        partition: 0,
+        offset: n,
+        timestamp: -1,
+        key: null,
+        headers: [],
+      };
+      batch.push({ kind: "climate-reading", value: reading(n), source });
+    }
+    await writer.write(batch);
+  }
+  await writer.flush();
+  return count / ((performance.now() - started) / 1000);
+}
+
 /** The pipeline from Kafka into a fresh table under `dir`; rows/s including the final commit. */
 async function pipeline(bootstrap: string, topic: string, dir: string, count: number) {
   const stop = new AbortController();
@@ -130,20 +155,25 @@ async function main() {
   await using kafka = await startKafka();
   const topic = await fillTopic(kafka.bootstrap, "bench-lake", count, reading);
   const root = await Deno.makeTempDir({ prefix: "bench-lake-" });
-  const results: { bare: number; lake: number }[] = [];
+  const results: { bare: number; lake: number; writer: number }[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
       const bareDir = join(root, `bare-${round}`), lakeDir = join(root, `lake-${round}`);
-      let bare = 0, lake = 0;
+      let bare = 0, lake = 0, writer = 0;
       if (round % 2 === 0) {
         bare = await baseline(bareDir, count);
+        writer = await writerOnly(join(root, `writer-${round}`), count);
         lake = await pipeline(kafka.bootstrap, topic, lakeDir, count);
       } else {
         lake = await pipeline(kafka.bootstrap, topic, lakeDir, count);
+        writer = await writerOnly(join(root, `writer-${round}`), count);
         bare = await baseline(bareDir, count);
       }
-      results.push({ bare, lake });
-      console.error(`round ${round + 1}: baseline ${bare.toFixed(0)}/s, lake ${lake.toFixed(0)}/s`);
+      results.push({ bare, lake, writer });
+      console.error(
+        `round ${round + 1}: baseline ${bare.toFixed(0)}/s, writer ${writer.toFixed(0)}/s, ` +
+          `lake ${lake.toFixed(0)}/s`,
+      );
     }
     const table = join(root, "lake-0", "sensor_readings");
     const files: number[] = [];
@@ -169,13 +199,15 @@ async function main() {
     }).output();
     const read = JSON.parse(new TextDecoder().decode(out.stdout));
     const mb = (n: number) => (n / 1e6).toFixed(2);
-    console.log(`| round | rows | baseline rows/s (Parquet, no Kafka) | lake rows/s | ratio |`);
-    console.log(`| ----- | ---- | ----------------------------------- | ----------- | ----- |`);
+    console.log(
+      "| round | rows | baseline rows/s (Parquet, no Kafka) | LakeWriter alone rows/s | " +
+        "lake pipeline rows/s (Kafka → table) | pipeline / baseline |",
+    );
+    console.log("| --- | --- | --- | --- | --- | --- |");
     results.forEach((r, i) =>
       console.log(
-        `| ${i + 1} | ${count} | ${r.bare.toFixed(0)} | ${r.lake.toFixed(0)} | ${
-          (r.lake / r.bare).toFixed(2)
-        } |`,
+        `| ${i + 1} | ${count} | ${r.bare.toFixed(0)} | ${r.writer.toFixed(0)} | ` +
+          `${r.lake.toFixed(0)} | ${(r.lake / r.bare).toFixed(2)} |`,
       )
     );
     console.log(
