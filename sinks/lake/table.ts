@@ -94,7 +94,9 @@ export class LakeTable {
       { metaData },
     ];
     try {
-      await this.#commit(actions, () => {});
+      await this.#commit(actions, (snapshot) => {
+        if (snapshot.version >= 0) throw new CommitConflictError("created by another writer");
+      });
     } catch (e) {
       // Another writer created it first: use theirs.
       if (!(e instanceof CommitConflictError)) throw e;

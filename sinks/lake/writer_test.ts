@@ -156,3 +156,18 @@ Deno.test("lake: an unreachable directory is StoreUnavailableError and the rows 
   await lake.writer.flush();
   assertEquals((await lake.rows("climate-reading")).length, 4);
 });
+
+Deno.test("lake: two writers creating one table at once leave one protocol and metaData", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lake-create-" });
+  try {
+    const root = join(dir, "sensor_readings");
+    const def = tableFor("climate-reading")!;
+    const tables = Array.from({ length: 4 }, () => new LakeTable(root, def));
+    await Promise.all(tables.map((t) => t.open()));
+    const snapshot = await loadSnapshot(root);
+    assertEquals(snapshot.version, 0);
+    for (const t of tables) assertEquals(t.snapshot.metaData?.id, snapshot.metaData?.id);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
