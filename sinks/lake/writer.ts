@@ -87,6 +87,8 @@ export class LakeWriter implements SinkWriter {
   readonly #options: LakeWriterOptions;
   readonly #open = new Map<SinkKind, Open>();
   readonly #partitions = new Map<string, { topic: string; partition: number }>();
+  /** App ids by topic and partition (built once per partition: this runs per record). */
+  readonly #appIds = new Map<string, string[]>();
   #ready: Promise<void> | null = null;
 
   /** Checks the options; nothing is read before the first call. */
@@ -161,8 +163,15 @@ export class LakeWriter implements SinkWriter {
 
   #appId(record: SinkRecord): string {
     const { topic, partition } = record.source;
-    const appId = `${this.#options.appIdPrefix ?? "iot-sinks-lake"}/${topic}/${partition}`;
-    if (!this.#partitions.has(appId)) this.#partitions.set(appId, { topic, partition });
+    let ids = this.#appIds.get(topic);
+    if (ids === undefined) this.#appIds.set(topic, ids = []);
+    let appId = ids[partition];
+    if (appId === undefined) {
+      appId = ids[partition] = `${
+        this.#options.appIdPrefix ?? "iot-sinks-lake"
+      }/${topic}/${partition}`;
+      this.#partitions.set(appId, { topic, partition });
+    }
     return appId;
   }
 
