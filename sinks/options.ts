@@ -103,6 +103,12 @@ export const sinksCli = defineCli({
       value: "MB",
     }),
     lakeRollMs: ms("lake: commit a table once its oldest buffered row is this old", 300_000, 0),
+    lakeMaxRows: integerOption({
+      doc: "lake: commit a table at this many buffered rows (bounds memory: ~100 B a row)",
+      default: 2_000_000,
+      min: 1,
+      value: "N",
+    }),
     batchSize: integerOption({
       doc: "records per write, at most",
       default: 1000,

@@ -60,6 +60,8 @@ export interface StoreSettings {
   readonly lakeFileMb?: number;
   /** Lake: longest a buffered row waits for its commit (ms). Default 300 000. */
   readonly lakeRollMs?: number;
+  /** Lake: most rows buffered per table. Default 2 000 000. */
+  readonly lakeMaxRows?: number;
 }
 
 /**
@@ -116,6 +118,7 @@ export function pipelineWriter(name: PipelineName, stores: StoreSettings): SinkW
         dir: stores.lakeDir!,
         targetFileBytes: (stores.lakeFileMb ?? 64) << 20,
         rollMs: stores.lakeRollMs ?? 300_000,
+        maxBufferedRows: stores.lakeMaxRows ?? 2_000_000,
       });
   }
 }
