@@ -20,8 +20,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ByteWriter, parquetWrite } from "hyparquet-writer";
 import { startKafka, uniqueName } from "@iot/testing";
-import { LakeWriter, sinkKafkaClients, type SinkRecord, SinkRunner } from "@iot/sinks";
-import { fillTopic } from "./sinks.ts";
+import { LakeWriter, sinkKafkaClients, SinkRunner } from "@iot/sinks";
+import { batchesOf, fillTopic } from "./sinks.ts";
 
 const T0 = Date.parse("2026-12-02T00:00:00.000Z");
 const DEVICES = 1000;
@@ -91,22 +91,9 @@ async function baseline(dir: string, count: number): Promise<number> {
 async function writerOnly(dir: string, count: number): Promise<number> {
   const writer = new LakeWriter({ dir, kinds: ["climate-reading"] });
   await writer.ensureSchema();
+  const batches = batchesOf("climate-reading", count, 5000, reading); // built before the clock
   const started = performance.now();
-  for (let first = 0; first < count; first += 5000) {
-    const batch: SinkRecord[] = [];
-    for (let n = first; n < Math.min(count, first + 5000); n++) {
-      const source = {
-        topic: "bench",
-        partition: 0,
-        offset: n,
-        timestamp: -1,
-        key: null,
-        headers: [],
-      };
-      batch.push({ kind: "climate-reading", value: reading(n), source });
-    }
-    await writer.write(batch);
-  }
+  for (const batch of batches) await writer.write(batch);
   await writer.flush();
   return count / ((performance.now() - started) / 1000);
 }

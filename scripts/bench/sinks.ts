@@ -59,8 +59,13 @@ type BenchKind = "climate-reading" | "window-aggregate";
 const valueOf = (kind: BenchKind, n: number) =>
   kind === "climate-reading" ? reading(n) : aggregate(n);
 
-/** The decoded records the baseline writes, in batches of `size`. */
-function batchesOf(kind: BenchKind, count: number, size: number): SinkRecord[][] {
+/** The decoded records the baseline writes, in batches of `size` (values: `value(n)`). */
+export function batchesOf(
+  kind: BenchKind,
+  count: number,
+  size: number,
+  value: (n: number) => unknown = (n) => valueOf(kind, n),
+): SinkRecord[][] {
   const batches: SinkRecord[][] = [];
   for (let first = 0; first < count; first += size) {
     const batch: SinkRecord[] = [];
@@ -73,7 +78,7 @@ function batchesOf(kind: BenchKind, count: number, size: number): SinkRecord[][]
         key: null,
         headers: [],
       };
-      batch.push({ kind, value: valueOf(kind, n), source } as SinkRecord);
+      batch.push({ kind, value: value(n), source } as SinkRecord);
     }
     batches.push(batch);
   }
