@@ -158,7 +158,11 @@ export class SinkRunner {
     let next = batches.next();
     let lingerUntil = Infinity;
     while (!signal.aborted) {
-      const waitMs = this.#pending.length === 0 ? Infinity : lingerUntil - performance.now();
+      const waitMs = this.#pending.length > 0
+        ? lingerUntil - performance.now()
+        : this.#holding()
+        ? Math.max(lingerMs, 100)
+        : Infinity;
       const result = await raceTimeout(next, waitMs);
       if (result !== "timeout") {
         if (result.done) break;
@@ -170,7 +174,11 @@ export class SinkRunner {
         if (this.#pending.length < batchSize && performance.now() < lingerUntil) continue;
       }
       const records = this.#pending.splice(0, batchSize);
-      if (records.length === 0) continue;
+      if (records.length === 0) {
+        this.#flushing = this.#tick(input);
+        await this.#flushing;
+        continue;
+      }
       lingerUntil = performance.now() + lingerMs;
       this.#flushing = this.#flush(input, deadLetters, records, signal);
       await this.#flushing;
@@ -261,6 +269,33 @@ export class SinkRunner {
         ? { ...p, offset: h.offset }
         : p;
     });
+  }
+
+  /** Whether a buffering writer holds records not yet durable. */
+  #holding(): boolean {
+    return (this.#options.writer.heldOffsets?.().length ?? 0) > 0;
+  }
+
+  /**
+   * No records for a while: let a buffering writer commit what is due by age (an empty write),
+   * then commit the offsets that became durable. A store outage is retried at the next tick.
+   */
+  async #tick(input: SinkInput): Promise<void> {
+    if (!this.#holding()) return;
+    try {
+      await this.#options.writer.write([]);
+    } catch (e) {
+      if (!(e instanceof StoreUnavailableError)) throw e;
+      this.#stats.retries++;
+      this.#stats.lastError = describeError(e);
+      return;
+    }
+    try {
+      const offsets = this.#committable([]);
+      if (offsets.length > 0) await input.commit(offsets);
+    } catch (e) {
+      this.#emit({ type: "commit-failed", error: describeError(e) });
+    }
   }
 
   /** A buffering writer at a graceful stop: make its rows durable, commit their offsets. */

@@ -58,3 +58,32 @@ Deno.test("SinkRunner + LakeWriter: Kafka commits trail the lake's log and catch
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SinkRunner + LakeWriter: rows due by age commit while no records arrive", async () => {
+  const kafka = new FakeKafka();
+  kafka.createTopic("readings", 2);
+  kafka.createTopic("dlq", 1);
+  const dir = await Deno.makeTempDir({ prefix: "lake-runner-idle-" });
+  const runner = new SinkRunner({
+    name: GROUP,
+    clients: fakeSinkClients(kafka),
+    routes: [{ topic: "readings", kind: "climate-reading" }],
+    writer: new LakeWriter({ dir, kinds: ["climate-reading"], rollMs: 200 }),
+    deadLetterTopic: "dlq",
+    batchSize: 100,
+    lingerMs: 5,
+  });
+  const abort = new AbortController();
+  const running = runner.run(abort.signal);
+  try {
+    await produceReadings(kafka, 0, 10); // then nothing more
+    const committed = () =>
+      [0, 1].map((p) => kafka.committedOffset(GROUP, "readings", p) ?? 0).reduce((a, b) => a + b);
+    await waitFor(() => committed() === 10, { message: "offsets committed by the idle tick" });
+    assertEquals((await readLakeTable(join(dir, "sensor_readings"))).length, 10);
+  } finally {
+    abort.abort();
+    await running;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
