@@ -22,13 +22,15 @@ import { isCanonicalTimestamp, timestampSchema } from "./time.ts";
  * - `deviceId`: the device that took the sample (the Kafka key);
  * - `ts`: when it was taken, canonical ISO-8601 UTC with milliseconds;
  * - `temperature`: in °C, at least -273.15;
- * - `humidity`: relative humidity in percent, 0 to 100.
+ * - `humidity`: relative humidity in percent, 0 to 100;
+ * - `battery` (optional, added later): the device's battery charge in percent, 0 to 100.
  */
 export const climateReadingSchema = z.object({
   deviceId: idSchema,
   ts: timestampSchema,
   temperature: temperatureSchema,
   humidity: humiditySchema,
+  battery: z.number().min(0).max(100).optional(),
 });
 
 /** One temperature and humidity sample from a device, in canonical form. */

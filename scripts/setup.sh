@@ -162,3 +162,7 @@ else
   apt_install openssl
   say "openssl installed via apt"
 fi
+
+# Delta Lake readers for the lake sink's tests and benchmark (delta-rs and DuckDB's delta
+# extension, from PyPI) in a venv under the cache dir; scripts/lake/venv.sh skips when present.
+bash scripts/lake/venv.sh 2>&1 >/dev/null | sed 's/^/setup: /'

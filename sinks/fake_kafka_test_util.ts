@@ -16,6 +16,7 @@ import {
   StoreUnavailableError,
   type WriteResult,
 } from "./writer.ts";
+import { sampleRecord } from "./writer_contract_test_util.ts";
 
 /** Hooks a test puts around the input's commit. */
 export interface FakeSinkHooks {
@@ -117,4 +118,18 @@ export class MemoryWriter implements SinkWriter {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** Produces sample readings `from..to-1` to `topic`, alternating over partitions 0 and 1. */
+export async function produceReadings(
+  kafka: FakeKafka,
+  from: number,
+  to: number,
+  topic = "readings",
+): Promise<void> {
+  await using producer = new FakeProducer(kafka);
+  await producer.sendAll(Array.from({ length: to - from }, (_, i) => {
+    const value = sampleRecord("climate-reading", from + i).value;
+    return { topic, partition: (from + i) % 2, key: value.deviceId, value: JSON.stringify(value) };
+  }));
 }

@@ -142,6 +142,7 @@ async function run(config: SinksConfig, logger: Logger, signal: AbortSignal): Pr
       ...(config.mongoUrl !== undefined ? { mongo: redactUrl(config.mongoUrl) } : {}),
       ...(config.cassandra !== undefined ? { cassandra: config.cassandra } : {}),
       ...(names.includes("embedded") ? { sqlite: config.sqlitePath } : {}),
+      ...(config.lakeDir !== undefined ? { lake: config.lakeDir } : {}),
     });
     const results = await Promise.allSettled(runners.map((r) =>
       r.run(stop.signal).catch((e) => {

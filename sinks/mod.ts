@@ -6,7 +6,9 @@
  *   store;
  * - {@linkcode MongoWriter}: raw readings and events into MongoDB (tested on FerretDB);
  * - {@linkcode CassandraWriter}: window aggregates into Cassandra (the seed's table and a full
- *   table bucketed by day).
+ *   table bucketed by day);
+ * - {@linkcode LakeWriter}: raw readings and window aggregates into Delta Lake tables (Parquet
+ *   files and a transaction log, partitioned by event date and hour), exactly once per record.
  *
  * {@linkcode SinkRunner} is the pipeline in front of a writer: it consumes `read_committed`,
  * batches by size and time, decodes, writes, dead-letters, and commits offsets only after the
@@ -63,6 +65,8 @@ export {
   toDocument,
 } from "./mongo_schema.ts";
 export { MongoWriter, type MongoWriterOptions } from "./mongo_writer.ts";
+export { LakeWriter, type LakeWriterOptions } from "./lake/writer.ts";
+export { type LakeTableDef, lakeTables } from "./lake/columns.ts";
 export {
   type DeadLetter,
   type SinkKind,

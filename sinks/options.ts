@@ -14,6 +14,7 @@ export const pipelineNames = [
   "mongo-events",
   "cassandra-aggregates",
   "embedded",
+  "lake",
 ] as const;
 
 /** One pipeline's name. */
@@ -96,6 +97,23 @@ export const sinksCli = defineCli({
       doc: "Cassandra local data center",
       value: "NAME",
       default: "datacenter1",
+    }),
+    lakeDir: stringOption({
+      doc: "Delta Lake directory: tables sensor_readings, vehicle_pressure, sensor_aggregates",
+      value: "DIR",
+    }),
+    lakeFileMb: integerOption({
+      doc: "lake: commit a table once its buffered rows make about this many MB of Parquet",
+      default: 64,
+      min: 1,
+      value: "MB",
+    }),
+    lakeRollMs: ms("lake: commit a table once its oldest buffered row is this old", 300_000, 0),
+    lakeMaxRows: integerOption({
+      doc: "lake: commit a table at this many buffered rows (bounds memory: ~100 B a row)",
+      default: 2_000_000,
+      min: 1,
+      value: "N",
     }),
     batchSize: integerOption({
       doc: "records per write, at most",

@@ -6,6 +6,7 @@
  */
 import type { Topics } from "@iot/events";
 import { CassandraWriter } from "./cassandra_writer.ts";
+import { LakeWriter } from "./lake/writer.ts";
 import { MongoWriter } from "./mongo_writer.ts";
 import type { PipelineName } from "./options.ts";
 import type { SinkRoute } from "./runner.ts";
@@ -34,6 +35,8 @@ export function pipelineRoutes(name: PipelineName, t: Topics): SinkRoute[] {
       return aggregates;
     case "embedded":
       return [...readings, ...aggregates, ...events];
+    case "lake":
+      return [...readings, ...aggregates];
   }
 }
 
@@ -51,6 +54,14 @@ export interface StoreSettings {
   readonly cassandraKeyspace: string;
   /** Cassandra local data center. */
   readonly cassandraLocalDc: string;
+  /** The Delta Lake directory, if any. */
+  readonly lakeDir?: string | undefined;
+  /** Lake: target Parquet MB per commit. Default 64. */
+  readonly lakeFileMb?: number;
+  /** Lake: longest a buffered row waits for its commit (ms). Default 300 000. */
+  readonly lakeRollMs?: number;
+  /** Lake: most rows buffered per table. Default 2 000 000. */
+  readonly lakeMaxRows?: number;
 }
 
 /**
@@ -66,6 +77,7 @@ export function choosePipelines(
   const configured: PipelineName[] = [];
   if (stores.mongoUrl !== undefined) configured.push("mongo-readings", "mongo-events");
   if (stores.cassandra !== undefined) configured.push("cassandra-aggregates");
+  if (stores.lakeDir !== undefined) configured.push("lake");
   const names = requested ?? (configured.length > 0 ? configured : ["embedded"]);
   for (const name of names) {
     if (name.startsWith("mongo-") && stores.mongoUrl === undefined) {
@@ -73,6 +85,9 @@ export function choosePipelines(
     }
     if (name === "cassandra-aggregates" && stores.cassandra === undefined) {
       throw new TypeError(`pipeline ${name} needs --cassandra (or SINKS_CASSANDRA)`);
+    }
+    if (name === "lake" && stores.lakeDir === undefined) {
+      throw new TypeError(`pipeline lake needs --lake-dir (or SINKS_LAKE_DIR)`);
     }
   }
   return [...new Set(names)];
@@ -98,6 +113,13 @@ export function pipelineWriter(name: PipelineName, stores: StoreSettings): SinkW
       });
     case "embedded":
       return new SqliteWriter({ path: stores.sqlitePath });
+    case "lake":
+      return new LakeWriter({
+        dir: stores.lakeDir!,
+        targetFileBytes: (stores.lakeFileMb ?? 64) << 20,
+        rollMs: stores.lakeRollMs ?? 300_000,
+        maxBufferedRows: stores.lakeMaxRows ?? 2_000_000,
+      });
   }
 }
 

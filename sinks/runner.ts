@@ -11,6 +11,7 @@ import {
   nextOffsets,
   type ProducerRecord,
   type RebalanceEvent,
+  type TopicPartition,
 } from "@iot/kafka";
 import { deadLetterHeaders, type DecodeFailure, decodeRecord } from "./decode.ts";
 import type { DeadLetterOutput, SinkInput, SinkKafkaClients } from "./kafka_seam.ts";
@@ -81,6 +82,8 @@ export class SinkRunner {
   #pending: ConsumerRecord[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #paused = false;
+  /** Next offset per partition of everything written or dead-lettered (`topic\0partition`). */
+  readonly #processed = new Map<string, TopicPartition>();
 
   /** Checks the options; nothing connects before {@linkcode SinkRunner.run}. */
   constructor(options: SinkRunnerOptions) {
@@ -155,7 +158,11 @@ export class SinkRunner {
     let next = batches.next();
     let lingerUntil = Infinity;
     while (!signal.aborted) {
-      const waitMs = this.#pending.length === 0 ? Infinity : lingerUntil - performance.now();
+      const waitMs = this.#pending.length > 0
+        ? lingerUntil - performance.now()
+        : this.#holding()
+        ? Math.max(lingerMs, 100)
+        : Infinity;
       const result = await raceTimeout(next, waitMs);
       if (result !== "timeout") {
         if (result.done) break;
@@ -167,7 +174,11 @@ export class SinkRunner {
         if (this.#pending.length < batchSize && performance.now() < lingerUntil) continue;
       }
       const records = this.#pending.splice(0, batchSize);
-      if (records.length === 0) continue;
+      if (records.length === 0) {
+        this.#flushing = this.#tick(input);
+        await this.#flushing;
+        continue;
+      }
       lingerUntil = performance.now() + lingerMs;
       this.#flushing = this.#flush(input, deadLetters, records, signal);
       await this.#flushing;
@@ -179,6 +190,7 @@ export class SinkRunner {
       this.#flushing = this.#flush(input, deadLetters, this.#pending.splice(0, batchSize), signal);
       await this.#flushing;
     }
+    await this.#flushWriter(input);
   }
 
   /**
@@ -192,6 +204,7 @@ export class SinkRunner {
     }
     await this.#flushing.catch(() => {});
     const gone = new Set(event.partitions.map((p) => `${p.topic}\u0000${p.partition}`));
+    for (const key of gone) this.#processed.delete(key);
     this.#pending = this.#pending.filter((r) => !gone.has(`${r.topic}\u0000${r.partition}`));
   }
 
@@ -227,13 +240,75 @@ export class SinkRunner {
     }
     if (!(await this.#sendDeadLetters(output, deadLetters, signal))) return;
     try {
-      await input.commit(nextOffsets(records));
+      const offsets = this.#committable(records);
+      if (offsets.length > 0) await input.commit(offsets);
     } catch (e) {
       // The rows are durable; the records replay (idempotently) unless a later commit covers them.
       this.#emit({ type: "commit-failed", error: describeError(e) });
       return;
     }
     this.#committed(records.length, result, deadLetters.length);
+  }
+
+  /**
+   * The next offsets of every partition processed so far, held back to the first record a
+   * buffering writer has not made durable yet.
+   */
+  #committable(records: ConsumerRecord[]): TopicPartition[] {
+    const next = nextOffsets(records);
+    if (this.#options.writer.heldOffsets === undefined) return next;
+    for (const p of next) this.#processed.set(`${p.topic}\u0000${p.partition}`, p);
+    const held = new Map(
+      (this.#options.writer.heldOffsets?.() ?? []).map((
+        p,
+      ) => [`${p.topic}\u0000${p.partition}`, p]),
+    );
+    return [...this.#processed].map(([key, p]) => {
+      const h = held.get(key);
+      return h?.offset !== undefined && h.offset < (p.offset ?? Infinity)
+        ? { ...p, offset: h.offset }
+        : p;
+    });
+  }
+
+  /** Whether a buffering writer holds records not yet durable. */
+  #holding(): boolean {
+    return (this.#options.writer.heldOffsets?.().length ?? 0) > 0;
+  }
+
+  /**
+   * No records for a while: let a buffering writer commit what is due by age (an empty write),
+   * then commit the offsets that became durable. A store outage is retried at the next tick.
+   */
+  async #tick(input: SinkInput): Promise<void> {
+    if (!this.#holding()) return;
+    try {
+      await this.#options.writer.write([]);
+    } catch (e) {
+      if (!(e instanceof StoreUnavailableError)) throw e;
+      this.#stats.retries++;
+      this.#stats.lastError = describeError(e);
+      return;
+    }
+    try {
+      const offsets = this.#committable([]);
+      if (offsets.length > 0) await input.commit(offsets);
+    } catch (e) {
+      this.#emit({ type: "commit-failed", error: describeError(e) });
+    }
+  }
+
+  /** A buffering writer at a graceful stop: make its rows durable, commit their offsets. */
+  async #flushWriter(input: SinkInput): Promise<void> {
+    if (this.#options.writer.flush === undefined) return;
+    try {
+      await this.#options.writer.flush();
+      const offsets = this.#committable([]);
+      if (offsets.length > 0) await input.commit(offsets);
+    } catch (e) {
+      // Nothing is lost: uncommitted records replay and the writer skips what it holds.
+      this.#emit({ type: "commit-failed", error: describeError(e) });
+    }
   }
 
   #committed(records: number, result: WriteResult, deadLettered: number): void {

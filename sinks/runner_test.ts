@@ -1,10 +1,14 @@
 import { assert, assertEquals } from "@std/assert";
 import type { TopicPartition } from "@iot/kafka";
-import { FakeKafka, FakeProducer, readAll } from "@iot/kafka/testing";
+import { FakeKafka, readAll } from "@iot/kafka/testing";
 import { waitFor } from "@iot/testing";
-import { fakeSinkClients, type FakeSinkHooks, MemoryWriter } from "./fake_kafka_test_util.ts";
+import {
+  fakeSinkClients,
+  type FakeSinkHooks,
+  MemoryWriter,
+  produceReadings,
+} from "./fake_kafka_test_util.ts";
 import { SinkRunner, type SinkRunnerOptions } from "./runner.ts";
-import { sampleRecord } from "./writer_contract_test_util.ts";
 
 const GROUP = "sink-test";
 
@@ -14,20 +18,6 @@ function cluster(): FakeKafka {
   kafka.createTopic("alerts", 1);
   kafka.createTopic("dlq", 1);
   return kafka;
-}
-
-/** Produces readings `from..to-1` (keyed by device, so spread over both partitions). */
-async function produceReadings(kafka: FakeKafka, from: number, to: number): Promise<void> {
-  await using producer = new FakeProducer(kafka);
-  await producer.sendAll(Array.from({ length: to - from }, (_, i) => {
-    const value = sampleRecord("climate-reading", from + i).value;
-    return {
-      topic: "readings",
-      partition: (from + i) % 2,
-      key: value.deviceId,
-      value: JSON.stringify(value),
-    };
-  }));
 }
 
 function runner(

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { TopicPartition } from "@iot/kafka";
 import type { SinkKind, SinkRecord } from "./record.ts";
 
 /** A record that can never be written, and why; it goes to the dead-letter topic. */
@@ -81,6 +82,13 @@ export interface SinkWriter extends AsyncDisposable {
    * @throws {TypeError} for a record of a kind not in {@linkcode SinkWriter.kinds}.
    */
   write(batch: readonly SinkRecord[]): Promise<WriteResult>;
+  /**
+   * Only for writers that buffer across batches (the lake): per partition, the first offset of a
+   * record written but not yet durable. The runner commits no offset beyond these.
+   */
+  heldOffsets?(): TopicPartition[];
+  /** Only for buffering writers: makes everything written durable (at a graceful stop). */
+  flush?(): Promise<void>;
   /** Releases the connection. Idempotent. */
   close(): Promise<void>;
 }

@@ -59,8 +59,13 @@ type BenchKind = "climate-reading" | "window-aggregate";
 const valueOf = (kind: BenchKind, n: number) =>
   kind === "climate-reading" ? reading(n) : aggregate(n);
 
-/** The decoded records the baseline writes, in batches of `size`. */
-function batchesOf(kind: BenchKind, count: number, size: number): SinkRecord[][] {
+/** The decoded records the baseline writes, in batches of `size` (values: `value(n)`). */
+export function batchesOf(
+  kind: BenchKind,
+  count: number,
+  size: number,
+  value: (n: number) => unknown = (n) => valueOf(kind, n),
+): SinkRecord[][] {
   const batches: SinkRecord[][] = [];
   for (let first = 0; first < count; first += size) {
     const batch: SinkRecord[] = [];
@@ -73,19 +78,28 @@ function batchesOf(kind: BenchKind, count: number, size: number): SinkRecord[][]
         key: null,
         headers: [],
       };
-      batch.push({ kind, value: valueOf(kind, n), source } as SinkRecord);
+      batch.push({ kind, value: value(n), source } as SinkRecord);
     }
     batches.push(batch);
   }
   return batches;
 }
 
-/** Produces `count` records of `kind` into a new topic (not timed) and returns its name. */
-async function fillTopic(bootstrap: string, kind: BenchKind, count: number): Promise<string> {
-  const topic = uniqueName(`bench-sinks-${kind}`);
+/**
+ * Produces `count` values (`value(n)`, keyed by device) into a new topic named after `prefix`
+ * with `partitions` partitions (not timed) and returns its name.
+ */
+export async function fillTopic(
+  bootstrap: string,
+  prefix: string,
+  count: number,
+  value: (n: number) => { deviceId: string },
+  partitions = 3,
+): Promise<string> {
+  const topic = uniqueName(prefix);
   {
     await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
-    await admin.createTopics([{ name: topic, partitions: 3 }]);
+    await admin.createTopics([{ name: topic, partitions }]);
   }
   await using producer = new Producer({
     config: { "bootstrap.servers": bootstrap, "linger.ms": 20, "enable.idempotence": true },
@@ -93,8 +107,8 @@ async function fillTopic(bootstrap: string, kind: BenchKind, count: number): Pro
   for (let first = 0; first < count; first += 10_000) {
     const records = [];
     for (let n = first; n < Math.min(count, first + 10_000); n++) {
-      const value = valueOf(kind, n);
-      records.push({ topic, key: value.deviceId, value: JSON.stringify(value) });
+      const v = value(n);
+      records.push({ topic, key: v.deviceId, value: JSON.stringify(v) });
     }
     await producer.sendAll(records);
   }
@@ -163,7 +177,12 @@ async function main() {
     writer: () => SinkWriter,
   ) => {
     if (count === 0) return;
-    const topic = await fillTopic(kafka.bootstrap, kind, count);
+    const topic = await fillTopic(
+      kafka.bootstrap,
+      `bench-sinks-${kind}`,
+      count,
+      (n) => valueOf(kind, n),
+    );
     {
       // Schema first, so neither side pays for it.
       await using w = writer();
