@@ -91,6 +91,8 @@ Deno.test("parseDevArgs: defaults and one-line errors", () => {
     devices: 10,
     vehicles: 2,
     rate: "realtime",
+    overheat: [],
+    pressureSpike: [],
     graceMs: 10_000,
   });
   assertThrows(() => parseDevArgs(["--kafka", "nope"]), TypeError, "--kafka: expected HOST:PORT");
@@ -102,6 +104,25 @@ Deno.test("parseDevArgs: defaults and one-line errors", () => {
   assertThrows(() => parseDevArgs(["--rate", "fast"]), TypeError, "--rate");
   assertThrows(() => parseDevArgs(["--mongo", "http://x"]), TypeError, "--mongo");
   assertThrows(() => parseDevArgs(["--bogus"]), TypeError, "--bogus");
+});
+
+Deno.test("planLaunch: --overheat and --pressure-spike go to the producer, repeated", () => {
+  const args = [
+    "--overheat",
+    "climate-0001@5s",
+    "--overheat=climate-0002",
+    "--pressure-spike",
+    "x",
+  ];
+  const producer = planLaunch(input(args, today)).services[1];
+  assertEquals(producer.args.slice(-6), [
+    "--overheat",
+    "climate-0001@5s",
+    "--overheat",
+    "climate-0002",
+    "--pressure-spike",
+    "x",
+  ]);
 });
 
 Deno.test("planLaunch: a compiled launcher runs the sibling executables", () => {

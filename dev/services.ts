@@ -17,7 +17,13 @@ export interface LaunchContext {
   /** Port of each `service.port` name, e.g. `ports["broker.kafka"]`. */
   ports: Readonly<Record<string, number>>;
   /** Fleet of the simulator. */
-  fleet: { devices: number; vehicles: number; rate: string };
+  fleet: {
+    devices: number;
+    vehicles: number;
+    rate: string;
+    overheat?: readonly string[];
+    pressureSpike?: readonly string[];
+  };
   /** MongoDB URL for sinks and API, instead of the embedded store. */
   mongoUrl?: string;
   /** Cassandra contact point for sinks and API, instead of the embedded store. */
@@ -95,6 +101,8 @@ export function producerArgs(ctx: LaunchContext): string[] {
     String(ctx.fleet.vehicles),
     "--rate",
     ctx.fleet.rate,
+    ...(ctx.fleet.overheat ?? []).flatMap((a) => ["--overheat", a]),
+    ...(ctx.fleet.pressureSpike ?? []).flatMap((a) => ["--pressure-spike", a]),
   ];
 }
 

@@ -16,6 +16,7 @@ import {
   type OptionValues,
   parseCli,
   PortInUseError,
+  serveStatus,
   UsageError,
 } from "@iot/service";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
@@ -25,7 +26,7 @@ import { vehicleMaxJob } from "./jobs/vehicle_max.ts";
 import { jobNames, processorCli } from "./options.ts";
 import type { JobDefinition } from "./runtime/job.ts";
 import { JobRunner } from "./runtime/job_runner.ts";
-import { serveStatus } from "./runtime/status_server.ts";
+import { renderPrometheus } from "./runtime/status.ts";
 
 /** The processor's validated configuration. */
 export type ProcessorConfig = OptionValues<typeof processorCli.options>;
@@ -155,9 +156,16 @@ async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal)
       log: (m) => logger.info(m),
     })
   );
-  const server = serveStatus(runners, config.statusPort, stop.signal);
+  const server = serveStatus({
+    sources: runners,
+    listKey: "jobs",
+    metrics: renderPrometheus,
+    port: config.statusPort,
+    hostname: config.statusHost,
+    signal: stop.signal,
+  });
   logger.info(`running ${runners.map((r) => r.name).join(", ")}`, {
-    status: `http://127.0.0.1:${server.port}/status`,
+    status: `http://${config.statusHost}:${server.port}/status`,
   });
   const results = await Promise.allSettled(runners.map((r) =>
     r.run().catch((e) => {

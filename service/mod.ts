@@ -34,6 +34,13 @@ export {
   serveHttp,
 } from "./http_server.ts";
 export {
+  handleStatus,
+  serveStatus,
+  type ServeStatusOptions,
+  type StatusEndpoint,
+  type StatusSource,
+} from "./status_server.ts";
+export {
   type DirLock,
   DirLockedError,
   type DirLockOptions,

@@ -19,13 +19,14 @@ import {
   type OptionValues,
   parseCli,
   PortInUseError,
+  serveStatus,
   UsageError,
 } from "@iot/service";
 import { sinkKafkaClients } from "./kafka_clients.ts";
 import { sinksCli } from "./options.ts";
 import { choosePipelines, pipelineRoutes, pipelineWriter, redactUrl } from "./pipelines.ts";
 import { SinkRunner, type SinkRunnerEvent } from "./runner.ts";
-import { serveSinkStatus } from "./status_server.ts";
+import { renderSinkMetrics } from "./status.ts";
 import type { SinkWriter } from "./writer.ts";
 
 /** The sinks' validated configuration. */
@@ -127,9 +128,16 @@ async function run(config: SinksConfig, logger: Logger, signal: AbortSignal): Pr
     });
     const stop = new AbortController();
     signal.addEventListener("abort", () => stop.abort(), { once: true });
-    const server = serveSinkStatus(runners, config.statusPort, stop.signal);
+    const server = serveStatus({
+      sources: runners,
+      listKey: "pipelines",
+      metrics: renderSinkMetrics,
+      port: config.statusPort,
+      hostname: config.statusHost,
+      signal: stop.signal,
+    });
     logger.info(`running ${names.join(", ")}`, {
-      status: `http://127.0.0.1:${server.port}/status`,
+      status: `http://${config.statusHost}:${server.port}/status`,
       ...(config.mongoUrl !== undefined ? { mongo: redactUrl(config.mongoUrl) } : {}),
       ...(config.cassandra !== undefined ? { cassandra: config.cassandra } : {}),
       ...(names.includes("embedded") ? { sqlite: config.sqlitePath } : {}),

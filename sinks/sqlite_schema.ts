@@ -108,6 +108,22 @@ export const sqliteTables: { readonly [K in SinkKind]: SqliteTable<K> } = {
     primaryKey: ["alert_id", "state"],
     indexes: [["alerts_device_ts", ["device_id", "ts"]]],
   },
+  // The API records the commands it issues in the same table before producing them; this row
+  // (from the topic) is the same command, so both writers agree on every column.
+  "device-command": {
+    kind: "device-command",
+    name: "device_commands",
+    columns: [
+      { name: "command_id", type: "TEXT NOT NULL", value: (r) => r.value.commandId },
+      { name: "device_id", type: "TEXT NOT NULL", value: (r) => r.value.deviceId },
+      { name: "command", type: "TEXT NOT NULL", value: (r) => r.value.command },
+      { name: "reason", type: "TEXT NOT NULL", value: (r) => r.value.reason },
+      { name: "issued_at", type: "TEXT NOT NULL", value: (r) => r.value.issuedAt },
+      { name: "expires_at", type: "TEXT NOT NULL", value: (r) => r.value.expiresAt },
+    ],
+    primaryKey: ["command_id"],
+    indexes: [["device_commands_device", ["device_id", "issued_at"]]],
+  },
   "command-status": {
     kind: "command-status",
     name: "command_status",
