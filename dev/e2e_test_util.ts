@@ -144,7 +144,11 @@ export async function readTopic<T>(bootstrap: string, topic: string): Promise<T[
   const check = setInterval(() => {
     if (atEnd()) stop.abort();
   }, 100);
-  const timeout = setTimeout(() => stop.abort(new Error("timeout")), 60_000);
+  let timedOut = false;
+  const timeout = setTimeout(() => {
+    timedOut = true;
+    stop.abort();
+  }, 60_000);
   try {
     for await (const batch of consumer.batches({ signal: stop.signal })) {
       records.push(...batch.map((r: ConsumerRecord) => JSON.parse(decoder.decode(r.value!))));
@@ -153,7 +157,7 @@ export async function readTopic<T>(bootstrap: string, topic: string): Promise<T[
     clearInterval(check);
     clearTimeout(timeout);
   }
-  if (stop.signal.reason instanceof Error) {
+  if (timedOut) {
     throw new Error(`${topic} not read to its end [${ends}] within 60 s`);
   }
   return records;

@@ -61,6 +61,10 @@ Deno.test("planLaunch: with every main.ts, the API gets its port, store and toke
     "/d/api-token",
     "--port",
     "40004",
+    "--service",
+    "processor=http://127.0.0.1:40002/status",
+    "--service",
+    "sinks=http://127.0.0.1:40003/status",
   ]);
   const sinks = plan.services.find((s) => s.name === "sinks")!;
   assertEquals(sinks.args.includes("--mongo-url"), true);

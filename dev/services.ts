@@ -192,6 +192,11 @@ export const services: readonly ServiceEntry[] = [
       ctx.tokenFile,
       "--port",
       String(ctx.ports["api.http"]),
+      // The dashboard's pipeline page shows their status documents.
+      "--service",
+      `processor=${local(ctx.ports["processor.status"])}/status`,
+      "--service",
+      `sinks=${local(ctx.ports["sinks.metrics"])}/status`,
     ],
     // The token travels in a file (only its path is in argv or the environment).
     env: (ctx) => ({ API_TOKEN_FILE: ctx.tokenFile }),
