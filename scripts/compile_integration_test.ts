@@ -53,14 +53,7 @@ async function apiBundleServesAssets(bundle: string, permissions: readonly strin
 }
 
 Deno.test("compile: the bundle of each service and of the launcher runs on its own", async () => {
-  assertEquals(targets.map((t) => t.name), [
-    "broker",
-    "producer",
-    "processor",
-    "sinks",
-    "api",
-    "dev",
-  ]);
+  assertEquals(targets.map((t) => t.name).join(" "), "broker producer processor sinks api dev");
   const outDir = await Deno.makeTempDir({ prefix: "iot-bundle-" });
   try {
     const build = await new Deno.Command(Deno.execPath(), {

@@ -58,3 +58,4 @@ export {
   logLevels,
   silentLogger,
 } from "./logger.ts";
+export { runService, type ServiceIo, type ServiceMain } from "./run_service.ts";
