@@ -36,9 +36,9 @@ Deno.test("runService: --help, a bad option, a taken port, and run's exit code",
   assertEquals(taken.err, ["svc: status port 7 is in use; pass --status-port 0 for a free one"]);
 
   const ok = io();
-  const logs = async (_c: unknown, logger: { info(m: string): void }, signal: AbortSignal) => {
+  const logs = (_c: unknown, logger: { info(m: string): void }, signal: AbortSignal) => {
     logger.info("running");
-    return signal.aborted ? 9 : 3;
+    return Promise.resolve(signal.aborted ? 9 : 3);
   };
   assertEquals(await runService([], {}, { cli, load, run: logs }, ok.io), 3);
   assertEquals(JSON.parse(ok.err[0]).msg, "running");
