@@ -75,7 +75,7 @@ export class SqliteStore implements ApiStore, Disposable {
     this.#db.exec("PRAGMA journal_mode = WAL;");
     this.#db.exec(`CREATE TABLE IF NOT EXISTS ${L.deviceCommands.table} (
       command_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, command TEXT NOT NULL,
-      reason TEXT NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+      reason TEXT NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL, event_time TEXT);
     CREATE INDEX IF NOT EXISTS device_commands_device ON ${L.deviceCommands.table}
       (device_id, issued_at);
     CREATE TABLE IF NOT EXISTS ${L.alertAcks.table} (
@@ -238,8 +238,16 @@ export class SqliteStore implements ApiStore, Disposable {
   recordCommand(c: DeviceCommand): Promise<void> {
     this.#prepare(
       `INSERT INTO ${L.deviceCommands.table} (${L.deviceCommands.columns.join(", ")})
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    ).run(c.commandId, c.deviceId, c.command, c.reason, c.issuedAt, c.expiresAt);
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      c.commandId,
+      c.deviceId,
+      c.command,
+      c.reason,
+      c.issuedAt,
+      c.expiresAt,
+      c.eventTime ?? null,
+    );
     return Promise.resolve();
   }
 

@@ -93,7 +93,15 @@ export const sqliteLayout = {
   /** `device-command` events (sinks) and commands the API issued (API). */
   deviceCommands: {
     table: "device_commands",
-    columns: ["command_id", "device_id", "command", "reason", "issued_at", "expires_at"],
+    columns: [
+      "command_id",
+      "device_id",
+      "command",
+      "reason",
+      "issued_at",
+      "expires_at",
+      "event_time",
+    ],
   },
   /** Alert acknowledgements (written by the API). */
   alertAcks: { table: "alert_acks", columns: ["alert_id", "acked_at", "acked_by"] },

@@ -42,6 +42,7 @@ const toValue: { [K in MongoKind]: (d: Doc) => unknown } = {
     reason: d.reason,
     issuedAt: iso(d.issuedAt),
     expiresAt: iso(d.expiresAt),
+    ...(d.eventTime !== undefined ? { eventTime: iso(d.eventTime) } : {}),
   }),
   "command-status": (d) => ({
     commandId: d.commandId,

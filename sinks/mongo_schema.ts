@@ -104,6 +104,9 @@ export function toDocument(record: SinkRecord): Record<string, unknown> {
         ...record.value,
         issuedAt: date(record.value.issuedAt),
         expiresAt: date(record.value.expiresAt),
+        ...(record.value.eventTime !== undefined
+          ? { eventTime: date(record.value.eventTime) }
+          : {}),
         ...where,
       };
     case "dead-letter":

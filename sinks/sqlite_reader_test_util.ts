@@ -51,6 +51,7 @@ const toValue: { [K in SinkKind]: (r: Row) => [string[], unknown] } = {
     reason: r.reason,
     issuedAt: r.issued_at,
     expiresAt: r.expires_at,
+    ...(r.event_time !== null ? { eventTime: r.event_time } : {}),
   }],
   "command-status": (r) => [[r.command_id, r.status] as string[], {
     commandId: r.command_id,

@@ -120,6 +120,7 @@ export const sqliteTables: { readonly [K in SinkKind]: SqliteTable<K> } = {
       { name: "reason", type: "TEXT NOT NULL", value: (r) => r.value.reason },
       { name: "issued_at", type: "TEXT NOT NULL", value: (r) => r.value.issuedAt },
       { name: "expires_at", type: "TEXT NOT NULL", value: (r) => r.value.expiresAt },
+      { name: "event_time", type: "TEXT", value: (r) => r.value.eventTime ?? null },
     ],
     primaryKey: ["command_id"],
     indexes: [["device_commands_device", ["device_id", "issued_at"]]],

@@ -85,6 +85,8 @@ export function sampleRecord<K extends SinkKind>(kind: K, n: number, offset = n)
       reason: "overheating",
       issuedAt: iso(T0 + n * 1000),
       expiresAt: iso(T0 + n * 1000 + 300_000),
+      // The processor's commands carry the event time that triggered them; the API's do not.
+      ...(n % 2 === 0 ? { eventTime: iso(T0 + n * 1000 - 5_000) } : {}),
     }),
     "command-status": () => ({
       commandId: `cmd-${n}`,

@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS device_commands (
   reason TEXT NOT NULL,
   issued_at TEXT NOT NULL,
   expires_at TEXT NOT NULL,
+  event_time TEXT,
   PRIMARY KEY (command_id)
 ) WITHOUT ROWID;
 
