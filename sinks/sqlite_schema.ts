@@ -204,6 +204,24 @@ export function sqliteDdl(): string[] {
   return statements;
 }
 
+/**
+ * `ALTER TABLE ... ADD COLUMN` for each nullable column that a table made by an older version
+ * lacks, so a kept store (a second `deno task dev`) takes the new columns. `columnsOf` lists a
+ * table's columns (none when it does not exist).
+ */
+export function sqliteMigrations(columnsOf: (table: string) => readonly string[]): string[] {
+  const statements: string[] = [];
+  for (const table of Object.values(sqliteTables) as SqliteTable<SinkKind>[]) {
+    const existing = new Set(columnsOf(table.name));
+    if (existing.size === 0) continue;
+    for (const c of table.columns) {
+      if (existing.has(c.name) || c.type.includes("NOT NULL")) continue;
+      statements.push(`ALTER TABLE ${table.name} ADD COLUMN ${c.name} ${c.type};`);
+    }
+  }
+  return statements;
+}
+
 /** The idempotent upsert of one row of `table`; `changes` is 0 when the row was superseded. */
 export function sqliteUpsert(table: SqliteTable<SinkKind>): string {
   const names = table.columns.map((c) => c.name);
