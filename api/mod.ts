@@ -21,3 +21,6 @@ export { tokenMatches } from "./auth.ts";
 export { MongoCassandraStore, type MongoCassandraStoreOptions } from "./mongo_store.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 export * from "./store.ts";
+/** The API's option table (flags, `API_*` variables, defaults) and its `/metrics` page. */
+export { apiCli } from "./options.ts";
+export { RouteMetrics } from "./metrics.ts";

@@ -69,11 +69,13 @@ export class SqliteStore implements ApiStore, Disposable {
 
   /** Opens (or creates) the database file and the API's own tables. */
   constructor(options: SqliteStoreOptions) {
-    this.#db = new DatabaseSync(options.path);
-    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;");
+    // The busy timeout first: the sinks may be creating their tables in the same file right now,
+    // and switching to WAL waits for their lock only with a timeout already set.
+    this.#db = new DatabaseSync(options.path, { timeout: 5_000 });
+    this.#db.exec("PRAGMA journal_mode = WAL;");
     this.#db.exec(`CREATE TABLE IF NOT EXISTS ${L.deviceCommands.table} (
       command_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, command TEXT NOT NULL,
-      reason TEXT NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+      reason TEXT NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL, event_time TEXT);
     CREATE INDEX IF NOT EXISTS device_commands_device ON ${L.deviceCommands.table}
       (device_id, issued_at);
     CREATE TABLE IF NOT EXISTS ${L.alertAcks.table} (
@@ -236,8 +238,16 @@ export class SqliteStore implements ApiStore, Disposable {
   recordCommand(c: DeviceCommand): Promise<void> {
     this.#prepare(
       `INSERT INTO ${L.deviceCommands.table} (${L.deviceCommands.columns.join(", ")})
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    ).run(c.commandId, c.deviceId, c.command, c.reason, c.issuedAt, c.expiresAt);
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      c.commandId,
+      c.deviceId,
+      c.command,
+      c.reason,
+      c.issuedAt,
+      c.expiresAt,
+      c.eventTime ?? null,
+    );
     return Promise.resolve();
   }
 

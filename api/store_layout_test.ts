@@ -11,7 +11,7 @@ Deno.test("the shared SQLite layout matches the sinks' schema file", () => {
       .filter((c) => c !== "PRIMARY");
     tables.set(m[1], columns);
   }
-  const apiOwned = new Set(["device_commands", "alert_acks"]);
+  const apiOwned = new Set(["alert_acks"]);
   for (const layout of Object.values(sqliteLayout)) {
     if (apiOwned.has(layout.table)) continue;
     assertEquals(tables.get(layout.table), [...layout.columns], layout.table);

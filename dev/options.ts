@@ -20,6 +20,10 @@ run resumes from the saved state under --data-dir.
   --vehicles N            vehicles, 4 tyre sensors each (default 2)
   --rate R                producer --rate: "realtime" (event time = wall clock) or msgs/s
                           (default realtime)
+  --overheat ID[@AFTER]   producer --overheat: device ID heats up from AFTER on (repeatable),
+                          e.g. climate-0003@30s to see an alert and its shutdown command
+  --pressure-spike ID[@AFTER]
+                          producer --pressure-spike: a vehicle's tyres spike (repeatable)
   --mongo URL             sinks and API use MongoDB instead of the embedded store
   --cassandra HOST:PORT   sinks and API use Cassandra instead of the embedded store
   --grace-ms N            on stop, SIGKILL a service still running after N ms (default 10000)
@@ -43,6 +47,10 @@ export interface DevOptions {
   vehicles: number;
   /** Producer rate. Default "realtime". */
   rate: string;
+  /** Anomalies forwarded to the producer (`--overheat`), as given. Default none. */
+  overheat: string[];
+  /** Anomalies forwarded to the producer (`--pressure-spike`), as given. Default none. */
+  pressureSpike: string[];
   /** MongoDB URL. */
   mongo?: string;
   /** Cassandra contact point. */
@@ -76,6 +84,8 @@ export function parseDevArgs(args: readonly string[]): DevOptions | "help" {
         devices: { type: "string" },
         vehicles: { type: "string" },
         rate: { type: "string" },
+        overheat: { type: "string", multiple: true },
+        "pressure-spike": { type: "string", multiple: true },
         mongo: { type: "string" },
         cassandra: { type: "string" },
         "grace-ms": { type: "string" },
@@ -110,6 +120,9 @@ export function parseDevArgs(args: readonly string[]): DevOptions | "help" {
     devices: integer("devices", values.devices, 10, 0),
     vehicles: integer("vehicles", values.vehicles, 2, 0),
     rate,
+    // Checked by the producer, which knows the fleet's ids: a bad one stops it with one line.
+    overheat: values.overheat ?? [],
+    pressureSpike: values["pressure-spike"] ?? [],
     ...(values.mongo !== undefined ? { mongo: values.mongo } : {}),
     ...(values.cassandra !== undefined ? { cassandra: values.cassandra } : {}),
     graceMs: integer("grace-ms", values["grace-ms"], 10_000, 1),

@@ -61,6 +61,10 @@ Deno.test("planLaunch: with every main.ts, the API gets its port, store and toke
     "/d/api-token",
     "--port",
     "40004",
+    "--service",
+    "processor=http://127.0.0.1:40002/status",
+    "--service",
+    "sinks=http://127.0.0.1:40003/status",
   ]);
   const sinks = plan.services.find((s) => s.name === "sinks")!;
   assertEquals(sinks.args.includes("--mongo-url"), true);
@@ -91,6 +95,8 @@ Deno.test("parseDevArgs: defaults and one-line errors", () => {
     devices: 10,
     vehicles: 2,
     rate: "realtime",
+    overheat: [],
+    pressureSpike: [],
     graceMs: 10_000,
   });
   assertThrows(() => parseDevArgs(["--kafka", "nope"]), TypeError, "--kafka: expected HOST:PORT");
@@ -102,6 +108,25 @@ Deno.test("parseDevArgs: defaults and one-line errors", () => {
   assertThrows(() => parseDevArgs(["--rate", "fast"]), TypeError, "--rate");
   assertThrows(() => parseDevArgs(["--mongo", "http://x"]), TypeError, "--mongo");
   assertThrows(() => parseDevArgs(["--bogus"]), TypeError, "--bogus");
+});
+
+Deno.test("planLaunch: --overheat and --pressure-spike go to the producer, repeated", () => {
+  const args = [
+    "--overheat",
+    "climate-0001@5s",
+    "--overheat=climate-0002",
+    "--pressure-spike",
+    "x",
+  ];
+  const producer = planLaunch(input(args, today)).services[1];
+  assertEquals(producer.args.slice(-6), [
+    "--overheat",
+    "climate-0001@5s",
+    "--overheat",
+    "climate-0002",
+    "--pressure-spike",
+    "x",
+  ]);
 });
 
 Deno.test("planLaunch: a compiled launcher runs the sibling executables", () => {

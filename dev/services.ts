@@ -17,7 +17,13 @@ export interface LaunchContext {
   /** Port of each `service.port` name, e.g. `ports["broker.kafka"]`. */
   ports: Readonly<Record<string, number>>;
   /** Fleet of the simulator. */
-  fleet: { devices: number; vehicles: number; rate: string };
+  fleet: {
+    devices: number;
+    vehicles: number;
+    rate: string;
+    overheat?: readonly string[];
+    pressureSpike?: readonly string[];
+  };
   /** MongoDB URL for sinks and API, instead of the embedded store. */
   mongoUrl?: string;
   /** Cassandra contact point for sinks and API, instead of the embedded store. */
@@ -95,6 +101,8 @@ export function producerArgs(ctx: LaunchContext): string[] {
     String(ctx.fleet.vehicles),
     "--rate",
     ctx.fleet.rate,
+    ...(ctx.fleet.overheat ?? []).flatMap((a) => ["--overheat", a]),
+    ...(ctx.fleet.pressureSpike ?? []).flatMap((a) => ["--pressure-spike", a]),
   ];
 }
 
@@ -184,6 +192,11 @@ export const services: readonly ServiceEntry[] = [
       ctx.tokenFile,
       "--port",
       String(ctx.ports["api.http"]),
+      // The dashboard's pipeline page shows their status documents.
+      "--service",
+      `processor=${local(ctx.ports["processor.status"])}/status`,
+      "--service",
+      `sinks=${local(ctx.ports["sinks.metrics"])}/status`,
     ],
     // The token travels in a file (only its path is in argv or the environment).
     env: (ctx) => ({ API_TOKEN_FILE: ctx.tokenFile }),

@@ -4,8 +4,9 @@
  * that reads them (`@iot/api`), which may not import each other. Names only; types, keys and
  * indexes stay with the writer that creates the tables.
  *
- * Two tables belong to the API itself: the commands it issued (`device_commands`, as the
- * `device-commands` topic is not sunk) and alert acknowledgements (`alert_acks`).
+ * `device_commands` is written by both: the sinks store the `device-commands` topic there (the
+ * processor's shutdowns and the API's commands), and the API records a command it issues before
+ * producing it. Alert acknowledgements (`alert_acks`) belong to the API alone.
  *
  * @module
  */
@@ -89,10 +90,18 @@ export const sqliteLayout = {
       "headers",
     ],
   },
-  /** Commands the API issued (written by the API). */
+  /** `device-command` events (sinks) and commands the API issued (API). */
   deviceCommands: {
     table: "device_commands",
-    columns: ["command_id", "device_id", "command", "reason", "issued_at", "expires_at"],
+    columns: [
+      "command_id",
+      "device_id",
+      "command",
+      "reason",
+      "issued_at",
+      "expires_at",
+      "event_time",
+    ],
   },
   /** Alert acknowledgements (written by the API). */
   alertAcks: { table: "alert_acks", columns: ["alert_id", "acked_at", "acked_by"] },
@@ -115,7 +124,7 @@ export const mongoLayout = {
   vehiclePressureMax: "vehicle_pressure_max",
   /** Records of the `dead-letter` topic. */
   deadLetter: "dead_letter",
-  /** Commands the API issued (written by the API). */
+  /** `device-command` events (sinks) and commands the API issued (API). */
   deviceCommands: "device_commands",
   /** Alert acknowledgements (written by the API). */
   alertAcks: "alert_acks",

@@ -9,14 +9,13 @@
 import { resolveTopics } from "@iot/events";
 import { loadClientProperties } from "@iot/kafka";
 import {
-  createJsonLogger,
-  DirLockedError,
   errorField,
-  lockDir,
   type Logger,
   type OptionValues,
   parseCli,
-  PortInUseError,
+  runService,
+  serveStatus,
+  type ServiceMain,
   UsageError,
 } from "@iot/service";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
@@ -26,7 +25,7 @@ import { vehicleMaxJob } from "./jobs/vehicle_max.ts";
 import { jobNames, processorCli } from "./options.ts";
 import type { JobDefinition } from "./runtime/job.ts";
 import { JobRunner } from "./runtime/job_runner.ts";
-import { serveStatus } from "./runtime/status_server.ts";
+import { renderPrometheus } from "./runtime/status.ts";
 
 /** The processor's validated configuration. */
 export type ProcessorConfig = OptionValues<typeof processorCli.options>;
@@ -121,23 +120,6 @@ export function buildJobs(config: ProcessorConfig): JobDefinition[] {
   return jobNames.filter((name) => names.has(name)).map((name) => jobs[name]());
 }
 
-/** Prints the help text and returns 0, or the config, or 2 after printing the one-line error. */
-function readConfig(args: readonly string[]): ProcessorConfig | number {
-  try {
-    if (args.includes("--help") || args.includes("-h")) {
-      const parsed = parseCli(processorCli, { args });
-      if (parsed.help) console.log(parsed.text.trimEnd());
-      return 0;
-    }
-    return loadConfig(args, Deno.env.toObject());
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    const hint = e.message.includes("--help") ? "" : " (see --help)";
-    console.error(`processor: ${e.message}${hint}`);
-    return 2;
-  }
-}
-
 async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal): Promise<number> {
   const stop = new AbortController();
   signal.addEventListener("abort", () => stop.abort(), { once: true });
@@ -162,9 +144,16 @@ async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal)
       log: (m) => logger.info(m),
     })
   );
-  const server = serveStatus(runners, config.statusPort, stop.signal);
+  const server = serveStatus({
+    sources: runners,
+    listKey: "jobs",
+    metrics: renderPrometheus,
+    port: config.statusPort,
+    hostname: config.statusHost,
+    signal: stop.signal,
+  });
   logger.info(`running ${runners.map((r) => r.name).join(", ")}`, {
-    status: `http://127.0.0.1:${server.port}/status`,
+    status: `http://${config.statusHost}:${server.port}/status`,
   });
   const results = await Promise.allSettled(runners.map((r) =>
     r.run().catch((e) => {
@@ -180,31 +169,16 @@ async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal)
 }
 
 /**
- * Runs the processor with `args`; returns the exit code: 0 stopped, 1 a job failed, 2 a bad flag,
- * a taken status port or a state directory in use (one line on stderr).
+ * The processor as a service; exit codes: 0 stopped, 1 a job failed, 2 a bad flag, a taken
+ * status port or a state directory in use (one line on stderr).
  */
-async function main(args: readonly string[]): Promise<number> {
-  const config = readConfig(args);
-  if (typeof config === "number") return config;
-  // Log lines carry timestamps, like the broker's (JSON, one per line, on stderr).
-  const logger = createJsonLogger({ write: (line) => console.error(line) });
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
-  try {
-    using _lock = lockDir(config.stateDir, {
-      onStale: (owner) => logger.warn("took over a stale state-dir lock", { ...owner }),
-    });
-    return await run(config, logger, stop.signal);
-  } catch (e) {
-    if (!(e instanceof PortInUseError || e instanceof DirLockedError)) throw e;
-    console.error(`processor: ${e.message}`);
-    return 2;
-  } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
-  }
-}
+const processorMain: ServiceMain<ProcessorConfig> = {
+  cli: processorCli,
+  load: (args, env) => loadConfig(args, env),
+  lockDir: (config) => config.stateDir,
+  run,
+};
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  Deno.exit(await runService(Deno.args, Deno.env.toObject(), processorMain));
+}

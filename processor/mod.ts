@@ -141,7 +141,6 @@ export { CHANGELOG_VERSION, type ChangelogMeta, changelogTopic } from "./runtime
 export type { RestoreSource } from "./runtime/task.ts";
 export { deadLetterHeaders, deadLetterRecord } from "./runtime/dead_letter.ts";
 export { type JobStatus, renderPrometheus, type TaskStatus } from "./runtime/status.ts";
-export { handleStatusRequest, serveStatus, type StatusSource } from "./runtime/status_server.ts";
 export {
   type DeviceAggregatesConfig,
   deviceAggregatesJob,
@@ -161,3 +160,5 @@ export {
 } from "./jobs/readings_by_device.ts";
 export { keyPartition, murmur2 } from "./jobs/key_partitioner.ts";
 export { type VehicleMaxConfig, vehicleMaxJob } from "./jobs/vehicle_max.ts";
+/** The processor's option table (flags, `PROCESSOR_*` variables, defaults). */
+export { processorCli, processorDefaults } from "./options.ts";

@@ -91,10 +91,15 @@ export const processorCli = defineCli({
     }),
     kafkaWaitMs: ms("wait this long for Kafka at start before giving up", 60_000, 0),
     statusPort: integerOption({
-      doc: "127.0.0.1 HTTP /status, /metrics, /healthz; 0 = any free port",
+      doc: "HTTP /status, /metrics, /healthz; 0 = any free port",
       default: 9470,
       min: 0,
       max: 65535,
+    }),
+    statusHost: stringOption({
+      doc: "interface of the status port (0.0.0.0 in a container, for Prometheus)",
+      value: "ADDR",
+      default: "127.0.0.1",
     }),
     checkpointIntervalMs: {
       ...ms("time between checkpoints", 10_000),

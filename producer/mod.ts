@@ -105,3 +105,5 @@ export {
   silentReporter,
 } from "./runtime/output.ts";
 export { type RunConfig, type RunDeps, runProducer, type RunSummary } from "./runtime/run.ts";
+/** The producer's option table (flags, `PRODUCER_*` variables, defaults). */
+export { producerCli } from "./cli.ts";

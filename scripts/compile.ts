@@ -19,7 +19,11 @@ export interface CompileTarget {
   main: string;
   /** Permissions granted to the executable (it cannot ask at run time). */
   permissions: readonly string[];
-  /** Repo-relative files or folders embedded for the program to read at run time. */
+  /**
+   * Repo-relative files or folders embedded for the program to read at run time. Assets imported
+   * `with { type: "text" }` (the API's dashboard, uPlot, Swagger UI) are part of the module graph
+   * and embedded without it; listed here they also stay readable as files.
+   */
   include: readonly string[];
 }
 

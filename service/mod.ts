@@ -34,6 +34,13 @@ export {
   serveHttp,
 } from "./http_server.ts";
 export {
+  handleStatus,
+  serveStatus,
+  type ServeStatusOptions,
+  type StatusEndpoint,
+  type StatusSource,
+} from "./status_server.ts";
+export {
   type DirLock,
   DirLockedError,
   type DirLockOptions,
@@ -51,3 +58,4 @@ export {
   logLevels,
   silentLogger,
 } from "./logger.ts";
+export { runService, type ServiceIo, type ServiceMain } from "./run_service.ts";

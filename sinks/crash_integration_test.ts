@@ -41,6 +41,7 @@ function valueOf(kind: Exclude<SinkKind, "dead-letter">, n: number) {
       return { ...base, windowStart: ts, windowEnd: iso(T0 + n * 1000 + 60_000) };
     case "alert":
       return { ...base, alertId: `overheating-d1-${n}` };
+    case "device-command":
     case "command-status":
       return { ...base, commandId: `cmd-${n}` };
   }

@@ -33,6 +33,9 @@ export function sinkKafkaClients(options: SinkKafkaClientsOptions): SinkKafkaCli
           "enable.auto.offset.store": false,
           "isolation.level": "read_committed",
           "auto.offset.reset": "earliest",
+          // A subscribed topic created after the start (the processor creates its outputs when it
+          // first runs) is picked up within seconds, not at librdkafka's default 5 minutes.
+          "topic.metadata.refresh.interval.ms": 5_000,
           ...extra,
         },
         onRebalance: o.onRebalance,

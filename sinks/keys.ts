@@ -8,6 +8,7 @@
  * |                            |                                    | a producer's duplicate collapses     |
  * | `vehicle-pressure-reading` | vehicleId, sensorId, ts            | same, per sensor                     |
  * | `alert`                    | alertId, state                     | `active` and `cleared` are two rows  |
+ * | `device-command`           | commandId                          | one row per command                  |
  * | `command-status`           | commandId, status                  | one row per status a command reached |
  * | `vehicle-pressure-max`     | vehicleId                          | upsert: the current maximum          |
  * | `dead-letter`              | topic, partition, offset (its own) | rejected bytes have no natural key   |
@@ -42,6 +43,8 @@ export function rowId(record: SinkRecord): string {
       return joinKey([record.value.deviceId, record.value.windowStart]);
     case "alert":
       return joinKey([record.value.alertId, record.value.state]);
+    case "device-command":
+      return record.value.commandId;
     case "command-status":
       return joinKey([record.value.commandId, record.value.status]);
     case "vehicle-pressure-max":

@@ -12,21 +12,20 @@ import { dirname } from "node:path";
 import { resolveTopics } from "@iot/events";
 import { loadClientProperties } from "@iot/kafka";
 import {
-  createJsonLogger,
-  DirLockedError,
   errorField,
-  lockDir,
   type Logger,
   type OptionValues,
   parseCli,
-  PortInUseError,
+  runService,
+  serveStatus,
+  type ServiceMain,
   UsageError,
 } from "@iot/service";
 import { sinkKafkaClients } from "./kafka_clients.ts";
 import { sinksCli } from "./options.ts";
 import { choosePipelines, pipelineRoutes, pipelineWriter, redactUrl } from "./pipelines.ts";
 import { SinkRunner, type SinkRunnerEvent } from "./runner.ts";
-import { serveSinkStatus } from "./status_server.ts";
+import { renderSinkMetrics } from "./status.ts";
 import type { SinkWriter } from "./writer.ts";
 
 /** The sinks' validated configuration. */
@@ -61,23 +60,6 @@ export function loadConfig(
     throw new UsageError((e as Error).message, { cause: e });
   }
   return config;
-}
-
-/** Prints the help text and returns 0, or the config, or 2 after printing the one-line error. */
-function readConfig(args: readonly string[]): SinksConfig | number {
-  try {
-    if (args.includes("--help") || args.includes("-h")) {
-      const parsed = parseCli(sinksCli, { args });
-      if (parsed.help) console.log(parsed.text.trimEnd());
-      return 0;
-    }
-    return loadConfig(args, Deno.env.toObject());
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    const hint = e.message.includes("--help") ? "" : " (see --help)";
-    console.error(`sinks: ${e.message}${hint}`);
-    return 2;
-  }
 }
 
 /** Logs a runner's events: outages and drops as warnings, flushes at debug level. */
@@ -136,9 +118,16 @@ async function run(config: SinksConfig, logger: Logger, signal: AbortSignal): Pr
     });
     const stop = new AbortController();
     signal.addEventListener("abort", () => stop.abort(), { once: true });
-    const server = serveSinkStatus(runners, config.statusPort, stop.signal);
+    const server = serveStatus({
+      sources: runners,
+      listKey: "pipelines",
+      metrics: renderSinkMetrics,
+      port: config.statusPort,
+      hostname: config.statusHost,
+      signal: stop.signal,
+    });
     logger.info(`running ${names.join(", ")}`, {
-      status: `http://127.0.0.1:${server.port}/status`,
+      status: `http://${config.statusHost}:${server.port}/status`,
       ...(config.mongoUrl !== undefined ? { mongo: redactUrl(config.mongoUrl) } : {}),
       ...(config.cassandra !== undefined ? { cassandra: config.cassandra } : {}),
       ...(names.includes("embedded") ? { sqlite: config.sqlitePath } : {}),
@@ -161,30 +150,14 @@ async function run(config: SinksConfig, logger: Logger, signal: AbortSignal): Pr
 }
 
 /**
- * Runs the sinks with `args`; returns the exit code: 0 stopped, 1 a pipeline failed, 2 a bad
- * flag, a taken status port or a state directory in use (one line on stderr).
+ * The sinks as a service; exit codes: 0 stopped, 1 a pipeline failed, 2 a bad flag, a taken
+ * status port or a state directory in use (one line on stderr).
  */
-async function main(args: readonly string[]): Promise<number> {
-  const config = readConfig(args);
-  if (typeof config === "number") return config;
-  const logger = createJsonLogger({ write: (line) => console.error(line) });
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
-  try {
-    using _lock = lockDir(config.stateDir ?? dirname(config.sqlitePath), {
-      onStale: (owner) => logger.warn("took over a stale state-dir lock", { ...owner }),
-    });
-    return await run(config, logger, stop.signal);
-  } catch (e) {
-    if (!(e instanceof PortInUseError || e instanceof DirLockedError)) throw e;
-    console.error(`sinks: ${e.message}`);
-    return 2;
-  } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
-  }
-}
+const sinksMain: ServiceMain<SinksConfig> = {
+  cli: sinksCli,
+  load: (args, env) => loadConfig(args, env),
+  lockDir: (config) => config.stateDir ?? dirname(config.sqlitePath),
+  run,
+};
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) Deno.exit(await runService(Deno.args, Deno.env.toObject(), sinksMain));

@@ -1,9 +1,8 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { UsageError } from "@iot/service";
+import { handleStatus, UsageError } from "@iot/service";
 import { loadConfig } from "./main.ts";
 import { choosePipelines, redactUrl } from "./pipelines.ts";
-import { emptyStats } from "./status.ts";
-import { handleSinkStatusRequest } from "./status_server.ts";
+import { emptyStats, renderSinkMetrics } from "./status.ts";
 
 const bootstrap = ["--bootstrap", "127.0.0.1:9092"];
 
@@ -70,13 +69,10 @@ Deno.test("sinks status: /status JSON and /metrics per pipeline", async () => {
         partitions: [{ topic: "t", partition: 0, committed: 2, high: 5, lag: 3 }],
       }),
   };
-  const status = await (await handleSinkStatusRequest(
-    new Request("http://x/status"),
-    [source],
-  )).json();
+  const endpoint = { sources: [source], listKey: "pipelines", metrics: renderSinkMetrics };
+  const status = await (await handleStatus(new Request("http://x/status"), endpoint)).json();
   assertEquals(status.pipelines[0].lag, 3);
-  const metrics = await (await handleSinkStatusRequest(new Request("http://x/metrics"), [source]))
-    .text();
+  const metrics = await (await handleStatus(new Request("http://x/metrics"), endpoint)).text();
   for (
     const line of [
       'sinks_rows_written_total{pipeline="sinks-embedded",store="sqlite"} 5',

@@ -105,3 +105,5 @@ export {
   StoreUnavailableError,
   type WriteResult,
 } from "./writer.ts";
+/** The sinks' option table (flags, `SINKS_*` variables, defaults). */
+export { sinksCli } from "./options.ts";

@@ -35,6 +35,15 @@ const toValue: { [K in MongoKind]: (d: Doc) => unknown } = {
     windowEnd: iso(d.windowEnd),
     ts: iso(d.ts),
   }),
+  "device-command": (d) => ({
+    commandId: d.commandId,
+    deviceId: d.deviceId,
+    command: d.command,
+    reason: d.reason,
+    issuedAt: iso(d.issuedAt),
+    expiresAt: iso(d.expiresAt),
+    ...(d.eventTime !== undefined ? { eventTime: iso(d.eventTime) } : {}),
+  }),
   "command-status": (d) => ({
     commandId: d.commandId,
     deviceId: d.deviceId,

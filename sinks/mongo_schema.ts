@@ -46,6 +46,10 @@ export const mongoCollections: { readonly [K in MongoKind]: MongoCollection } = 
     name: "alerts",
     indexes: [{ name: "device_ts", key: { deviceId: 1, ts: 1 } }],
   },
+  "device-command": {
+    name: "device_commands",
+    indexes: [{ name: "device_issued", key: { deviceId: 1, issuedAt: 1 } }],
+  },
   "command-status": {
     name: "command_status",
     indexes: [
@@ -92,6 +96,17 @@ export function toDocument(record: SinkRecord): Record<string, unknown> {
         windowStart: date(record.value.windowStart),
         windowEnd: date(record.value.windowEnd),
         ts: date(record.value.ts),
+        ...where,
+      };
+    case "device-command":
+      return {
+        _id,
+        ...record.value,
+        issuedAt: date(record.value.issuedAt),
+        expiresAt: date(record.value.expiresAt),
+        ...(record.value.eventTime !== undefined
+          ? { eventTime: date(record.value.eventTime) }
+          : {}),
         ...where,
       };
     case "dead-letter":

@@ -125,11 +125,16 @@ export const sinksCli = defineCli({
     retryMs: ms("first retry delay while a store is unavailable (doubles)", 500),
     maxRetryMs: ms("longest retry delay", 30_000),
     statusPort: integerOption({
-      doc: "127.0.0.1 HTTP /status, /metrics, /healthz; 0 = any free port",
+      doc: "HTTP /status, /metrics, /healthz; 0 = any free port",
       default: 9471,
       min: 0,
       max: 65535,
       group: "Status",
+    }),
+    statusHost: stringOption({
+      doc: "interface of the status port (0.0.0.0 in a container, for Prometheus)",
+      value: "ADDR",
+      default: "127.0.0.1",
     }),
   },
 });

@@ -21,6 +21,7 @@ export function pipelineRoutes(name: PipelineName, t: Topics): SinkRoute[] {
   ];
   const events: SinkRoute[] = [
     { topic: t.alerts, kind: "alert" },
+    { topic: t.deviceCommands, kind: "device-command" },
     { topic: t.commandStatus, kind: "command-status" },
     { topic: t.vehiclePressureMax, kind: "vehicle-pressure-max" },
     { topic: t.deadLetter, kind: "dead-letter" },
@@ -103,7 +104,7 @@ export function pipelineWriter(name: PipelineName, stores: StoreSettings): SinkW
         database: stores.mongoDatabase,
         kinds: name === "mongo-readings"
           ? ["climate-reading", "vehicle-pressure-reading"]
-          : ["alert", "command-status", "vehicle-pressure-max", "dead-letter"],
+          : ["alert", "device-command", "command-status", "vehicle-pressure-max", "dead-letter"],
       });
     case "cassandra-aggregates":
       return new CassandraWriter({

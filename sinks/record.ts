@@ -8,6 +8,7 @@ import type {
   Alert,
   ClimateReading,
   CommandStatus,
+  DeviceCommand,
   VehiclePressureMax,
   VehiclePressureReading,
   WindowAggregate,
@@ -60,6 +61,8 @@ export interface SinkValueMap {
   "window-aggregate": WindowAggregate;
   /** `alerts`. */
   "alert": Alert;
+  /** `device-commands` (the processor's and the API's commands). */
+  "device-command": DeviceCommand;
   /** `command-status`. */
   "command-status": CommandStatus;
   /** `vehicle-pressure-max`. */
@@ -77,6 +80,7 @@ export const sinkKinds: readonly SinkKind[] = Object.freeze([
   "vehicle-pressure-reading",
   "window-aggregate",
   "alert",
+  "device-command",
   "command-status",
   "vehicle-pressure-max",
   "dead-letter",

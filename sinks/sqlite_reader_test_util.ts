@@ -44,6 +44,15 @@ const toValue: { [K in SinkKind]: (r: Row) => [string[], unknown] } = {
     windowEnd: r.window_end,
     ts: r.ts,
   }],
+  "device-command": (r) => [[r.command_id] as string[], {
+    commandId: r.command_id,
+    deviceId: r.device_id,
+    command: r.command,
+    reason: r.reason,
+    issuedAt: r.issued_at,
+    expiresAt: r.expires_at,
+    ...(r.event_time !== null ? { eventTime: r.event_time } : {}),
+  }],
   "command-status": (r) => [[r.command_id, r.status] as string[], {
     commandId: r.command_id,
     deviceId: r.device_id,

@@ -108,6 +108,23 @@ export const sqliteTables: { readonly [K in SinkKind]: SqliteTable<K> } = {
     primaryKey: ["alert_id", "state"],
     indexes: [["alerts_device_ts", ["device_id", "ts"]]],
   },
+  // The API records the commands it issues in the same table before producing them; this row
+  // (from the topic) is the same command, so both writers agree on every column.
+  "device-command": {
+    kind: "device-command",
+    name: "device_commands",
+    columns: [
+      { name: "command_id", type: "TEXT NOT NULL", value: (r) => r.value.commandId },
+      { name: "device_id", type: "TEXT NOT NULL", value: (r) => r.value.deviceId },
+      { name: "command", type: "TEXT NOT NULL", value: (r) => r.value.command },
+      { name: "reason", type: "TEXT NOT NULL", value: (r) => r.value.reason },
+      { name: "issued_at", type: "TEXT NOT NULL", value: (r) => r.value.issuedAt },
+      { name: "expires_at", type: "TEXT NOT NULL", value: (r) => r.value.expiresAt },
+      { name: "event_time", type: "TEXT", value: (r) => r.value.eventTime ?? null },
+    ],
+    primaryKey: ["command_id"],
+    indexes: [["device_commands_device", ["device_id", "issued_at"]]],
+  },
   "command-status": {
     kind: "command-status",
     name: "command_status",
@@ -184,6 +201,24 @@ export function sqliteDdl(): string[] {
     }
   }
   statements.push(seedView);
+  return statements;
+}
+
+/**
+ * `ALTER TABLE ... ADD COLUMN` for each nullable column that a table made by an older version
+ * lacks, so a kept store (a second `deno task dev`) takes the new columns. `columnsOf` lists a
+ * table's columns (none when it does not exist).
+ */
+export function sqliteMigrations(columnsOf: (table: string) => readonly string[]): string[] {
+  const statements: string[] = [];
+  for (const table of Object.values(sqliteTables) as SqliteTable<SinkKind>[]) {
+    const existing = new Set(columnsOf(table.name));
+    if (existing.size === 0) continue;
+    for (const c of table.columns) {
+      if (existing.has(c.name) || c.type.includes("NOT NULL")) continue;
+      statements.push(`ALTER TABLE ${table.name} ADD COLUMN ${c.name} ${c.type};`);
+    }
+  }
   return statements;
 }
 

@@ -7,7 +7,13 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { SinkKind, SinkRecord } from "./record.ts";
 import { sinkKinds } from "./record.ts";
-import { sqliteDdl, type SqliteTable, sqliteTables, sqliteUpsert } from "./sqlite_schema.ts";
+import {
+  sqliteDdl,
+  sqliteMigrations,
+  type SqliteTable,
+  sqliteTables,
+  sqliteUpsert,
+} from "./sqlite_schema.ts";
 import {
   checkKinds,
   describeError,
@@ -85,7 +91,10 @@ export class SqliteWriter implements SinkWriter {
   ensureSchema(): Promise<void> {
     const db = this.#open();
     try {
-      db.exec(`BEGIN;\n${sqliteDdl().join("\n")}\nCOMMIT;`);
+      db.exec(`BEGIN;\n${sqliteDdl().join("\n")}`);
+      const columnsOf = (table: string) =>
+        (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+      db.exec(`${sqliteMigrations(columnsOf).join("\n")}\nCOMMIT;`);
     } catch (e) {
       if (db.isTransaction) db.exec("ROLLBACK");
       if (isTransient(e)) {

@@ -77,3 +77,24 @@ Deno.test("SqliteWriter: close is idempotent and a closed writer refuses writes"
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SqliteWriter: a store made before device commands kept eventTime takes the column", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sinks-sqlite-" });
+  try {
+    const path = `${dir}/iot.db`;
+    // The table as the API created it before `event_time` existed.
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE device_commands (command_id TEXT PRIMARY KEY, device_id TEXT NOT NULL,
+      command TEXT NOT NULL, reason TEXT NOT NULL, issued_at TEXT NOT NULL,
+      expires_at TEXT NOT NULL)`);
+    old.close();
+    await using writer = new SqliteWriter({ path });
+    await writer.ensureSchema();
+    await writer.ensureSchema(); // idempotent
+    const command = sampleRecord("device-command", 2);
+    await writer.write([command]);
+    assertEquals(readSqlite(path, "device-command").get(command.value.commandId), command.value);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -78,6 +78,16 @@ export function sampleRecord<K extends SinkKind>(kind: K, n: number, offset = n)
       windowEnd: iso(T0 + (n + 5) * 60_000),
       ts: iso(T0 + (n + 5) * 60_000),
     }),
+    "device-command": () => ({
+      commandId: `cmd-${n}`,
+      deviceId: `d${n % 3}`,
+      command: n % 2 === 0 ? "shutdown" : "restart",
+      reason: "overheating",
+      issuedAt: iso(T0 + n * 1000),
+      expiresAt: iso(T0 + n * 1000 + 300_000),
+      // The processor's commands carry the event time that triggered them; the API's do not.
+      ...(n % 2 === 0 ? { eventTime: iso(T0 + n * 1000 - 5_000) } : {}),
+    }),
     "command-status": () => ({
       commandId: `cmd-${n}`,
       deviceId: "d1",
@@ -246,6 +256,7 @@ function withChangedContent(record: SinkRecord): SinkRecord {
     "vehicle-pressure-reading": "pressure",
     "window-aggregate": "count",
     "alert": "value",
+    "device-command": "reason",
     "command-status": "deviceId",
     "vehicle-pressure-max": "pressureMax",
     "dead-letter": "reason",

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type JobStatus, renderPrometheus } from "./status.ts";
-import { handleStatusRequest } from "./status_server.ts";
+import { handleStatus } from "@iot/service";
 
 const status: JobStatus = {
   job: "device-aggregates",
@@ -47,14 +47,18 @@ Deno.test("renderPrometheus: job counters and per-task gauges with labels", () =
 });
 
 Deno.test("status handler: /status JSON, /metrics text, 404 and 405", async () => {
-  const sources = [{ status: () => Promise.resolve(status) }];
-  const json = await handleStatusRequest(new Request("http://x/status"), sources);
+  const sources = {
+    sources: [{ status: () => Promise.resolve(status) }],
+    listKey: "jobs",
+    metrics: renderPrometheus,
+  };
+  const json = await handleStatus(new Request("http://x/status"), sources);
   assertEquals((await json.json()).jobs[0].tasks[0].stateKeys, 4);
-  const metrics = await handleStatusRequest(new Request("http://x/metrics"), sources);
+  const metrics = await handleStatus(new Request("http://x/metrics"), sources);
   assertStringIncludes(metrics.headers.get("content-type")!, "text/plain");
   assertStringIncludes(await metrics.text(), "processor_task_state_keys");
-  assertEquals((await handleStatusRequest(new Request("http://x/nope"), sources)).status, 404);
-  const post = await handleStatusRequest(
+  assertEquals((await handleStatus(new Request("http://x/nope"), sources)).status, 404);
+  const post = await handleStatus(
     new Request("http://x/status", { method: "POST" }),
     sources,
   );

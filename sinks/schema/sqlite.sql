@@ -54,6 +54,19 @@ CREATE TABLE IF NOT EXISTS alerts (
 
 CREATE INDEX IF NOT EXISTS alerts_device_ts ON alerts (device_id, ts);
 
+CREATE TABLE IF NOT EXISTS device_commands (
+  command_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  command TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  event_time TEXT,
+  PRIMARY KEY (command_id)
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS device_commands_device ON device_commands (device_id, issued_at);
+
 CREATE TABLE IF NOT EXISTS command_status (
   command_id TEXT NOT NULL,
   status TEXT NOT NULL,
