@@ -42,6 +42,10 @@ import {
 } from "./store.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Deno's node:sqlite has `setReturnArrays` (Node 24's API); its type declarations lag. */
+type ArrayStatement = StatementSync & { setReturnArrays(enabled: boolean): void };
+const MMAP_BYTES = 1 << 30;
+const CACHE_KIB = 64 * 1024;
 
 /** Options of {@linkcode SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -66,11 +70,15 @@ const alertView = (where: string) => `
 export class SqliteStore implements ApiStore, Disposable {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  readonly #arrayStatements = new Map<string, StatementSync>();
 
   /** Opens (or creates) the database file and the API's own tables. */
   constructor(options: SqliteStoreOptions) {
     this.#db = new DatabaseSync(options.path);
-    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;");
+    // Reads map the file and keep more pages cached: a point query on a multi-GB store is a few
+    // page reads, and copying them through read() costs more than the seek itself.
+    this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;
+      PRAGMA mmap_size = ${MMAP_BYTES}; PRAGMA cache_size = -${CACHE_KIB};`);
     this.#db.exec(`CREATE TABLE IF NOT EXISTS ${L.deviceCommands.table} (
       command_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, command TEXT NOT NULL,
       reason TEXT NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL);
@@ -91,6 +99,25 @@ export class SqliteStore implements ApiStore, Disposable {
   #all(sql: string, ...params: SQLInputValue[]): Row[] {
     try {
       return this.#prepare(sql).all(...params) as Row[];
+    } catch (e) {
+      if (e instanceof Error && /no such table/.test(e.message)) return [];
+      throw e;
+    }
+  }
+
+  /**
+   * Rows of `sql` as arrays in column order: node:sqlite builds no object per row, which is most
+   * of the cost of a 100-row page.
+   */
+  #arrays(sql: string, ...params: SQLInputValue[]): unknown[][] {
+    let statement = this.#arrayStatements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      (statement as ArrayStatement).setReturnArrays(true);
+      this.#arrayStatements.set(sql, statement);
+    }
+    try {
+      return statement.all(...params) as unknown as unknown[][];
     } catch (e) {
       if (e instanceof Error && /no such table/.test(e.message)) return [];
       throw e;
@@ -158,15 +185,21 @@ export class SqliteStore implements ApiStore, Disposable {
     const from = range.from === undefined ? "" : iso(range.from);
     // One lower bound only: given two, SQLite seeks by the first and scans to the second.
     const [op, lower] = after !== undefined && after >= from ? [">", after] : [">=", from];
-    const rows = this.#all(
-      `SELECT * FROM ${L.climateReadings.table} WHERE device_id = ? AND ts ${op} ? AND ts < ?
-       ORDER BY ts LIMIT ?`,
+    const rows = this.#arrays(
+      `SELECT ts, temperature, humidity FROM ${L.climateReadings.table}
+       WHERE device_id = ? AND ts ${op} ? AND ts < ? ORDER BY ts LIMIT ?`,
       deviceId,
       lower,
       range.to === undefined ? "~" : iso(range.to),
       page.limit + 1,
     );
-    return Promise.resolve(pageOf(rows.map(readingOf), page.limit, (r) => [r.ts]));
+    const items = rows.map(([ts, temperature, humidity]) => ({
+      deviceId,
+      ts: ts as string,
+      temperature: temperature as number,
+      humidity: humidity as number,
+    }));
+    return Promise.resolve(pageOf(items, page.limit, (r) => [r.ts]));
   }
 
   aggregates(
