@@ -9,6 +9,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlit
 import {
   type ClimateReading,
   type DeviceCommand,
+  ingestSequenceColumn as SEQ,
   sqliteLayout as L,
   type VehiclePressureMax,
   type VehiclePressureReading,
@@ -408,52 +409,38 @@ export class SqliteStore implements ApiStore, Disposable {
 
   tailAggregates(cursor: string | undefined, limit: number): Promise<TailBatch<WindowAggregate>> {
     const table = L.windowAggregates.table;
-    const pos = cursor ? decodeCursor(cursor, 2, "Last-Event-ID") : this.#first(
-      `SELECT window_start AS s, device_id AS d FROM ${table}
-       ORDER BY window_start DESC, device_id DESC LIMIT 1`,
+    return Promise.resolve(
+      this.#tail(table, `SELECT a.* FROM ${table} a`, cursor, limit, aggregateOf),
     );
-    const [s, d] = Array.isArray(pos) ? pos : pos ? [pos.s, pos.d] : ["", ""];
-    const rows = this.#all(
-      `SELECT * FROM ${table} WHERE (window_start, device_id) > (?, ?)
-       ORDER BY window_start, device_id LIMIT ?`,
-      String(s),
-      String(d),
-      limit,
-    );
-    const events = rows.map((r) => ({
-      cursor: encodeCursor([String(r.window_start), String(r.device_id)]),
-      value: aggregateOf(r),
-    }));
-    return Promise.resolve(batchOf(events, [String(s), String(d)]));
   }
 
   tailAlerts(cursor: string | undefined, limit: number): Promise<TailBatch<AlertView>> {
     const table = L.alerts.table;
-    const pos = cursor ? decodeCursor(cursor, 3, "Last-Event-ID") : this.#first(
-      `SELECT ts, alert_id, state FROM ${table} ORDER BY ts DESC, alert_id DESC, state DESC
-       LIMIT 1`,
-    );
-    const [t, a, s] = Array.isArray(pos) ? pos : pos ? [pos.ts, pos.alert_id, pos.state] : [
-      "",
-      "",
-      "",
-    ];
-    const rows = this.#all(
-      `SELECT a.*, k.acked_at, k.acked_by,
-         CASE WHEN a.state = 'active' THEN a.ts END AS raised_at,
-         CASE WHEN a.state = 'cleared' THEN a.ts END AS cleared_at
-       FROM ${table} a LEFT JOIN ${L.alertAcks.table} k ON k.alert_id = a.alert_id
-       WHERE (a.ts, a.alert_id, a.state) > (?, ?, ?) ORDER BY a.ts, a.alert_id, a.state LIMIT ?`,
-      String(t),
-      String(a),
-      String(s),
-      limit,
-    );
-    const events = rows.map((r) => ({
-      cursor: encodeCursor([String(r.ts), String(r.alert_id), String(r.state)]),
-      value: alertViewOf(r),
-    }));
-    return Promise.resolve(batchOf(events, [String(t), String(a), String(s)]));
+    const select = `SELECT a.*, k.acked_at, k.acked_by,
+        CASE WHEN a.state = 'active' THEN a.ts END AS raised_at,
+        CASE WHEN a.state = 'cleared' THEN a.ts END AS cleared_at
+      FROM ${table} a LEFT JOIN ${L.alertAcks.table} k ON k.alert_id = a.alert_id`;
+    return Promise.resolve(this.#tail(table, select, cursor, limit, alertViewOf));
+  }
+
+  /**
+   * Rows of a sequenced table (`select` names it `a`) stored after `cursor`, an ingestion
+   * sequence, in storage order: a row that arrives late in event time still gets a larger
+   * sequence than every row a client saw, so a resume misses nothing (`ingestSequenceColumn`).
+   */
+  #tail<T>(
+    table: string,
+    select: string,
+    cursor: string | undefined,
+    limit: number,
+    valueOf: (row: Row) => T,
+  ): TailBatch<T> {
+    const after = cursor
+      ? Number(decodeCursor(cursor, 1, "Last-Event-ID")[0])
+      : Number(this.#first(`SELECT MAX(${SEQ}) AS s FROM ${table}`)?.s ?? 0);
+    const rows = this.#all(`${select} WHERE a.${SEQ} > ? ORDER BY a.${SEQ} LIMIT ?`, after, limit);
+    const events = rows.map((r) => ({ cursor: encodeCursor([Number(r[SEQ])]), value: valueOf(r) }));
+    return batchOf(events, [after]);
   }
 
   ping(): Promise<boolean> {

@@ -10,6 +10,7 @@ import {
   type Alert,
   type ClimateReading,
   type CommandStatus,
+  ingestSequenceColumn as SEQ,
   sqliteLayout as L,
   type VehiclePressureMax,
   type VehiclePressureReading,
@@ -74,8 +75,12 @@ export class SqliteFiller implements StoreFiller {
   }
 
   #insert(table: { table: string; columns: readonly string[] }, rows: unknown[][]): void {
+    // Like the sinks: the ingestion sequence is one more than the table's largest.
+    const values = table.columns.map((c) =>
+      c === SEQ ? `(SELECT COALESCE(MAX(${SEQ}), 0) + 1 FROM ${table.table})` : "?"
+    );
     const sql = `INSERT OR REPLACE INTO ${table.table} (${table.columns.join(", ")}) VALUES (${
-      table.columns.map(() => "?").join(", ")
+      values.join(", ")
     })`;
     const statement = this.#db.prepare(sql);
     this.#db.exec("BEGIN");

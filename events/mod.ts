@@ -117,4 +117,10 @@ export {
   type WindowAggregate,
   windowAggregateSchema,
 } from "./window_aggregate.ts";
-export { cassandraLayout, mongoLayout, sqliteLayout, type TableLayout } from "./store_layout.ts";
+export {
+  cassandraLayout,
+  ingestSequenceColumn,
+  mongoLayout,
+  sqliteLayout,
+  type TableLayout,
+} from "./store_layout.ts";

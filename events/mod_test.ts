@@ -31,6 +31,7 @@ Deno.test("mod.ts exports the public API", () => {
     "eventKeyFields",
     "eventKinds",
     "formatTimestamp",
+    "ingestSequenceColumn",
     "isEventKind",
     "keyOf",
     "maxTimestampMs",

@@ -20,6 +20,14 @@ export interface TableLayout {
 
 const kafka = ["kafka_partition", "kafka_offset"] as const;
 
+/**
+ * The ingestion sequence column of the tables whose live streams resume by it (alerts, window
+ * aggregates): the writer sets it to one more than the table's largest value each time it stores
+ * or replaces a row, inside its write transaction, so a reader that saw sequence `n` finds every
+ * later write, late event times included, above `n`.
+ */
+export const ingestSequenceColumn = "seq";
+
 /** The embedded store's (SQLite) tables, by what they hold. */
 export const sqliteLayout = {
   /** `climate-reading` events. */
@@ -46,6 +54,7 @@ export const sqliteLayout = {
       "humidity_avg",
       "humidity_min",
       "humidity_max",
+      ingestSequenceColumn,
     ],
   },
   /** `alert` events, one row per state an alert reached. */
@@ -62,6 +71,7 @@ export const sqliteLayout = {
       "window_start",
       "window_end",
       "ts",
+      ingestSequenceColumn,
     ],
   },
   /** `command-status` events, one row per status a command reached. */

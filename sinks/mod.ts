@@ -89,6 +89,7 @@ export {
 export {
   type SqliteColumn,
   sqliteDdl,
+  sqliteMigrations,
   type SqliteTable,
   sqliteTables,
   sqliteUpsert,

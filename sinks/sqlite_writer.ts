@@ -7,7 +7,13 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { SinkKind, SinkRecord } from "./record.ts";
 import { sinkKinds } from "./record.ts";
-import { sqliteDdl, type SqliteTable, sqliteTables, sqliteUpsert } from "./sqlite_schema.ts";
+import {
+  sqliteDdl,
+  sqliteMigrations,
+  type SqliteTable,
+  sqliteTables,
+  sqliteUpsert,
+} from "./sqlite_schema.ts";
 import {
   checkKinds,
   describeError,
@@ -85,7 +91,17 @@ export class SqliteWriter implements SinkWriter {
   ensureSchema(): Promise<void> {
     const db = this.#open();
     try {
-      db.exec(`BEGIN;\n${sqliteDdl().join("\n")}\nCOMMIT;`);
+      db.exec("BEGIN");
+      // Tables from before a column was added get it first: the DDL's indexes may name it.
+      for (const table of Object.values(sqliteTables) as SqliteTable<SinkKind>[]) {
+        const existing = new Set(
+          db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table.name).map((r) =>
+            String(r.name)
+          ),
+        );
+        for (const statement of sqliteMigrations(table, existing)) db.exec(statement);
+      }
+      db.exec(`${sqliteDdl().join("\n")}\nCOMMIT;`);
     } catch (e) {
       if (db.isTransaction) db.exec("ROLLBACK");
       if (isTransient(e)) {

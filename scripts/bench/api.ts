@@ -23,7 +23,8 @@ import { dirname, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { SqliteStore } from "@iot/api";
 import { type BenchQuery, driverRound, reportTable, type RoundFigures } from "./api_driver.ts";
-import { sqliteLayout as L } from "@iot/events";
+import { ingestSequenceColumn, sqliteLayout as L } from "@iot/events";
+import { SqliteWriter } from "@iot/sinks";
 import { defaultCacheDir, freePort, waitFor } from "@iot/testing";
 
 const DEVICES = 1000;
@@ -230,8 +231,10 @@ async function sseBench(base: string, path: string, clients: number) {
   await waitFor(() => ready === clients, { timeoutMs: 60_000, message: "every stream ready" });
   const db = new DatabaseSync(path);
   const a = L.alerts;
+  // As the sink stores them: the ingestion sequence is one more than the table's largest.
   const insert = db.prepare(
-    `INSERT INTO ${a.table} (${a.columns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO ${a.table} (${a.columns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+     (SELECT COALESCE(MAX(${ingestSequenceColumn}), 0) + 1 FROM ${a.table}))`,
   );
   for (let i = 0; i < ALERTS; i++) {
     const now = new Date().toISOString();
@@ -275,6 +278,10 @@ const path = `${dir}/iot-${flags.readings}.db`;
 try {
   await Deno.stat(path);
   log(`reusing ${path}`);
+  // A file filled by an older schema gets the sinks' migrations (new columns and indexes).
+  const writer = new SqliteWriter({ path });
+  await writer.ensureSchema();
+  await writer.close();
 } catch {
   log(`filling ${path} with ${flags.readings.toLocaleString()} readings`);
   fill(`${path}.tmp`, flags.readings);

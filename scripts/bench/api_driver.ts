@@ -76,7 +76,9 @@ export function reportTable(
         `${m(http, (r) => r.p99Ms).toFixed(2)} (${
           http.map((r) => r.p99Ms.toFixed(1)).join(", ")
         })` +
-        ` | ${m(driver, (r) => r.throughput)} | ${dp50.toFixed(3)} | ` +
+        ` | ${m(http, (r) => r.cpuUs ?? NaN).toFixed(0)} | ${m(driver, (r) => r.throughput)} | ${
+          dp50.toFixed(3)
+        } | ` +
         `${m(driver, (r) => r.p99Ms).toFixed(3)} | ${(hp50 / dp50).toFixed(1)}× |`,
     );
   }
