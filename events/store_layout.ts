@@ -131,26 +131,49 @@ export const mongoLayout = {
   alertAcks: "alert_acks",
 } as const;
 
+/** An aggregate's value columns in the Cassandra tables, after their keys. */
+const aggregateValues = [
+  "window_end",
+  "count",
+  "temp_avg",
+  "temp_min",
+  "temp_max",
+  "humidity_avg",
+  "humidity_min",
+  "humidity_max",
+] as const;
+
 /** The Cassandra tables (window aggregates), in keyspace {@linkcode cassandraLayout.keyspace}. */
 export const cassandraLayout = {
   /** The default keyspace. */
   keyspace: "iot_data",
+  /**
+   * Width of the time buckets that partition the cross-device tables, in ms (one hour: 1,000
+   * devices' one-minute windows make 60,000 rows per partition).
+   */
+  bucketMs: 3_600_000,
+  /**
+   * Every device's aggregates by window: partitioned by the hour of `window_start`
+   * (`window_hour`), clustered by `(window_start, device_id)`, so a cross-device window range
+   * reads the range's hour partitions in order, each one slice.
+   */
+  windowAggregatesByWindow: {
+    table: "sensor_aggregates_by_window",
+    columns: ["window_hour", "window_start", "device_id", ...aggregateValues],
+  },
+  /**
+   * Aggregates by when they were stored (the live stream's resume order): partitioned by the
+   * hour of storage (`ingest_hour`), clustered by `ingested_at`, a timeuuid the node assigns
+   * (`now()`) when it stores the row; kept for two days (table TTL).
+   */
+  windowAggregatesByIngest: {
+    table: "sensor_aggregates_by_ingest",
+    columns: ["ingest_hour", "ingested_at", "device_id", "window_start", ...aggregateValues],
+  },
   /** The full window aggregate, partitioned by `(device_id, day)`, clustered by `window_start`. */
   windowAggregates: {
     table: "sensor_aggregates",
-    columns: [
-      "device_id",
-      "day",
-      "window_start",
-      "window_end",
-      "count",
-      "temp_avg",
-      "temp_min",
-      "temp_max",
-      "humidity_avg",
-      "humidity_min",
-      "humidity_max",
-    ],
+    columns: ["device_id", "day", "window_start", ...aggregateValues],
   },
   /** The seed's table: average temperature per window. */
   seedAverages: {
