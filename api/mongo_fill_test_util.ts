@@ -8,6 +8,7 @@
 import cassandra from "cassandra-driver";
 import { type Document, MongoClient } from "mongodb";
 import {
+  aggregateStatValues,
   type Alert,
   cassandraLayout,
   type ClimateReading,
@@ -90,16 +91,7 @@ export class MongoCassandraFiller implements StoreFiller {
     const marks = (n: number) => Array.from({ length: n }, () => "?");
     for (const a of rows) {
       const start = date(a.windowStart);
-      const values = [
-        date(a.windowEnd),
-        a.count,
-        a.temperature.avg,
-        a.temperature.min,
-        a.temperature.max,
-        a.humidity.avg,
-        a.humidity.min,
-        a.humidity.max,
-      ];
+      const values = [date(a.windowEnd), ...aggregateStatValues(a)];
       const hour = (ms: number) => new Date(Math.floor(ms / C.bucketMs) * C.bucketMs);
       const day = cassandra.types.LocalDate.fromString(a.windowStart.slice(0, 10));
       const statements: [string, unknown[]][] = [

@@ -19,7 +19,17 @@ import {
   type VehiclePressureReading,
   type WindowAggregate,
 } from "@iot/events";
-import { payloadText } from "./sqlite_rows.ts";
+import {
+  aggregateOf as aggregate,
+  alertViewOf,
+  commandViewOf,
+  deadLetterOf,
+  fromSnake,
+  isoOf,
+  readingOf,
+  vehicleMaxOf,
+  vehicleReadingOf,
+} from "./rows.ts";
 import {
   type AlertFilter,
   type AlertView,
@@ -72,8 +82,8 @@ const AGGREGATE_COLUMNS = "device_id, window_start, window_end, count, temp_avg,
   "temp_max, humidity_avg, humidity_min, humidity_max";
 const bucketOf = (ms: number) =>
   Math.floor(ms / cassandraLayout.bucketMs) * cassandraLayout.bucketMs;
-const isoOf = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
-const strOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
+/** Cassandra's snake_case aggregate rows. */
+const aggregateOf = fromSnake(aggregate);
 const range = (field: string, r: TimeRange) => {
   const cond: Record<string, Date> = {};
   if (r.from !== undefined) cond.$gte = new Date(r.from);
@@ -81,46 +91,17 @@ const range = (field: string, r: TimeRange) => {
   return Object.keys(cond).length ? { [field]: cond } : {};
 };
 
-function readingOf(d: Document): ClimateReading {
-  return {
-    deviceId: d.deviceId,
-    ts: isoOf(d.ts),
-    temperature: d.temperature,
-    humidity: d.humidity,
-  };
-}
-
-/** A row of one of the Cassandra aggregate tables. */
-function aggregateOf(row: cassandra.types.Row): WindowAggregate {
-  return {
-    deviceId: row.device_id,
-    windowStart: isoOf(row.window_start),
-    windowEnd: isoOf(row.window_end),
-    count: row.count,
-    temperature: { avg: row.temp_avg, min: row.temp_min, max: row.temp_max },
-    humidity: { avg: row.humidity_avg, min: row.humidity_min, max: row.humidity_max },
-  };
-}
-
+/** One alert from its event documents (active and/or cleared) and its acknowledgement. */
 function alertRowView(rows: Document[], ack: Document | undefined): AlertView {
   const active = rows.find((r) => r.state === "active");
   const cleared = rows.find((r) => r.state === "cleared");
-  const base = active ?? cleared!;
-  return {
-    alertId: base.alertId,
-    deviceId: base.deviceId,
-    type: base.type,
-    severity: base.severity,
-    value: base.value,
-    threshold: base.threshold,
-    windowStart: isoOf(base.windowStart),
-    windowEnd: isoOf(base.windowEnd),
-    state: cleared ? "cleared" : "active",
-    raisedAt: active ? isoOf(active.ts) : null,
-    clearedAt: cleared ? isoOf(cleared.ts) : null,
-    ackedAt: ack ? isoOf(ack.ackedAt) : null,
-    ackedBy: ack ? String(ack.ackedBy) : null,
-  };
+  return alertViewOf({
+    ...(active ?? cleared!),
+    raisedAt: active?.ts ?? null,
+    clearedAt: cleared?.ts ?? null,
+    ackedAt: ack?.ackedAt ?? null,
+    ackedBy: ack?.ackedBy ?? null,
+  });
 }
 
 /** The MongoDB + Cassandra stores, read by the API. */
@@ -345,17 +326,7 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
   async #commandView(d: Document): Promise<CommandView> {
     const statuses = await this.#c(M.commandStatus).find({ commandId: d.commandId })
       .sort({ ts: 1, status: 1 }).toArray();
-    const history = statuses.map((s) => ({ status: s.status, ts: isoOf(s.ts) }));
-    return {
-      commandId: d.commandId,
-      deviceId: d.deviceId,
-      command: d.command,
-      reason: d.reason,
-      issuedAt: isoOf(d.issuedAt),
-      expiresAt: isoOf(d.expiresAt),
-      status: history.length ? history[history.length - 1].status : "pending",
-      history,
-    };
+    return commandViewOf(d, statuses);
   }
 
   async commands(deviceId: string, page: PageRequest): Promise<Page<CommandView>> {
@@ -406,13 +377,7 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
     for await (const d of cursor) {
       if (d.pressure <= max) continue;
       max = d.pressure;
-      const v: VehiclePressureReading = {
-        vehicleId: d.vehicleId,
-        sensorId: d.sensorId,
-        ts: isoOf(d.ts),
-        pressure: d.pressure,
-        temperature: d.temperature,
-      };
+      const v = vehicleReadingOf(d);
       const t = Date.parse(v.ts);
       if (r.from !== undefined && t < r.from) continue;
       if (r.to !== undefined && t >= r.to) break;
@@ -557,32 +522,4 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
     await this.#mongo.close();
     await this.#cassandra.shutdown();
   }
-}
-
-function vehicleMaxOf(d: Document): VehiclePressureMax {
-  return {
-    vehicleId: d.vehicleId,
-    sensorId: d.sensorId,
-    pressureMax: d.pressureMax,
-    temperature: d.temperature,
-    ts: isoOf(d.ts),
-  };
-}
-
-function deadLetterOf(d: Document): DeadLetterView {
-  const payload = d.payload?.buffer instanceof Uint8Array ? d.payload.buffer : d.payload;
-  return {
-    topic: d.kafkaTopic,
-    partition: d.kafkaPartition,
-    offset: d.kafkaOffset,
-    timestamp: d.kafkaTimestamp instanceof Date ? d.kafkaTimestamp.toISOString() : null,
-    key: strOrNull(d.kafkaKey),
-    reason: d.reason,
-    code: d.code,
-    sourceTopic: strOrNull(d.sourceTopic),
-    sourcePartition: d.sourcePartition ?? null,
-    sourceOffset: d.sourceOffset ?? null,
-    job: strOrNull(d.job),
-    payload: payloadText(payload),
-  };
 }

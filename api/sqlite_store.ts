@@ -16,15 +16,25 @@ import {
   type WindowAggregate,
 } from "@iot/events";
 import {
-  aggregateOf,
-  alertViewOf,
+  aggregateOf as aggregate,
+  alertViewOf as alertView_,
+  camelRow,
   commandViewOf,
-  deadLetterOf,
-  readingOf,
+  deadLetterOf as deadLetter,
+  fromSnake,
+  readingOf as reading,
   type Row,
-  vehicleMaxOf,
-  vehicleReadingOf,
-} from "./sqlite_rows.ts";
+  vehicleMaxOf as vehicleMax,
+  vehicleReadingOf as vehicleReading,
+} from "./rows.ts";
+
+// The shared mappers over this store's snake_case rows.
+const readingOf = fromSnake(reading);
+const aggregateOf = fromSnake(aggregate);
+const alertViewOf = fromSnake(alertView_);
+const vehicleMaxOf = fromSnake(vehicleMax);
+const vehicleReadingOf = fromSnake(vehicleReading);
+const deadLetterOf = fromSnake(deadLetter);
 import {
   type AlertFilter,
   type AlertView,
@@ -285,7 +295,7 @@ export class SqliteStore implements ApiStore, Disposable {
       `SELECT status, ts FROM ${L.commandStatus.table} WHERE command_id = ? ORDER BY ts, status`,
       String(row.command_id),
     );
-    return commandViewOf(row, statuses);
+    return commandViewOf(camelRow(row), statuses);
   }
 
   commands(deviceId: string, page: PageRequest): Promise<Page<CommandView>> {

@@ -7,6 +7,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import {
+  aggregateStatValues,
   type Alert,
   type ClimateReading,
   type CommandStatus,
@@ -99,20 +100,7 @@ export class SqliteFiller implements StoreFiller {
   aggregates(rows: readonly WindowAggregate[]): Promise<void> {
     this.#insert(
       L.windowAggregates,
-      rows.map((
-        a,
-      ) => [
-        a.deviceId,
-        a.windowStart,
-        a.windowEnd,
-        a.count,
-        a.temperature.avg,
-        a.temperature.min,
-        a.temperature.max,
-        a.humidity.avg,
-        a.humidity.min,
-        a.humidity.max,
-      ]),
+      rows.map((a) => [a.deviceId, a.windowStart, a.windowEnd, ...aggregateStatValues(a)]),
     );
     return Promise.resolve();
   }

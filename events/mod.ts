@@ -118,6 +118,7 @@ export {
   windowAggregateSchema,
 } from "./window_aggregate.ts";
 export {
+  aggregateStatValues,
   cassandraLayout,
   ingestSequenceColumn,
   mongoLayout,

@@ -3,6 +3,7 @@ import * as events from "./mod.ts";
 
 Deno.test("mod.ts exports the public API", () => {
   const expected = [
+    "aggregateStatValues",
     "EventValidationError",
     "alertSchema",
     "alertSeverities",

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { WindowAggregate } from "./window_aggregate.ts";
 
 /** One SQLite table: its name and its columns in order. */
 export interface TableLayout {
@@ -28,6 +29,27 @@ const kafka = ["kafka_partition", "kafka_offset"] as const;
  */
 export const ingestSequenceColumn = "seq";
 
+/** An aggregate's value columns, after its keys (every store's aggregate tables). */
+const aggregateValues = [
+  "window_end",
+  "count",
+  "temp_avg",
+  "temp_min",
+  "temp_max",
+  "humidity_avg",
+  "humidity_min",
+  "humidity_max",
+] as const;
+
+/**
+ * The values of an aggregate's `count`, `temp_*` and `humidity_*` columns, in order (after
+ * `window_end`, whose type each store chooses).
+ */
+export function aggregateStatValues(a: WindowAggregate): number[] {
+  const { temperature: t, humidity: h } = a;
+  return [a.count, t.avg, t.min, t.max, h.avg, h.min, h.max];
+}
+
 /** The embedded store's (SQLite) tables, by what they hold. */
 export const sqliteLayout = {
   /** `climate-reading` events. */
@@ -43,19 +65,7 @@ export const sqliteLayout = {
   /** `window-aggregate` events. */
   windowAggregates: {
     table: "sensor_aggregates",
-    columns: [
-      "device_id",
-      "window_start",
-      "window_end",
-      "count",
-      "temp_avg",
-      "temp_min",
-      "temp_max",
-      "humidity_avg",
-      "humidity_min",
-      "humidity_max",
-      ingestSequenceColumn,
-    ],
+    columns: ["device_id", "window_start", ...aggregateValues, ingestSequenceColumn],
   },
   /** `alert` events, one row per state an alert reached. */
   alerts: {
@@ -130,18 +140,6 @@ export const mongoLayout = {
   /** Alert acknowledgements (written by the API). */
   alertAcks: "alert_acks",
 } as const;
-
-/** An aggregate's value columns in the Cassandra tables, after their keys. */
-const aggregateValues = [
-  "window_end",
-  "count",
-  "temp_avg",
-  "temp_min",
-  "temp_max",
-  "humidity_avg",
-  "humidity_min",
-  "humidity_max",
-] as const;
 
 /** The Cassandra tables (window aggregates), in keyspace {@linkcode cassandraLayout.keyspace}. */
 export const cassandraLayout = {

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { cassandraLayout as C } from "@iot/events";
+import { aggregateStatValues, cassandraLayout as C } from "@iot/events";
 import { dayBucket } from "./keys.ts";
 import type { SinkRecordOf } from "./record.ts";
 
@@ -54,14 +54,7 @@ export function cassandraDdl(
   device_id text,
   day date,
   window_start timestamp,
-  window_end timestamp,
-  count int,
-  temp_avg double,
-  temp_min double,
-  temp_max double,
-  humidity_avg double,
-  humidity_min double,
-  humidity_max double,
+${AGGREGATE_COLUMNS}
   PRIMARY KEY ((device_id, day), window_start)
 ) WITH CLUSTERING ORDER BY (window_start ASC);`,
     `CREATE TABLE IF NOT EXISTS ${ks}.${C.windowAggregatesByWindow.table} (
@@ -126,16 +119,7 @@ export function aggregateInserts(
   const start = new Date(a.windowStart);
   const end = new Date(a.windowEnd);
   const day = dayBucket(a.windowStart);
-  const values = [
-    end,
-    a.count,
-    a.temperature.avg,
-    a.temperature.min,
-    a.temperature.max,
-    a.humidity.avg,
-    a.humidity.min,
-    a.humidity.max,
-  ];
+  const values = [end, ...aggregateStatValues(a)];
   const ingestHour = hourBucket(now());
   return [
     {
