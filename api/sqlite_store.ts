@@ -218,15 +218,17 @@ export class SqliteStore implements ApiStore, Disposable {
     page: PageRequest,
     deviceId?: string,
   ): Promise<Page<WindowAggregate>> {
-    const [start, device] = page.cursor ? decodeCursor(page.cursor, 2) : ["", ""];
+    const [start, device] = page.cursor ? decodeCursor(page.cursor, 2).map(String) : ["", ""];
+    const from = range.from === undefined ? "" : iso(range.from);
+    // One lower bound, as for readings: the cursor's when it is past `from`, else `from`'s.
+    const [lower, bound] = start >= from
+      ? ["(window_start, device_id) > (?, ?)", [start, device]]
+      : ["window_start >= ?", [from]];
     const rows = this.#all(
-      `SELECT * FROM ${L.windowAggregates.table}
-       WHERE (window_start, device_id) > (?, ?) AND window_start >= ? AND window_start < ?
+      `SELECT * FROM ${L.windowAggregates.table} WHERE ${lower} AND window_start < ?
        ${deviceId === undefined ? "" : "AND device_id = ?"}
        ORDER BY window_start, device_id LIMIT ?`,
-      String(start),
-      String(device),
-      range.from === undefined ? "" : iso(range.from),
+      ...bound,
       range.to === undefined ? "~" : iso(range.to),
       ...(deviceId === undefined ? [] : [deviceId]),
       page.limit + 1,

@@ -95,7 +95,11 @@ export const sqliteTables: { readonly [K in SinkKind]: SqliteTable<K> } = {
       { name: "humidity_max", type: "REAL NOT NULL", value: (r) => r.value.humidity.max },
     ],
     primaryKey: ["device_id", "window_start"],
-    indexes: [["sensor_aggregates_seq", [SEQ]]],
+    indexes: [
+      // The API's cross-device window range (`GET /aggregates`) reads in this order.
+      ["sensor_aggregates_window", ["window_start", "device_id"]],
+      ["sensor_aggregates_seq", [SEQ]],
+    ],
     sequenced: true,
   },
   "alert": {

@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS sensor_aggregates (
   PRIMARY KEY (device_id, window_start)
 ) WITHOUT ROWID;
 
+CREATE INDEX IF NOT EXISTS sensor_aggregates_window ON sensor_aggregates (window_start, device_id);
+
 CREATE INDEX IF NOT EXISTS sensor_aggregates_seq ON sensor_aggregates (seq);
 
 CREATE TABLE IF NOT EXISTS alerts (
