@@ -8,6 +8,7 @@
 import cassandra from "cassandra-driver";
 import { type Document, MongoClient } from "mongodb";
 import {
+  aggregateStatValues,
   type Alert,
   cassandraLayout,
   type ClimateReading,
@@ -29,6 +30,7 @@ export class MongoCassandraFiller implements StoreFiller {
   readonly #cassandra: cassandra.Client;
   readonly #db: string;
   readonly #ks: string;
+  #alertOffset = 0;
 
   private constructor(mongo: MongoClient, client: cassandra.Client, db: string, ks: string) {
     this.#mongo = mongo;
@@ -82,26 +84,30 @@ export class MongoCassandraFiller implements StoreFiller {
   }
 
   async aggregates(rows: readonly WindowAggregate[]): Promise<void> {
-    const table = `${this.#ks}.${cassandraLayout.windowAggregates.table}`;
+    // Like the sink: the per-device table, the window-hour table and the ingest-ordered table.
+    const C = cassandraLayout;
+    const insert = (t: { table: string; columns: readonly string[] }, values: string[]) =>
+      `INSERT INTO ${this.#ks}.${t.table} (${t.columns.join(", ")}) VALUES (${values.join(", ")})`;
+    const marks = (n: number) => Array.from({ length: n }, () => "?");
     for (const a of rows) {
-      await this.#cassandra.execute(
-        `INSERT INTO ${table} (${cassandraLayout.windowAggregates.columns.join(", ")}) ` +
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      const start = date(a.windowStart);
+      const values = [date(a.windowEnd), ...aggregateStatValues(a)];
+      const hour = (ms: number) => new Date(Math.floor(ms / C.bucketMs) * C.bucketMs);
+      const day = cassandra.types.LocalDate.fromString(a.windowStart.slice(0, 10));
+      const statements: [string, unknown[]][] = [
+        [insert(C.windowAggregates, marks(11)), [a.deviceId, day, start, ...values]],
         [
-          a.deviceId,
-          cassandra.types.LocalDate.fromString(a.windowStart.slice(0, 10)),
-          date(a.windowStart),
-          date(a.windowEnd),
-          a.count,
-          a.temperature.avg,
-          a.temperature.min,
-          a.temperature.max,
-          a.humidity.avg,
-          a.humidity.min,
-          a.humidity.max,
+          insert(C.windowAggregatesByWindow, marks(11)),
+          [hour(start.getTime()), start, a.deviceId, ...values],
         ],
-        { prepare: true },
-      );
+        [
+          insert(C.windowAggregatesByIngest, ["?", "now()", ...marks(10)]),
+          [hour(Date.now()), a.deviceId, start, ...values],
+        ],
+      ];
+      for (const [query, params] of statements) {
+        await this.#cassandra.execute(query, params, { prepare: true });
+      }
     }
   }
 
@@ -114,10 +120,12 @@ export class MongoCassandraFiller implements StoreFiller {
         windowStart: date(a.windowStart),
         windowEnd: date(a.windowEnd),
         ts: date(a.ts),
-        kafkaPartition: 0,
-        kafkaOffset: i,
+        // Like the sink: each partition's records in offset order, across calls too.
+        kafkaPartition: (this.#alertOffset + i) % 2,
+        kafkaOffset: this.#alertOffset + i,
       })),
     );
+    this.#alertOffset += rows.length;
   }
 
   async commandStatus(rows: readonly CommandStatus[]): Promise<void> {

@@ -19,7 +19,17 @@ import {
   type VehiclePressureReading,
   type WindowAggregate,
 } from "@iot/events";
-import { payloadText } from "./sqlite_rows.ts";
+import {
+  aggregateOf as aggregate,
+  alertViewOf,
+  commandViewOf,
+  deadLetterOf,
+  fromSnake,
+  isoOf,
+  readingOf,
+  vehicleMaxOf,
+  vehicleReadingOf,
+} from "./rows.ts";
 import {
   type AlertFilter,
   type AlertView,
@@ -28,12 +38,16 @@ import {
   type CommandView,
   type DeadLetterView,
   decodeCursor,
+  decodeOffsets,
   type DeviceFacts,
   encodeCursor,
+  encodeOffsets,
+  type OffsetVector,
   type Page,
   pageOf,
   type PageRequest,
   type TailBatch,
+  type Tailed,
   type TimeRange,
 } from "./store.ts";
 
@@ -53,11 +67,23 @@ export interface MongoCassandraStoreOptions {
   readonly openRangeDays?: number;
   /** The clock, for open-ended aggregate ranges. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * How old a stored aggregate must be before the live stream sends it, in ms: at least the
+   * node's write timeout (`write_request_timeout`, 2 s by default), so no write lands behind a
+   * cursor already handed out. Default 2 000.
+   */
+  readonly tailSettleMs?: number;
 }
 
 const DAY = 86_400_000;
-const isoOf = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
-const strOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
+/** Hour partitions a cross-device range query reads concurrently. */
+const HOURS_AT_ONCE = 24;
+const AGGREGATE_COLUMNS = "device_id, window_start, window_end, count, temp_avg, temp_min, " +
+  "temp_max, humidity_avg, humidity_min, humidity_max";
+const bucketOf = (ms: number) =>
+  Math.floor(ms / cassandraLayout.bucketMs) * cassandraLayout.bucketMs;
+/** Cassandra's snake_case aggregate rows. */
+const aggregateOf = fromSnake(aggregate);
 const range = (field: string, r: TimeRange) => {
   const cond: Record<string, Date> = {};
   if (r.from !== undefined) cond.$gte = new Date(r.from);
@@ -65,34 +91,17 @@ const range = (field: string, r: TimeRange) => {
   return Object.keys(cond).length ? { [field]: cond } : {};
 };
 
-function readingOf(d: Document): ClimateReading {
-  return {
-    deviceId: d.deviceId,
-    ts: isoOf(d.ts),
-    temperature: d.temperature,
-    humidity: d.humidity,
-  };
-}
-
+/** One alert from its event documents (active and/or cleared) and its acknowledgement. */
 function alertRowView(rows: Document[], ack: Document | undefined): AlertView {
   const active = rows.find((r) => r.state === "active");
   const cleared = rows.find((r) => r.state === "cleared");
-  const base = active ?? cleared!;
-  return {
-    alertId: base.alertId,
-    deviceId: base.deviceId,
-    type: base.type,
-    severity: base.severity,
-    value: base.value,
-    threshold: base.threshold,
-    windowStart: isoOf(base.windowStart),
-    windowEnd: isoOf(base.windowEnd),
-    state: cleared ? "cleared" : "active",
-    raisedAt: active ? isoOf(active.ts) : null,
-    clearedAt: cleared ? isoOf(cleared.ts) : null,
-    ackedAt: ack ? isoOf(ack.ackedAt) : null,
-    ackedBy: ack ? String(ack.ackedBy) : null,
-  };
+  return alertViewOf({
+    ...(active ?? cleared!),
+    raisedAt: active?.ts ?? null,
+    clearedAt: cleared?.ts ?? null,
+    ackedAt: ack?.ackedAt ?? null,
+    ackedBy: ack?.ackedBy ?? null,
+  });
 }
 
 /** The MongoDB + Cassandra stores, read by the API. */
@@ -103,6 +112,7 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
   readonly #ks: string;
   readonly #openRangeDays: number;
   readonly #now: () => number;
+  readonly #settleMs: number;
 
   /** Creates the clients; they connect on first use. */
   constructor(options: MongoCassandraStoreOptions) {
@@ -115,6 +125,7 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
     this.#ks = options.keyspace ?? cassandraLayout.keyspace;
     this.#openRangeDays = options.openRangeDays ?? 30;
     this.#now = options.now ?? Date.now;
+    this.#settleMs = options.tailSettleMs ?? 2_000;
   }
 
   #c(name: string): Collection {
@@ -202,14 +213,7 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
         )
       ),
     );
-    const rows = results.flatMap((rs) => rs.rows).map((row): WindowAggregate => ({
-      deviceId: row.device_id,
-      windowStart: isoOf(row.window_start),
-      windowEnd: isoOf(row.window_end),
-      count: row.count,
-      temperature: { avg: row.temp_avg, min: row.temp_min, max: row.temp_max },
-      humidity: { avg: row.humidity_avg, min: row.humidity_min, max: row.humidity_max },
-    }));
+    const rows = results.flatMap((rs) => rs.rows).map(aggregateOf);
     const key = (a: WindowAggregate) => [a.windowStart, a.deviceId];
     return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
@@ -220,14 +224,47 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
     deviceId?: string,
   ): Promise<Page<WindowAggregate>> {
     const after = page.cursor ? decodeCursor(page.cursor, 2).map(String) : ["", ""];
-    const devices = deviceId === undefined
-      ? await this.#deviceIds("", Number.MAX_SAFE_INTEGER)
-      : [deviceId];
-    const rows = (await this.#aggregateRows(devices, r))
+    if (deviceId === undefined) return this.#aggregatesAcross(r, page.limit, after);
+    const rows = (await this.#aggregateRows([deviceId], r))
       .filter((a) =>
         a.windowStart > after[0] || (a.windowStart === after[0] && a.deviceId > after[1])
       );
     return pageOf(rows.slice(0, page.limit + 1), page.limit, (a) => [a.windowStart, a.deviceId]);
+  }
+
+  /**
+   * Every device's aggregates in a window range from the window-hour table: the range's hour
+   * partitions in order (a few at a time), one clustering slice each, until a page is full.
+   */
+  async #aggregatesAcross(
+    r: TimeRange,
+    limit: number,
+    after: string[],
+  ): Promise<Page<WindowAggregate>> {
+    const to = r.to ?? this.#now() + cassandraLayout.bucketMs;
+    const from = r.from ?? to - this.#openRangeDays * DAY;
+    const t = `${this.#ks}.${cassandraLayout.windowAggregatesByWindow.table}`;
+    // One lower bound: CQL takes no second start bound on the clustering columns.
+    const resume = after[0] !== "" && Date.parse(after[0]) >= from;
+    const lower = resume ? "(window_start, device_id) > (?, ?)" : "(window_start) >= (?)";
+    const query = `SELECT ${AGGREGATE_COLUMNS} FROM ${t} WHERE window_hour = ? AND ${lower} ` +
+      "AND (window_start) < (?) LIMIT ?";
+    const bound = resume ? [new Date(after[0]), after[1]] : [new Date(from)];
+    const rows: WindowAggregate[] = [];
+    const hours: number[] = [];
+    const first = bucketOf(resume ? Date.parse(after[0]) : from);
+    for (let h = first; h < to; h += cassandraLayout.bucketMs) hours.push(h);
+    for (let i = 0; i < hours.length && rows.length <= limit; i += HOURS_AT_ONCE) {
+      const results = await Promise.all(
+        hours.slice(i, i + HOURS_AT_ONCE).map((h) =>
+          this.#cassandra.execute(query, [new Date(h), ...bound, new Date(to), limit + 1], {
+            prepare: true,
+          })
+        ),
+      );
+      rows.push(...results.flatMap((rs) => rs.rows.map(aggregateOf)));
+    }
+    return pageOf(rows.slice(0, limit + 1), limit, (a) => [a.windowStart, a.deviceId]);
   }
 
   async #alertViews(filter: Document): Promise<AlertView[]> {
@@ -289,17 +326,7 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
   async #commandView(d: Document): Promise<CommandView> {
     const statuses = await this.#c(M.commandStatus).find({ commandId: d.commandId })
       .sort({ ts: 1, status: 1 }).toArray();
-    const history = statuses.map((s) => ({ status: s.status, ts: isoOf(s.ts) }));
-    return {
-      commandId: d.commandId,
-      deviceId: d.deviceId,
-      command: d.command,
-      reason: d.reason,
-      issuedAt: isoOf(d.issuedAt),
-      expiresAt: isoOf(d.expiresAt),
-      status: history.length ? history[history.length - 1].status : "pending",
-      history,
-    };
+    return commandViewOf(d, statuses);
   }
 
   async commands(deviceId: string, page: PageRequest): Promise<Page<CommandView>> {
@@ -350,13 +377,7 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
     for await (const d of cursor) {
       if (d.pressure <= max) continue;
       max = d.pressure;
-      const v: VehiclePressureReading = {
-        vehicleId: d.vehicleId,
-        sensorId: d.sensorId,
-        ts: isoOf(d.ts),
-        pressure: d.pressure,
-        temperature: d.temperature,
-      };
+      const v = vehicleReadingOf(d);
       const t = Date.parse(v.ts);
       if (r.from !== undefined && t < r.from) continue;
       if (r.to !== undefined && t >= r.to) break;
@@ -417,54 +438,73 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
     cursor: string | undefined,
     limit: number,
   ): Promise<TailBatch<WindowAggregate>> {
-    // Cassandra has no order across partitions: read today's and yesterday's partitions of
-    // every device and order them here.
-    const now = this.#now();
-    const devices = await this.#deviceIds("", Number.MAX_SAFE_INTEGER);
-    const rows = await this.#aggregateRows(devices, { from: now - 2 * DAY, to: now + DAY });
-    let after: string[];
-    if (cursor) after = decodeCursor(cursor, 2, "Last-Event-ID").map(String);
-    else {
-      const head = rows.at(-1);
-      after = head ? [head.windowStart, head.deviceId] : ["", ""];
+    // The ingest-ordered table: rows ordered by the timeuuid the node gave them when stored. Only
+    // rows older than the settle delay are read, so a write that took that long to land (the
+    // node's write timeout) is still ahead of every cursor handed out.
+    const { TimeUuid } = cassandra.types;
+    // The timeuuids are the node's clock, so this reads the real one, not the `now` option.
+    const now = Date.now();
+    const upTo = now - this.#settleMs;
+    const after = cursor
+      ? TimeUuid.fromString(String(decodeCursor(cursor, 1, "Last-Event-ID")[0]))
+      : TimeUuid.max(new Date(now), 9999);
+    const t = cassandraLayout.windowAggregatesByIngest;
+    const query = `SELECT ingested_at, ${AGGREGATE_COLUMNS} FROM ${this.#ks}.${t.table} ` +
+      "WHERE ingest_hour = ? AND ingested_at > ? AND ingested_at <= ? LIMIT ?";
+    const events: Tailed<WindowAggregate>[] = [];
+    // From the hour before the cursor's: the writer's hour and the node's timeuuid may differ.
+    const hour = cassandraLayout.bucketMs;
+    for (
+      let h = bucketOf(after.getDate().getTime()) - hour;
+      h <= upTo && events.length < limit;
+      h += hour
+    ) {
+      const rs = await this.#cassandra.execute(
+        query,
+        [new Date(h), after, TimeUuid.max(new Date(upTo), 9999), limit - events.length],
+        { prepare: true },
+      );
+      for (const row of rs.rows) {
+        events.push({
+          cursor: encodeCursor([row.ingested_at.toString()]),
+          value: aggregateOf(row),
+        });
+      }
     }
-    const events = rows
-      .filter((a) =>
-        a.windowStart > after[0] || (a.windowStart === after[0] && a.deviceId > after[1])
-      )
-      .slice(0, limit)
-      .map((a) => ({ cursor: encodeCursor([a.windowStart, a.deviceId]), value: a }));
-    return batchOf(events, after);
+    return { events, cursor: events.at(-1)?.cursor ?? encodeCursor([after.toString()]) };
   }
 
   async tailAlerts(cursor: string | undefined, limit: number): Promise<TailBatch<AlertView>> {
+    // Resume by Kafka position (the sink writes each partition's alerts in offset order), not by
+    // event time: an alert raised earlier but stored later is still found.
     const c = this.#c(M.alerts);
-    let t = "", a = "", s = "";
-    if (cursor) [t, a, s] = decodeCursor(cursor, 3, "Last-Event-ID").map(String);
-    else {
-      const head = await c.find({}).sort({ ts: -1, alertId: -1, state: -1 }).limit(1).next();
-      if (head) [t, a, s] = [isoOf(head.ts), head.alertId, head.state];
-    }
-    const ts = new Date(t || 0);
-    const rows = await c.find(
-      t
-        ? {
-          $or: [
-            { ts: { $gt: ts } },
-            { ts, alertId: { $gt: a } },
-            { ts, alertId: a, state: { $gt: s } },
-          ],
-        }
-        : {},
-    ).sort({ ts: 1, alertId: 1, state: 1 }).limit(limit).toArray();
-    const events = await Promise.all(rows.map(async (d) => {
-      const ack = await this.#c(M.alertAcks).findOne({ _id: d.alertId });
-      return {
-        cursor: encodeCursor([isoOf(d.ts), d.alertId, d.state]),
-        value: alertRowView([d], ack ?? undefined),
-      };
-    }));
-    return batchOf(events, [t, a, s]);
+    const offsets = cursor ? decodeOffsets(cursor, "Last-Event-ID") : await this.#headOffsets(c);
+    const seen = [...offsets.keys()];
+    const rows = await c.find({
+      $or: [
+        ...seen.map((p) => ({ kafkaPartition: p, kafkaOffset: { $gt: offsets.get(p)! } })),
+        { kafkaPartition: { $nin: seen } },
+      ],
+    }).sort({ kafkaPartition: 1, kafkaOffset: 1 }).limit(limit).toArray();
+    const acks = await this.#c(M.alertAcks)
+      .find({ _id: { $in: rows.map((d) => d.alertId) } as never }).toArray();
+    const ackOf = new Map(acks.map((a) => [String(a._id), a]));
+    const events = rows.map((d) => {
+      offsets.set(d.kafkaPartition, d.kafkaOffset);
+      return { cursor: encodeOffsets(offsets), value: alertRowView([d], ackOf.get(d.alertId)) };
+    });
+    return { events, cursor: events.at(-1)?.cursor ?? encodeOffsets(offsets) };
+  }
+
+  /** The last offset stored per partition of a collection's records. */
+  async #headOffsets(c: Collection): Promise<OffsetVector> {
+    const partitions = await c.distinct("kafkaPartition");
+    const heads = await Promise.all(
+      partitions.map((p) =>
+        c.find({ kafkaPartition: p }).sort({ kafkaOffset: -1 }).limit(1).next()
+      ),
+    );
+    return new Map(heads.filter((d) => d).map((d) => [d!.kafkaPartition, d!.kafkaOffset]));
   }
 
   async ping(): Promise<boolean> {
@@ -482,32 +522,4 @@ export class MongoCassandraStore implements ApiStore, AsyncDisposable {
     await this.#mongo.close();
     await this.#cassandra.shutdown();
   }
-}
-
-function vehicleMaxOf(d: Document): VehiclePressureMax {
-  return {
-    vehicleId: d.vehicleId,
-    sensorId: d.sensorId,
-    pressureMax: d.pressureMax,
-    temperature: d.temperature,
-    ts: isoOf(d.ts),
-  };
-}
-
-function deadLetterOf(d: Document): DeadLetterView {
-  const payload = d.payload?.buffer instanceof Uint8Array ? d.payload.buffer : d.payload;
-  return {
-    topic: d.kafkaTopic,
-    partition: d.kafkaPartition,
-    offset: d.kafkaOffset,
-    timestamp: d.kafkaTimestamp instanceof Date ? d.kafkaTimestamp.toISOString() : null,
-    key: strOrNull(d.kafkaKey),
-    reason: d.reason,
-    code: d.code,
-    sourceTopic: strOrNull(d.sourceTopic),
-    sourcePartition: d.sourcePartition ?? null,
-    sourceOffset: d.sourceOffset ?? null,
-    job: strOrNull(d.job),
-    payload: payloadText(payload),
-  };
 }

@@ -15,6 +15,7 @@ apiContract("MongoDB (FerretDB) + Cassandra", async () => {
     cassandraContactPoints: [node.contactPoint],
     keyspace: name,
     now: () => NOW,
+    tailSettleMs: 200,
   });
   return {
     store,

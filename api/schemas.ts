@@ -43,6 +43,17 @@ export const pageQuery = z.object({
     .openapi({ description: "the `nextCursor` of the previous page" }),
 });
 
+/**
+ * A validated listing query split into its page request (`limit`, `cursor`) and the rest: the
+ * time range, or the filters.
+ */
+export function splitPage<Q extends { limit: number; cursor?: string }>(
+  query: Q,
+): [{ limit: number; cursor?: string }, Omit<Q, "limit" | "cursor">] {
+  const { limit, cursor, ...rest } = query;
+  return [{ limit, cursor }, rest];
+}
+
 /** `from`/`to` of every time-range listing (`from` inclusive, `to` exclusive). */
 export const rangeQuery = z.object({
   from: instantParam.optional().openapi({ description: "inclusive start, ISO-8601 or epoch ms" }),

@@ -209,19 +209,50 @@ export function encodeCursor(position: readonly (string | number)[]): string {
   return btoa(text).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
 }
 
-/** Decodes a cursor of {@linkcode encodeCursor} with `arity` parts; throws BadCursorError. */
-export function decodeCursor(cursor: string, arity: number, field = "cursor"): (string | number)[] {
+/**
+ * Decodes a cursor of {@linkcode encodeCursor} with `arity` parts (or, given `"pairs"`, any even
+ * number of numbers); throws BadCursorError.
+ */
+export function decodeCursor(
+  cursor: string,
+  arity: number | "pairs",
+  field = "cursor",
+): (string | number)[] {
   try {
     const text = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
     const value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-    const ok = Array.isArray(value) && value.length === arity &&
-      value.every((v) => typeof v === "string" || Number.isFinite(v));
+    const ok = Array.isArray(value) &&
+      (arity === "pairs"
+        ? value.length % 2 === 0 && value.every((v) => Number.isSafeInteger(v))
+        : value.length === arity &&
+          value.every((v) => typeof v === "string" || Number.isFinite(v)));
     if (ok) return value;
   } catch {
     // fall through: any decoding failure is a bad cursor
   }
   throw new BadCursorError(field);
+}
+
+/**
+ * A resume position over a Kafka topic's records: the last offset seen per partition. Sound for
+ * a store whose writer stores each partition's records in offset order (the Mongo sink's ordered
+ * bulk writes): whatever its event time, a record stored later has a larger offset in its
+ * partition, and a partition not in the map has not been seen at all.
+ */
+export type OffsetVector = Map<number, number>;
+
+/** Encodes an {@linkcode OffsetVector} as a cursor. */
+export function encodeOffsets(offsets: OffsetVector): string {
+  return encodeCursor([...offsets].sort(([a], [b]) => a - b).flat());
+}
+
+/** Decodes a cursor of {@linkcode encodeOffsets}; throws BadCursorError. */
+export function decodeOffsets(cursor: string, field = "cursor"): OffsetVector {
+  const flat = decodeCursor(cursor, "pairs", field) as number[];
+  const offsets: OffsetVector = new Map();
+  for (let i = 0; i < flat.length; i += 2) offsets.set(flat[i], flat[i + 1]);
+  return offsets;
 }
 
 /** The batch of `events` read from `from`: its cursor is the last event's, else `from`'s. */

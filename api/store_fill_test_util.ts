@@ -7,9 +7,11 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import {
+  aggregateStatValues,
   type Alert,
   type ClimateReading,
   type CommandStatus,
+  ingestSequenceColumn as SEQ,
   sqliteLayout as L,
   type VehiclePressureMax,
   type VehiclePressureReading,
@@ -74,8 +76,12 @@ export class SqliteFiller implements StoreFiller {
   }
 
   #insert(table: { table: string; columns: readonly string[] }, rows: unknown[][]): void {
+    // Like the sinks: the ingestion sequence is one more than the table's largest.
+    const values = table.columns.map((c) =>
+      c === SEQ ? `(SELECT COALESCE(MAX(${SEQ}), 0) + 1 FROM ${table.table})` : "?"
+    );
     const sql = `INSERT OR REPLACE INTO ${table.table} (${table.columns.join(", ")}) VALUES (${
-      table.columns.map(() => "?").join(", ")
+      values.join(", ")
     })`;
     const statement = this.#db.prepare(sql);
     this.#db.exec("BEGIN");
@@ -94,20 +100,7 @@ export class SqliteFiller implements StoreFiller {
   aggregates(rows: readonly WindowAggregate[]): Promise<void> {
     this.#insert(
       L.windowAggregates,
-      rows.map((
-        a,
-      ) => [
-        a.deviceId,
-        a.windowStart,
-        a.windowEnd,
-        a.count,
-        a.temperature.avg,
-        a.temperature.min,
-        a.temperature.max,
-        a.humidity.avg,
-        a.humidity.min,
-        a.humidity.max,
-      ]),
+      rows.map((a) => [a.deviceId, a.windowStart, a.windowEnd, ...aggregateStatValues(a)]),
     );
     return Promise.resolve();
   }

@@ -117,4 +117,11 @@ export {
   type WindowAggregate,
   windowAggregateSchema,
 } from "./window_aggregate.ts";
-export { cassandraLayout, mongoLayout, sqliteLayout, type TableLayout } from "./store_layout.ts";
+export {
+  aggregateStatValues,
+  cassandraLayout,
+  ingestSequenceColumn,
+  mongoLayout,
+  sqliteLayout,
+  type TableLayout,
+} from "./store_layout.ts";

@@ -3,6 +3,7 @@ import * as events from "./mod.ts";
 
 Deno.test("mod.ts exports the public API", () => {
   const expected = [
+    "aggregateStatValues",
     "EventValidationError",
     "alertSchema",
     "alertSeverities",
@@ -31,6 +32,7 @@ Deno.test("mod.ts exports the public API", () => {
     "eventKeyFields",
     "eventKinds",
     "formatTimestamp",
+    "ingestSequenceColumn",
     "isEventKind",
     "keyOf",
     "maxTimestampMs",

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { WindowAggregate } from "./window_aggregate.ts";
 
 /** One SQLite table: its name and its columns in order. */
 export interface TableLayout {
@@ -20,6 +21,35 @@ export interface TableLayout {
 }
 
 const kafka = ["kafka_partition", "kafka_offset"] as const;
+
+/**
+ * The ingestion sequence column of the tables whose live streams resume by it (alerts, window
+ * aggregates): the writer sets it to one more than the table's largest value each time it stores
+ * or replaces a row, inside its write transaction, so a reader that saw sequence `n` finds every
+ * later write, late event times included, above `n`.
+ */
+export const ingestSequenceColumn = "seq";
+
+/** An aggregate's value columns, after its keys (every store's aggregate tables). */
+const aggregateValues = [
+  "window_end",
+  "count",
+  "temp_avg",
+  "temp_min",
+  "temp_max",
+  "humidity_avg",
+  "humidity_min",
+  "humidity_max",
+] as const;
+
+/**
+ * The values of an aggregate's `count`, `temp_*` and `humidity_*` columns, in order (after
+ * `window_end`, whose type each store chooses).
+ */
+export function aggregateStatValues(a: WindowAggregate): number[] {
+  const { temperature: t, humidity: h } = a;
+  return [a.count, t.avg, t.min, t.max, h.avg, h.min, h.max];
+}
 
 /** The embedded store's (SQLite) tables, by what they hold. */
 export const sqliteLayout = {
@@ -36,18 +66,7 @@ export const sqliteLayout = {
   /** `window-aggregate` events. */
   windowAggregates: {
     table: "sensor_aggregates",
-    columns: [
-      "device_id",
-      "window_start",
-      "window_end",
-      "count",
-      "temp_avg",
-      "temp_min",
-      "temp_max",
-      "humidity_avg",
-      "humidity_min",
-      "humidity_max",
-    ],
+    columns: ["device_id", "window_start", ...aggregateValues, ingestSequenceColumn],
   },
   /** `alert` events, one row per state an alert reached. */
   alerts: {
@@ -63,6 +82,7 @@ export const sqliteLayout = {
       "window_start",
       "window_end",
       "ts",
+      ingestSequenceColumn,
     ],
   },
   /** `command-status` events, one row per status a command reached. */
@@ -134,22 +154,33 @@ export const mongoLayout = {
 export const cassandraLayout = {
   /** The default keyspace. */
   keyspace: "iot_data",
+  /**
+   * Width of the time buckets that partition the cross-device tables, in ms (one hour: 1,000
+   * devices' one-minute windows make 60,000 rows per partition).
+   */
+  bucketMs: 3_600_000,
+  /**
+   * Every device's aggregates by window: partitioned by the hour of `window_start`
+   * (`window_hour`), clustered by `(window_start, device_id)`, so a cross-device window range
+   * reads the range's hour partitions in order, each one slice.
+   */
+  windowAggregatesByWindow: {
+    table: "sensor_aggregates_by_window",
+    columns: ["window_hour", "window_start", "device_id", ...aggregateValues],
+  },
+  /**
+   * Aggregates by when they were stored (the live stream's resume order): partitioned by the
+   * hour of storage (`ingest_hour`), clustered by `ingested_at`, a timeuuid the node assigns
+   * (`now()`) when it stores the row; kept for two days (table TTL).
+   */
+  windowAggregatesByIngest: {
+    table: "sensor_aggregates_by_ingest",
+    columns: ["ingest_hour", "ingested_at", "device_id", "window_start", ...aggregateValues],
+  },
   /** The full window aggregate, partitioned by `(device_id, day)`, clustered by `window_start`. */
   windowAggregates: {
     table: "sensor_aggregates",
-    columns: [
-      "device_id",
-      "day",
-      "window_start",
-      "window_end",
-      "count",
-      "temp_avg",
-      "temp_min",
-      "temp_max",
-      "humidity_avg",
-      "humidity_min",
-      "humidity_max",
-    ],
+    columns: ["device_id", "day", "window_start", ...aggregateValues],
   },
   /** The seed's table: average temperature per window. */
   seedAverages: {

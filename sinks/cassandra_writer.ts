@@ -26,6 +26,9 @@ import {
   type WriteResult,
 } from "./writer.ts";
 
+/** Most statements in one unlogged batch. */
+const MAX_GROUP = 32;
+
 /** Options for {@linkcode CassandraWriter}. */
 export interface CassandraWriterOptions {
   /** Contact points, `host:port` each. */
@@ -83,7 +86,7 @@ export class CassandraWriter implements SinkWriter {
     });
   }
 
-  /** Writes `batch`: every statement of one partition in one unlogged batch. */
+  /** Writes `batch`: the statements of one partition in unlogged batches of at most 32. */
   async write(batch: readonly SinkRecord[]): Promise<WriteResult> {
     checkKinds(this.store, this.kinds, batch);
     const groups = new Map<string, Array<{ record: SinkRecord; insert: CassandraInsert }>>();
@@ -100,7 +103,14 @@ export class CassandraWriter implements SinkWriter {
       }
     }
     const refused = new Map<SinkRecord, string>();
-    const pending = [...groups.values()];
+    // The cross-device tables put a whole batch in one partition: cut it into batches Cassandra
+    // takes (its batch size warning starts at 5 KiB, about 40 aggregate rows).
+    const pending = [...groups.values()].flatMap((g) =>
+      Array.from(
+        { length: Math.ceil(g.length / MAX_GROUP) },
+        (_, i) => g.slice(i * MAX_GROUP, (i + 1) * MAX_GROUP),
+      )
+    );
     const worker = async () => {
       for (let group = pending.shift(); group; group = pending.shift()) {
         await this.#writeGroup(group, refused);

@@ -93,6 +93,7 @@ export {
 export {
   type SqliteColumn,
   sqliteDdl,
+  sqliteMigrations,
   type SqliteTable,
   sqliteTables,
   sqliteUpsert,

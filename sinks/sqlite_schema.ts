@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ingestSequenceColumn as SEQ } from "@iot/events";
 import type { SinkKind, SinkRecordOf } from "./record.ts";
 
 /** A value SQLite stores. */
@@ -36,6 +37,12 @@ export interface SqliteTable<K extends SinkKind> {
    * an upsert to replace a row; replaces always when absent.
    */
   readonly replaceWhen?: string;
+  /**
+   * Whether the table has the ingestion sequence column (`seq`, last): set by each upsert that
+   * stores or replaces a row to one more than the table's largest, so live streams resume by it
+   * (see `ingestSequenceColumn` in `@iot/events`).
+   */
+  readonly sequenced?: boolean;
 }
 
 const kafkaColumns = <K extends SinkKind>(): SqliteColumn<K>[] => [
@@ -88,7 +95,12 @@ export const sqliteTables: { readonly [K in SinkKind]: SqliteTable<K> } = {
       { name: "humidity_max", type: "REAL NOT NULL", value: (r) => r.value.humidity.max },
     ],
     primaryKey: ["device_id", "window_start"],
-    indexes: [],
+    indexes: [
+      // The API's cross-device window range (`GET /aggregates`) reads in this order.
+      ["sensor_aggregates_window", ["window_start", "device_id"]],
+      ["sensor_aggregates_seq", [SEQ]],
+    ],
+    sequenced: true,
   },
   "alert": {
     kind: "alert",
@@ -106,7 +118,8 @@ export const sqliteTables: { readonly [K in SinkKind]: SqliteTable<K> } = {
       { name: "ts", type: "TEXT NOT NULL", value: (r) => r.value.ts },
     ],
     primaryKey: ["alert_id", "state"],
-    indexes: [["alerts_device_ts", ["device_id", "ts"]]],
+    indexes: [["alerts_device_ts", ["device_id", "ts"]], ["alerts_seq", [SEQ]]],
+    sequenced: true,
   },
   // The API records the commands it issues in the same table before producing them; this row
   // (from the topic) is the same command, so both writers agree on every column.
@@ -187,11 +200,15 @@ export const sqliteTables: { readonly [K in SinkKind]: SqliteTable<K> } = {
 const seedView = "CREATE VIEW IF NOT EXISTS iot_avg_temperature_windowed AS\n" +
   "  SELECT device_id, window_start, window_end, temp_avg AS avg_temp FROM sensor_aggregates;";
 
+/** The ingestion sequence's declaration (0 for rows stored before the column existed). */
+const SEQUENCE_COLUMN = `${SEQ} INTEGER NOT NULL DEFAULT 0`;
+
 /** The `CREATE ... IF NOT EXISTS` statements of the embedded store, in order. */
 export function sqliteDdl(): string[] {
   const statements: string[] = [];
   for (const table of Object.values(sqliteTables) as SqliteTable<SinkKind>[]) {
     const columns = table.columns.map((c) => `  ${c.name} ${c.type}`);
+    if (table.sequenced) columns.push(`  ${SEQUENCE_COLUMN}`);
     columns.push(`  PRIMARY KEY (${table.primaryKey.join(", ")})`);
     statements.push(
       `CREATE TABLE IF NOT EXISTS ${table.name} (\n${columns.join(",\n")}\n) WITHOUT ROWID;`,
@@ -205,19 +222,23 @@ export function sqliteDdl(): string[] {
 }
 
 /**
- * `ALTER TABLE ... ADD COLUMN` for each nullable column that a table made by an older version
- * lacks, so a kept store (a second `deno task dev`) takes the new columns. `columnsOf` lists a
- * table's columns (none when it does not exist).
+ * The `ALTER TABLE ... ADD COLUMN` statements that bring a table made by an older version up to
+ * date, given the names of its current columns (none when it does not exist; SQLite has no
+ * `ADD COLUMN IF NOT EXISTS`): each nullable column it lacks, and the ingestion sequence. A kept
+ * store (a second `deno task dev`) so takes the new columns.
  */
-export function sqliteMigrations(columnsOf: (table: string) => readonly string[]): string[] {
+export function sqliteMigrations(
+  table: SqliteTable<SinkKind>,
+  existing: ReadonlySet<string>,
+): string[] {
+  if (existing.size === 0) return [];
   const statements: string[] = [];
-  for (const table of Object.values(sqliteTables) as SqliteTable<SinkKind>[]) {
-    const existing = new Set(columnsOf(table.name));
-    if (existing.size === 0) continue;
-    for (const c of table.columns) {
-      if (existing.has(c.name) || c.type.includes("NOT NULL")) continue;
-      statements.push(`ALTER TABLE ${table.name} ADD COLUMN ${c.name} ${c.type};`);
-    }
+  for (const c of table.columns) {
+    if (existing.has(c.name) || c.type.includes("NOT NULL")) continue;
+    statements.push(`ALTER TABLE ${table.name} ADD COLUMN ${c.name} ${c.type};`);
+  }
+  if (table.sequenced && !existing.has(SEQ)) {
+    statements.push(`ALTER TABLE ${table.name} ADD COLUMN ${SEQUENCE_COLUMN};`);
   }
   return statements;
 }
@@ -225,8 +246,15 @@ export function sqliteMigrations(columnsOf: (table: string) => readonly string[]
 /** The idempotent upsert of one row of `table`; `changes` is 0 when the row was superseded. */
 export function sqliteUpsert(table: SqliteTable<SinkKind>): string {
   const names = table.columns.map((c) => c.name);
+  const values = names.map(() => "?");
+  if (table.sequenced) {
+    // Evaluated per row inside the writer's transaction (which holds the write lock): one more
+    // than any committed or earlier row, found by the index on the column.
+    names.push(SEQ);
+    values.push(`(SELECT COALESCE(MAX(${SEQ}), 0) + 1 FROM ${table.name})`);
+  }
   const insert = `INSERT INTO ${table.name} AS stored (${names.join(", ")}) VALUES (${
-    names.map(() => "?").join(", ")
+    values.join(", ")
   })`;
   const keys = new Set(table.primaryKey);
   const updates = names.filter((n) => !keys.has(n)).map((n) => `${n} = excluded.${n}`);

@@ -91,10 +91,17 @@ export class SqliteWriter implements SinkWriter {
   ensureSchema(): Promise<void> {
     const db = this.#open();
     try {
-      db.exec(`BEGIN;\n${sqliteDdl().join("\n")}`);
-      const columnsOf = (table: string) =>
-        (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
-      db.exec(`${sqliteMigrations(columnsOf).join("\n")}\nCOMMIT;`);
+      db.exec("BEGIN");
+      // Tables from before a column was added get it first: the DDL's indexes may name it.
+      for (const table of Object.values(sqliteTables) as SqliteTable<SinkKind>[]) {
+        const existing = new Set(
+          db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table.name).map((r) =>
+            String(r.name)
+          ),
+        );
+        for (const statement of sqliteMigrations(table, existing)) db.exec(statement);
+      }
+      db.exec(`${sqliteDdl().join("\n")}\nCOMMIT;`);
     } catch (e) {
       if (db.isTransaction) db.exec("ROLLBACK");
       if (isTransient(e)) {

@@ -98,3 +98,38 @@ Deno.test("SqliteWriter: a store made before device commands kept eventTime take
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SqliteWriter: each stored or replaced alert gets the next ingestion sequence; old tables get the column", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sinks-sqlite-" });
+  const path = `${dir}/iot.db`;
+  try {
+    // A table from before the sequence existed, with one row.
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE alerts (alert_id TEXT NOT NULL, state TEXT NOT NULL,
+      device_id TEXT NOT NULL, type TEXT NOT NULL, severity TEXT NOT NULL, value REAL NOT NULL,
+      threshold REAL NOT NULL, window_start TEXT NOT NULL, window_end TEXT NOT NULL,
+      ts TEXT NOT NULL, PRIMARY KEY (alert_id, state)) WITHOUT ROWID;
+      INSERT INTO alerts VALUES ('old', 'active', 'd0', 't', 'info', 1, 1, 'a', 'b', 'c');`);
+    old.close();
+    await using writer = new SqliteWriter({ path });
+    await writer.ensureSchema();
+    const [a, b] = [sampleRecord("alert", 1), sampleRecord("alert", 2)];
+    // b is earlier in event time than a, and arrives later; then a arrives again (replaced).
+    const late = { ...b, value: { ...b.value, ts: "2000-01-01T00:00:00.000Z" } };
+    await writer.write([a]);
+    await writer.write([late, a]);
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      const rows = db.prepare("SELECT alert_id, seq FROM alerts ORDER BY seq").all();
+      assertEquals(rows.map((r) => [r.alert_id, r.seq]), [
+        ["old", 0],
+        [late.value.alertId, 2],
+        [a.value.alertId, 3],
+      ]);
+    } finally {
+      db.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -5,8 +5,16 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { type AppContext, newRouter } from "../context.ts";
-import { CLOSED_WINDOWS } from "./devices.ts";
-import { aggregateSchema, json, pageOf, pageQuery, problems, rangeQuery } from "../schemas.ts";
+import { markClosedWindows } from "./devices.ts";
+import {
+  aggregateSchema,
+  json,
+  pageOf,
+  pageQuery,
+  problems,
+  rangeQuery,
+  splitPage,
+} from "../schemas.ts";
 
 const list = createRoute({
   method: "get",
@@ -24,11 +32,9 @@ const list = createRoute({
 export function aggregateRoutes(ctx: AppContext): OpenAPIHono {
   const app = newRouter();
   app.openapi(list, async (c) => {
-    const { limit, cursor, from, to } = c.req.valid("query");
-    const page = await ctx.store.aggregates({ from, to }, { limit, cursor });
-    // Windows that ended before the range's end are closed: the page cannot change any more
-    // unless late data reopens them, so let caches keep it a little.
-    if (to !== undefined && to < ctx.now()) c.header("cache-control", CLOSED_WINDOWS);
+    const [request, range] = splitPage(c.req.valid("query"));
+    const page = await ctx.store.aggregates(range, request);
+    markClosedWindows(c, range, ctx.now());
     return c.json(page, 200);
   });
   return app;

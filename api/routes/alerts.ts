@@ -17,6 +17,7 @@ import {
   pageQuery,
   problems,
   rangeQuery,
+  splitPage,
 } from "../schemas.ts";
 
 const tags = ["alerts"];
@@ -65,8 +66,8 @@ export function alertRoutes(ctx: AppContext): OpenAPIHono {
   const app = newRouter();
   app.post("/:alertId/ack", requireToken(ctx.config.tokens));
   app.openapi(list, async (c) => {
-    const { limit, cursor, ...filter } = c.req.valid("query");
-    return c.json(await store.alerts(filter, { limit, cursor }), 200);
+    const [page, filter] = splitPage(c.req.valid("query"));
+    return c.json(await store.alerts(filter, page), 200);
   });
   app.openapi(one, async (c) => {
     const { alertId } = c.req.valid("param");

@@ -5,6 +5,7 @@
  * @module
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { type DeviceCommand, deviceCommandSchema } from "@iot/events";
 import { requireToken } from "../auth.ts";
 import { type AppContext, deviceStatus, newRouter } from "../context.ts";
@@ -21,13 +22,19 @@ import {
   problems,
   rangeQuery,
   readingSchema,
+  splitPage,
 } from "../schemas.ts";
-import type { DeviceFacts } from "../store.ts";
+import type { DeviceFacts, TimeRange } from "../store.ts";
 
 const tags = ["devices"];
 
-/** Windows that ended in the past are closed: caches may keep such pages for a while. */
-export const CLOSED_WINDOWS = "public, max-age=60";
+/**
+ * Windows that ended before a range's end are closed: the page cannot change any more unless late
+ * data reopens them, so caches may keep it a minute.
+ */
+export function markClosedWindows(c: Context, range: TimeRange, now: number): void {
+  if (range.to !== undefined && range.to < now) c.header("cache-control", "public, max-age=60");
+}
 const deviceParam = idParam("deviceId");
 
 const list = createRoute({
@@ -135,16 +142,18 @@ export function deviceRoutes(ctx: AppContext): OpenAPIHono {
   app.openapi(one, async (c) => c.json(view(await known(c.req.valid("param").deviceId)), 200));
   app.openapi(readings, async (c) => {
     const { deviceId } = c.req.valid("param");
-    const { limit, cursor, from, to } = c.req.valid("query");
-    await known(deviceId);
-    return c.json(await store.readings(deviceId, { from, to }, { limit, cursor }), 200);
+    const [request, range] = splitPage(c.req.valid("query"));
+    const page = await store.readings(deviceId, range, request);
+    // A device with readings is known: the (three-query) device lookup only for an empty page.
+    if (page.items.length === 0) await known(deviceId);
+    return c.json(page, 200);
   });
   app.openapi(aggregates, async (c) => {
     const { deviceId } = c.req.valid("param");
-    const { limit, cursor, from, to } = c.req.valid("query");
-    await known(deviceId);
-    const page = await store.aggregates({ from, to }, { limit, cursor }, deviceId);
-    if (to !== undefined && to < ctx.now()) c.header("cache-control", CLOSED_WINDOWS);
+    const [request, range] = splitPage(c.req.valid("query"));
+    const page = await store.aggregates(range, request, deviceId);
+    if (page.items.length === 0) await known(deviceId);
+    markClosedWindows(c, range, ctx.now());
     return c.json(page, 200);
   });
   app.openapi(commands, async (c) => {

@@ -13,6 +13,7 @@ import {
   pageQuery,
   problems,
   rangeQuery,
+  splitPage,
   vehicleMaxSchema,
   vehicleReadingSchema,
 } from "../schemas.ts";
@@ -51,10 +52,10 @@ export function vehicleRoutes(ctx: AppContext): OpenAPIHono {
   app.openapi(list, async (c) => c.json(await ctx.store.vehicleMaxima(c.req.valid("query")), 200));
   app.openapi(one, async (c) => {
     const { vehicleId } = c.req.valid("param");
-    const { limit, cursor, from, to } = c.req.valid("query");
+    const [page, range] = splitPage(c.req.valid("query"));
     const max = await ctx.store.vehicleMax(vehicleId);
     if (!max) throw new ProblemError(404, `no vehicle "${vehicleId}" is known`);
-    const history = await ctx.store.vehicleMaxHistory(vehicleId, { from, to }, { limit, cursor });
+    const history = await ctx.store.vehicleMaxHistory(vehicleId, range, page);
     return c.json({ max, history }, 200);
   });
   return app;

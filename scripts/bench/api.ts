@@ -5,16 +5,27 @@
  * point queries (one device, its last readings, one vehicle's maximum) and a time-range query
  * (100 readings of one device). Reports requests/s, p50 and p99 per query.
  *
+ * Peer: the same store calls without HTTP (`SqliteStore` in this process over `node:sqlite`,
+ * same file, same arguments, closed loop), so the HTTP/driver ratio is visible. Rounds alternate
+ * (driver, HTTP, driver, HTTP, …; `--rounds`, default 2) and the table gives each figure's median
+ * over rounds, as the shared machine is noisy.
+ *
  * Then N SSE clients (default 1,000) follow `/streams/alerts` while alerts are written to
  * the store: delivery latency (write to receipt) p50/p99 over every client and alert.
  *
- * Usage: `deno task bench:api [--readings N] [--rate R] [--seconds S] [--sse-clients N] [--json]`. The filled store
+ * Usage: `deno task bench:api [--readings N] [--rate R] [--seconds S] [--rounds N] [--sse-clients N]
+ * [--api-entry FILE] [--json]` (`--api-entry`: another checkout's `api/main.ts`, to compare). The filled store
  * is kept in the cache dir and reused by later runs with the same N. Progress goes to stderr.
  *
  * @module
  */
+import { dirname, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { SqliteStore } from "@iot/api";
+import { type BenchQuery, driverRound, reportTable, type RoundFigures } from "./api_driver.ts";
+import { sseBench } from "./api_sse.ts";
 import { sqliteLayout as L } from "@iot/events";
+import { SqliteWriter } from "@iot/sinks";
 import { defaultCacheDir, freePort, waitFor } from "@iot/testing";
 
 const DEVICES = 1000;
@@ -28,6 +39,8 @@ interface Flags {
   rate: number;
   seconds: number;
   sseClients: number;
+  rounds: number;
+  apiEntry: string;
   json: boolean;
 }
 
@@ -37,6 +50,8 @@ function parseFlags(args: readonly string[]): Flags {
     rate: 2000,
     seconds: 10,
     sseClients: 1000,
+    rounds: 2,
+    apiEntry: "api/main.ts",
     json: false,
   };
   for (let i = 0; i < args.length; i++) {
@@ -47,6 +62,8 @@ function parseFlags(args: readonly string[]): Flags {
     else if (name === "--rate") flags.rate = value();
     else if (name === "--seconds") flags.seconds = value();
     else if (name === "--sse-clients") flags.sseClients = value();
+    else if (name === "--rounds") flags.rounds = value();
+    else if (name === "--api-entry") flags.apiEntry = inline ?? args[++i];
     else throw new Error(`unknown flag ${name}`);
   }
   return flags;
@@ -91,6 +108,19 @@ function fill(path: string, readings: number): void {
   log(`filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
+/**
+ * CPU seconds (user + system) the process has used, from `/proc` (Linux): the server's cost per
+ * request, which the noisy shared machine does not inflate the way it inflates latency.
+ */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function vegetaBin(): Promise<string> {
   const dir = `${defaultCacheDir()}/go-bin`;
   const bin = `${dir}/vegeta`;
@@ -109,12 +139,15 @@ async function vegetaBin(): Promise<string> {
   }
 }
 
-async function startApi(path: string, port: number): Promise<Deno.ChildProcess> {
+async function startApi(entry: string, path: string, port: number): Promise<Deno.ChildProcess> {
+  // Run from the entry's checkout, so its workspace (deno.json) resolves the members.
+  const file = resolve(entry);
   const child = new Deno.Command(Deno.execPath(), {
+    cwd: dirname(dirname(file)),
     args: [
       "run",
       "-A",
-      "api/main.ts",
+      file,
       ...["--port", String(port), "--sqlite", path, "--poll-interval-ms", "25"],
     ],
     // Request logs would cost the server more than the queries: warnings only.
@@ -130,16 +163,7 @@ async function startApi(path: string, port: number): Promise<Deno.ChildProcess> 
   return child;
 }
 
-interface Result {
-  query: string;
-  rate: number;
-  throughput: number;
-  p50Ms: number;
-  p99Ms: number;
-  success: number;
-}
-
-async function attack(bin: string, name: string, targets: string[], f: Flags): Promise<Result> {
+async function attack(bin: string, targets: string[], f: Flags): Promise<RoundFigures> {
   const file = await Deno.makeTempFile({ prefix: "vegeta-targets-" });
   await Deno.writeTextFile(file, targets.map((t) => `GET ${t}`).join("\n") + "\n");
   const attack = new Deno.Command(bin, {
@@ -161,91 +185,12 @@ async function attack(bin: string, name: string, targets: string[], f: Flags): P
   await attack.status;
   const json = JSON.parse(new TextDecoder().decode((await report.output()).stdout));
   await Deno.remove(file);
+  if (json.success < 1) log(`${((1 - json.success) * 100).toFixed(2)}% of requests failed`);
   return {
-    query: name,
-    rate: f.rate,
     throughput: Math.round(json.throughput),
     p50Ms: json.latencies["50th"] / 1e6,
     p99Ms: json.latencies["99th"] / 1e6,
-    success: json.success,
   };
-}
-
-/** Opens `clients` streams, writes alerts, and measures write-to-receipt latency. */
-async function sseBench(base: string, path: string, clients: number) {
-  const ALERTS = 20;
-  const latencies: number[] = [];
-  let ready = 0;
-  // Raw HTTP/1.1 over TCP: fetch's connection pool stalls past a few hundred open streams.
-  const { hostname, port } = new URL(base);
-  const conns: Deno.TcpConn[] = [];
-  const readers = Array.from({ length: clients }, async () => {
-    const conn = await Deno.connect({ hostname, port: Number(port) });
-    conns.push(conn);
-    await conn.write(
-      new TextEncoder().encode(`GET /streams/alerts HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`),
-    );
-    const reader = conn.readable.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.includes("event: ready")) ready++;
-          const data = /^data: (.*)$/m.exec(block);
-          if (block.includes("event: alert") && data) {
-            latencies.push(Date.now() - Date.parse(JSON.parse(data[1]).raisedAt));
-          }
-        }
-      }
-    } catch {
-      // closed
-    }
-  });
-  await waitFor(() => ready === clients, { timeoutMs: 60_000, message: "every stream ready" });
-  const db = new DatabaseSync(path);
-  const a = L.alerts;
-  const insert = db.prepare(
-    `INSERT INTO ${a.table} (${a.columns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  for (let i = 0; i < ALERTS; i++) {
-    const now = new Date().toISOString();
-    insert.run(
-      `bench-${crypto.randomUUID()}`,
-      "active",
-      device(i),
-      "temperature-high",
-      "warning",
-      31,
-      30,
-      now,
-      now,
-      now,
-    );
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  db.close();
-  await waitFor(() => latencies.length >= clients * ALERTS, {
-    timeoutMs: 30_000,
-    message: "every alert at every client",
-  }).catch((e) => log(e.message));
-  for (const conn of conns) {
-    try {
-      conn.close();
-    } catch {
-      // already closed
-    }
-  }
-  await Promise.allSettled(readers);
-  latencies.sort((x, y) => x - y);
-  const q = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { clients, samples: latencies.length, p50Ms: q(0.5), p99Ms: q(0.99) };
 }
 
 const flags = parseFlags(Deno.args);
@@ -255,6 +200,10 @@ const path = `${dir}/iot-${flags.readings}.db`;
 try {
   await Deno.stat(path);
   log(`reusing ${path}`);
+  // A file filled by an older schema gets the sinks' migrations (new columns and indexes).
+  const writer = new SqliteWriter({ path });
+  await writer.ensureSchema();
+  await writer.close();
 } catch {
   log(`filling ${path} with ${flags.readings.toLocaleString()} readings`);
   fill(`${path}.tmp`, flags.readings);
@@ -267,53 +216,84 @@ const port = freePort();
 const base = `http://127.0.0.1:${port}`;
 const perDevice = Math.ceil(flags.readings / DEVICES);
 const lastTs = START + (perDevice - 1) * STEP_MS;
-const pick = (n: number, f: (i: number) => string) =>
-  Array.from({ length: 500 }, (_, k) => f((k * 7919) % n));
+const SAMPLES = Array.from({ length: 500 }, (_, k) => k * 7919);
 const iso = (ms: number) => new Date(ms).toISOString();
-const queries: [string, string[]][] = [
-  ["GET /devices/{id}", pick(DEVICES, (i) => `${base}/devices/${device(i)}`)],
-  [
+const page = { limit: 100 };
+const rangeOf = (i: number) => START + ((i * 37) % Math.max(1, perDevice - 100)) * STEP_MS;
+/** One query: a path and the store calls its route makes, per sample index. */
+const query = (
+  name: string,
+  n: number,
+  path: (i: number) => string,
+  call: (i: number) => (store: SqliteStore) => Promise<unknown>,
+): BenchQuery => ({
+  name,
+  paths: SAMPLES.map((k) => path(k % n)),
+  calls: SAMPLES.map((k) => call(k % n)),
+});
+const queries: BenchQuery[] = [
+  query(
+    "GET /devices/{id}",
+    DEVICES,
+    (i) => `/devices/${device(i)}`,
+    (i) => (s) => s.device(device(i)),
+  ),
+  query(
     "GET /devices/{id}/readings (last 10)",
-    pick(DEVICES, (i) => `${base}/devices/${device(i)}/readings?from=${lastTs - 9 * STEP_MS}`),
-  ],
-  ["GET /vehicles/{id}", pick(VEHICLES, (i) => `${base}/vehicles/${vehicle(i)}`)],
-  [
+    DEVICES,
+    (i) => `/devices/${device(i)}/readings?from=${lastTs - 9 * STEP_MS}`,
+    (i) => (s) => s.readings(device(i), { from: lastTs - 9 * STEP_MS }, page),
+  ),
+  query("GET /vehicles/{id}", VEHICLES, (i) => `/vehicles/${vehicle(i)}`, (i) => async (s) => {
+    await s.vehicleMax(vehicle(i));
+    await s.vehicleMaxHistory(vehicle(i), {}, page);
+  }),
+  query(
     "GET /devices/{id}/readings (100 in a range)",
-    pick(DEVICES, (i) => {
-      const from = START + ((i * 37) % Math.max(1, perDevice - 100)) * STEP_MS;
-      return `${base}/devices/${device(i)}/readings?from=${iso(from)}&to=${
-        iso(from + 100 * STEP_MS)
-      }`;
-    }),
-  ],
+    DEVICES,
+    (i) =>
+      `/devices/${device(i)}/readings?from=${iso(rangeOf(i))}&to=${
+        iso(rangeOf(i) + 100 * STEP_MS)
+      }`,
+    (i) => (s) => s.readings(device(i), { from: rangeOf(i), to: rangeOf(i) + 100 * STEP_MS }, page),
+  ),
 ];
-const results: Result[] = [];
+const rows = queries.map((q) => ({
+  query: q.name,
+  http: [] as RoundFigures[],
+  driver: [] as RoundFigures[],
+}));
 let sse: { clients: number; samples: number; p50Ms: number; p99Ms: number } | undefined;
-const child = await startApi(path, port);
+const child = await startApi(flags.apiEntry, path, port);
 try {
-  for (const [name, targets] of queries) {
-    log(`${name} at ${flags.rate}/s for ${flags.seconds} s`);
-    results.push(await attack(bin, name, targets, flags));
+  const store = new SqliteStore({ path });
+  try {
+    for (let round = 0; round < flags.rounds; round++) {
+      for (const [i, q] of queries.entries()) {
+        log(`round ${round + 1}: ${q.name}: driver for ${flags.seconds} s`);
+        rows[i].driver.push(await driverRound(store, q, flags.seconds));
+        log(`round ${round + 1}: ${q.name}: HTTP at ${flags.rate}/s for ${flags.seconds} s`);
+        const cpu = cpuSeconds(child.pid);
+        const http = await attack(bin, q.paths.map((p) => base + p), flags);
+        const used = cpuSeconds(child.pid) - cpu;
+        rows[i].http.push({ ...http, cpuUs: (used * 1e6) / (http.throughput * flags.seconds) });
+      }
+    }
+  } finally {
+    store.close();
   }
   if (flags.sseClients > 0) sse = await sseBench(base, path, flags.sseClients);
 } finally {
   child.kill("SIGTERM");
   await child.status;
 }
-if (flags.json) console.log(JSON.stringify({ results, sse }, null, 2));
+if (flags.json) console.log(JSON.stringify({ rate: flags.rate, rows, sse }, null, 2));
 else {
   console.log(
-    `${flags.readings.toLocaleString()} readings, ${DEVICES} devices; vegeta constant rate`,
+    `${flags.readings.toLocaleString()} readings, ${DEVICES} devices; vegeta constant rate; ` +
+      `${flags.rounds} alternating rounds of ${flags.seconds} s (medians)`,
   );
-  console.log("| query | target/s | achieved/s | p50 ms | p99 ms | success |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const r of results) {
-    console.log(
-      `| ${r.query} | ${r.rate} | ${r.throughput} | ${r.p50Ms.toFixed(2)} | ${
-        r.p99Ms.toFixed(2)
-      } | ${(r.success * 100).toFixed(1)}% |`,
-    );
-  }
+  console.log(reportTable(flags.rate, rows));
 }
 if (sse && !flags.json) {
   console.log(

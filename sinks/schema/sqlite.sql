@@ -35,8 +35,13 @@ CREATE TABLE IF NOT EXISTS sensor_aggregates (
   humidity_avg REAL NOT NULL,
   humidity_min REAL NOT NULL,
   humidity_max REAL NOT NULL,
+  seq INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (device_id, window_start)
 ) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS sensor_aggregates_window ON sensor_aggregates (window_start, device_id);
+
+CREATE INDEX IF NOT EXISTS sensor_aggregates_seq ON sensor_aggregates (seq);
 
 CREATE TABLE IF NOT EXISTS alerts (
   alert_id TEXT NOT NULL,
@@ -49,10 +54,13 @@ CREATE TABLE IF NOT EXISTS alerts (
   window_start TEXT NOT NULL,
   window_end TEXT NOT NULL,
   ts TEXT NOT NULL,
+  seq INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (alert_id, state)
 ) WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS alerts_device_ts ON alerts (device_id, ts);
+
+CREATE INDEX IF NOT EXISTS alerts_seq ON alerts (seq);
 
 CREATE TABLE IF NOT EXISTS device_commands (
   command_id TEXT NOT NULL,
