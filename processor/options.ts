@@ -71,6 +71,18 @@ export const processorCli = defineCli({
       default: jobNames,
     }),
     partitions: integerOption({ doc: "partitions of the topics it creates", default: 4, min: 1 }),
+    replicationFactor: integerOption({
+      doc: "replicas of the topics it creates; -1 = the broker's default.replication.factor",
+      default: -1,
+      min: -1,
+      value: "N",
+    }),
+    minInsyncReplicas: integerOption({
+      doc: "min.insync.replicas of the topics it creates",
+      min: 1,
+      value: "N",
+      defaultText: "the broker's",
+    }),
     topics: mapOption(topicIds, { doc: "rename a topic", flag: "topic", value: "ID=NAME" }),
     repartitionTopic: stringOption({
       doc: "vehicle-max's internal repartition topic",

@@ -37,7 +37,7 @@ import {
 } from "./runner_options.ts";
 import type { JobStatus, TaskStatus } from "./status.ts";
 import type { Task } from "./task.ts";
-import { createChangelogTopic, openTask } from "./task_setup.ts";
+import { createChangelogTopic, createJobTopics, openTask } from "./task_setup.ts";
 
 export { JobFailedError, type JobRunnerOptions };
 
@@ -67,6 +67,8 @@ export class JobRunner {
   #recordsOut = 0;
   #changelogRecords = 0;
   readonly #restores = { empty: 0, local: 0, changelog: 0 };
+  #rebalances = 0;
+  #lastRebalanceMs: number | null = null;
 
   /** @param options the job, Kafka and state settings. */
   constructor(options: JobRunnerOptions) {
@@ -98,10 +100,7 @@ export class JobRunner {
       signal: stop,
       log: (line) => o.log(`${o.job.name}: ${line}`),
     });
-    if (o.createTopics) {
-      await using admin = clients.admin();
-      await admin.createTopics(o.job.topics, { ignoreExisting: true });
-    }
+    if (o.createTopics) await createJobTopics(o, clients);
     if (o.changelog) await createChangelogTopic(o, clients);
     const producer = this.#producer = clients.output({
       transactionalId: o.exactlyOnce ? `${o.groupId}-${o.instanceId}` : null,
@@ -179,6 +178,9 @@ export class JobRunner {
       lastCheckpointDurationMs: this.#lastCheckpointDurationMs,
       changelogRecords: this.#changelogRecords,
       restores: { ...this.#restores },
+      groupId: this.#o.groupId,
+      rebalances: this.#rebalances,
+      lastRebalanceMs: this.#lastRebalanceMs,
       paused: this.#backpressure.paused,
       pauses: this.#backpressure.pauses,
       tasks,
@@ -259,6 +261,7 @@ export class JobRunner {
   async #onRebalance(event: RebalanceEvent): Promise<void> {
     const list = event.partitions.map((p) => `${p.topic}[${p.partition}]`).join(", ");
     this.#o.log(`${this.#o.job.name}: ${event.type} ${list || "nothing"}`);
+    const started = performance.now();
     try {
       if (event.type === "assigned") await this.#assign(event.partitions);
       else {
@@ -269,6 +272,14 @@ export class JobRunner {
           this.#tasks.delete(key);
         }
       }
+      // How long this instance held the group's work up: checkpoint on revoke, restore on assign.
+      const ms = Math.round(performance.now() - started);
+      this.#rebalances++;
+      this.#lastRebalanceMs = ms;
+      this.#o.log(
+        `${this.#o.job.name}: rebalance ${event.type} done in ${ms} ms ` +
+          `(${this.#tasks.size} tasks owned)`,
+      );
     } catch (e) {
       this.#fail(e);
       throw e;
@@ -285,10 +296,14 @@ export class JobRunner {
     for (const tp of partitions) {
       const offset = committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)
         ?.offset ?? Offset.INVALID;
+      const started = performance.now();
       const { task, source } = await openTask(o, this.#clients, tp, offset >= 0 ? offset : null);
       if (source !== null) this.#restores[source]++;
       if (source === "changelog") {
-        o.log(`${o.job.name}: restored ${tp.topic}[${tp.partition}] from the changelog`);
+        o.log(
+          `${o.job.name}: restored ${tp.topic}[${tp.partition}] from the changelog: ` +
+            `${task.stateKeys()} keys in ${Math.round(performance.now() - started)} ms`,
+        );
       }
       if (o.exactlyOnce) tp.offset = offset >= 0 ? offset : Offset.BEGINNING;
       this.#tasks.set(`${tp.topic}\u0000${tp.partition}`, task);

@@ -60,6 +60,8 @@ export function kafkaClients(options: KafkaClientsOptions): KafkaClients {
         config: {
           "bootstrap.servers": bootstrap,
           "linger.ms": 5,
+          // Idempotence implies it; explicit so an override cannot weaken it unnoticed.
+          "acks": "all",
           ...(o.transactionalId !== null
             ? { "transactional.id": o.transactionalId, "transaction.timeout.ms": 60_000 }
             : { "enable.idempotence": true }),

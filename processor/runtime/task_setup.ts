@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { NewTopic } from "@iot/kafka";
 import { TaskStore } from "../state/task_store.ts";
 import { changelogPlace, changelogTopic } from "./changelog.ts";
 import { readChangelog } from "./changelog_reader.ts";
@@ -12,8 +13,29 @@ import type { ResolvedOptions } from "./runner_options.ts";
 import { type RestoreSource, Task } from "./task.ts";
 
 /**
- * Creates the job's changelog topic if missing (compacted, the broker's default replication
- * factor) with as many partitions as its largest input, and adds partitions to it when an input
+ * `topic` with the replication settings of `o` (a replication factor of -1 and no
+ * `min.insync.replicas` leave both to the broker), so topics a job creates on a cluster are
+ * as durable as the cluster's defaults or the operator's choice.
+ */
+export function replicated(topic: NewTopic, o: ResolvedOptions): NewTopic {
+  const config = o.minInsyncReplicas === undefined
+    ? topic.config
+    : { ...topic.config, "min.insync.replicas": String(o.minInsyncReplicas) };
+  return {
+    ...topic,
+    replicationFactor: o.replicationFactor,
+    ...(config !== undefined ? { config } : {}),
+  };
+}
+
+/** Creates the job's topics that are missing, with the replication settings of `o`. */
+export async function createJobTopics(o: ResolvedOptions, clients: KafkaClients): Promise<void> {
+  await using admin = clients.admin();
+  await admin.createTopics(o.job.topics.map((t) => replicated(t, o)), { ignoreExisting: true });
+}
+
+/**
+ * Creates the job's changelog topic if missing (compacted, replicated as `o` says) with as many partitions as its largest input, and adds partitions to it when an input
  * grew.
  */
 export async function createChangelogTopic(
@@ -24,12 +46,9 @@ export async function createChangelogTopic(
   const inputs = await admin.describeTopics(o.job.inputs);
   const partitions = Math.max(...inputs.map((t) => t.partitions.length));
   const name = changelogTopic(o.groupId, o.job.name);
-  await admin.createTopics([{
-    name,
-    partitions,
-    replicationFactor: -1,
-    config: { "cleanup.policy": "compact" },
-  }], { ignoreExisting: true });
+  await admin.createTopics([
+    replicated({ name, partitions, config: { "cleanup.policy": "compact" } }, o),
+  ], { ignoreExisting: true });
   const [existing] = await admin.describeTopics([name]);
   if (existing.partitions.length < partitions) await admin.createPartitions(name, partitions);
 }
@@ -70,6 +89,11 @@ export async function openTask(
           clients,
           groupId: `${o.groupId}-restore`,
           timeoutMs: o.restoreTimeoutMs,
+          onProgress: ({ records, position, end }) =>
+            o.log(
+              `${o.job.name}: restoring ${tp.topic}[${tp.partition}] from the changelog: ` +
+                `${records} records read, offset ${position} of ${end}`,
+            ),
         }),
     );
     return { task, source };
