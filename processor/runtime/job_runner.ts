@@ -22,7 +22,13 @@
  *
  * @module
  */
-import { Offset, type RebalanceEvent, type TopicPartition } from "@iot/kafka";
+import {
+  ErrorCode,
+  KafkaError,
+  Offset,
+  type RebalanceEvent,
+  type TopicPartition,
+} from "@iot/kafka";
 import { Backpressure } from "./backpressure.ts";
 import { checkpointTasks } from "./checkpoint.ts";
 import { kafkaClients } from "./kafka_clients.ts";
@@ -68,6 +74,7 @@ export class JobRunner {
   #changelogRecords = 0;
   readonly #restores = { empty: 0, local: 0, changelog: 0 };
   #rebalances = 0;
+  #rewinds = 0;
   #lastRebalanceMs: number | null = null;
 
   /** @param options the job, Kafka and state settings. */
@@ -125,7 +132,10 @@ export class JobRunner {
       let lastYield = performance.now();
       try {
         for await (const batch of consumer.batches({ maxMessages: 4096, signal: stop })) {
+          const rewinds = this.#rewinds;
           await this.#lock.run(async () => {
+            // Fetched before a rewind's seek: the records come again from the rewound offsets.
+            if (rewinds !== this.#rewinds) return;
             for (const record of batch) {
               this.#taskOf(record.topic, record.partition).process(record);
             }
@@ -147,7 +157,12 @@ export class JobRunner {
         await this.#lock.run(() => this.#checkpoint());
       } finally {
         clearInterval(timer);
-        await consumer.close();
+        await consumer.close().catch((e) => {
+          // After a committed final checkpoint nothing is left to lose: a group that fenced this
+          // member meanwhile (e.g. its coordinator moved to another broker) is only reported.
+          if (this.#failure !== null) throw e;
+          o.log(`${o.job.name}: leaving the group failed: ${(e as Error).message}`);
+        });
       }
       this.#throwIfFailed();
     } catch (e) {
@@ -265,7 +280,9 @@ export class JobRunner {
     try {
       if (event.type === "assigned") await this.#assign(event.partitions);
       else {
-        if (event.type === "revoked" && this.#failure === null) await this.#checkpoint();
+        if (event.type === "revoked" && this.#failure === null) {
+          await this.#checkpoint(event.partitions);
+        }
         for (const { topic, partition } of event.partitions) {
           const key = `${topic}\u0000${partition}`;
           await this.#tasks.get(key)?.close();
@@ -286,12 +303,31 @@ export class JobRunner {
     }
   }
 
+  /**
+   * The group's committed offsets of `partitions`. A transaction a crashed previous owner left
+   * open holds them back (the broker answers "unstable" until the transaction times out and is
+   * aborted, so the fetch times out): keep asking, up to the restore timeout.
+   */
+  async #committed(partitions: TopicPartition[]): Promise<TopicPartition[]> {
+    const deadline = performance.now() + this.#o.restoreTimeoutMs;
+    while (true) {
+      try {
+        return await this.#consumer!.committed(partitions);
+      } catch (e) {
+        const timedOut = e instanceof KafkaError && e.code === ErrorCode.TIMED_OUT;
+        if (!timedOut || performance.now() > deadline) throw e;
+        this.#o.log(
+          `${this.#o.job.name}: waiting for the committed offsets (a transaction of a crashed ` +
+            "previous owner holds them until it times out)",
+        );
+      }
+    }
+  }
+
   async #assign(partitions: TopicPartition[]): Promise<void> {
     const o = this.#o;
     const committed = o.exactlyOnce && partitions.length > 0
-      ? await this.#consumer!.committed(
-        partitions.map(({ topic, partition }) => ({ topic, partition })),
-      )
+      ? await this.#committed(partitions.map(({ topic, partition }) => ({ topic, partition })))
       : [];
     for (const tp of partitions) {
       const offset = committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)
@@ -310,7 +346,36 @@ export class JobRunner {
     }
   }
 
-  async #checkpoint(): Promise<void> {
+  /**
+   * Aborts the failed transaction and rewinds every task (except those of `revoking`) to its
+   * last committed checkpoint, as if just assigned: state restored, input re-read from the
+   * committed offsets. The aborted outputs are never seen by read_committed readers, so the
+   * re-processing duplicates nothing; the instance keeps its partitions and goes on.
+   */
+  async #rewind(error: KafkaError, revoking: readonly TopicPartition[]): Promise<void> {
+    const o = this.#o;
+    o.log(`${o.job.name}: checkpoint aborted, rewinding to the last commit: ${error.message}`);
+    this.#rewinds++;
+    await this.#producer!.abortTransaction();
+    const gone = new Set(revoking.map((p) => `${p.topic}\u0000${p.partition}`));
+    const keep: TopicPartition[] = [];
+    for (const [key, task] of this.#tasks) {
+      await task.close();
+      this.#tasks.delete(key);
+      if (!gone.has(key)) keep.push({ topic: task.topic, partition: task.partition });
+    }
+    if (keep.length === 0) return;
+    await this.#assign(keep);
+    await this.#consumer!.seek(keep);
+  }
+
+  /**
+   * Commits a checkpoint of the dirty tasks. An abortable transaction failure (typically a
+   * rebalance that moved the group's generation on while the offsets were being added) rewinds
+   * instead of failing: see {@linkcode JobRunner.#rewind}; `revoking` are the partitions a
+   * revocation is about to take away (they need no rewind).
+   */
+  async #checkpoint(revoking: readonly TopicPartition[] = []): Promise<void> {
     this.#lastCheckpoint = performance.now();
     const started = performance.now();
     let done;
@@ -322,6 +387,10 @@ export class JobRunner {
         this.#o.exactlyOnce,
       );
     } catch (e) {
+      if (this.#o.exactlyOnce && e instanceof KafkaError && e.txnRequiresAbort && !e.fatal) {
+        await this.#rewind(e, revoking);
+        return;
+      }
       // Fail at once: a revocation that follows must not checkpoint again, since the outputs
       // taken for this transaction are gone from the tasks.
       this.#fail(e);

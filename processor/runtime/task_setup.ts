@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { NewTopic } from "@iot/kafka";
+import { ErrorCode, KafkaError, type NewTopic, type TopicDescription } from "@iot/kafka";
 import { TaskStore } from "../state/task_store.ts";
 import { changelogPlace, changelogTopic } from "./changelog.ts";
 import { readChangelog } from "./changelog_reader.ts";
-import type { KafkaClients } from "./kafka_seam.ts";
+import type { KafkaClients, TopicAdmin } from "./kafka_seam.ts";
 import type { ResolvedOptions } from "./runner_options.ts";
 import { type RestoreSource, Task } from "./task.ts";
 
@@ -43,14 +43,36 @@ export async function createChangelogTopic(
   clients: KafkaClients,
 ): Promise<void> {
   await using admin = clients.admin();
-  const inputs = await admin.describeTopics(o.job.inputs);
+  const inputs = await describeKnown(admin, o.job.inputs);
   const partitions = Math.max(...inputs.map((t) => t.partitions.length));
   const name = changelogTopic(o.groupId, o.job.name);
   await admin.createTopics([
     replicated({ name, partitions, config: { "cleanup.policy": "compact" } }, o),
   ], { ignoreExisting: true });
-  const [existing] = await admin.describeTopics([name]);
+  const [existing] = await describeKnown(admin, [name]);
   if (existing.partitions.length < partitions) await admin.createPartitions(name, partitions);
+}
+
+/**
+ * Describes `names`, waiting up to `timeoutMs` for topics the brokers do not know yet: on a
+ * cluster a topic just created (by this or another instance) reaches every broker's metadata a
+ * moment after the controller created it.
+ */
+async function describeKnown(
+  admin: TopicAdmin,
+  names: readonly string[],
+  timeoutMs = 30_000,
+): Promise<TopicDescription[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      return await admin.describeTopics(names);
+    } catch (e) {
+      const unknown = e instanceof KafkaError && e.code === ErrorCode.UNKNOWN_TOPIC_OR_PART;
+      if (!unknown || Date.now() > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /**
