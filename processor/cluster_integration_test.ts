@@ -32,7 +32,11 @@ class Run {
   #feeding = true;
   readonly feeder: Promise<void>;
 
-  constructor(readonly cluster: RealKafkaCluster, readonly s: ClusterScenario, readonly dir: string) {
+  constructor(
+    readonly cluster: RealKafkaCluster,
+    readonly s: ClusterScenario,
+    readonly dir: string,
+  ) {
     // Input keeps arriving whatever the instances do (pacing, not synchronisation).
     this.feeder = (async () => {
       for (let i = 0; this.#feeding && i < 100; i++) {
@@ -49,7 +53,12 @@ class Run {
   }
 
   start(id: string): Instance {
-    const instance = new Instance(this.cluster.bootstrap, this.s, id, `${this.dir}/${this.s.groupPrefix}-${id}`);
+    const instance = new Instance(
+      this.cluster.bootstrap,
+      this.s,
+      id,
+      `${this.dir}/${this.s.groupPrefix}-${id}`,
+    );
     this.all.push(instance);
     this.live.add(instance);
     return instance;
@@ -153,19 +162,22 @@ Deno.test("cluster: processor instances scale out, die and survive a broker cras
       for (const i of run.all) assert(i.assigned(run.s.readings), `${i.id} got no partition`);
     });
 
-    await t.step("SIGKILL one of three instances: its state moves through the changelog", async () => {
-      const run = await scenarioRun(cluster, "kill", dir, async (run) => {
-        run.start("a");
-        run.start("b");
-        const c = run.start("c");
-        await run.allWorking();
-        await run.chunksMore(1);
-        assertEquals((await run.stop(c, "SIGKILL")).signal, "SIGKILL");
-        await run.chunksMore(4);
-      });
-      const restored = run.all.some((i) => i.log.includes("from the changelog:"));
-      assert(restored, "no instance restored the killed one's state from the changelog");
-    });
+    await t.step(
+      "SIGKILL one of three instances: its state moves through the changelog",
+      async () => {
+        const run = await scenarioRun(cluster, "kill", dir, async (run) => {
+          run.start("a");
+          run.start("b");
+          const c = run.start("c");
+          await run.allWorking();
+          await run.chunksMore(1);
+          assertEquals((await run.stop(c, "SIGKILL")).signal, "SIGKILL");
+          await run.chunksMore(4);
+        });
+        const restored = run.all.some((i) => i.log.includes("from the changelog:"));
+        assert(restored, "no instance restored the killed one's state from the changelog");
+      },
+    );
 
     await t.step("SIGKILL a broker mid-run and restart it: nothing lost or doubled", async () => {
       await scenarioRun(cluster, "broker", dir, async (run) => {

@@ -13,7 +13,10 @@ const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A valid value of `kind` whose natural key is unique for `n` (values stay within range). */
-export function valueOf(kind: Exclude<SinkKind, "dead-letter">, n: number): Record<string, unknown> {
+export function valueOf(
+  kind: Exclude<SinkKind, "dead-letter">,
+  n: number,
+): Record<string, unknown> {
   const base = sampleRecord(kind, n % 40).value;
   const ts = iso(T0 + n * 1000);
   switch (kind) {

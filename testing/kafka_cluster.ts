@@ -165,7 +165,10 @@ async function launchCluster(
     await Promise.all(layouts.map(async (layout) => {
       const dir = `${root}/node-${layout.id}`;
       await Deno.mkdir(dir, { recursive: true });
-      await Deno.writeTextFile(`${dir}/server.properties`, clusterServerProperties(layout, layouts));
+      await Deno.writeTextFile(
+        `${dir}/server.properties`,
+        clusterServerProperties(layout, layouts),
+      );
       await formatStorage(runtime, `${dir}/server.properties`, options.signal, clusterId);
     }));
     // The controllers need a quorum before any of them is ready: start all at once.

@@ -70,7 +70,10 @@ export function kafkaClients(options: KafkaClientsOptions): KafkaClients {
           // Idempotence implies it; explicit so an override cannot weaken it unnoticed.
           "acks": "all",
           ...(o.transactionalId !== null
-            ? { "transactional.id": o.transactionalId, "transaction.timeout.ms": TRANSACTION_TIMEOUT_MS }
+            ? {
+              "transactional.id": o.transactionalId,
+              "transaction.timeout.ms": TRANSACTION_TIMEOUT_MS,
+            }
             : { "enable.idempotence": true }),
           ...extra,
         },
