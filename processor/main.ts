@@ -148,6 +148,7 @@ async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal)
       changelog: config.changelog,
       maxPendingOutputs: config.maxPendingOutputs,
       kafkaWaitTimeoutMs: config.kafkaWaitMs,
+      sessionTimeoutMs: config.sessionTimeoutMs,
       replicationFactor: config.replicationFactor,
       ...(config.minInsyncReplicas !== undefined
         ? { minInsyncReplicas: config.minInsyncReplicas }

@@ -96,6 +96,11 @@ export const processorCli = defineCli({
       default: READINGS_BY_DEVICE_TOPIC,
     }),
     kafkaWaitMs: ms("wait this long for Kafka at start before giving up", 60_000, 0),
+    sessionTimeoutMs: ms(
+      "consumer group session timeout: how soon a crashed instance's partitions move; keep it " +
+        "above the brokers' broker.session.timeout.ms (a coordinator's failover)",
+      10_000,
+    ),
     statusPort: integerOption({
       doc: "127.0.0.1 HTTP /status, /metrics, /healthz; 0 = any free port",
       default: 9470,

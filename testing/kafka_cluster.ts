@@ -95,6 +95,11 @@ export function clusterServerProperties(node: ClusterNodeLayout, all: ClusterNod
     `share.coordinator.state.topic.replication.factor=${rf}`,
     `share.coordinator.state.topic.min.isr=${isr}`,
     "unclean.leader.election.enable=false",
+    // A killed broker is noticed after this long, and its partitions (group and transaction
+    // coordinators too) move; well below the workers' session timeouts, so their group
+    // membership survives the coordinator moving (Kafka's default is 9 s).
+    "broker.session.timeout.ms=3000",
+    "broker.heartbeat.interval.ms=500",
     "group.initial.rebalance.delay.ms=0",
     "num.partitions=3",
     "auto.create.topics.enable=true",

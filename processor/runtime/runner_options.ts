@@ -119,7 +119,7 @@ export function resolveOptions(options: JobRunnerOptions): ResolvedOptions {
     changelog: d.changelog,
     restoreTimeoutMs: 120_000,
     exactlyOnce: d.exactlyOnce,
-    sessionTimeoutMs: 10_000,
+    sessionTimeoutMs: d.sessionTimeoutMs,
     createTopics: true,
     replicationFactor: d.replicationFactor,
     log: (m) => console.error(m),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A three-node Apache Kafka cluster (KRaft, each node a broker and a controller voter) on
 # 127.0.0.1: replication factor 3 and min.insync.replicas=2 by default (also for the offsets and
-# transaction state topics), so any one node may be down. Mirrors startKafkaCluster() in
+# transaction state topics), so any one node may be down; a dead node is noticed after 3 s
+# (broker.session.timeout.ms), well within the workers' session timeouts. Mirrors startKafkaCluster() in
 # testing/kafka_cluster.ts; keep the two in step.
 #
 # Usage: scripts/kafka/cluster.sh start [DATA_DIR]   prints KAFKA_BOOTSTRAP=H:P,H:P,H:P on stdout
@@ -53,6 +54,8 @@ transaction.state.log.num.partitions=6
 share.coordinator.state.topic.replication.factor=3
 share.coordinator.state.topic.min.isr=2
 unclean.leader.election.enable=false
+broker.session.timeout.ms=3000
+broker.heartbeat.interval.ms=500
 group.initial.rebalance.delay.ms=0
 num.partitions=3
 auto.create.topics.enable=true
