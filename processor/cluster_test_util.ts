@@ -8,7 +8,7 @@
  * @module
  */
 import { Admin, Producer, type ProducerRecord } from "@iot/kafka";
-import { freePort, seededRandom, uniqueName } from "@iot/testing";
+import { seededRandom, uniqueName } from "@iot/testing";
 import {
   actual,
   type ClimateTestConfig,
@@ -68,8 +68,6 @@ export async function createScenarioTopics(bootstrap: string, s: ClusterScenario
 export class Instance {
   /** Its stderr so far. */
   log = "";
-  /** Its status port. */
-  readonly port = freePort();
   readonly #child: Deno.ChildProcess;
   readonly #done: Promise<void>;
 
@@ -78,7 +76,7 @@ export class Instance {
     const args = [
       ...["--bootstrap", bootstrap, "--state-dir", stateDir, "--instance-id", id],
       ...["--jobs", "readings-by-device,device-aggregates,vehicle-max"],
-      ...["--group-prefix", s.groupPrefix, "--status-port", String(this.port)],
+      ...["--group-prefix", s.groupPrefix, "--status-port", "0"],
       ...["--checkpoint-interval-ms", "300", "--fsync", "false", "--partitions", "3"],
       ...["--window-ms", String(s.windowMs), "--max-out-of-orderness-ms"],
       ...[String(s.maxOutOfOrdernessMs), "--allowed-lateness-ms", String(s.allowedLatenessMs)],
@@ -102,7 +100,10 @@ export class Instance {
 
   /** Its job statuses, or `null` while it does not answer. */
   async status(): Promise<JobStatus[] | null> {
-    const response = await fetch(`http://127.0.0.1:${this.port}/status`).catch(() => null);
+    // The port is picked by the instance (no race with other processes) and logged at start.
+    const url = /"status":"(http:\/\/127\.0\.0\.1:\d+\/status)"/.exec(this.log)?.[1];
+    if (url === undefined) return null;
+    const response = await fetch(url).catch(() => null);
     if (response === null) return null;
     if (!response.ok) {
       await response.body?.cancel();
