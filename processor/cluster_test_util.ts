@@ -157,7 +157,11 @@ export function vehicleReference(inputs: readonly Input[]): Map<string, number> 
 }
 
 /** Writes `inputs` to `topic` with an idempotent `acks=all` producer; resolves once acknowledged. */
-export async function feed(bootstrap: string, topic: string, inputs: readonly Input[]) {
+export async function feed(
+  bootstrap: string,
+  topic: string,
+  inputs: readonly Input[],
+): Promise<void> {
   await using producer = new Producer({
     config: { "bootstrap.servers": bootstrap, "enable.idempotence": true, "acks": "all" },
   });
