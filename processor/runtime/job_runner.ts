@@ -22,13 +22,7 @@
  *
  * @module
  */
-import {
-  ErrorCode,
-  KafkaError,
-  Offset,
-  type RebalanceEvent,
-  type TopicPartition,
-} from "@iot/kafka";
+import { KafkaError, Offset, type RebalanceEvent, type TopicPartition } from "@iot/kafka";
 import { Backpressure } from "./backpressure.ts";
 import { checkpointTasks } from "./checkpoint.ts";
 import { kafkaClients } from "./kafka_clients.ts";
@@ -43,7 +37,7 @@ import {
 } from "./runner_options.ts";
 import type { JobStatus, TaskStatus } from "./status.ts";
 import type { Task } from "./task.ts";
-import { createChangelogTopic, createJobTopics, openTask } from "./task_setup.ts";
+import { committedOffsets, createChangelogTopic, createJobTopics, openTask } from "./task_setup.ts";
 
 export { JobFailedError, type JobRunnerOptions };
 
@@ -303,31 +297,19 @@ export class JobRunner {
     }
   }
 
-  /**
-   * The group's committed offsets of `partitions`. A transaction a crashed previous owner left
-   * open holds them back (the broker answers "unstable" until the transaction times out and is
-   * aborted, so the fetch times out): keep asking, up to the restore timeout.
-   */
-  async #committed(partitions: TopicPartition[]): Promise<TopicPartition[]> {
-    const deadline = performance.now() + this.#o.restoreTimeoutMs;
-    while (true) {
-      try {
-        return await this.#consumer!.committed(partitions);
-      } catch (e) {
-        const timedOut = e instanceof KafkaError && e.code === ErrorCode.TIMED_OUT;
-        if (!timedOut || performance.now() > deadline) throw e;
-        this.#o.log(
-          `${this.#o.job.name}: waiting for the committed offsets (a transaction of a crashed ` +
-            "previous owner holds them until it times out)",
-        );
-      }
-    }
-  }
-
   async #assign(partitions: TopicPartition[]): Promise<void> {
     const o = this.#o;
     const committed = o.exactlyOnce && partitions.length > 0
-      ? await this.#committed(partitions.map(({ topic, partition }) => ({ topic, partition })))
+      ? await committedOffsets(
+        this.#consumer!,
+        partitions.map(({ topic, partition }) => ({ topic, partition })),
+        o.restoreTimeoutMs,
+        () =>
+          o.log(
+            `${o.job.name}: waiting for the committed offsets (a transaction of a crashed ` +
+              "previous owner holds them until it times out)",
+          ),
+      )
       : [];
     for (const tp of partitions) {
       const offset = committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)

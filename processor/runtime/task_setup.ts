@@ -4,11 +4,17 @@
  *
  * @module
  */
-import { ErrorCode, KafkaError, type NewTopic, type TopicDescription } from "@iot/kafka";
+import {
+  ErrorCode,
+  KafkaError,
+  type NewTopic,
+  type TopicDescription,
+  type TopicPartition,
+} from "@iot/kafka";
 import { TaskStore } from "../state/task_store.ts";
 import { changelogPlace, changelogTopic } from "./changelog.ts";
 import { readChangelog } from "./changelog_reader.ts";
-import type { KafkaClients, TopicAdmin } from "./kafka_seam.ts";
+import type { InputSource, KafkaClients, TopicAdmin } from "./kafka_seam.ts";
 import type { ResolvedOptions } from "./runner_options.ts";
 import { type RestoreSource, Task } from "./task.ts";
 
@@ -122,5 +128,29 @@ export async function openTask(
   } catch (e) {
     await task.close();
     throw e;
+  }
+}
+
+/**
+ * The group's committed offsets of `partitions`. A transaction a crashed previous owner left
+ * open holds them back (the broker answers "unstable" until the transaction times out and is
+ * aborted, so the fetch times out): keep asking, telling `onWait` each time, for up to
+ * `timeoutMs`.
+ */
+export async function committedOffsets(
+  consumer: InputSource,
+  partitions: TopicPartition[],
+  timeoutMs: number,
+  onWait: () => void,
+): Promise<TopicPartition[]> {
+  const deadline = performance.now() + timeoutMs;
+  while (true) {
+    try {
+      return await consumer.committed(partitions);
+    } catch (e) {
+      const timedOut = e instanceof KafkaError && e.code === ErrorCode.TIMED_OUT;
+      if (!timedOut || performance.now() > deadline) throw e;
+      onWait();
+    }
   }
 }
