@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { freePort } from "./net.ts";
+
 import {
   defaultCacheDir,
   findKafkaRuntime,
@@ -137,8 +137,8 @@ async function launchCluster(
   const root = await Deno.makeTempDir({ prefix: "iot-kafka-cluster-" });
   const ports = new Set<number>();
   const port = () => {
-    let p = freePort();
-    while (ports.has(p)) p = freePort();
+    let p = portBelowEphemeral();
+    while (ports.has(p)) p = portBelowEphemeral();
     ports.add(p);
     return p;
   };
@@ -197,4 +197,27 @@ async function launchCluster(
     nodes,
     [Symbol.asyncDispose]: dispose,
   };
+}
+
+/**
+ * A port free a moment ago, below the kernel's ephemeral range: the JVMs take tens of seconds to
+ * bind on a loaded machine, and meanwhile any outgoing connection may take a port of that range
+ * (as scripts/lib/server.sh, for the same reason).
+ */
+function portBelowEphemeral(): number {
+  let low = 32768;
+  try {
+    low = Number(Deno.readTextFileSync("/proc/sys/net/ipv4/ip_local_port_range").split(/\s+/)[0]);
+  } catch { /* not Linux: the usual default */ }
+  if (!(low > 12_000)) low = 32768;
+  for (let i = 0; i < 100; i++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AddrInUse)) throw e;
+    }
+  }
+  throw new Error("No free port found below the ephemeral range");
 }
