@@ -58,7 +58,7 @@ function linesSince(instance: Instance, since: number): { ts: number; msg: strin
   }).filter((l) => l.ts >= since);
 }
 
-await using cluster = await startKafkaCluster();
+await using cluster = await startKafkaCluster({ startTimeoutMs: 300_000 });
 const s = scenario("soak");
 await createScenarioTopics(cluster.bootstrap, s);
 const dir = await Deno.makeTempDir({ prefix: "cluster-bench-" });
