@@ -69,6 +69,7 @@ export class JobRunner {
   readonly #restores = { empty: 0, local: 0, changelog: 0 };
   #rebalances = 0;
   #rewinds = 0;
+  #seeking = false;
   #lastRebalanceMs: number | null = null;
 
   /** @param options the job, Kafka and state settings. */
@@ -126,10 +127,10 @@ export class JobRunner {
       let lastYield = performance.now();
       try {
         for await (const batch of consumer.batches({ maxMessages: 4096, signal: stop })) {
-          const rewinds = this.#rewinds;
+          const rewinds = this.#seeking ? -1 : this.#rewinds;
           await this.#lock.run(async () => {
-            // Fetched before a rewind's seek: the records come again from the rewound offsets.
-            if (rewinds !== this.#rewinds) return;
+            // Fetched around a rewind's seek: put the input back where the tasks are.
+            if (rewinds !== this.#rewinds) return await this.#seekToTasks();
             for (const record of batch) {
               this.#taskOf(record.topic, record.partition).process(record);
             }
@@ -337,18 +338,43 @@ export class JobRunner {
   async #rewind(error: KafkaError, revoking: readonly TopicPartition[]): Promise<void> {
     const o = this.#o;
     o.log(`${o.job.name}: checkpoint aborted, rewinding to the last commit: ${error.message}`);
+    this.#seeking = true;
     this.#rewinds++;
-    await this.#producer!.abortTransaction();
-    const gone = new Set(revoking.map((p) => `${p.topic}\u0000${p.partition}`));
-    const keep: TopicPartition[] = [];
-    for (const [key, task] of this.#tasks) {
-      await task.close();
-      this.#tasks.delete(key);
-      if (!gone.has(key)) keep.push({ topic: task.topic, partition: task.partition });
+    try {
+      await this.#producer!.abortTransaction();
+      const gone = new Set(revoking.map((p) => `${p.topic}\u0000${p.partition}`));
+      const keep: TopicPartition[] = [];
+      for (const [key, task] of this.#tasks) {
+        await task.close();
+        this.#tasks.delete(key);
+        if (!gone.has(key)) keep.push({ topic: task.topic, partition: task.partition });
+      }
+      if (keep.length > 0) await this.#assign(keep);
+    } finally {
+      this.#seeking = false;
     }
-    if (keep.length === 0) return;
-    await this.#assign(keep);
-    await this.#consumer!.seek(keep);
+    await this.#seekToTasks();
+  }
+
+  /**
+   * Moves the input to each task's next offset. Batches fetched before this or while it runs
+   * are dropped by the batch loop (which then calls it again), so no record is skipped or seen
+   * twice whatever the consumer had fetched ahead.
+   */
+  async #seekToTasks(): Promise<void> {
+    const tasks = [...this.#tasks.values()];
+    this.#seeking = true;
+    this.#rewinds++;
+    try {
+      if (tasks.length === 0) return;
+      await this.#consumer!.seek(tasks.map(({ topic, partition, nextOffset }) => ({
+        topic,
+        partition,
+        offset: nextOffset ?? Offset.BEGINNING,
+      })));
+    } finally {
+      this.#seeking = false;
+    }
   }
 
   /**
