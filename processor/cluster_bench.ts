@@ -176,6 +176,8 @@ const settle = async (from: number, what: string, extra: Record<string, unknown>
   console.error(JSON.stringify(report.at(-1)));
 };
 
+// The same window without a fault: the pause every checkpoint interval and input chunk cause.
+await settle(Date.now(), "none (baseline)");
 for (let round = 0; round < ROUNDS; round++) {
   // 1. SIGKILL the instance with the most state.
   let victim: Instance | null = null;
