@@ -64,19 +64,33 @@ export async function createChangelogTopic(
  * cluster a topic just created (by this or another instance) reaches every broker's metadata a
  * moment after the controller created it.
  */
-async function describeKnown(
+function describeKnown(
   admin: TopicAdmin,
   names: readonly string[],
   timeoutMs = 30_000,
 ): Promise<TopicDescription[]> {
-  const deadline = Date.now() + timeoutMs;
+  return retryOn(ErrorCode.UNKNOWN_TOPIC_OR_PART, () => admin.describeTopics(names), {
+    timeoutMs,
+    onRetry: () => new Promise((resolve) => setTimeout(resolve, 200)),
+  });
+}
+
+/**
+ * Calls `f` again while it fails with a {@linkcode KafkaError} of `code`, after awaiting
+ * `onRetry`, until `timeoutMs` passed (then the last error is thrown).
+ */
+async function retryOn<T>(
+  code: number,
+  f: () => Promise<T>,
+  { timeoutMs, onRetry }: { timeoutMs: number; onRetry: () => unknown },
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
   while (true) {
     try {
-      return await admin.describeTopics(names);
+      return await f();
     } catch (e) {
-      const unknown = e instanceof KafkaError && e.code === ErrorCode.UNKNOWN_TOPIC_OR_PART;
-      if (!unknown || Date.now() > deadline) throw e;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (!(e instanceof KafkaError && e.code === code) || performance.now() > deadline) throw e;
+      await onRetry();
     }
   }
 }
@@ -137,20 +151,14 @@ export async function openTask(
  * aborted, so the fetch times out): keep asking, telling `onWait` each time, for up to
  * `timeoutMs`.
  */
-export async function committedOffsets(
+export function committedOffsets(
   consumer: InputSource,
   partitions: TopicPartition[],
   timeoutMs: number,
   onWait: () => void,
 ): Promise<TopicPartition[]> {
-  const deadline = performance.now() + timeoutMs;
-  while (true) {
-    try {
-      return await consumer.committed(partitions);
-    } catch (e) {
-      const timedOut = e instanceof KafkaError && e.code === ErrorCode.TIMED_OUT;
-      if (!timedOut || performance.now() > deadline) throw e;
-      onWait();
-    }
-  }
+  return retryOn(ErrorCode.TIMED_OUT, () => consumer.committed(partitions), {
+    timeoutMs,
+    onRetry: onWait,
+  });
 }
