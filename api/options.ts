@@ -68,7 +68,7 @@ export const apiCli = defineCli({
     }),
     topics: mapOption(topicIds, { doc: "rename a topic", flag: "topic", value: "ID=NAME" }),
     services: mapOption(serviceNames, {
-      doc: "status URL of a pipeline service",
+      doc: "status URL of a pipeline service (several instances: URLs separated by spaces)",
       flag: "service",
       value: "NAME=URL",
     }),

@@ -117,14 +117,21 @@ export interface ServiceStatus {
   readonly error: string | null;
 }
 
-/** Fetches each service's status document; a service that does not answer is `up: false`. */
+/**
+ * Fetches each service's status document (a service given as several space-separated URLs, one
+ * per instance, yields one entry per URL); one that does not answer is `up: false`.
+ */
 export async function fetchStatuses(
   services: Readonly<Record<string, string>>,
   fetcher: typeof fetch = fetch,
   timeoutMs = 2_000,
 ): Promise<ServiceStatus[]> {
+  // One service may list several instances: URLs separated by spaces.
+  const urls = Object.entries(services).flatMap(([name, list]) =>
+    list.split(/\s+/).filter((url) => url !== "").map((url) => [name, url] as const)
+  );
   return await Promise.all(
-    Object.entries(services).map(async ([name, url]) => {
+    urls.map(async ([name, url]) => {
       try {
         const response = await fetcher(url, { signal: AbortSignal.timeout(timeoutMs) });
         if (!response.ok) {

@@ -137,6 +137,11 @@ async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal)
       changelog: config.changelog,
       maxPendingOutputs: config.maxPendingOutputs,
       kafkaWaitTimeoutMs: config.kafkaWaitMs,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      replicationFactor: config.replicationFactor,
+      ...(config.minInsyncReplicas !== undefined
+        ? { minInsyncReplicas: config.minInsyncReplicas }
+        : {}),
       ...(config.resumePendingOutputs !== undefined
         ? { resumePendingOutputs: config.resumePendingOutputs }
         : {}),

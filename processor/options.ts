@@ -71,6 +71,18 @@ export const processorCli = defineCli({
       default: jobNames,
     }),
     partitions: integerOption({ doc: "partitions of the topics it creates", default: 4, min: 1 }),
+    replicationFactor: integerOption({
+      doc: "replicas of the topics it creates; -1 = the broker's default.replication.factor",
+      default: -1,
+      min: -1,
+      value: "N",
+    }),
+    minInsyncReplicas: integerOption({
+      doc: "min.insync.replicas of the topics it creates",
+      min: 1,
+      value: "N",
+      defaultText: "the broker's",
+    }),
     topics: mapOption(topicIds, { doc: "rename a topic", flag: "topic", value: "ID=NAME" }),
     repartitionTopic: stringOption({
       doc: "vehicle-max's internal repartition topic",
@@ -90,6 +102,11 @@ export const processorCli = defineCli({
       defaultText: "none",
     }),
     kafkaWaitMs: ms("wait this long for Kafka at start before giving up", 60_000, 0),
+    sessionTimeoutMs: ms(
+      "consumer group session timeout: how soon a crashed instance's partitions move; keep it " +
+        "above the brokers' broker.session.timeout.ms (a coordinator's failover)",
+      10_000,
+    ),
     statusPort: integerOption({
       doc: "HTTP /status, /metrics, /healthz; 0 = any free port",
       default: 9470,

@@ -46,6 +46,7 @@ export function sinkKafkaClients(options: SinkKafkaClientsOptions): SinkKafkaCli
         config: {
           "bootstrap.servers": bootstrap,
           "enable.idempotence": true,
+          "acks": "all",
           "linger.ms": 5,
           ...extra,
         },

@@ -51,11 +51,18 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-/** The `java` arguments that run `mainClass` from the Kafka jars with a modest heap. */
-export function javaArgs(runtime: KafkaRuntime, mainClass: string, args: string[]): string[] {
+/**
+ * The `java` arguments that run `mainClass` from the Kafka jars with a modest heap (`heap`:
+ * `-Xms`/`-Xmx` flags, default 256 MB initial and 1 GB at most).
+ */
+export function javaArgs(
+  runtime: KafkaRuntime,
+  mainClass: string,
+  args: string[],
+  heap: readonly string[] = ["-Xms256m", "-Xmx1G"],
+): string[] {
   return [
-    "-Xms256m",
-    "-Xmx1G",
+    ...heap,
     "-XX:+UseG1GC",
     "-XX:MaxGCPauseMillis=20",
     "-Djava.awt.headless=true",
@@ -111,13 +118,17 @@ export function randomClusterId(): string {
   }
 }
 
-/** Formats KRaft storage for `propertiesPath` (static quorum voters, so no `--standalone`). */
+/**
+ * Formats KRaft storage for `propertiesPath` (static quorum voters, so no `--standalone`) with
+ * `clusterId` (default: a new random one; the nodes of one cluster share theirs).
+ */
 export async function formatStorage(
   runtime: KafkaRuntime,
   propertiesPath: string,
   signal?: AbortSignal,
+  clusterId: string = randomClusterId(),
 ): Promise<void> {
-  const args = ["format", "-t", randomClusterId(), "-c", propertiesPath];
+  const args = ["format", "-t", clusterId, "-c", propertiesPath];
   const { code, stdout, stderr } = await new Deno.Command("java", {
     args: javaArgs(runtime, "kafka.tools.StorageTool", args),
     stdin: "null",

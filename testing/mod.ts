@@ -39,3 +39,9 @@ export {
   KAFKA_VERSION,
   type KafkaRuntime,
 } from "./kafka_runtime.ts";
+export {
+  type KafkaClusterNode,
+  type RealKafkaCluster,
+  startKafkaCluster,
+  type StartKafkaClusterOptions,
+} from "./kafka_cluster.ts";

@@ -168,6 +168,16 @@ export class ServerProcess implements AsyncDisposable {
     if (await this.#kill("SIGTERM", this.#spec.stopTimeoutMs)) await this.#kill("SIGKILL");
   }
 
+  /** Kills the process at once (SIGKILL), as a crash would; keeps port and data. */
+  async kill(): Promise<void> {
+    await this.#kill("SIGKILL");
+  }
+
+  /** Whether the process is running (started and not yet stopped or killed). */
+  get running(): boolean {
+    return this.#child !== null;
+  }
+
   /** Kills the process and removes its dir. Idempotent. */
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.#disposed) return;

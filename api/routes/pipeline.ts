@@ -7,6 +7,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppContext, newRouter } from "../context.ts";
 import { fetchStatuses, type GroupInfo, type ServiceStatus, type TopicInfo } from "../pipeline.ts";
+import { type GroupInstance, groupInstances } from "../pipeline_instances.ts";
 import { ProblemError } from "../problem.ts";
 import { deadLetterSchema, json, pageOf, pageQuery, problems } from "../schemas.ts";
 
@@ -43,10 +44,26 @@ const serviceSchema = z.object({
   error: z.string().nullable(),
 }).openapi("ServiceStatus");
 
+const instanceSchema = z.object({
+  group: z.string(),
+  service: z.string(),
+  instance: z.string(),
+  lag: z.number().int(),
+  partitions: z.array(z.object({
+    topic: z.string(),
+    partition: z.number().int(),
+    lag: z.number().int().nullable(),
+    checkpointAgeMs: z.number().nullable(),
+    stateKeys: z.number().int().nullable(),
+    stateBytes: z.number().int().nullable(),
+  })),
+}).openapi("GroupInstance");
+
 const summarySchema = z.object({
   topics: z.array(topicSchema),
   groups: z.array(groupSchema),
   services: z.array(serviceSchema),
+  instances: z.array(instanceSchema),
   kafkaError: z.string().nullable(),
 }).openapi("Pipeline");
 
@@ -58,21 +75,27 @@ export interface PipelineSummary {
   readonly groups: GroupInfo[];
   /** The services' status documents. */
   readonly services: ServiceStatus[];
+  /** Every worker instance of each group, from the status documents. */
+  readonly instances: GroupInstance[];
   /** Why topics and groups are empty, when Kafka did not answer. */
   readonly kafkaError: string | null;
 }
 
 /** Gathers topics, groups and service statuses; a Kafka failure is reported, not thrown. */
 export async function pipelineSummary(ctx: AppContext): Promise<PipelineSummary> {
-  const services = fetchStatuses(ctx.config.services, ctx.fetch);
+  const fetching = fetchStatuses(ctx.config.services, ctx.fetch);
+  const withServices = async () => {
+    const services = await fetching;
+    return { services, instances: groupInstances(services) };
+  };
   try {
     const [topics, groups] = ctx.pipeline
       ? await Promise.all([ctx.pipeline.topics(), ctx.pipeline.groups()])
       : [[], []];
-    return { topics, groups, services: await services, kafkaError: null };
+    return { topics, groups, ...await withServices(), kafkaError: null };
   } catch (e) {
     const kafkaError = e instanceof Error ? e.message : String(e);
-    return { topics: [], groups: [], services: await services, kafkaError };
+    return { topics: [], groups: [], ...await withServices(), kafkaError };
   }
 }
 

@@ -16,6 +16,11 @@ export interface ReadChangelogOptions {
   groupId: string;
   /** Give up after this long (ms), e.g. while an open transaction holds back the end. */
   timeoutMs: number;
+  /**
+   * Told how far the read got, at most once a second and once at the end (records read, the
+   * position and the end offset). Default: none.
+   */
+  onProgress?: (progress: { records: number; position: number; end: number }) => void;
 }
 
 /**
@@ -31,7 +36,7 @@ export async function readChangelog(
 ): Promise<ChangelogState | null> {
   const consumer = options.clients.reader({ groupId: options.groupId });
   try {
-    return await readToEnd(consumer, place, options.timeoutMs);
+    return await readToEnd(consumer, place, options);
   } finally {
     await consumer.close();
   }
@@ -40,13 +45,16 @@ export async function readChangelog(
 async function readToEnd(
   consumer: ReaderSource,
   place: ChangelogPlace,
-  timeoutMs: number,
+  { timeoutMs, onProgress }: ReadChangelogOptions,
 ): Promise<ChangelogState | null> {
   const { topic, partition, scope } = place;
   const { low, high } = await consumer.watermarkOffsets(topic, partition);
   if (high <= low) return null;
   consumer.assign([{ topic, partition, offset: Offset.BEGINNING }]);
-  const atEnd = () => (consumer.position([{ topic, partition }])[0].offset ?? -1) >= high;
+  const position = () => consumer.position([{ topic, partition }])[0].offset ?? -1;
+  const atEnd = () => position() >= high;
+  let reported = performance.now();
+  const report = () => onProgress?.({ records, position: Math.max(low, position()), end: high });
   const fold = new ChangelogFold(scope);
   let records = 0;
   const done = new AbortController();
@@ -58,6 +66,10 @@ async function readToEnd(
       records += batch.length;
       for (const r of batch) fold.add(r.key, r.value);
       if (atEnd()) break;
+      if (performance.now() - reported >= 1_000) {
+        reported = performance.now();
+        report();
+      }
     }
   } finally {
     clearInterval(timer);
@@ -68,5 +80,6 @@ async function readToEnd(
         `its end ${high} (${records} records read; is a transaction of a previous owner open?)`,
     );
   }
+  report();
   return fold.result(records);
 }

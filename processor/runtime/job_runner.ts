@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { Offset, type RebalanceEvent, type TopicPartition } from "@iot/kafka";
+import { KafkaError, Offset, type RebalanceEvent, type TopicPartition } from "@iot/kafka";
 import { Backpressure } from "./backpressure.ts";
 import { checkpointTasks } from "./checkpoint.ts";
 import { kafkaClients } from "./kafka_clients.ts";
@@ -37,7 +37,7 @@ import {
 } from "./runner_options.ts";
 import type { JobStatus, TaskStatus } from "./status.ts";
 import type { Task } from "./task.ts";
-import { createChangelogTopic, openTask } from "./task_setup.ts";
+import { committedOffsets, createChangelogTopic, createJobTopics, openTask } from "./task_setup.ts";
 
 export { JobFailedError, type JobRunnerOptions };
 
@@ -67,6 +67,10 @@ export class JobRunner {
   #recordsOut = 0;
   #changelogRecords = 0;
   readonly #restores = { empty: 0, local: 0, changelog: 0 };
+  #rebalances = 0;
+  #rewinds = 0;
+  #seeking = false;
+  #lastRebalanceMs: number | null = null;
 
   /** @param options the job, Kafka and state settings. */
   constructor(options: JobRunnerOptions) {
@@ -98,10 +102,7 @@ export class JobRunner {
       signal: stop,
       log: (line) => o.log(`${o.job.name}: ${line}`),
     });
-    if (o.createTopics) {
-      await using admin = clients.admin();
-      await admin.createTopics(o.job.topics, { ignoreExisting: true });
-    }
+    if (o.createTopics) await createJobTopics(o, clients);
     if (o.changelog) await createChangelogTopic(o, clients);
     const producer = this.#producer = clients.output({
       transactionalId: o.exactlyOnce ? `${o.groupId}-${o.instanceId}` : null,
@@ -126,7 +127,10 @@ export class JobRunner {
       let lastYield = performance.now();
       try {
         for await (const batch of consumer.batches({ maxMessages: 4096, signal: stop })) {
+          const rewinds = this.#seeking ? -1 : this.#rewinds;
           await this.#lock.run(async () => {
+            // Fetched around a rewind's seek: put the input back where the tasks are.
+            if (rewinds !== this.#rewinds) return await this.#seekToTasks();
             for (const record of batch) {
               this.#taskOf(record.topic, record.partition).process(record);
             }
@@ -148,7 +152,12 @@ export class JobRunner {
         await this.#lock.run(() => this.#checkpoint());
       } finally {
         clearInterval(timer);
-        await consumer.close();
+        await consumer.close().catch((e) => {
+          // After a committed final checkpoint nothing is left to lose: a group that fenced this
+          // member meanwhile (e.g. its coordinator moved to another broker) is only reported.
+          if (this.#failure !== null) throw e;
+          o.log(`${o.job.name}: leaving the group failed: ${(e as Error).message}`);
+        });
       }
       this.#throwIfFailed();
     } catch (e) {
@@ -179,6 +188,9 @@ export class JobRunner {
       lastCheckpointDurationMs: this.#lastCheckpointDurationMs,
       changelogRecords: this.#changelogRecords,
       restores: { ...this.#restores },
+      groupId: this.#o.groupId,
+      rebalances: this.#rebalances,
+      lastRebalanceMs: this.#lastRebalanceMs,
       paused: this.#backpressure.paused,
       pauses: this.#backpressure.pauses,
       tasks,
@@ -259,16 +271,27 @@ export class JobRunner {
   async #onRebalance(event: RebalanceEvent): Promise<void> {
     const list = event.partitions.map((p) => `${p.topic}[${p.partition}]`).join(", ");
     this.#o.log(`${this.#o.job.name}: ${event.type} ${list || "nothing"}`);
+    const started = performance.now();
     try {
       if (event.type === "assigned") await this.#assign(event.partitions);
       else {
-        if (event.type === "revoked" && this.#failure === null) await this.#checkpoint();
+        if (event.type === "revoked" && this.#failure === null) {
+          await this.#checkpoint(event.partitions);
+        }
         for (const { topic, partition } of event.partitions) {
           const key = `${topic}\u0000${partition}`;
           await this.#tasks.get(key)?.close();
           this.#tasks.delete(key);
         }
       }
+      // How long this instance held the group's work up: checkpoint on revoke, restore on assign.
+      const ms = Math.round(performance.now() - started);
+      this.#rebalances++;
+      this.#lastRebalanceMs = ms;
+      this.#o.log(
+        `${this.#o.job.name}: rebalance ${event.type} done in ${ms} ms ` +
+          `(${this.#tasks.size} tasks owned)`,
+      );
     } catch (e) {
       this.#fail(e);
       throw e;
@@ -278,24 +301,89 @@ export class JobRunner {
   async #assign(partitions: TopicPartition[]): Promise<void> {
     const o = this.#o;
     const committed = o.exactlyOnce && partitions.length > 0
-      ? await this.#consumer!.committed(
+      ? await committedOffsets(
+        this.#consumer!,
         partitions.map(({ topic, partition }) => ({ topic, partition })),
+        o.restoreTimeoutMs,
+        () =>
+          o.log(
+            `${o.job.name}: waiting for the committed offsets (a transaction of a crashed ` +
+              "previous owner holds them until it times out)",
+          ),
       )
       : [];
     for (const tp of partitions) {
       const offset = committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)
         ?.offset ?? Offset.INVALID;
+      const started = performance.now();
       const { task, source } = await openTask(o, this.#clients, tp, offset >= 0 ? offset : null);
       if (source !== null) this.#restores[source]++;
       if (source === "changelog") {
-        o.log(`${o.job.name}: restored ${tp.topic}[${tp.partition}] from the changelog`);
+        o.log(
+          `${o.job.name}: restored ${tp.topic}[${tp.partition}] from the changelog: ` +
+            `${task.stateKeys()} keys in ${Math.round(performance.now() - started)} ms`,
+        );
       }
       if (o.exactlyOnce) tp.offset = offset >= 0 ? offset : Offset.BEGINNING;
       this.#tasks.set(`${tp.topic}\u0000${tp.partition}`, task);
     }
   }
 
-  async #checkpoint(): Promise<void> {
+  /**
+   * Aborts the failed transaction and rewinds every task (except those of `revoking`) to its
+   * last committed checkpoint, as if just assigned: state restored, input re-read from the
+   * committed offsets. The aborted outputs are never seen by read_committed readers, so the
+   * re-processing duplicates nothing; the instance keeps its partitions and goes on.
+   */
+  async #rewind(error: KafkaError, revoking: readonly TopicPartition[]): Promise<void> {
+    const o = this.#o;
+    o.log(`${o.job.name}: checkpoint aborted, rewinding to the last commit: ${error.message}`);
+    this.#seeking = true;
+    this.#rewinds++;
+    try {
+      await this.#producer!.abortTransaction();
+      const gone = new Set(revoking.map((p) => `${p.topic}\u0000${p.partition}`));
+      const keep: TopicPartition[] = [];
+      for (const [key, task] of this.#tasks) {
+        await task.close();
+        this.#tasks.delete(key);
+        if (!gone.has(key)) keep.push({ topic: task.topic, partition: task.partition });
+      }
+      if (keep.length > 0) await this.#assign(keep);
+    } finally {
+      this.#seeking = false;
+    }
+    await this.#seekToTasks();
+  }
+
+  /**
+   * Moves the input to each task's next offset. Batches fetched before this or while it runs
+   * are dropped by the batch loop (which then calls it again), so no record is skipped or seen
+   * twice whatever the consumer had fetched ahead.
+   */
+  async #seekToTasks(): Promise<void> {
+    const tasks = [...this.#tasks.values()];
+    this.#seeking = true;
+    this.#rewinds++;
+    try {
+      if (tasks.length === 0) return;
+      await this.#consumer!.seek(tasks.map(({ topic, partition, nextOffset }) => ({
+        topic,
+        partition,
+        offset: nextOffset ?? Offset.BEGINNING,
+      })));
+    } finally {
+      this.#seeking = false;
+    }
+  }
+
+  /**
+   * Commits a checkpoint of the dirty tasks. An abortable transaction failure (typically a
+   * rebalance that moved the group's generation on while the offsets were being added) rewinds
+   * instead of failing: see {@linkcode JobRunner.#rewind}; `revoking` are the partitions a
+   * revocation is about to take away (they need no rewind).
+   */
+  async #checkpoint(revoking: readonly TopicPartition[] = []): Promise<void> {
     this.#lastCheckpoint = performance.now();
     const started = performance.now();
     let done;
@@ -307,6 +395,10 @@ export class JobRunner {
         this.#o.exactlyOnce,
       );
     } catch (e) {
+      if (this.#o.exactlyOnce && e instanceof KafkaError && e.txnRequiresAbort && !e.fatal) {
+        await this.#rewind(e, revoking);
+        return;
+      }
       // Fail at once: a revocation that follows must not checkpoint again, since the outputs
       // taken for this transaction are gone from the tasks.
       this.#fail(e);

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { KafkaError } from "@iot/kafka";
-import { FakeKafka, FakeProducer } from "@iot/kafka/testing";
+import { FakeKafka, FakeProducer, readAll } from "@iot/kafka/testing";
 import { waitFor } from "@iot/testing";
 import { countingJob, fakeClients } from "./fake_kafka_test_util.ts";
 import { JobRunner } from "./job_runner.ts";
@@ -59,4 +59,68 @@ Deno.test("JobRunner: without Kafka it gives up after kafkaWaitTimeoutMs naming 
   });
   await assertRejects(() => runner.run(), KafkaError, `Kafka at ${bootstrap} did not answer`);
   assertEquals(lines, [`count: waiting for Kafka at ${bootstrap}…`]);
+});
+
+Deno.test("JobRunner: an abortable checkpoint failure rewinds to the last commit, no duplicates", async () => {
+  const kafka = new FakeKafka();
+  const job = countingJob(1);
+  for (const t of job.topics) kafka.createTopic(t.name, t.partitions);
+  const upstream = new FakeProducer(kafka);
+  const send = (from: number, to: number) =>
+    upstream.sendAll(
+      Array.from(
+        { length: to - from },
+        (_, i) => ({ topic: "in", key: `k${(from + i) % 3}`, value: "x" }),
+      ),
+    );
+  await send(0, 20);
+  const clients = fakeClients(kafka);
+  let failures = 0;
+  // The second checkpoint's offsets meet a group whose generation moved on (a rebalance).
+  const output: typeof clients.output = (o) => {
+    const producer = clients.output(o);
+    const sendOffsets = producer.sendOffsetsToTransaction.bind(producer);
+    producer.sendOffsetsToTransaction = (offsets, input) => {
+      if (++failures !== 2) return sendOffsets(offsets, input);
+      // More input arrives meanwhile: the consumer may fetch it before the rewind's seek.
+      return send(30, 40).then(() =>
+        Promise.reject(
+          new KafkaError("sendOffsetsToTransaction: generation is not valid", {
+            code: 22, // ILLEGAL_GENERATION
+            txnRequiresAbort: true,
+          }),
+        )
+      );
+    };
+    return producer;
+  };
+  const dir = await Deno.makeTempDir();
+  const stop = new AbortController();
+  const lines: string[] = [];
+  const runner = new JobRunner({
+    job,
+    bootstrap: "fake:9092",
+    stateDir: dir,
+    clients: { ...clients, output },
+    checkpointIntervalMs: 10,
+    store: { sync: false },
+    signal: stop.signal,
+    log: (line) => lines.push(line),
+  });
+  const running = runner.run();
+  try {
+    await waitFor(() => failures >= 1, { intervalMs: 5 });
+    await send(20, 30);
+    await waitFor(() => failures >= 2, { intervalMs: 5 });
+    await waitFor(async () => (await runner.status()).tasks[0]?.offset === 40 && failures > 2, {
+      intervalMs: 5,
+    });
+  } finally {
+    stop.abort();
+    await running;
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert(lines.some((l) => l.includes("rewinding to the last commit")), lines.join("\n"));
+  const expected = Array.from({ length: 40 }, (_, i) => `k${i % 3}=${Math.floor(i / 3) + 1}@${i}`);
+  assertEquals(readAll(kafka, "out").map((r) => new TextDecoder().decode(r.value!)), expected);
 });

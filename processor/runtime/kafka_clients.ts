@@ -8,6 +8,13 @@
 import { Admin, Consumer, type KafkaConfig, Producer, waitForKafka } from "@iot/kafka";
 import type { KafkaClients } from "./kafka_seam.ts";
 
+/**
+ * How long a transaction may stay open. A checkpoint's transaction lasts milliseconds to seconds;
+ * one a crashed instance left open holds back its partitions' committed offsets (the new owner
+ * waits) until the broker aborts it after this long, so it is kept short.
+ */
+export const TRANSACTION_TIMEOUT_MS = 20_000;
+
 /** Options of {@linkcode kafkaClients}. */
 export interface KafkaClientsOptions {
   /** Bootstrap servers. */
@@ -60,8 +67,13 @@ export function kafkaClients(options: KafkaClientsOptions): KafkaClients {
         config: {
           "bootstrap.servers": bootstrap,
           "linger.ms": 5,
+          // Idempotence implies it; explicit so an override cannot weaken it unnoticed.
+          "acks": "all",
           ...(o.transactionalId !== null
-            ? { "transactional.id": o.transactionalId, "transaction.timeout.ms": 60_000 }
+            ? {
+              "transactional.id": o.transactionalId,
+              "transaction.timeout.ms": TRANSACTION_TIMEOUT_MS,
+            }
             : { "enable.idempotence": true }),
           ...extra,
         },

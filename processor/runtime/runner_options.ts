@@ -56,6 +56,13 @@ export interface JobRunnerOptions {
   kafkaConfig?: KafkaConfig;
   /** Extra librdkafka properties for the input consumer only (e.g. fetch sizes). Default none. */
   consumerConfig?: KafkaConfig;
+  /**
+   * Replicas of the topics the job creates (its own topics and the changelog); -1 takes the
+   * broker's `default.replication.factor`. Default -1.
+   */
+  replicationFactor?: number;
+  /** `min.insync.replicas` of the topics the job creates. Default: the broker's. */
+  minInsyncReplicas?: number;
   /** Create the job's topics if missing. Default true. */
   createTopics?: boolean;
   /**
@@ -83,10 +90,12 @@ export type ResolvedOptions =
       | "resumePendingOutputs"
       | "kafkaWaitTimeoutMs"
       | "clients"
+      | "minInsyncReplicas"
     >
   >
   & {
     kafkaWaitTimeoutMs?: number;
+    minInsyncReplicas?: number;
     clients?: KafkaClients;
     signal?: AbortSignal;
     store: TaskStoreOptions;
@@ -110,8 +119,9 @@ export function resolveOptions(options: JobRunnerOptions): ResolvedOptions {
     changelog: d.changelog,
     restoreTimeoutMs: 120_000,
     exactlyOnce: d.exactlyOnce,
-    sessionTimeoutMs: 10_000,
+    sessionTimeoutMs: d.sessionTimeoutMs,
     createTopics: true,
+    replicationFactor: d.replicationFactor,
     log: (m) => console.error(m),
     ...options,
     store: options.store ?? {},

@@ -60,6 +60,12 @@ export interface JobStatus {
    * (`empty`), the local checkpoint (`local`) or the changelog topic (`changelog`).
    */
   readonly restores: { readonly empty: number; readonly local: number; readonly changelog: number };
+  /** The consumer group the job's instances share. */
+  readonly groupId: string;
+  /** Rebalances (assignments and revocations) this instance handled since start. */
+  readonly rebalances: number;
+  /** How long the last one took here (checkpoint on revoke, restore on assign), ms. */
+  readonly lastRebalanceMs: number | null;
   /** Whether the input is paused by backpressure. */
   readonly paused: boolean;
   /** How often backpressure paused the input since start. */
@@ -115,6 +121,7 @@ export function renderPrometheus(statuses: readonly JobStatus[]): string {
     "counter",
     (s) => s.restores.changelog,
   );
+  jobMetric("processor_rebalances_total", "Rebalances handled", "counter", (s) => s.rebalances);
   jobMetric("processor_paused", "Input paused by backpressure (0/1)", "gauge", (s) => +s.paused);
   jobMetric("processor_pauses_total", "Backpressure pauses", "counter", (s) => s.pauses);
   for (const [field, name, help] of taskMetrics) {

@@ -12,6 +12,9 @@ const status: JobStatus = {
   lastCheckpointDurationMs: 5,
   changelogRecords: 7,
   restores: { empty: 1, local: 0, changelog: 2 },
+  groupId: "processor-device-aggregates",
+  rebalances: 3,
+  lastRebalanceMs: 12,
   paused: true,
   pauses: 3,
   tasks: [{
