@@ -99,7 +99,10 @@ export function planLaunch(input: PlanInput): LaunchPlan {
         name: entry.name,
         entry,
         command: input.compiledDir ? main : input.deno,
-        args: [...(input.compiledDir ? [] : ["run", "--allow-all", main]), ...entry.args(ctx)],
+        args: [
+          ...(input.compiledDir ? [] : ["run", "--allow-all", ...v8Args(entry), main]),
+          ...entry.args(ctx),
+        ],
         env: entry.env?.(ctx) ?? {},
         dependsOn: [],
         essential: entry.essential,
@@ -113,4 +116,8 @@ export function planLaunch(input: PlanInput): LaunchPlan {
     p.entry.ports.map((port) => ({ name: `${p.name}.${port}`, port: ports[`${p.name}.${port}`] }))
   );
   return { ctx, services: planned, skipped, portsToCheck };
+}
+
+function v8Args(entry: ServiceEntry): string[] {
+  return entry.v8Flags?.length ? [`--v8-flags=${entry.v8Flags.join(",")}`] : [];
 }

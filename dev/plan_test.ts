@@ -31,6 +31,13 @@ Deno.test("planLaunch: today's members run, sinks and api wait for their main.ts
     { name: "broker.admin", port: 9093 },
     { name: "processor.status", port: 9094 },
   ]);
+  // The broker runs with its small young generation (broker/v8_flags.ts).
+  assertEquals(plan.services[0].args.slice(0, 4), [
+    "run",
+    "--allow-all",
+    "--v8-flags=--max-semi-space-size=1",
+    "/repo/broker/main.ts",
+  ]);
   const processor = plan.services[2];
   assertEquals(processor.dependsOn, ["broker"]);
   assertEquals(processor.readyPort, 9094);

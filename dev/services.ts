@@ -50,6 +50,12 @@ export interface ServiceEntry {
   essential: boolean;
   /** Started at all in this run (the shim is not when `--kafka` is given). */
   enabled?: (ctx: LaunchContext) => boolean;
+  /**
+   * V8 flags it runs with (`deno run --v8-flags=...`; compiled executables carry them already).
+   * The broker's are `brokerV8Flags` of `@iot/broker`, repeated here because apps import no
+   * other app; `scripts/compile_test.ts` checks the two agree.
+   */
+  v8Flags?: readonly string[];
   /** Command-line arguments. */
   args: (ctx: LaunchContext) => string[];
   /** Extra environment variables. */
@@ -115,6 +121,7 @@ export const services: readonly ServiceEntry[] = [
     readyPort: "kafka",
     dependsOn: [],
     essential: true,
+    v8Flags: ["--max-semi-space-size=1"],
     enabled: (ctx) => !ctx.externalKafka,
     args: (ctx) => [
       "--port",
