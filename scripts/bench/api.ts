@@ -44,7 +44,10 @@ interface Flags {
   json: boolean;
 }
 
-function parseFlags(args: readonly string[]): Flags {
+const USAGE = "usage: deno task bench:api [--readings N] [--rate R] [--seconds S] [--rounds N] " +
+  "[--sse-clients N] [--api-entry FILE] [--json]";
+
+function parseFlags(args: readonly string[]): Flags | "help" {
   const flags: Flags = {
     readings: 10_000_000,
     rate: 2000,
@@ -57,6 +60,7 @@ function parseFlags(args: readonly string[]): Flags {
   for (let i = 0; i < args.length; i++) {
     const [name, inline] = args[i].split("=", 2);
     const value = () => Number((inline ?? args[++i] ?? "").replaceAll("_", ""));
+    if (name === "--help" || name === "-h") return "help";
     if (name === "--json") flags.json = true;
     else if (name === "--readings") flags.readings = value();
     else if (name === "--rate") flags.rate = value();
@@ -64,7 +68,10 @@ function parseFlags(args: readonly string[]): Flags {
     else if (name === "--sse-clients") flags.sseClients = value();
     else if (name === "--rounds") flags.rounds = value();
     else if (name === "--api-entry") flags.apiEntry = inline ?? args[++i];
-    else throw new Error(`unknown flag ${name}`);
+    else throw new Error(`unknown flag ${name}\n${USAGE}`);
+  }
+  for (const key of ["readings", "rate", "seconds", "sseClients", "rounds"] as const) {
+    if (!(flags[key] > 0)) throw new Error(`--${key} must be a positive number\n${USAGE}`);
   }
   return flags;
 }
@@ -193,7 +200,19 @@ async function attack(bin: string, targets: string[], f: Flags): Promise<RoundFi
   };
 }
 
-const flags = parseFlags(Deno.args);
+const parsed = (() => {
+  try {
+    return parseFlags(Deno.args);
+  } catch (e) {
+    console.error(`bench:api: ${(e as Error).message}`);
+    Deno.exit(2);
+  }
+})();
+if (parsed === "help") {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+const flags = parsed;
 const dir = `${defaultCacheDir()}/bench-api`;
 await Deno.mkdir(dir, { recursive: true });
 const path = `${dir}/iot-${flags.readings}.db`;
