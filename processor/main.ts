@@ -132,7 +132,7 @@ async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal)
       instanceId: config.instanceId,
       groupId: `${config.groupPrefix}-${job.name}`,
       checkpointIntervalMs: config.checkpointIntervalMs,
-      exactlyOnce: config.exactlyOnce,
+      guarantee: config.processingGuarantee,
       store: { sync: config.fsync, keep: config.keepCheckpoints },
       changelog: config.changelog,
       maxPendingOutputs: config.maxPendingOutputs,

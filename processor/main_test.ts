@@ -13,13 +13,13 @@ Deno.test("loadConfig: flags override defaults; jobs build with renamed topics",
     "--jobs=device-aggregates,vehicle-max",
     "--window-ms",
     "5000",
-    "--exactly-once",
-    "false",
+    "--processing-guarantee",
+    "at-least-once",
     "--topic",
     "sensorReadings=staging.readings",
   ]);
   assertEquals(config.windowMs, 5000);
-  assertEquals(config.exactlyOnce, false);
+  assertEquals(config.processingGuarantee, "at-least-once");
   assertEquals(config.checkpointIntervalMs, 10_000);
   assertEquals(config.changelog, true);
   assertEquals(config.maxPendingOutputs, 200_000);
@@ -51,8 +51,8 @@ Deno.test("loadConfig: a bad value is one clear error naming the setting", () =>
     "--resume-pending-outputs: must be below --max-pending-outputs (10)",
   );
   assertEquals(
-    error([...base, "--exactlyOnce", "false"]),
-    "unknown flag --exactlyOnce (did you mean --exactly-once? see --help)",
+    error([...base, "--processingGuarantee", "at-least-once"]),
+    "unknown flag --processingGuarantee (did you mean --processing-guarantee? see --help)",
   );
 });
 

@@ -10,6 +10,7 @@ import {
   booleanOption,
   defaultsOf,
   defineCli,
+  enumOption,
   integerOption,
   listOption,
   mapOption,
@@ -20,6 +21,26 @@ import { z } from "zod";
 import { DEFAULT_COMMAND_REISSUE_MS } from "./jobs/overheating.ts";
 import { DEFAULT_MAX_FUTURE_MS, READINGS_BY_DEVICE_TOPIC } from "./jobs/readings_by_device.ts";
 import { changelogTopic } from "./runtime/changelog.ts";
+
+/**
+ * What a job guarantees about its outputs across failures (Kafka Streams' `processing.guarantee`):
+ * - `exactly-once`: outputs, input offsets and state commit together in one Kafka transaction
+ *   per checkpoint; read_committed readers see each result once, at the checkpoint's commit.
+ * - `at-least-once`: outputs are sent as soon as they are computed (no transaction, visible
+ *   at once); each checkpoint waits until every output sent is acknowledged, writes the state
+ *   checkpoint and then commits the input offsets. After a crash the input since the last
+ *   checkpoint is processed again, so outputs may repeat; none is lost.
+ * - `at-most-once`: no state checkpoints and no offset commits; outputs are sent on the
+ *   checkpoint interval. State is lost on restart (benchmarks).
+ */
+export type ProcessingGuarantee = "exactly-once" | "at-least-once" | "at-most-once";
+
+/** Every {@linkcode ProcessingGuarantee}, strongest first. */
+export const processingGuarantees: readonly ProcessingGuarantee[] = [
+  "exactly-once",
+  "at-least-once",
+  "at-most-once",
+];
 
 /** The jobs `main.ts` can run. */
 export const jobNames = [
@@ -122,16 +143,19 @@ export const processorCli = defineCli({
       ...ms("time between checkpoints", 10_000),
       group: "Checkpoints and backpressure",
     },
-    exactlyOnce: booleanOption({
-      doc: "checkpoints and transactions; false: at-most-once, no state (benchmarks)",
-      default: true,
+    processingGuarantee: enumOption(processingGuarantees, {
+      doc: "exactly-once: outputs, offsets and state commit in one transaction per checkpoint " +
+        "(visible at the commit); at-least-once: outputs sent at once, offsets committed after " +
+        "they are acknowledged and the state is checkpointed (repeats after a crash, no changelog); " +
+        "at-most-once: no state, no commits (benchmarks)",
+      default: "exactly-once",
     }),
     fsync: booleanOption({ doc: "fsync checkpoint files", default: true }),
     keepCheckpoints: integerOption({ doc: "local checkpoints kept per task", default: 3, min: 1 }),
     changelog: booleanOption({
       doc: "mirror state to the compacted topic <group>-<job>-changelog (group = " +
         `<group-prefix>-<job>, e.g. ${example}); restore from it when the local state is ` +
-        "missing or stale",
+        "missing or stale (exactly-once only)",
       default: true,
     }),
     maxPendingOutputs: integerOption({

@@ -24,7 +24,7 @@
  */
 import { KafkaError, Offset, type RebalanceEvent, type TopicPartition } from "@iot/kafka";
 import { Backpressure } from "./backpressure.ts";
-import { checkpointTasks } from "./checkpoint.ts";
+import { checkpointTasks, EagerOutputs } from "./checkpoint.ts";
 import { kafkaClients } from "./kafka_clients.ts";
 import type { InputSource, KafkaClients, TransactionalOutput } from "./kafka_seam.ts";
 import { Mutex } from "./mutex.ts";
@@ -59,6 +59,8 @@ export class JobRunner {
   readonly #stop = new AbortController();
   #consumer: InputSource | null = null;
   #producer: TransactionalOutput | null = null;
+  /** At-least-once: outputs sent as soon as a batch is processed. */
+  #eager: EagerOutputs | null = null;
   #failure: unknown = null;
   #lastCheckpoint = performance.now();
   #checkpoints = 0;
@@ -109,6 +111,7 @@ export class JobRunner {
     });
     try {
       if (o.exactlyOnce) await producer.initTransactions();
+      if (o.guarantee === "at-least-once") this.#eager = new EagerOutputs(producer);
       const consumer = this.#consumer = clients.input({
         groupId: o.groupId,
         instanceId: `${o.groupId}-${o.instanceId}`,
@@ -135,6 +138,7 @@ export class JobRunner {
               this.#taskOf(record.topic, record.partition).process(record);
             }
             this.#recordsIn += batch.length;
+            this.#eager?.send(this.#tasks.values());
             const pressure = this.#pressure();
             if (this.#backpressure.update(pressure) === "pause") {
               this.#pauseInput(true);
@@ -167,7 +171,7 @@ export class JobRunner {
       for (const task of this.#tasks.values()) await task.close();
       this.#tasks.clear();
       await producer.close();
-      this.#consumer = this.#producer = null;
+      this.#consumer = this.#producer = this.#eager = null;
     }
   }
 
@@ -182,6 +186,7 @@ export class JobRunner {
       job: this.#o.job.name,
       instanceId: this.#o.instanceId,
       exactlyOnce: this.#o.exactlyOnce,
+      guarantee: this.#o.guarantee,
       recordsIn: this.#recordsIn,
       recordsOut: this.#recordsOut,
       checkpoints: this.#checkpoints,
@@ -300,7 +305,7 @@ export class JobRunner {
 
   async #assign(partitions: TopicPartition[]): Promise<void> {
     const o = this.#o;
-    const committed = o.exactlyOnce && partitions.length > 0
+    const committed = o.guarantee !== "at-most-once" && partitions.length > 0
       ? await committedOffsets(
         this.#consumer!,
         partitions.map(({ topic, partition }) => ({ topic, partition })),
@@ -324,7 +329,7 @@ export class JobRunner {
             `${task.stateKeys()} keys in ${Math.round(performance.now() - started)} ms`,
         );
       }
-      if (o.exactlyOnce) tp.offset = offset >= 0 ? offset : Offset.BEGINNING;
+      if (o.guarantee !== "at-most-once") tp.offset = task.nextOffset ?? Offset.BEGINNING;
       this.#tasks.set(`${tp.topic}\u0000${tp.partition}`, task);
     }
   }
@@ -392,7 +397,8 @@ export class JobRunner {
         this.#tasks.values(),
         this.#producer!,
         this.#consumer!,
-        this.#o.exactlyOnce,
+        this.#o.guarantee,
+        this.#eager ?? undefined,
       );
     } catch (e) {
       if (this.#o.exactlyOnce && e instanceof KafkaError && e.txnRequiresAbort && !e.fatal) {
@@ -409,7 +415,7 @@ export class JobRunner {
     // Everything sent is acknowledged now (the producer's queue may still hold their delivery
     // events), so only outputs buffered in tasks since count.
     if (this.#backpressure.update(this.#buffered()) === "resume") this.#pauseInput(false);
-    if (done.tasks === 0 || !this.#o.exactlyOnce) return;
+    if (done.tasks === 0 || this.#o.guarantee === "at-most-once") return;
     this.#checkpoints++;
     this.#lastCheckpointDurationMs = performance.now() - started;
   }

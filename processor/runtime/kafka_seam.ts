@@ -49,6 +49,8 @@ export interface InputSource extends RecordSource {
   resume(partitions: readonly TopicPartition[]): void;
   /** The group's committed offsets (negative when none). */
   committed(partitions: readonly TopicPartition[]): Promise<TopicPartition[]>;
+  /** Commits the group's offsets (the next offset to consume) outside a transaction. */
+  commit(offsets: readonly TopicPartition[]): Promise<void>;
   /** Moves assigned partitions to the given offsets; records fetched before are dropped. */
   seek(partitions: readonly TopicPartition[]): Promise<void>;
 }

@@ -5,9 +5,11 @@
  */
 import type { KafkaConfig } from "@iot/kafka";
 import type { TaskStoreOptions } from "../state/task_store.ts";
-import { processorDefaults } from "../options.ts";
+import { type ProcessingGuarantee, processorDefaults } from "../options.ts";
 import type { JobDefinition } from "./job.ts";
 import type { KafkaClients } from "./kafka_seam.ts";
+
+export type { ProcessingGuarantee };
 
 /** Options of {@linkcode JobRunner}. */
 export interface JobRunnerOptions {
@@ -42,10 +44,11 @@ export interface JobRunnerOptions {
   changelog?: boolean;
   /** Give up restoring a task from the changelog after this long (ms). Default 120 000. */
   restoreTimeoutMs?: number;
+  /** The processing guarantee. Default `"exactly-once"` (or what `exactlyOnce` says). */
+  guarantee?: ProcessingGuarantee;
   /**
-   * `true` (default): state checkpoints and transactions (exactly-once). `false`: no state
-   * checkpoints, no offset commits, outputs sent on the interval without a transaction (for
-   * benchmarks; state is lost on restart).
+   * Shorthand of older callers, used when `guarantee` is absent: `true` is `"exactly-once"`,
+   * `false` is `"at-most-once"`.
    */
   exactlyOnce?: boolean;
   /** Checkpoint store options. */
@@ -91,6 +94,7 @@ export type ResolvedOptions =
       | "kafkaWaitTimeoutMs"
       | "clients"
       | "minInsyncReplicas"
+      | "guarantee"
     >
   >
   & {
@@ -102,15 +106,19 @@ export type ResolvedOptions =
     kafkaConfig: KafkaConfig;
     consumerConfig: KafkaConfig;
     resumePendingOutputs: number;
+    guarantee: ProcessingGuarantee;
   };
 
 /**
- * Fills in the defaults of `options` (the changelog is only on with exactly-once); those that
+ * Fills in the defaults of `options` (the changelog is only on with exactly-once: an offset
+ * committed outside a transaction could not be matched with the changelog's state); those that
  * are also flags come from the processor's option table ({@linkcode processorDefaults}).
  */
 export function resolveOptions(options: JobRunnerOptions): ResolvedOptions {
   const job = options.job;
   const d = processorDefaults;
+  const guarantee = options.guarantee ??
+    (options.exactlyOnce === false ? "at-most-once" : d.processingGuarantee);
   const o: ResolvedOptions = {
     instanceId: d.instanceId,
     groupId: `${d.groupPrefix}-${job.name}`,
@@ -118,12 +126,13 @@ export function resolveOptions(options: JobRunnerOptions): ResolvedOptions {
     maxPendingOutputs: d.maxPendingOutputs,
     changelog: d.changelog,
     restoreTimeoutMs: 120_000,
-    exactlyOnce: d.exactlyOnce,
     sessionTimeoutMs: d.sessionTimeoutMs,
     createTopics: true,
     replicationFactor: d.replicationFactor,
     log: (m) => console.error(m),
     ...options,
+    guarantee,
+    exactlyOnce: guarantee === "exactly-once",
     store: options.store ?? {},
     kafkaConfig: options.kafkaConfig ?? {},
     consumerConfig: options.consumerConfig ?? {},

@@ -4,6 +4,7 @@
  * @module
  */
 import { type MetricType, PrometheusText } from "@iot/service";
+import type { ProcessingGuarantee } from "../options.ts";
 
 /** Status of one task. */
 export interface TaskStatus {
@@ -45,6 +46,8 @@ export interface JobStatus {
   readonly instanceId: string;
   /** Whether state checkpoints and transactions are on. */
   readonly exactlyOnce: boolean;
+  /** The processing guarantee (`exactly-once`, `at-least-once` or `at-most-once`). */
+  readonly guarantee: ProcessingGuarantee;
   /** Records consumed by this instance since it started. */
   readonly recordsIn: number;
   /** Records produced by this instance since it started. */

@@ -6,6 +6,7 @@ const status: JobStatus = {
   job: "device-aggregates",
   instanceId: "0",
   exactlyOnce: true,
+  guarantee: "exactly-once",
   recordsIn: 10,
   recordsOut: 2,
   checkpoints: 1,

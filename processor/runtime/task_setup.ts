@@ -11,6 +11,7 @@ import {
   type TopicDescription,
   type TopicPartition,
 } from "@iot/kafka";
+import { CheckpointError } from "../state/format.ts";
 import { TaskStore } from "../state/task_store.ts";
 import { changelogPlace, changelogTopic } from "./changelog.ts";
 import { readChangelog } from "./changelog_reader.ts";
@@ -96,9 +97,9 @@ async function retryOn<T>(
 }
 
 /**
- * Opens the task of input `tp` and, with exactly-once, restores the state of `committedOffset`
- * (`null`: nothing committed). `source` says where the state came from (`null`: not restored,
- * exactly-once is off).
+ * Opens the task of input `tp` and, unless at-most-once, restores the state of `committedOffset`
+ * (`null`: nothing committed); the task's `nextOffset` is where its input resumes (`null`: the
+ * earliest). `source` says where the state came from (`null`: not restored, at-most-once).
  */
 export async function openTask(
   o: ResolvedOptions,
@@ -122,8 +123,11 @@ export async function openTask(
     store,
     changelog: place,
   });
-  if (!o.exactlyOnce) return { task, source: null };
+  if (o.guarantee === "at-most-once") return { task, source: null };
   try {
+    if (o.guarantee === "at-least-once") {
+      return { task, source: await restoreAtLeastOnce(o, task, committedOffset) };
+    }
     const source = await task.restore(
       committedOffset,
       place === null ? undefined : () =>
@@ -142,6 +146,29 @@ export async function openTask(
   } catch (e) {
     await task.close();
     throw e;
+  }
+}
+
+/**
+ * At-least-once restore: the local checkpoint of `committedOffset`; without one (the partition
+ * moved from another machine, the disk was wiped) the task starts empty from the earliest
+ * offset, so its state is rebuilt and the outputs since are sent again rather than lost.
+ */
+async function restoreAtLeastOnce(
+  o: ResolvedOptions,
+  task: Task,
+  committedOffset: number | null,
+): Promise<RestoreSource> {
+  try {
+    return await task.restore(committedOffset);
+  } catch (e) {
+    if (!(e instanceof CheckpointError)) throw e;
+    o.log(
+      `${o.job.name}: ${task.topic}[${task.partition}] has no local checkpoint of the committed ` +
+        `offset ${committedOffset} (${e.message}): rebuilding its state from the earliest offset ` +
+        "(at-least-once: outputs since are sent again)",
+    );
+    return await task.restore(null);
   }
 }
 
