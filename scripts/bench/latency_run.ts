@@ -1,0 +1,235 @@
+/**
+ * One run of `deno task bench:latency`: the real processor (`processor/main.ts --jobs
+ * overheating`, which runs readings-by-device in front of it) as a child process on a broker,
+ * fed readings stamped with the wall clock at a constant rate, while a read_committed consumer
+ * notes when each alert and shutdown command becomes readable.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { Admin, Consumer, Offset, Producer, type ProducerRecord } from "@iot/kafka";
+import { delay, uniqueName } from "@iot/testing";
+import { type HotSchedule, type Reading, temperatureAt } from "./latency_tip.ts";
+
+/** Settings shared by every run of a bench. */
+export interface LatencySettings extends HotSchedule {
+  /** Readings per second. */
+  readonly rate: number;
+  /** Devices (`device-0` … `device-<n-1>`); each gets `rate / devices` readings per second. */
+  readonly devices: number;
+  /** Partitions of every topic. */
+  readonly partitions: number;
+  /** Seconds of input before alerts count (the first windows fill, the processor warms up). */
+  readonly warmupS: number;
+  /** Seconds of input whose alerts count. */
+  readonly seconds: number;
+}
+
+/** What one run varies. */
+export interface LatencyCase {
+  readonly guarantee: "exactly-once" | "at-least-once";
+  readonly checkpointMs: number;
+}
+
+/** An alert or command as read back, with when it became readable (wall-clock ms). */
+export interface Observed {
+  readonly kind: "alert" | "command";
+  /** `alertId`, or the alert id a command belongs to. */
+  readonly alertId: string;
+  readonly deviceId: string;
+  readonly state: "active" | "cleared";
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly readableAt: number;
+}
+
+/** The raw material of one run; `latency.ts` turns it into figures. */
+export interface RunRecord {
+  /** Per hot device (by index), its readings in event-time order. */
+  readonly hotReadings: Reading[][];
+  /** Alerts and commands read back. */
+  readonly observed: Observed[];
+  /** Wall-clock ms of the first and after the last reading sent. */
+  readonly startMs: number;
+  readonly stopMs: number;
+  /** Readings sent. */
+  readonly sent: number;
+  /** CPU seconds of the processor process while the readings were sent. */
+  readonly processorCpuSeconds: number;
+}
+
+const MAIN = fileURLToPath(new URL("../../processor/main.ts", import.meta.url));
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** CPU seconds (user + system) of process `pid` so far (Linux `/proc`), or 0 elsewhere. */
+async function cpuSeconds(pid: number): Promise<number> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs `c` on `bootstrap`; `label` prefixes progress lines on stderr. */
+export async function runLatency(
+  bootstrap: string,
+  s: LatencySettings,
+  c: LatencyCase,
+  label: string,
+): Promise<RunRecord> {
+  const run = uniqueName("latency");
+  const t = {
+    input: `${run}-readings`,
+    byDevice: `${run}-by-device`,
+    alerts: `${run}-alerts`,
+    commands: `${run}-commands`,
+    deadLetter: `${run}-dlq`,
+  };
+  {
+    await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
+    await admin.createTopics(
+      Object.values(t).map((name) => ({ name, partitions: s.partitions })),
+      { ignoreExisting: true },
+    );
+  }
+  const stateDir = await Deno.makeTempDir({ prefix: "latency-bench-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      ...["run", "--allow-all", MAIN, "--bootstrap", bootstrap, "--state-dir", stateDir],
+      ...["--jobs", "overheating", "--group-prefix", run, "--status-port", "0"],
+      ...["--partitions", String(s.partitions), "--readings-by-device-topic", t.byDevice],
+      ...["--topic", `sensorReadings=${t.input}`, "--topic", `alerts=${t.alerts}`],
+      ...["--topic", `deviceCommands=${t.commands}`, "--topic", `deadLetter=${t.deadLetter}`],
+      ...[
+        "--processing-guarantee",
+        c.guarantee,
+        "--checkpoint-interval-ms",
+        String(c.checkpointMs),
+      ],
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let log = "";
+  const logged = (async () => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      log = (log + chunk).slice(-20_000);
+    }
+  })();
+  const observed: Observed[] = [];
+  const watching = new AbortController();
+  const watcher = watch(bootstrap, [t.alerts, t.commands], s.partitions, watching.signal, observed);
+  try {
+    const cpu0 = await cpuSeconds(child.pid);
+    const fed = await feed(bootstrap, t.input, s, label);
+    const processorCpuSeconds = (await cpuSeconds(child.pid)) - cpu0;
+    // Windows that could fire before the input stopped are readable within about two
+    // checkpoint intervals (two transactional hops) once the processor keeps up.
+    await delay(2 * c.checkpointMs + 5_000);
+    return { ...fed, observed, processorCpuSeconds };
+  } finally {
+    watching.abort();
+    await watcher;
+    child.kill("SIGTERM");
+    const status = await child.status;
+    await logged;
+    await Deno.remove(stateDir, { recursive: true });
+    if (!status.success && status.signal !== "SIGTERM") {
+      console.error(log.split("\n").slice(-20).join("\n"));
+      throw new Error(`${label}: the processor exited with ${status.code}`);
+    }
+  }
+}
+
+/** Reads alerts and commands as they become readable (read_committed) into `observed`. */
+async function watch(
+  bootstrap: string,
+  topics: readonly string[],
+  partitions: number,
+  signal: AbortSignal,
+  observed: Observed[],
+): Promise<void> {
+  await using consumer = new Consumer({
+    config: {
+      "bootstrap.servers": bootstrap,
+      "group.id": uniqueName("latency-watch"),
+      "isolation.level": "read_committed",
+      "enable.auto.commit": false,
+      "fetch.wait.max.ms": 10,
+    },
+  });
+  consumer.assign(topics.flatMap((topic) =>
+    Array.from({ length: partitions }, (_, partition) => ({
+      topic,
+      partition,
+      offset: Offset.BEGINNING,
+    }))
+  ));
+  for await (const batch of consumer.batches({ signal })) {
+    const readableAt = Date.now();
+    for (const r of batch) {
+      const v = JSON.parse(decoder.decode(r.value!));
+      if (r.topic === topics[0]) {
+        observed.push({
+          kind: "alert",
+          alertId: v.alertId,
+          deviceId: v.deviceId,
+          state: v.state,
+          windowStart: Date.parse(v.windowStart),
+          windowEnd: Date.parse(v.windowEnd),
+          readableAt,
+        });
+      } else {
+        const end = Date.parse(v.eventTime);
+        observed.push({
+          kind: "command",
+          alertId: String(v.commandId).replace(/-shutdown(-\d+)?$/, ""),
+          deviceId: v.deviceId,
+          state: "active",
+          windowStart: NaN,
+          windowEnd: end,
+          readableAt,
+        });
+      }
+    }
+  }
+}
+
+/** Sends readings at `s.rate` per second, stamped with the wall clock, for the run's length. */
+async function feed(bootstrap: string, topic: string, s: LatencySettings, label: string) {
+  await using producer = new Producer({
+    config: { "bootstrap.servers": bootstrap, "linger.ms": 5 },
+  });
+  const hotReadings: Reading[][] = Array.from({ length: s.hot }, () => []);
+  const inFlight: Promise<void>[] = [];
+  const startMs = Date.now();
+  const stopAt = startMs + (s.warmupS + s.seconds) * 1000;
+  let sent = 0, reported = startMs;
+  for (let now = startMs; now < stopAt; now = Date.now()) {
+    const due = Math.floor((now - startMs) * s.rate / 1000);
+    const records: ProducerRecord[] = [];
+    const iso = new Date(now).toISOString();
+    for (; sent < due; sent++) {
+      const index = sent % s.devices;
+      const deviceId = `device-${index}`;
+      const temperature = temperatureAt(s, index, now);
+      if (index < s.hot) hotReadings[index].push({ ts: now, temperature });
+      const value = `{"deviceId":"${deviceId}","ts":"${iso}","temperature":${temperature},` +
+        `"humidity":${40 + (sent % 200) / 10}}`;
+      records.push({ topic, key: deviceId, value: encoder.encode(value) });
+    }
+    if (records.length > 0) inFlight.push(producer.sendAll(records));
+    while (inFlight.length > 200) await inFlight.shift();
+    if (now - reported >= 10_000) {
+      reported = now;
+      console.error(`${label}: ${sent} readings sent, ${Math.round((now - startMs) / 1000)} s`);
+    }
+    await delay(2); // pacing: the next tick sends what fell due meanwhile
+  }
+  const stopMs = Date.now();
+  await Promise.all(inFlight);
+  return { hotReadings, startMs, stopMs, sent };
+}
