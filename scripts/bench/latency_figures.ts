@@ -86,10 +86,10 @@ const indexOf = (deviceId: string) => Number(deviceId.slice("device-".length));
 
 /** The figures of one run. */
 export function figuresOf(r: RunRecord, s: LatencySettings, job: JobSettings): Figures {
-  // Count windows that start after the warm-up and could fire a second before the input stopped.
-  const firstStart = r.startMs + s.warmupS * 1000;
+  // Count windows that end after the warm-up and could fire a second before the input stopped.
+  const firstEnd = r.startMs + s.warmupS * 1000;
   const lastEnd = r.stopMs - 1000 - job.outOfOrdernessMs;
-  const counted = (end: number) => end - job.windowMs >= firstStart && end <= lastEnd;
+  const counted = (end: number) => end >= firstEnd && end <= lastEnd;
   const expected = new Map<string, Expected>();
   r.hotReadings.forEach((readings, index) => {
     for (const a of expectedAlerts(readings, job, lastEnd)) {

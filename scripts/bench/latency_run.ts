@@ -19,7 +19,7 @@ export interface LatencySettings extends HotSchedule {
   readonly devices: number;
   /** Partitions of every topic. */
   readonly partitions: number;
-  /** Seconds of input before alerts count (the first windows fill, the processor warms up). */
+  /** Seconds of input before alerts count: windows ending earlier are not counted. */
   readonly warmupS: number;
   /** Seconds of input whose alerts count. */
   readonly seconds: number;
