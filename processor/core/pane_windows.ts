@@ -110,13 +110,13 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
     };
   }
 
-  restoreKey(key: string, snapshot: unknown): void {
+  restoreKey(key: string, snapshot: unknown, owned = false): void {
     if (snapshot === null) {
       this.#keys.delete(key);
       return;
     }
     const data = snapshot as PaneKeySnapshot<Acc>;
-    const panes = data.panes.map(([start, acc]) => ({ start, acc: clonePlain(acc) }));
+    const panes = data.panes.map(([start, acc]) => ({ start, acc: owned ? acc : clonePlain(acc) }));
     const state: PaneKey<Acc> = { panes, timer: data.timer };
     this.#keys.set(key, state);
     if (state.timer !== null) this.#timers.add(state.timer + this.#lateness, key);

@@ -109,13 +109,17 @@ export class SessionWindows<In, Acc, Out> implements WindowEngine<In, Out> {
     return state.sessions.map((s) => [s.start, s.end, clonePlain(s.acc)] as const);
   }
 
-  restoreKey(key: string, snapshot: unknown): void {
+  restoreKey(key: string, snapshot: unknown, owned = false): void {
     if (snapshot === null) {
       this.#keys.delete(key);
       return;
     }
     const data = snapshot as SessionKeySnapshot<Acc>;
-    const sessions = data.map(([start, end, acc]) => ({ start, end, acc: clonePlain(acc) }));
+    const sessions = data.map(([start, end, acc]) => ({
+      start,
+      end,
+      acc: owned ? acc : clonePlain(acc),
+    }));
     if (sessions.length === 0) this.#keys.delete(key);
     else this.#arm(key, { sessions, timer: sessions[0].end });
   }

@@ -34,6 +34,15 @@ export interface KeyedSnapshot<M, S> {
   readonly keys: ReadonlyArray<readonly [string, S | null]>;
 }
 
+/** Options of restoring a snapshot. */
+export interface RestoreOptions {
+  /**
+   * The snapshot is the caller's to give away (e.g. just parsed from a checkpoint file and used
+   * for nothing else): its per-key data may become the live state without a copy. Default false.
+   */
+  readonly owned?: boolean;
+}
+
 /**
  * A keyed operator that saves its state as plain data, fully or incrementally.
  *
@@ -53,13 +62,13 @@ export interface KeyedSnapshottable<M, S> {
   /** Returns the whole state as plain data and marks every key clean. */
   snapshot(): KeyedSnapshot<M, S>;
   /** Replaces the whole state with `snapshot` (full or delta applied to empty state). */
-  restore(snapshot: KeyedSnapshot<M, S>): void;
+  restore(snapshot: KeyedSnapshot<M, S>, options?: RestoreOptions): void;
   /** Keys whose state changed (or went away) since they were last snapshotted, sorted. */
   changedKeys(): string[];
   /** Returns the scalar state plus the state of `keys` (`null` for absent) and marks them clean. */
   snapshotKeys(keys: Iterable<string>): KeyedSnapshot<M, S>;
   /** Applies a snapshot from {@linkcode snapshotKeys} on top of the current state. */
-  restoreKeys(snapshot: KeyedSnapshot<M, S>): void;
+  restoreKeys(snapshot: KeyedSnapshot<M, S>, options?: RestoreOptions): void;
 }
 
 /** Thrown when a snapshot cannot be restored: wrong version, kind or operator configuration. */

@@ -58,8 +58,11 @@ export interface WindowEngine<In, Out> {
   advance(watermarkMs: number, out: WindowResult<Out>[]): void;
   /** The key's state as plain data (a copy), or `null` when it has none. */
   snapshotKey(key: string): unknown;
-  /** Replaces the key's state with `state` from {@linkcode snapshotKey} (`null` removes it). */
-  restoreKey(key: string, state: unknown): void;
+  /**
+   * Replaces the key's state with `state` from {@linkcode snapshotKey} (`null` removes it);
+   * `owned`: `state` may become the live state without a copy.
+   */
+  restoreKey(key: string, state: unknown, owned?: boolean): void;
   /** Keys that hold state. */
   keys(): IterableIterator<string>;
   /** Drops all state. */

@@ -13,6 +13,7 @@ import {
   checkSnapshot,
   type KeyedSnapshot,
   type KeyedSnapshottable,
+  type RestoreOptions,
   SnapshotError,
   sortedKeys,
 } from "./snapshot.ts";
@@ -152,10 +153,10 @@ export class WindowOperator<In, Acc, Out>
     return { ...snapshot, full: true };
   }
 
-  restore(snapshot: WindowOperatorSnapshot): void {
+  restore(snapshot: WindowOperatorSnapshot, options?: RestoreOptions): void {
     this.#engine.clear();
     this.#changed.clear();
-    this.restoreKeys(snapshot);
+    this.restoreKeys(snapshot, options);
   }
 
   changedKeys(): string[] {
@@ -179,7 +180,7 @@ export class WindowOperator<In, Acc, Out>
     };
   }
 
-  restoreKeys(snapshot: WindowOperatorSnapshot): void {
+  restoreKeys(snapshot: WindowOperatorSnapshot, options?: RestoreOptions): void {
     checkSnapshot(snapshot, KIND);
     const { meta } = snapshot;
     if (
@@ -196,6 +197,7 @@ export class WindowOperator<In, Acc, Out>
     }
     this.#watermark = meta.watermarkMs ?? -Infinity;
     this.#lateCount = meta.lateCount;
-    for (const [key, state] of snapshot.keys) this.#engine.restoreKey(key, state);
+    const owned = options?.owned ?? false;
+    for (const [key, state] of snapshot.keys) this.#engine.restoreKey(key, state, owned);
   }
 }

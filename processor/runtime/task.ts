@@ -176,8 +176,9 @@ export class Task implements TaskOutput {
     for (const [name, op] of Object.entries(this.#logic.operators)) {
       const snapshot = operators[name];
       if (snapshot === undefined) continue;
-      if (full) op.restore(snapshot);
-      else op.restoreKeys(snapshot);
+      // Just parsed from a checkpoint file or the changelog, used for nothing else: no copy.
+      if (full) op.restore(snapshot, { owned: true });
+      else op.restoreKeys(snapshot, { owned: true });
     }
   }
 

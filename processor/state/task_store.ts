@@ -72,7 +72,7 @@ export class TaskStore {
   #manifests: CheckpointManifest[] = [];
   #files = new Map<string, number>();
   #chain: string[] = [];
-  #keys = new Map<string, Set<string>>();
+  #keys = new Map<string, KeyCount>();
   #nextSeq = 1;
   #compaction: Promise<void> | null = null;
   #compacted: { covers: string[]; file: string } | null = null;
@@ -224,12 +224,9 @@ export class TaskStore {
 
   #trackKeys(data: CheckpointData): void {
     for (const [name, snapshot] of Object.entries(data.operators)) {
-      let keys = this.#keys.get(name);
-      if (keys === undefined || snapshot.full) this.#keys.set(name, keys = new Set());
-      for (const [key, state] of snapshot.keys) {
-        if (state === null) keys.delete(key);
-        else keys.add(key);
-      }
+      const keys = this.#keys.get(name);
+      if (keys === undefined || snapshot.full) this.#keys.set(name, new KeyCount(snapshot.keys));
+      else keys.apply(snapshot.keys);
     }
   }
 
@@ -281,6 +278,35 @@ export class TaskStore {
       removed = true;
     }
     if (removed && this.#sync) await syncDir(this.#dir);
+  }
+}
+
+/**
+ * The keys with state of one operator. A full snapshot's keys are only counted: hashing a
+ * million keys into a set cost about as much as the rest of a restore, and most restores are
+ * followed by no delta for a while; the set is built when the first delta needs it.
+ */
+class KeyCount {
+  #base: string[] | null;
+  #set: Set<string> | null = null;
+
+  /** @param full a full snapshot's entries (none is `null`). */
+  constructor(full: AnySnapshot["keys"]) {
+    this.#base = full.filter(([, state]) => state !== null).map(([key]) => key);
+  }
+
+  get size(): number {
+    return this.#set?.size ?? this.#base!.length;
+  }
+
+  /** Applies a delta's entries (`null`: the key's state is gone). */
+  apply(delta: AnySnapshot["keys"]): void {
+    const set = this.#set ??= new Set(this.#base);
+    this.#base = null;
+    for (const [key, state] of delta) {
+      if (state === null) set.delete(key);
+      else set.add(key);
+    }
   }
 }
 
