@@ -122,6 +122,7 @@ export async function runLatency(
   const observed: Observed[] = [];
   const watching = new AbortController();
   const watcher = watch(bootstrap, [t.alerts, t.commands], s.partitions, watching.signal, observed);
+  let record: RunRecord;
   try {
     const cpu0 = await cpuSeconds(child.pid);
     const fed = await feed(bootstrap, t.input, s, label);
@@ -129,19 +130,21 @@ export async function runLatency(
     // Windows that could fire before the input stopped are readable within about two
     // checkpoint intervals (two transactional hops) once the processor keeps up.
     await delay(2 * c.checkpointMs + 5_000);
-    return { ...fed, observed, processorCpuSeconds };
+    record = { ...fed, observed, processorCpuSeconds };
   } finally {
     watching.abort();
     await watcher;
     child.kill("SIGTERM");
-    const status = await child.status;
-    await logged;
-    await Deno.remove(stateDir, { recursive: true });
-    if (!status.success && status.signal !== "SIGTERM") {
-      console.error(log.split("\n").slice(-20).join("\n"));
-      throw new Error(`${label}: the processor exited with ${status.code}`);
-    }
   }
+  const status = await child.status;
+  await logged;
+  await Deno.remove(stateDir, { recursive: true });
+  // A processor that died during the run would show as missing alerts; say why instead.
+  if (!status.success && status.signal !== "SIGTERM") {
+    console.error(log.split("\n").slice(-20).join("\n"));
+    throw new Error(`${label}: the processor exited with ${status.code}`);
+  }
+  return record;
 }
 
 /** Reads alerts and commands as they become readable (read_committed) into `observed`. */
