@@ -1,32 +1,18 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
-import { type FakeKafka as FakeKafkaType, readAll } from "@iot/kafka/testing";
-import { FakeKafka, FakeProducer } from "@iot/kafka/testing";
+import { type FakeKafka, readAll } from "@iot/kafka/testing";
 import { waitFor } from "@iot/testing";
-import { countingJob, fakeClients } from "./fake_kafka_test_util.ts";
+import {
+  countingInput,
+  countingOutputs as reference,
+  fakeClients,
+} from "./fake_kafka_test_util.ts";
 import { JobRunner } from "./job_runner.ts";
 
 const decoder = new TextDecoder();
-const values = (kafka: FakeKafkaType) => readAll(kafka, "out").map((r) => decoder.decode(r.value!));
-/** What `countingJob` writes for inputs `0..n-1` keyed `k0`, `k1`, `k2` in turn. */
-const reference = (from: number, to: number) =>
-  Array.from({ length: to - from }, (_, j) => {
-    const i = from + j;
-    return `k${i % 3}=${Math.floor(i / 3) + 1}@${i}`;
-  });
+const values = (kafka: FakeKafka) => readAll(kafka, "out").map((r) => decoder.decode(r.value!));
 
 async function setup() {
-  const kafka = new FakeKafka();
-  const job = countingJob(1);
-  for (const t of job.topics) kafka.createTopic(t.name, t.partitions);
-  const upstream = new FakeProducer(kafka);
-  const send = (from: number, to: number) =>
-    upstream.sendAll(
-      Array.from({ length: to - from }, (_, i) => ({
-        topic: "in",
-        key: `k${(from + i) % 3}`,
-        value: "x",
-      })),
-    );
+  const { kafka, job, send } = countingInput();
   const dir = await Deno.makeTempDir();
   const start = (checkpointIntervalMs: number, lines: string[] = []) => {
     const stop = new AbortController();

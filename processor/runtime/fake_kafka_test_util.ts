@@ -5,7 +5,7 @@
  * @module
  */
 import type { ConsumerRecord } from "@iot/kafka";
-import { FakeAdmin, FakeConsumer, type FakeKafka, FakeProducer } from "@iot/kafka/testing";
+import { FakeAdmin, FakeConsumer, FakeKafka, FakeProducer } from "@iot/kafka/testing";
 import { KeyedState } from "../core/keyed_state.ts";
 import type { JobDefinition, TaskLogic, TaskOutput } from "./job.ts";
 import type { KafkaClients } from "./kafka_seam.ts";
@@ -72,4 +72,36 @@ export function countingJob(partitions: number, prefix = ""): JobDefinition {
       };
     },
   };
+}
+
+/**
+ * A fake cluster with the topics of `countingJob(1)`, and `send(from, to)` writing inputs
+ * `from` … `to - 1` to `in`, keyed `k0`, `k1`, `k2` in turn.
+ */
+export function countingInput(): {
+  kafka: FakeKafka;
+  job: JobDefinition;
+  send: (from: number, to: number) => Promise<void>;
+} {
+  const kafka = new FakeKafka();
+  const job = countingJob(1);
+  for (const t of job.topics) kafka.createTopic(t.name, t.partitions);
+  const upstream = new FakeProducer(kafka);
+  const send = (from: number, to: number) =>
+    upstream.sendAll(
+      Array.from({ length: to - from }, (_, i) => ({
+        topic: "in",
+        key: `k${(from + i) % 3}`,
+        value: "x",
+      })),
+    );
+  return { kafka, job, send };
+}
+
+/** What `countingJob` writes for the inputs `from` … `to - 1` of {@linkcode countingInput}. */
+export function countingOutputs(from: number, to: number): string[] {
+  return Array.from({ length: to - from }, (_, j) => {
+    const i = from + j;
+    return `k${i % 3}=${Math.floor(i / 3) + 1}@${i}`;
+  });
 }

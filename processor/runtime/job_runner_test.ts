@@ -2,7 +2,12 @@ import { assert, assertEquals, assertRejects } from "@std/assert";
 import { KafkaError } from "@iot/kafka";
 import { FakeKafka, FakeProducer, readAll } from "@iot/kafka/testing";
 import { waitFor } from "@iot/testing";
-import { countingJob, fakeClients } from "./fake_kafka_test_util.ts";
+import {
+  countingInput,
+  countingJob,
+  countingOutputs,
+  fakeClients,
+} from "./fake_kafka_test_util.ts";
 import { JobRunner } from "./job_runner.ts";
 
 Deno.test("JobRunner: an idle, fully consumed transactional input shows lag 0", async () => {
@@ -62,17 +67,7 @@ Deno.test("JobRunner: without Kafka it gives up after kafkaWaitTimeoutMs naming 
 });
 
 Deno.test("JobRunner: an abortable checkpoint failure rewinds to the last commit, no duplicates", async () => {
-  const kafka = new FakeKafka();
-  const job = countingJob(1);
-  for (const t of job.topics) kafka.createTopic(t.name, t.partitions);
-  const upstream = new FakeProducer(kafka);
-  const send = (from: number, to: number) =>
-    upstream.sendAll(
-      Array.from(
-        { length: to - from },
-        (_, i) => ({ topic: "in", key: `k${(from + i) % 3}`, value: "x" }),
-      ),
-    );
+  const { kafka, job, send } = countingInput();
   await send(0, 20);
   const clients = fakeClients(kafka);
   let failures = 0;
@@ -121,6 +116,8 @@ Deno.test("JobRunner: an abortable checkpoint failure rewinds to the last commit
     await Deno.remove(dir, { recursive: true });
   }
   assert(lines.some((l) => l.includes("rewinding to the last commit")), lines.join("\n"));
-  const expected = Array.from({ length: 40 }, (_, i) => `k${i % 3}=${Math.floor(i / 3) + 1}@${i}`);
-  assertEquals(readAll(kafka, "out").map((r) => new TextDecoder().decode(r.value!)), expected);
+  assertEquals(
+    readAll(kafka, "out").map((r) => new TextDecoder().decode(r.value!)),
+    countingOutputs(0, 40),
+  );
 });
