@@ -47,7 +47,7 @@ const latencyCli = defineCli({
       default: 40,
       min: 10,
     }),
-    seconds: integerOption({ doc: "seconds of input after the warm-up", default: 90, min: 10 }),
+    seconds: integerOption({ doc: "seconds of input after the warm-up", default: 60, min: 10 }),
     partitions: integerOption({ doc: "partitions of every topic", default: 4, min: 1 }),
     rounds: integerOption({ doc: "alternating rounds (figures pooled)", default: 1, min: 1 }),
   },
