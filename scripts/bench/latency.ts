@@ -66,7 +66,7 @@ function row(broker: string, c: LatencyCase, f: Figures, peer: Figures | undefin
   return `| ${broker} | ${c.guarantee} | ${c.checkpointMs / 1000} s | ${f.alerts} ` +
     `(${f.missing}/${f.extra}) | ${pair(f.raw.p50, f.raw.p99)} | ` +
     `${pair(f.beyond.p50, f.beyond.p99)} | ${pair(f.commandBeyond.p50, f.commandBeyond.p99)} | ` +
-    `${ratio} | ${Math.round(f.inputRate)} | ${Math.round(f.cpuPercent)} |`;
+    `${ratio} | ${Math.round(f.inputRate)} | ${Math.round(f.cpuPercent)} | ${f.lateReadings} |`;
 }
 
 if (import.meta.main) {
@@ -128,8 +128,8 @@ if (import.meta.main) {
   console.log(
     "| broker | guarantee | checkpoint | alerts (missing/extra) | tipping reading → alert " +
       "readable | alert beyond earliest firing | command beyond earliest firing | beyond-firing " +
-      "p50 vs at-least-once | input/s | processor CPU % |",
+      "p50 vs at-least-once | input/s | processor CPU % | late readings |",
   );
-  console.log("| --- | --- | -: | -: | -: | -: | -: | -: | -: | -: |");
+  console.log("| --- | --- | -: | -: | -: | -: | -: | -: | -: | -: | -: |");
   console.log(rows.join("\n"));
 }

@@ -47,6 +47,8 @@ export interface Figures {
   readonly inputRate: number;
   /** The processor's CPU use while the readings were sent (100 = one core). */
   readonly cpuPercent: number;
+  /** Readings the overheating job dropped as late. */
+  readonly lateReadings: number;
   /** The latencies themselves, for pooling runs. */
   readonly samples: { raw: number[]; beyond: number[]; commandBeyond: number[] };
 }
@@ -130,12 +132,13 @@ export function figuresOf(r: RunRecord, s: LatencySettings, job: JobSettings): F
     extra,
     inputRate: r.sent / seconds,
     cpuPercent: 100 * r.processorCpuSeconds / seconds,
+    lateReadings: r.lateReadings,
   });
 }
 
 function summarize(
   samples: Figures["samples"],
-  rest: Pick<Figures, "missing" | "extra" | "inputRate" | "cpuPercent">,
+  rest: Pick<Figures, "missing" | "extra" | "inputRate" | "cpuPercent" | "lateReadings">,
 ): Figures {
   const p = (v: number[]) => ({ p50: percentile(v, 50), p99: percentile(v, 99) });
   return {
@@ -159,6 +162,7 @@ export function mergeFigures(list: readonly Figures[]): Figures {
       extra: list.reduce((s, f) => s + f.extra, 0),
       inputRate: mean("inputRate"),
       cpuPercent: mean("cpuPercent"),
+      lateReadings: list.reduce((s, f) => s + f.lateReadings, 0),
     },
   );
 }

@@ -41,6 +41,7 @@ Deno.test("figuresOf: latencies from the tipping reading and from the earliest f
     stopMs: 100_000,
     sent: 100,
     processorCpuSeconds: 50,
+    lateReadings: 0,
   };
   const f = figuresOf(record, {
     rate: 1,

@@ -56,6 +56,11 @@ export interface RunRecord {
   readonly sent: number;
   /** CPU seconds of the processor process while the readings were sent. */
   readonly processorCpuSeconds: number;
+  /**
+   * Readings the overheating job found late (behind its watermark, so left out of their
+   * windows), from the processor's `/status` at the end; `NaN` when unknown.
+   */
+  readonly lateReadings: number;
 }
 
 const MAIN = fileURLToPath(new URL("../../processor/main.ts", import.meta.url));
@@ -70,6 +75,21 @@ async function cpuSeconds(pid: number): Promise<number> {
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
   } catch {
     return 0;
+  }
+}
+
+/** The overheating job's late readings, asked of the status URL the processor logged. */
+async function lateReadings(log: string): Promise<number> {
+  const url = /"status":"(http:\/\/[^"]+\/status)"/.exec(log)?.[1];
+  if (url === undefined) return NaN;
+  try {
+    const { jobs } = await (await fetch(url)).json() as {
+      jobs: { job: string; tasks: { late: number }[] }[];
+    };
+    return jobs.filter((j) => j.job === "overheating")
+      .reduce((n, j) => n + j.tasks.reduce((m, t) => m + t.late, 0), 0);
+  } catch {
+    return NaN;
   }
 }
 
@@ -130,7 +150,7 @@ export async function runLatency(
     // Windows that could fire before the input stopped are readable within about two
     // checkpoint intervals (two transactional hops) once the processor keeps up.
     await delay(2 * c.checkpointMs + 5_000);
-    record = { ...fed, observed, processorCpuSeconds };
+    record = { ...fed, observed, processorCpuSeconds, lateReadings: await lateReadings(log) };
   } finally {
     watching.abort();
     await watcher;
