@@ -119,13 +119,18 @@ export function figuresOf(r: RunRecord, s: LatencySettings, job: JobSettings): F
     }
     const tip = index < r.hotReadings.length ? tipOf(o, index) : undefined;
     if (!expected.has(key) || seen.has(key) || tip === undefined) {
-      extra++;
+      if (extra++ < 5) {
+        const why = !expected.has(key) ? "not expected" : seen.has(key) ? "repeated" : "no tip";
+        console.error(`unexpected alert ${key} (${why}), readable ${o.readableAt - r.startMs} ms`);
+      }
       continue;
     }
     seen.add(key);
     raw.push(o.readableAt - tip.ts);
     beyond.push(late);
   }
+  const missed = [...expected.keys()].filter((k) => !seen.has(k));
+  if (missed.length > 0) console.error(`expected, not read: ${missed.slice(0, 5).join(", ")}`);
   const seconds = (r.stopMs - r.startMs) / 1000;
   return summarize({ raw, beyond, commandBeyond }, {
     missing: expected.size - seen.size,
