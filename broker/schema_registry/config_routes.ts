@@ -11,16 +11,23 @@ import type { RegistryMode, SchemaStore } from "./store.ts";
 
 const modes: readonly string[] = ["READWRITE", "READONLY"];
 
+/** A request to `/config` or `/mode`, for one subject or (null) the global setting. */
+export interface SettingRequest {
+  /** The registry's state. */
+  store: SchemaStore;
+  /** The subject, or null for the global setting. */
+  subject: string | null;
+  /** The request URL (query flags). */
+  url: URL;
+  /** The request (method, body). */
+  request: Request;
+}
+
 /** Answers `GET/PUT/DELETE /config[/{subject}]`. */
 export async function configRoute(
-  store: SchemaStore,
-  method: string,
-  rest: string[],
-  url: URL,
-  request: Request,
+  { store, subject, url, request }: SettingRequest,
 ): Promise<Response> {
-  if (rest.length > 1) throw errors.notFound();
-  const subject = rest[0] ?? null;
+  const method = request.method;
   if (method === "GET") {
     const own = store.config(subject);
     if (subject === null) return reply({ compatibilityLevel: own ?? "BACKWARD" });
@@ -48,14 +55,9 @@ export async function configRoute(
 
 /** Answers `GET/PUT/DELETE /mode[/{subject}]`. */
 export async function modeRoute(
-  store: SchemaStore,
-  method: string,
-  rest: string[],
-  url: URL,
-  request: Request,
+  { store, subject, url, request }: SettingRequest,
 ): Promise<Response> {
-  if (rest.length > 1) throw errors.notFound();
-  const subject = rest[0] ?? null;
+  const method = request.method;
   if (method === "GET") {
     if (subject === null || store.ownMode(subject) || flag(url, "defaultToGlobal")) {
       return reply({ mode: store.mode(subject) });

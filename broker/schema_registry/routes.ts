@@ -79,8 +79,10 @@ class Api {
     if (head === "compatibility" && method === "POST" && rest[0] === "subjects") {
       return this.#compatibility(rest.slice(1), url, request);
     }
-    if (head === "config") return configRoute(this.#store, method, rest, url, request);
-    if (head === "mode") return modeRoute(this.#store, method, rest, url, request);
+    if ((head === "config" || head === "mode") && rest.length <= 1) {
+      const setting = { store: this.#store, subject: rest[0] ?? null, url, request };
+      return head === "config" ? configRoute(setting) : modeRoute(setting);
+    }
     throw errors.notFound();
   }
 
