@@ -54,12 +54,16 @@ export function parseJsonSchema(text: string): SchemaNode {
   } catch (e) {
     throw new InvalidSchemaError(`not JSON: ${(e as Error).message}`);
   }
-  return new Reader(doc).read(doc, "#");
+  const reader = new Reader(doc);
+  const root = reader.read(doc, "#");
+  reader.resolveAll();
+  return root;
 }
 
 class Reader {
   #root: unknown;
   #refs = new Map<string, SchemaNode>();
+  #pending: (() => unknown)[] = [];
 
   constructor(root: unknown) {
     this.#root = root;
@@ -80,6 +84,11 @@ class Reader {
       ? facets[0]
       : { kind: "combined", criterion: "allOf", subschemas: facets };
     return Object.assign(node, notes);
+  }
+
+  /** Reads every referenced schema now, so an invalid one fails the parse, not a later check. */
+  resolveAll(): void {
+    for (let i = 0; i < this.#pending.length; i++) this.#pending[i]();
   }
 
   #facets(o: Record<string, unknown>, at: string): SchemaNode[] {
@@ -149,19 +158,17 @@ class Reader {
     const target = pointer(this.#root, ref);
     if (target === undefined) throw new InvalidSchemaError(`${at}: "$ref" ${ref} does not resolve`);
     // Resolved lazily and cached so recursive schemas terminate.
-    return {
-      kind: "ref",
-      ref,
-      resolve: () => {
-        let node = this.#refs.get(ref);
-        if (!node) {
-          node = { kind: "true" };
-          this.#refs.set(ref, node);
-          Object.assign(node, this.read(target, ref));
-        }
-        return node;
-      },
+    const resolve = () => {
+      let node = this.#refs.get(ref);
+      if (!node) {
+        node = { kind: "true" };
+        this.#refs.set(ref, node);
+        Object.assign(node, this.read(target, ref));
+      }
+      return node;
     };
+    this.#pending.push(resolve);
+    return { kind: "ref", ref, resolve };
   }
 }
 

@@ -17,6 +17,7 @@ Deno.test("parseJsonSchema: refuses what is not a usable schema, naming where", 
     ['{"$ref":"other.json"}', "schema references are not supported"],
     ['{"$ref":"#/$defs/missing"}', '"$ref" #/$defs/missing does not resolve'],
     ['{"anyOf":[]}', '"anyOf" must be a non-empty array'],
+    ['{"$defs":{"x":{"type":7}},"$ref":"#/$defs/x"}', '#/$defs/x: "type" must be one of'],
     ['{"enum":"a"}', '"enum" must be an array'],
   ];
   for (const [text, message] of cases) {

@@ -138,7 +138,14 @@ export class SchemaStore {
       set[key.schema(id)] = { ...schema };
     }
     this.#put(entry);
-    await this.#meta.apply({ set });
+    try {
+      await this.#meta.apply({ set });
+    } catch (e) {
+      // Not durable: forget it so the index keeps matching what a restart would load.
+      this.#subjects.get(subject)?.delete(entry.version);
+      if (known === undefined) this.#unindex(id, schema);
+      throw e;
+    }
     return entry;
   }
 
@@ -223,6 +230,11 @@ export class SchemaStore {
   #index(id: number, schema: StoredSchema): void {
     this.#schemas.set(id, schema);
     this.#ids.set(identity(schema), id);
+  }
+
+  #unindex(id: number, schema: StoredSchema): void {
+    this.#schemas.delete(id);
+    this.#ids.delete(identity(schema));
   }
 
   #put(v: SubjectVersion): void {
