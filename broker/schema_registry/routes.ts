@@ -101,8 +101,8 @@ class Api {
       }
     }
     if (
-      subject === undefined || versionsWord !== "versions" ||
-      tail !== undefined && tail !== "schema"
+      subject === undefined || versionsWord !== "versions" || rest.length > 4 ||
+      tail !== undefined && tail !== "schema" && tail !== "referencedby"
     ) {
       throw errors.notFound();
     }
@@ -115,7 +115,9 @@ class Api {
       if (method === "POST") return await this.#register(subject, url, request);
     } else if (method === "GET") {
       const found = store.version(subject, readVersion(v), deleted);
-      return tail === "schema" ? this.#raw(found.id) : reply(this.#describe(found));
+      if (tail === "schema") return this.#raw(found.id);
+      // Schema references are not supported, so no version is ever referenced.
+      return reply(tail === "referencedby" ? [] : this.#describe(found));
     } else if (method === "DELETE" && tail === undefined) {
       return reply(await store.deleteVersion(subject, readVersion(v), flag(url, "permanent")));
     }

@@ -89,6 +89,7 @@ Deno.test("registry: register, ids stable across subjects, versions, lookup, sch
       { subject: "b-value", version: 1 },
     ]);
     assertEquals((await call("GET", "/schemas/types")).body, ["JSON"]);
+    assertEquals((await call("GET", "/subjects/a-value/versions/1/referencedby")).body, []);
   });
 });
 
@@ -114,6 +115,8 @@ Deno.test("registry: Confluent's error codes", async () => {
     assertEquals(await code("PUT", "/config", { compatibility: "SIDEWAYS" }), [422, 42203]);
     assertEquals(await code("GET", "/config/a"), [404, 40408]);
     assertEquals(await code("GET", "/nowhere"), [404, 404]);
+    assertEquals(await code("GET", "/subjects/a/versions/1/schema/more"), [404, 404]);
+    assertEquals(await code("PUT", "/subjects/a/versions"), [405, 405]);
   });
 });
 
