@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { compareSchemas } from "./diff.ts";
-import { compatibleChanges, DiffContext, type Difference } from "./differences.ts";
-import type { SchemaNode } from "./schema_model.ts";
+import { type ParsedSchema, readProblems } from "./formats.ts";
+
+export { incompatibleChanges } from "./diff.ts";
 
 /** The compatibility levels, as the REST API spells them. */
 export const compatibilityLevels = [
@@ -29,32 +29,13 @@ export function isCompatibilityLevel(value: unknown): value is CompatibilityLeve
 }
 
 /**
- * The differences from `original` to `update` that break a reader using `update` for data
- * written with `original` (empty: compatible).
- *
- * @example
- * ```ts
- * import { parseJsonSchema } from "./json_schema.ts";
- * import { incompatibleChanges } from "./compatibility.ts";
- * const v1 = parseJsonSchema('{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":false}');
- * const v2 = parseJsonSchema('{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"number"}},"additionalProperties":false}');
- * incompatibleChanges(v1, v2); // [] (an optional property added to a closed object)
- * ```
- */
-export function incompatibleChanges(original: SchemaNode, update: SchemaNode): Difference[] {
-  const ctx = new DiffContext();
-  compareSchemas(ctx, original, update);
-  return ctx.differences.filter((d) => !compatibleChanges.has(d.type));
-}
-
-/**
  * Checks `candidate` against the versions of a subject (oldest first) at `level`; returns the
  * messages of what breaks, empty when compatible.
  */
 export function checkCompatibility(
   level: CompatibilityLevel,
-  candidate: SchemaNode,
-  previous: readonly SchemaNode[],
+  candidate: ParsedSchema,
+  previous: readonly ParsedSchema[],
 ): string[] {
   if (level === "NONE" || previous.length === 0) return [];
   const against = level.endsWith("_TRANSITIVE") ? previous : previous.slice(-1);
@@ -62,13 +43,9 @@ export function checkCompatibility(
   const forward = level.startsWith("FORWARD") || level.startsWith("FULL");
   const messages: string[] = [];
   for (const old of [...against].reverse()) {
-    const found = [
-      ...(backward ? incompatibleChanges(old, candidate) : []),
-      ...(forward ? incompatibleChanges(candidate, old) : []),
-    ];
-    for (const d of found) {
-      messages.push(`Found incompatible change: Difference{jsonPath='${d.path}', type=${d.type}}`);
-    }
+    // BACKWARD: the candidate reads what `old` wrote; FORWARD: `old` reads the candidate's data.
+    if (backward) messages.push(...readProblems(candidate, old));
+    if (forward) messages.push(...readProblems(old, candidate));
     if (messages.length > 0) break;
   }
   if (messages.length > 0) messages.push(`{compatibility: '${level}'}`);

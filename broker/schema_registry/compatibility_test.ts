@@ -1,5 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { checkCompatibility, incompatibleChanges } from "./compatibility.ts";
+import { parseSchema } from "./formats.ts";
 import { parseJsonSchema } from "./json_schema.ts";
 
 // Each row: a change from `original` to `update` and the types of the differences that break a
@@ -219,9 +220,9 @@ Deno.test("JSON Schema: a recursive $ref compares without looping", () => {
 });
 
 Deno.test("checkCompatibility: levels, directions and transitivity", () => {
-  const v1 = parseJsonSchema(obj({ a: str }, closed));
-  const v2 = parseJsonSchema(obj({ a: str, b: num }, closed)); // optional b added
-  const v3 = parseJsonSchema(obj({ a: str }, closed)); // b removed again
+  const v1 = parseSchema("JSON", obj({ a: str }, closed));
+  const v2 = parseSchema("JSON", obj({ a: str, b: num }, closed)); // optional b added
+  const v3 = parseSchema("JSON", obj({ a: str }, closed)); // b removed again
   // Adding an optional property to a closed object: the new reader copes, the old one does not.
   assertEquals(checkCompatibility("BACKWARD", v2, [v1]), []);
   assertEquals(checkCompatibility("FORWARD", v2, [v1]).length > 0, true);

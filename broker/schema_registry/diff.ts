@@ -6,10 +6,29 @@
  * @module
  */
 import { compareArrays, compareObjects } from "./diff_containers.ts";
-import { compareLimit, type DiffContext } from "./differences.ts";
+import { compareLimit, compatibleChanges, DiffContext, type Difference } from "./differences.ts";
 import type { SchemaNode } from "./schema_model.ts";
 
 type Node<K extends SchemaNode["kind"]> = Extract<SchemaNode, { kind: K }>;
+
+/**
+ * The differences from `original` to `update` that break a reader using `update` for data
+ * written with `original` (empty: compatible).
+ *
+ * @example
+ * ```ts
+ * import { parseJsonSchema } from "./json_schema.ts";
+ * import { incompatibleChanges } from "./diff.ts";
+ * const v1 = parseJsonSchema('{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":false}');
+ * const v2 = parseJsonSchema('{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"number"}},"additionalProperties":false}');
+ * incompatibleChanges(v1, v2); // [] (an optional property added to a closed object)
+ * ```
+ */
+export function incompatibleChanges(original: SchemaNode, update: SchemaNode): Difference[] {
+  const ctx = new DiffContext();
+  compareSchemas(ctx, original, update);
+  return ctx.differences.filter((d) => !compatibleChanges.has(d.type));
+}
 
 /**
  * Records in `ctx` how `update` differs from `original` (either may be absent: a schema added

@@ -5,8 +5,8 @@
  * @module
  */
 import { errors, RegistryError } from "./errors.ts";
-import { parseJsonSchema } from "./json_schema.ts";
-import { canonicalJson, InvalidSchemaError, type SchemaNode } from "./schema_model.ts";
+import { isSchemaType, type ParsedSchema, parseSchema } from "./formats.ts";
+import { canonicalJson, InvalidSchemaError } from "./schema_model.ts";
 import type { StoredSchema } from "./store.ts";
 
 /** The content type of every answer, as Confluent's registry sends it. */
@@ -36,18 +36,18 @@ export async function readJson(request: Request): Promise<Record<string, unknown
 }
 
 /**
- * Reads a schema from a registration, lookup or compatibility body. Only JSON Schema is
- * supported: AVRO (the default type) and PROTOBUF are refused with 42201, as are schema
- * references. With `normalize`, object keys are sorted so that reordered schemas match.
+ * Reads a schema from a registration, lookup or compatibility body. JSON Schema and Avro (the
+ * default type) are supported; PROTOBUF and schema references are refused with 42201. With
+ * `normalize`, object keys are sorted so that reordered schemas match.
  */
 export function readSchema(
   body: Record<string, unknown>,
   normalize: boolean,
-): { stored: StoredSchema; node: SchemaNode } {
+): { stored: StoredSchema; parsed: ParsedSchema } {
   const schemaType = body.schemaType ?? "AVRO";
-  if (schemaType !== "JSON") {
+  if (!isSchemaType(schemaType)) {
     throw errors.invalidSchema(
-      `schemaType ${JSON.stringify(schemaType)} is not supported by this registry (JSON only)`,
+      `schemaType ${JSON.stringify(schemaType)} is not supported by this registry (AVRO, JSON)`,
     );
   }
   const references = body.references ?? [];
@@ -56,16 +56,16 @@ export function readSchema(
   if (typeof body.schema !== "string" || body.schema.trim() === "") {
     throw errors.invalidSchema("Empty schema");
   }
-  let node: SchemaNode;
+  let parsed: ParsedSchema;
   try {
-    node = parseJsonSchema(body.schema);
+    parsed = parseSchema(schemaType, body.schema);
   } catch (e) {
     if (e instanceof InvalidSchemaError) throw errors.invalidSchema(e.message);
     throw e;
   }
-  const parsed = JSON.parse(body.schema);
-  const schema = normalize ? canonicalJson(parsed) : JSON.stringify(parsed);
-  return { stored: { schemaType: "JSON", schema, references: [] }, node };
+  const json = JSON.parse(body.schema);
+  const schema = normalize ? canonicalJson(json) : JSON.stringify(json);
+  return { stored: { schemaType, schema, references: [] }, parsed };
 }
 
 /** Parses a version path segment: a positive integer, `latest` or -1 (latest). */

@@ -10,7 +10,7 @@ import { errorField, type Logger, silentLogger } from "@iot/service";
 import { checkCompatibility } from "./compatibility.ts";
 import { configRoute, modeRoute } from "./config_routes.ts";
 import { errors, RegistryError } from "./errors.ts";
-import { parseJsonSchema } from "./json_schema.ts";
+import { type ParsedSchema, parseSchema, type SchemaType, schemaTypes } from "./formats.ts";
 import {
   flag,
   readJson,
@@ -19,7 +19,6 @@ import {
   REGISTRY_CONTENT_TYPE,
   reply,
 } from "./request.ts";
-import type { SchemaNode } from "./schema_model.ts";
 import type { SchemaStore, SubjectVersion } from "./store.ts";
 
 /** What the REST API needs. */
@@ -62,7 +61,7 @@ export function createRegistryHandler(deps: RegistryDeps): RegistryHandler {
 
 class Api {
   #store: SchemaStore;
-  #nodes = new Map<number, SchemaNode>();
+  #parsed = new Map<number, ParsedSchema>();
 
   constructor(store: SchemaStore) {
     this.#store = store;
@@ -125,15 +124,19 @@ class Api {
   }
 
   async #register(subject: string, url: URL, request: Request): Promise<Response> {
-    const { stored, node } = readSchema(await readJson(request), flag(url, "normalize"));
+    const { stored, parsed } = readSchema(await readJson(request), flag(url, "normalize"));
     const level = this.#store.effectiveConfig(subject);
     const registered = await this.#store.register(
       subject,
       stored,
       () =>
-        checkCompatibility(level, node, this.#store.versions(subject).map((v) => this.#node(v.id))),
+        checkCompatibility(
+          level,
+          parsed,
+          this.#store.versions(subject).map((v) => this.#parse(v.id)),
+        ),
     );
-    this.#nodes.set(registered.id, node);
+    this.#parsed.set(registered.id, parsed);
     return reply({ id: registered.id });
   }
 
@@ -148,7 +151,7 @@ class Api {
   }
 
   #schemas(rest: string[], url: URL): Response {
-    if (rest[0] === "types" && rest.length === 1) return reply(["JSON"]);
+    if (rest[0] === "types" && rest.length === 1) return reply(schemaTypes);
     if (rest[0] !== "ids" || rest.length < 2 || rest.length > 3) throw errors.notFound();
     const id = Number(rest[1]);
     if (!Number.isInteger(id)) throw errors.schemaNotFound();
@@ -156,7 +159,7 @@ class Api {
     const deleted = flag(url, "deleted");
     switch (rest[2]) {
       case undefined:
-        return reply({ schemaType: schema.schemaType, schema: schema.schema });
+        return reply({ ...typeField(schema.schemaType), schema: schema.schema });
       case "schema":
         return this.#raw(id);
       case "subjects":
@@ -174,7 +177,7 @@ class Api {
     if (subject === undefined || versionsWord !== "versions" || rest.length > 3) {
       throw errors.notFound();
     }
-    const { node } = readSchema(await readJson(request), flag(url, "normalize"));
+    const { parsed } = readSchema(await readJson(request), flag(url, "normalize"));
     const level = this.#store.effectiveConfig(subject);
     const live = this.#store.versions(subject);
     let against: SubjectVersion[] = live;
@@ -184,7 +187,7 @@ class Api {
       // Checking "latest" at a _TRANSITIVE level means every version, as registering would.
       if (!(version === "latest" && level.endsWith("_TRANSITIVE"))) against = [one];
     }
-    const messages = checkCompatibility(level, node, against.map((x) => this.#node(x.id)));
+    const messages = checkCompatibility(level, parsed, against.map((x) => this.#parse(x.id)));
     const verbose = flag(url, "verbose");
     return reply({ is_compatible: messages.length === 0, ...(verbose ? { messages } : {}) });
   }
@@ -195,7 +198,7 @@ class Api {
       subject: v.subject,
       version: v.version,
       id: v.id,
-      schemaType: schema.schemaType,
+      ...typeField(schema.schemaType),
       schema: schema.schema,
     };
   }
@@ -206,9 +209,17 @@ class Api {
     });
   }
 
-  #node(id: number): SchemaNode {
-    let node = this.#nodes.get(id);
-    if (!node) this.#nodes.set(id, node = parseJsonSchema(this.#store.schema(id).schema));
-    return node;
+  #parse(id: number): ParsedSchema {
+    let parsed = this.#parsed.get(id);
+    if (!parsed) {
+      const { schemaType, schema } = this.#store.schema(id);
+      this.#parsed.set(id, parsed = parseSchema(schemaType as SchemaType, schema));
+    }
+    return parsed;
   }
+}
+
+/** Confluent leaves `schemaType` out for AVRO, the default; clients read its absence so. */
+function typeField(schemaType: string): { schemaType?: string } {
+  return schemaType === "AVRO" ? {} : { schemaType };
 }

@@ -88,7 +88,7 @@ Deno.test("registry: register, ids stable across subjects, versions, lookup, sch
       { subject: "a-value", version: 1 },
       { subject: "b-value", version: 1 },
     ]);
-    assertEquals((await call("GET", "/schemas/types")).body, ["JSON"]);
+    assertEquals((await call("GET", "/schemas/types")).body, ["AVRO", "JSON"]);
     assertEquals((await call("GET", "/subjects/a-value/versions/1/referencedby")).body, []);
   });
 });
@@ -110,7 +110,9 @@ Deno.test("registry: Confluent's error codes", async () => {
       42201,
     ]);
     assertEquals(await code("POST", "/subjects/a/versions", json("{not json")), [422, 42201]);
-    assertEquals(await code("POST", "/subjects/a/versions", { schema: '"string"' }), [422, 42201]);
+    const proto = { schemaType: "PROTOBUF", schema: 'syntax = "proto3";' };
+    assertEquals(await code("POST", "/subjects/a/versions", proto), [422, 42201]);
+    assertEquals(await code("POST", "/subjects/b/versions", { schema: '"strin"' }), [422, 42201]);
     assertEquals(await code("GET", "/subjects/a/versions/zero"), [422, 42202]);
     assertEquals(await code("PUT", "/config", { compatibility: "SIDEWAYS" }), [422, 42203]);
     assertEquals(await code("GET", "/config/a"), [404, 40408]);
@@ -146,6 +148,42 @@ Deno.test("registry: compatibility levels and checks", async () => {
     assertEquals((await call("DELETE", "/config/a")).body, { compatibilityLevel: "FORWARD" });
     assertEquals((await call("PUT", "/config/a", { compatibility: "NONE" })).status, 200);
     assertEquals((await call("POST", "/subjects/a/versions", json(breaking))).body, { id: 2 });
+  });
+});
+
+Deno.test("registry: Avro (the default type) with schema resolution as the rule", async () => {
+  const record = (fields: unknown[]) =>
+    JSON.stringify({ type: "record", name: "Reading", namespace: "iot", fields });
+  const a1 = record([{ name: "deviceId", type: "string" }]);
+  const a2 = record([{ name: "deviceId", type: "string" }, {
+    name: "n",
+    type: "long",
+    default: 0,
+  }]);
+  const a3 = record([{ name: "deviceId", type: "string" }, { name: "m", type: "long" }]);
+  await withRegistry(async (call) => {
+    assertEquals((await call("POST", "/subjects/r/versions", { schema: a1 })).body, { id: 1 });
+    assertEquals((await call("POST", "/subjects/r/versions", { schema: a2 })).body, { id: 2 });
+    const refused = await call("POST", "/subjects/r/versions", { schema: a3 });
+    assertEquals((refused.body as { error_code: number }).error_code, 409);
+    assertEquals(
+      (refused.body as { message: string }).message.includes("READER_FIELD_MISSING_DEFAULT_VALUE"),
+      true,
+    );
+    // Confluent leaves schemaType out for AVRO.
+    assertEquals((await call("GET", "/subjects/r/versions/1")).body, {
+      subject: "r",
+      version: 1,
+      id: 1,
+      schema: a1,
+    });
+    assertEquals((await call("GET", "/schemas/ids/2")).body, { schema: a2 });
+    // An Avro record is no JSON Schema; and a subject does not change its schema type.
+    const asJson = await call("POST", "/subjects/r/versions", { schemaType: "JSON", schema: a1 });
+    assertEquals((asJson.body as { error_code: number }).error_code, 42201);
+    const other = { schemaType: "JSON", schema: '{"type":"object"}' };
+    const changed = await call("POST", "/subjects/r/versions", other);
+    assertEquals((changed.body as { error_code: number }).error_code, 409);
   });
 });
 

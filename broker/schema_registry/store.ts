@@ -13,11 +13,11 @@ import { errors } from "./errors.ts";
 
 /** A schema as registered: its type and canonical text. */
 export interface StoredSchema {
-  /** "JSON" (the only type this registry checks). */
+  /** "JSON" or "AVRO". */
   schemaType: string;
   /** The schema text, compact JSON. */
   schema: string;
-  /** Schema references (kept as given; only empty lists are accepted today). */
+  /** Schema references (only empty lists are accepted today). */
   references: JsonValue[];
 }
 

@@ -1,6 +1,6 @@
 """Drives the broker shim's Schema Registry with Confluent's own Python client (nobody here
-wrote it): SchemaRegistryClient calls, then a JSONSerializer producer and a JSONDeserializer
-consumer through the shim's Kafka port. Usage: peer_client.py REGISTRY_URL BOOTSTRAP TOPIC.
+wrote it): SchemaRegistryClient calls, then JSON and Avro serializer producers and
+deserializer consumers through the shim's Kafka port. Usage: peer_client.py REGISTRY_URL BOOTSTRAP TOPIC.
 Prints one JSON object (the observations) as its last line; the Deno integration test asserts
 on it. Every wait is bounded."""
 import json
@@ -11,6 +11,7 @@ import time
 from confluent_kafka import Consumer, Producer
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
+from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 from confluent_kafka.error import SerializationError
@@ -57,10 +58,10 @@ try:
 except SchemaRegistryError as e:
     out["breaking_register"] = {"status": e.http_status_code, "error_code": e.error_code}
 try:
-    client.register_schema("peer-avro-value", Schema('{"type":"string"}', "AVRO"))
-    out["avro_register"] = "accepted"
+    client.register_schema("peer-proto-value", Schema('syntax = "proto3";', "PROTOBUF"))
+    out["protobuf_register"] = "accepted"
 except SchemaRegistryError as e:
-    out["avro_register"] = {"status": e.http_status_code, "error_code": e.error_code}
+    out["protobuf_register"] = {"status": e.http_status_code, "error_code": e.error_code}
 try:
     client.get_version("no-such-subject", 1)
 except SchemaRegistryError as e:
@@ -70,41 +71,60 @@ out["get_compat"] = client.get_compatibility(subject)
 out["deleted_version"] = client.delete_version(subject, 1)
 out["versions_after_delete"] = client.get_versions(subject)
 
+
+
+def roundtrip(topic, serialize, deserialize, records):
+    """Produces `records` framed by `serialize`, consumes them back with `deserialize`."""
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5})
+    ctx = SerializationContext(topic, MessageField.VALUE)
+    for r in records:
+        producer.produce(topic, value=serialize(r, ctx))
+    unflushed = producer.flush(20)
+    consumer = Consumer({
+        "bootstrap.servers": bootstrap,
+        "group.id": f"peer-{topic}",
+        "auto.offset.reset": "earliest",
+    })
+    consumer.subscribe([topic])
+    got, frames = [], set()
+    deadline = time.monotonic() + 20
+    while len(got) < len(records) and time.monotonic() < deadline:
+        msg = consumer.poll(0.5)
+        if msg is None or msg.error():
+            continue
+        raw = msg.value()
+        frames.add(struct.unpack(">bI", raw[:5]))
+        got.append(deserialize(raw, ctx))
+    consumer.close()
+    return {"unflushed": unflushed, "consumed": len(got), "equal": got == records,
+            "frames": sorted(list(f) for f in frames)}
+
+
 # A JSONSerializer producer (auto-registers under <topic>-value) and a JSONDeserializer consumer.
 serializer = JSONSerializer(V2, client)
 records = [{"id": f"r{i}", "n": i, **({"note": "odd"} if i % 2 else {})} for i in range(20)]
-producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5})
-ctx = SerializationContext(topic, MessageField.VALUE)
-for r in records:
-    producer.produce(topic, key=r["id"].encode(), value=serializer(r, ctx))
-out["unflushed"] = producer.flush(20)
+out["json_roundtrip"] = roundtrip(topic, serializer, JSONDeserializer(None, schema_registry_client=client), records)
 try:
-    serializer({"id": "bad", "n": "not a number"}, ctx)
+    serializer({"id": "bad", "n": "not a number"}, SerializationContext(topic, MessageField.VALUE))
     out["invalid_record"] = "serialized"
 except SerializationError:
     out["invalid_record"] = "refused"
 
-deserializer = JSONDeserializer(None, schema_registry_client=client)
-consumer = Consumer({
-    "bootstrap.servers": bootstrap,
-    "group.id": "peer-schema-registry",
-    "auto.offset.reset": "earliest",
-})
-consumer.subscribe([topic])
-got, frames = [], set()
-deadline = time.monotonic() + 30
-while len(got) < len(records) and time.monotonic() < deadline:
-    msg = consumer.poll(0.5)
-    if msg is None or msg.error():
-        continue
-    raw = msg.value()
-    magic, schema_id = struct.unpack(">bI", raw[:5])
-    frames.add((magic, schema_id))
-    got.append(deserializer(raw, SerializationContext(topic, MessageField.VALUE)))
-consumer.close()
-out["roundtrip_equal"] = got == records
-out["consumed"] = len(got)
-out["frames"] = sorted(list(f) for f in frames)
+# Avro: the default schema type, checked by schema resolution; an AvroSerializer round trip.
+AVRO1 = json.dumps({"type": "record", "name": "Reading", "namespace": "iot", "fields": [
+    {"name": "deviceId", "type": "string"}, {"name": "n", "type": "long"}]})
+AVRO2 = json.dumps({"type": "record", "name": "Reading", "namespace": "iot", "fields": [
+    {"name": "deviceId", "type": "string"}, {"name": "n", "type": "long"},
+    {"name": "note", "type": ["null", "string"], "default": None}]})
+AVRO_BAD = json.dumps({"type": "record", "name": "Reading", "namespace": "iot", "fields": [
+    {"name": "deviceId", "type": "string"}, {"name": "n", "type": "int"}]})
+avro_topic = f"{topic}-avro"
+out["avro_id1"] = client.register_schema(f"{avro_topic}-value", Schema(AVRO1, "AVRO"))
+out["avro_v2_compatible"] = client.test_compatibility(f"{avro_topic}-value", Schema(AVRO2, "AVRO"))
+out["avro_bad_compatible"] = client.test_compatibility(f"{avro_topic}-value", Schema(AVRO_BAD, "AVRO"))
+avro_records = [{"deviceId": f"d{i}", "n": i * 1000, "note": None if i % 2 else "even"} for i in range(10)]
+out["avro_roundtrip"] = roundtrip(avro_topic, AvroSerializer(client, AVRO2), AvroDeserializer(client), avro_records)
+out["avro_latest"] = client.get_latest_version(f"{avro_topic}-value").version
 out["topic_subject_id"] = client.get_latest_version(f"{topic}-value").schema_id
 
 # The platform's own event schema (registered by schemas:register) used as a producer would:
