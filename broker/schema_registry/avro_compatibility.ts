@@ -22,45 +22,45 @@ const promotions: Record<string, readonly string[]> = {
  * in Confluent's message shape.
  */
 export function avroReadProblems(reader: AvroType, writer: AvroType): string[] {
-  const problems: string[] = [];
-  resolve(reader, writer, "", problems, new Map());
-  return problems;
+  const walk: Walk = { out: [], seen: new Map() };
+  resolve(reader, writer, "", walk);
+  return walk.out;
 }
 
 function problem(out: string[], type: string, path: string, description: string): void {
   out.push(`{errorType:'${type}', description:'${description}', path:'${path || "/"}'}`);
 }
 
-function resolve(
-  r: AvroType,
-  w: AvroType,
-  path: string,
-  out: string[],
-  seen: Map<AvroType, Set<AvroType>>,
-): void {
-  // A recursive pair already being compared (up the stack) resolves if everything else does.
-  const pairs = seen.get(r) ?? new Set();
+/** What one check collects: problems, and the pairs being compared up the stack. */
+interface Walk {
+  out: string[];
+  seen: Map<AvroType, Set<AvroType>>;
+}
+
+function resolve(r: AvroType, w: AvroType, path: string, walk: Walk): void {
+  // A recursive pair already being compared resolves if everything else does.
+  const pairs = walk.seen.get(r) ?? new Set();
   if (pairs.has(w)) return;
-  seen.set(r, pairs.add(w));
+  walk.seen.set(r, pairs.add(w));
   try {
-    resolvePair(r, w, path, out, seen);
+    resolvePair(r, w, path, walk);
   } finally {
     pairs.delete(w);
   }
 }
 
-function resolvePair(
-  r: AvroType,
-  w: AvroType,
-  path: string,
-  out: string[],
-  seen: Map<AvroType, Set<AvroType>>,
-): void {
+/** Whether `r` reads `w` with no problem (a trial: its problems are not kept). */
+function reads(r: AvroType, w: AvroType, path: string, walk: Walk): boolean {
+  const trial: Walk = { out: [], seen: walk.seen };
+  resolve(r, w, path, trial);
+  return trial.out.length === 0;
+}
+
+function resolvePair(r: AvroType, w: AvroType, path: string, walk: Walk): void {
+  const out = walk.out;
   if (w.type === "union") {
     w.branches.forEach((b, i) => {
-      const sub: string[] = [];
-      resolve(r, b, `${path}/${i}`, sub, seen);
-      if (sub.length > 0) {
+      if (!reads(r, b, `${path}/${i}`, walk)) {
         problem(
           out,
           "MISSING_UNION_BRANCH",
@@ -72,11 +72,7 @@ function resolvePair(
     return;
   }
   if (r.type === "union") {
-    const ok = r.branches.some((b) => {
-      const sub: string[] = [];
-      resolve(b, w, path, sub, seen);
-      return sub.length === 0;
-    });
+    const ok = r.branches.some((b) => reads(b, w, path, walk));
     if (!ok) {
       problem(out, "MISSING_UNION_BRANCH", path, `reader union lacks a branch for ${w.type}`);
     }
@@ -106,7 +102,7 @@ function resolvePair(
       const fields = (w as typeof r).fields;
       r.fields.forEach((f, i) => {
         const written = fields.find((x) => x.name === f.name || f.aliases.includes(x.name));
-        if (written) resolve(f.type, written.type, `${path}/fields/${i}/type`, out, seen);
+        if (written) resolve(f.type, written.type, `${path}/fields/${i}/type`, walk);
         else if (!f.hasDefault) {
           problem(
             out,
@@ -141,8 +137,8 @@ function resolvePair(
       }
       return;
     case "array":
-      return resolve(r.items, (w as typeof r).items, `${path}/items`, out, seen);
+      return resolve(r.items, (w as typeof r).items, `${path}/items`, walk);
     case "map":
-      return resolve(r.values, (w as typeof r).values, `${path}/values`, out, seen);
+      return resolve(r.values, (w as typeof r).values, `${path}/values`, walk);
   }
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { InvalidSchemaError } from "./schema_model.ts";
+import { InvalidSchemaError, parseSchemaJson } from "./schema_model.ts";
 
 /** Avro's primitive type names. */
 export const avroPrimitives = [
@@ -45,12 +45,7 @@ const nameRe = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Parses an Avro schema's text. Throws {@linkcode InvalidSchemaError} when it is not usable. */
 export function parseAvroSchema(text: string): AvroType {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InvalidSchemaError(`not JSON: ${(e as Error).message}`);
-  }
+  const doc = parseSchemaJson(text);
   return new AvroReader().read(doc, "");
 }
 

@@ -14,6 +14,7 @@ import {
   canonicalJson,
   count,
   InvalidSchemaError,
+  parseSchemaJson,
   pattern,
   type SchemaNode,
 } from "./schema_model.ts";
@@ -48,12 +49,7 @@ const arrayWords = [
  * references are not supported).
  */
 export function parseJsonSchema(text: string): SchemaNode {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InvalidSchemaError(`not JSON: ${(e as Error).message}`);
-  }
+  const doc = parseSchemaJson(text);
   const reader = new Reader(doc);
   const root = reader.read(doc, "#");
   reader.resolveAll();

@@ -131,3 +131,12 @@ export function pattern(v: unknown, at: string): RegExp | undefined {
     throw new InvalidSchemaError(`${at}: ${JSON.stringify(v)} is not a regular expression`);
   }
 }
+
+/** Parses a schema's JSON text; text that is not JSON is an {@linkcode InvalidSchemaError}. */
+export function parseSchemaJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InvalidSchemaError(`not JSON: ${(e as Error).message}`);
+  }
+}
