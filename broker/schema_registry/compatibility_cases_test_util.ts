@@ -7,8 +7,10 @@
  * @module
  */
 /** An object schema's text. */
-export const obj = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ type: "object", properties, ...extra });
+export const obj = (
+  properties: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): string => JSON.stringify({ type: "object", properties, ...extra });
 /** A closed content model. */
 export const closed = { additionalProperties: false };
 /** A string schema. */
