@@ -93,6 +93,16 @@ Deno.test("registry: register, ids stable across subjects, versions, lookup, sch
   });
 });
 
+Deno.test("registry: concurrent registrations of one schema give one id and one version", async () => {
+  await withRegistry(async (call) => {
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => call("POST", "/subjects/a/versions", json(v1))),
+    );
+    assertEquals(answers.map((a) => a.body), Array(5).fill({ id: 1 }));
+    assertEquals((await call("GET", "/subjects/a/versions")).body, [1]);
+  });
+});
+
 Deno.test("registry: Confluent's error codes", async () => {
   await withRegistry(async (call) => {
     await call("POST", "/subjects/a/versions", json(v1));
