@@ -42,7 +42,7 @@ export const brokerCli = defineCli({
       ...port,
     }),
     schemaRegistryPort: integerOption({
-      doc: "Schema Registry REST API (Confluent-compatible, JSON Schema); 0 = any free port",
+      doc: "Schema Registry REST API (Confluent-compatible; JSON Schema, Avro); 0 = any free port",
       defaultText: "off",
       ...port,
     }),
