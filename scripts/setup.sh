@@ -166,3 +166,7 @@ fi
 # Delta Lake readers for the lake sink's tests and benchmark (delta-rs and DuckDB's delta
 # extension, from PyPI) in a venv under the cache dir; scripts/lake/venv.sh skips when present.
 bash scripts/lake/venv.sh 2>&1 >/dev/null | sed 's/^/setup: /'
+
+# Confluent's Python Schema Registry client (confluent-kafka[schemaregistry,json] from PyPI) in a
+# venv under the cache dir, for the broker registry's peer test; skips when present.
+bash scripts/schema_registry/venv.sh 2>&1 >/dev/null | sed 's/^/setup: /'
