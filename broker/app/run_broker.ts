@@ -33,6 +33,7 @@ import {
   saslApis,
   scramAdminApis,
 } from "../security/mod.ts";
+import { clientQuotaApis, ClientQuotas, QuotaEnforcer, throttleApis } from "../quota/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
 import { LogCleaner } from "./log_cleaner.ts";
 import { brokerDefaults } from "./options.ts";
@@ -163,7 +164,10 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   const acls = options.authorizer ? new Acls(metadata, options.superUsers ?? []) : null;
   const topicName = (id: string) => store.listTopics().find((t) => wireTopicId(t) === id)?.name;
   const guard = (set: ApiSet) => acls ? authorizeApis(set, acls, topicName) : set;
-  const apis = new ApiRegistry().register("data plane", guard(dataPlaneApis(ctx)));
+  const quotas = new ClientQuotas(metadata);
+  const throttled = throttleApis(dataPlaneApis(ctx), new QuotaEnforcer(quotas), Date.now);
+  const apis = new ApiRegistry().register("data plane", guard(throttled));
+  apis.register("client quotas", guard(clientQuotaApis(quotas)));
   for (const [owner, set] of extra.apis) apis.register(owner, guard(set));
   const sasl = options.saslUsers ?? null;
   const credentials = await Credentials.open(metadata, sasl ?? new Map());
