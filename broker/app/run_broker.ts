@@ -54,6 +54,11 @@ export interface BrokerOptions {
   nodeId?: number;
   /** Auto-create topics asked for in Metadata (Kafka's `auto.create.topics.enable`). Default: true. */
   autoCreate?: boolean;
+  /**
+   * An auto-created topic is left out of Metadata answers this long after the request that
+   * created it, as Kafka's controller round trip does. Default: 50.
+   */
+  autoCreateSettleMs?: number;
   /** Partitions of auto-created topics (`num.partitions`). Default: 1. */
   partitions?: number;
   /** fsync policy of partition logs. Default: "always". */
@@ -156,6 +161,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     identity,
     topics: {
       autoCreate: options.autoCreate ?? brokerDefaults.autoCreate,
+      settleMs: options.autoCreateSettleMs ?? brokerDefaults.autoCreateSettleMs,
       partitions: options.partitions ?? brokerDefaults.partitions,
     },
     logger,
