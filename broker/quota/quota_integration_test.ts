@@ -79,3 +79,24 @@ Deno.test("a producer over its byte rate is throttled and its connection muted",
     [],
   );
 });
+
+Deno.test("closing the broker ends a mute at once", async () => {
+  const broker = await startBroker();
+  try {
+    await using c = await RawClient.connect(broker.bootstrap);
+    await c.request(ApiKey.AlterClientQuotas, 1, quotaOf("raw", "producer_byte_rate", 1000));
+    await c.request(ApiKey.Metadata, 4, { topics: [{ name: "q" }], allowAutoTopicCreation: true });
+    const records = buildRecordBatch([{ timestamp: 1, value: new Uint8Array(100_000) }]);
+    const produced = await c.request(ApiKey.Produce, 7, {
+      acks: -1,
+      timeoutMs: 1000,
+      topicData: [{ name: "q", partitionData: [{ index: 0, records }] }],
+    });
+    assert(produced.throttleTimeMs >= 10_000, `throttle ${produced.throttleTimeMs} ms`);
+  } finally {
+    const start = performance.now();
+    await broker.close();
+    const took = performance.now() - start;
+    assert(took < 2000, `close took ${took} ms during a mute of 10 s or more`);
+  }
+});

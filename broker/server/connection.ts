@@ -203,15 +203,15 @@ export class Connection {
   async #unmuted(): Promise<void> {
     const ms = this.#mutedUntil - performance.now();
     if (ms <= 0 || this.#closing) return;
-    const signal = this.#abort.signal;
+    // `over` drops the abort listener once the throttle has passed.
+    const over = new AbortController();
     await new Promise<void>((resolve) => {
-      const done = () => {
+      const timer = setTimeout(() => over.abort(), ms);
+      over.signal.addEventListener("abort", () => resolve());
+      this.#abort.signal.addEventListener("abort", () => {
         clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done, { once: true });
+        over.abort();
+      }, { signal: over.signal });
     });
   }
 
