@@ -17,6 +17,19 @@ function filter(
   return f;
 }
 
+/** A metadata store in a temp dir that is removed with it. */
+async function tempStore(): Promise<MetadataStore & AsyncDisposable> {
+  const dir = await Deno.makeTempDir();
+  const store = await MetadataStore.open(dir);
+  const close = store.close.bind(store);
+  return Object.assign(store, {
+    [Symbol.asyncDispose]: async () => {
+      await close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  });
+}
+
 const described = (q: ClientQuotas, f: QuotaFilter) =>
   q.describe(f).map((e) => [Object.fromEntries(e.entity), e.values]);
 
@@ -66,7 +79,7 @@ Deno.test("quotas are stored, described by filter, and survive a reopen", async 
 });
 
 Deno.test("invalid alterations are refused one by one, as Kafka words them", async () => {
-  await using meta = await MetadataStore.open(await Deno.makeTempDir());
+  await using meta = await tempStore();
   const q = new ClientQuotas(meta);
   const errors = await q.alter([
     { entity: [], ops: [set("producer_byte_rate", 1)] },
@@ -138,7 +151,7 @@ Deno.test("bad filters get Kafka's errors", () => {
 });
 
 Deno.test("the most specific quota applies, with Kafka's sensor sharing", async () => {
-  await using meta = await MetadataStore.open(await Deno.makeTempDir());
+  await using meta = await tempStore();
   const q = new ClientQuotas(meta);
   const P = "producer_byte_rate";
   assertEquals(q.resolve(P, "alice", "app"), null);

@@ -7,8 +7,16 @@ import { QuotaEnforcer } from "./throttle.ts";
 import { throttleApis } from "./apis.ts";
 
 async function quotasWith(key: string, clientId: string | null, value: number) {
-  const meta = await MetadataStore.open(await Deno.makeTempDir());
-  const quotas = new ClientQuotas(meta);
+  const dir = await Deno.makeTempDir();
+  const store = await MetadataStore.open(dir);
+  const meta = {
+    store,
+    [Symbol.asyncDispose]: async () => {
+      await store.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+  const quotas = new ClientQuotas(store);
   await quotas.alter([{
     entity: [{ entityType: "client-id", entityName: clientId }],
     ops: [{ key, value, remove: false }],
