@@ -60,6 +60,8 @@ export const API_NAMES: readonly string[] = [
   "DescribeAcls",
   "CreateAcls",
   "DeleteAcls",
+  "DescribeClientQuotas",
+  "AlterClientQuotas",
 ];
 
 /** Removes `//` comments (outside strings) so the Kafka schema files parse as JSON. */

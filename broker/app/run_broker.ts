@@ -33,6 +33,7 @@ import {
   saslApis,
   scramAdminApis,
 } from "../security/mod.ts";
+import { clientQuotaApis, ClientQuotas, QuotaEnforcer, throttleApis } from "../quota/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
 import {
   type SchemaRegistryServer,
@@ -63,6 +64,11 @@ export interface BrokerOptions {
   nodeId?: number;
   /** Auto-create topics asked for in Metadata (Kafka's `auto.create.topics.enable`). Default: true. */
   autoCreate?: boolean;
+  /**
+   * An auto-created topic is left out of Metadata answers this long after the request that
+   * created it, as Kafka's controller round trip does. Default: 50.
+   */
+  autoCreateSettleMs?: number;
   /** Partitions of auto-created topics (`num.partitions`). Default: 1. */
   partitions?: number;
   /** fsync policy of partition logs. Default: "always". */
@@ -167,6 +173,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     identity,
     topics: {
       autoCreate: options.autoCreate ?? brokerDefaults.autoCreate,
+      settleMs: options.autoCreateSettleMs ?? brokerDefaults.autoCreateSettleMs,
       partitions: options.partitions ?? brokerDefaults.partitions,
     },
     logger,
@@ -175,7 +182,10 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   const acls = options.authorizer ? new Acls(metadata, options.superUsers ?? []) : null;
   const topicName = (id: string) => store.listTopics().find((t) => wireTopicId(t) === id)?.name;
   const guard = (set: ApiSet) => acls ? authorizeApis(set, acls, topicName) : set;
-  const apis = new ApiRegistry().register("data plane", guard(dataPlaneApis(ctx)));
+  const quotas = new ClientQuotas(metadata);
+  const throttled = throttleApis(dataPlaneApis(ctx), new QuotaEnforcer(quotas), Date.now);
+  const apis = new ApiRegistry().register("data plane", guard(throttled));
+  apis.register("client quotas", guard(clientQuotaApis(quotas)));
   for (const [owner, set] of extra.apis) apis.register(owner, guard(set));
   const sasl = options.saslUsers ?? null;
   const credentials = await Credentials.open(metadata, sasl ?? new Map());

@@ -26,6 +26,14 @@ export interface TopicDefaults {
   autoCreate: boolean;
   /** Partitions of auto-created topics and of CreateTopics with -1. */
   partitions: number;
+  /**
+   * An auto-created topic stays out of Metadata answers this long after the request that
+   * created it, as on Kafka, where creation goes through the controller and reaches the
+   * broker's metadata a few tens of ms later. Default: 0 (visible on the next request).
+   */
+  settleMs?: number;
+  /** Clock for `settleMs`, in ms. Default: `performance.now`. */
+  now?: () => number;
 }
 
 /** The idempotent-producer checks Produce needs (implemented by `ProducerStates`). */

@@ -165,4 +165,18 @@ Deno.test("the authorizer answers per topic, per group and for the cluster; allo
     memberId: "m",
   }, ctx("User:admin"));
   assertEquals(asAdmin.errorCode, 0);
+  const quotas = authorizeApis(
+    {
+      [ApiKey.DescribeClientQuotas]: {
+        handler: () => ({ throttleTimeMs: 0, errorCode: 0, errorMessage: null, entries: [] }),
+      },
+    },
+    s.acls,
+    () => undefined,
+  );
+  const describe = { components: [], strict: false };
+  const denied = await run(quotas, ApiKey.DescribeClientQuotas, describe, ctx("User:bob"));
+  assertEquals(denied.errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+  const ok = await run(quotas, ApiKey.DescribeClientQuotas, describe, ctx("User:admin"));
+  assertEquals(ok.errorCode, 0);
 });

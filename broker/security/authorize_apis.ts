@@ -4,8 +4,9 @@
  * lacks the right: topics (Produce: WRITE; Fetch: READ; Metadata: DESCRIBE, and unlisted;
  * CreateTopics: CREATE on the cluster or topic; DeleteTopics: DELETE) get
  * TOPIC_AUTHORIZATION_FAILED per topic, groups (READ for joins, heartbeats, commits and offset
- * fetches) GROUP_AUTHORIZATION_FAILED, the ACL APIs (cluster ALTER / DESCRIBE)
- * CLUSTER_AUTHORIZATION_FAILED. Other APIs pass unchecked.
+ * fetches) GROUP_AUTHORIZATION_FAILED, the ACL APIs (cluster ALTER / DESCRIBE) and the client
+ * quota APIs (cluster ALTER_CONFIGS / DESCRIBE_CONFIGS) CLUSTER_AUTHORIZATION_FAILED. Other APIs
+ * pass unchecked.
  *
  * @module
  */
@@ -240,5 +241,22 @@ const GUARDS: Record<number, Guard> = {
       errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
       errorMessage: "Authorization failed.",
       resources: [],
+    },
+  // Client quotas (kafka-configs.sh --entity-type users|clients): cluster configs rights.
+  [ApiKey.DescribeClientQuotas]: (inner, allowed) => (req, ctx) =>
+    allowed(ctx, Op.DESCRIBE_CONFIGS, R.CLUSTER, CLUSTER) ? inner(req, ctx) : {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+      errorMessage: "Authorization failed.",
+      entries: null,
+    },
+  [ApiKey.AlterClientQuotas]: (inner, allowed) => (req, ctx) =>
+    allowed(ctx, Op.ALTER_CONFIGS, R.CLUSTER, CLUSTER) ? inner(req, ctx) : {
+      throttleTimeMs: 0,
+      entries: req.entries.map((e: { entity: unknown }) => ({
+        errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+        errorMessage: "Authorization failed.",
+        entity: e.entity,
+      })),
     },
 };

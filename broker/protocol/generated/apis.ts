@@ -415,6 +415,28 @@ import {
   writeOffsetDeleteResponse,
 } from "./offset_delete.ts";
 import {
+  DESCRIBE_CLIENT_QUOTAS_API,
+  type DescribeClientQuotasRequest,
+  type DescribeClientQuotasRequestInput,
+  type DescribeClientQuotasResponse,
+  type DescribeClientQuotasResponseInput,
+  readDescribeClientQuotasRequest,
+  readDescribeClientQuotasResponse,
+  writeDescribeClientQuotasRequest,
+  writeDescribeClientQuotasResponse,
+} from "./describe_client_quotas.ts";
+import {
+  ALTER_CLIENT_QUOTAS_API,
+  type AlterClientQuotasRequest,
+  type AlterClientQuotasRequestInput,
+  type AlterClientQuotasResponse,
+  type AlterClientQuotasResponseInput,
+  readAlterClientQuotasRequest,
+  readAlterClientQuotasResponse,
+  writeAlterClientQuotasRequest,
+  writeAlterClientQuotasResponse,
+} from "./alter_client_quotas.ts";
+import {
   DESCRIBE_USER_SCRAM_CREDENTIALS_API,
   type DescribeUserScramCredentialsRequest,
   type DescribeUserScramCredentialsRequestInput,
@@ -590,6 +612,10 @@ export const ApiKey = {
   ListPartitionReassignments: 46,
   /** API key 47. */
   OffsetDelete: 47,
+  /** API key 48. */
+  DescribeClientQuotas: 48,
+  /** API key 49. */
+  AlterClientQuotas: 49,
   /** API key 50. */
   DescribeUserScramCredentials: 50,
   /** API key 51. */
@@ -652,6 +678,8 @@ export const APIS: readonly ApiInfo[] = [
   ALTER_PARTITION_REASSIGNMENTS_API,
   LIST_PARTITION_REASSIGNMENTS_API,
   OFFSET_DELETE_API,
+  DESCRIBE_CLIENT_QUOTAS_API,
+  ALTER_CLIENT_QUOTAS_API,
   DESCRIBE_USER_SCRAM_CREDENTIALS_API,
   ALTER_USER_SCRAM_CREDENTIALS_API,
   DESCRIBE_CLUSTER_API,
@@ -739,6 +767,10 @@ export interface RequestBodies {
   46: ListPartitionReassignmentsRequest;
   /** OffsetDelete. */
   47: OffsetDeleteRequest;
+  /** DescribeClientQuotas. */
+  48: DescribeClientQuotasRequest;
+  /** AlterClientQuotas. */
+  49: AlterClientQuotasRequest;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsRequest;
   /** AlterUserScramCredentials. */
@@ -835,6 +867,10 @@ export interface RequestInputs {
   46: ListPartitionReassignmentsRequestInput;
   /** OffsetDelete. */
   47: OffsetDeleteRequestInput;
+  /** DescribeClientQuotas. */
+  48: DescribeClientQuotasRequestInput;
+  /** AlterClientQuotas. */
+  49: AlterClientQuotasRequestInput;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsRequestInput;
   /** AlterUserScramCredentials. */
@@ -931,6 +967,10 @@ export interface ResponseBodies {
   46: ListPartitionReassignmentsResponse;
   /** OffsetDelete. */
   47: OffsetDeleteResponse;
+  /** DescribeClientQuotas. */
+  48: DescribeClientQuotasResponse;
+  /** AlterClientQuotas. */
+  49: AlterClientQuotasResponse;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsResponse;
   /** AlterUserScramCredentials. */
@@ -1027,6 +1067,10 @@ export interface ResponseInputs {
   46: ListPartitionReassignmentsResponseInput;
   /** OffsetDelete. */
   47: OffsetDeleteResponseInput;
+  /** DescribeClientQuotas. */
+  48: DescribeClientQuotasResponseInput;
+  /** AlterClientQuotas. */
+  49: AlterClientQuotasResponseInput;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsResponseInput;
   /** AlterUserScramCredentials. */
@@ -1086,6 +1130,8 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   45: readAlterPartitionReassignmentsRequest,
   46: readListPartitionReassignmentsRequest,
   47: readOffsetDeleteRequest,
+  48: readDescribeClientQuotasRequest,
+  49: readAlterClientQuotasRequest,
   50: readDescribeUserScramCredentialsRequest,
   51: readAlterUserScramCredentialsRequest,
   60: readDescribeClusterRequest,
@@ -1138,6 +1184,8 @@ export const requestWriters: {
   45: writeAlterPartitionReassignmentsRequest,
   46: writeListPartitionReassignmentsRequest,
   47: writeOffsetDeleteRequest,
+  48: writeDescribeClientQuotasRequest,
+  49: writeAlterClientQuotasRequest,
   50: writeDescribeUserScramCredentialsRequest,
   51: writeAlterUserScramCredentialsRequest,
   60: writeDescribeClusterRequest,
@@ -1189,6 +1237,8 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     45: readAlterPartitionReassignmentsResponse,
     46: readListPartitionReassignmentsResponse,
     47: readOffsetDeleteResponse,
+    48: readDescribeClientQuotasResponse,
+    49: readAlterClientQuotasResponse,
     50: readDescribeUserScramCredentialsResponse,
     51: readAlterUserScramCredentialsResponse,
     60: readDescribeClusterResponse,
@@ -1241,6 +1291,8 @@ export const responseWriters: {
   45: writeAlterPartitionReassignmentsResponse,
   46: writeListPartitionReassignmentsResponse,
   47: writeOffsetDeleteResponse,
+  48: writeDescribeClientQuotasResponse,
+  49: writeAlterClientQuotasResponse,
   50: writeDescribeUserScramCredentialsResponse,
   51: writeAlterUserScramCredentialsResponse,
   60: writeDescribeClusterResponse,
