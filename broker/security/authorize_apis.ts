@@ -60,6 +60,21 @@ const groupGuard = (denied: AnyHandler): Guard => (inner, allowed) => (req, ctx)
   allowed(ctx, Op.READ, R.GROUP, req.groupId) ? inner(req, ctx) : denied(req, ctx);
 
 const GROUP_DENIED = ErrorCode.GROUP_AUTHORIZATION_FAILED;
+
+const shareDenied = () => ({
+  throttleTimeMs: 0,
+  errorCode: GROUP_DENIED,
+  errorMessage: "Authorization failed.",
+  acquisitionLockTimeoutMs: 0,
+  responses: [],
+  nodeEndpoints: [],
+});
+const shareOffsetsDenied = () => ({
+  throttleTimeMs: 0,
+  errorCode: GROUP_DENIED,
+  errorMessage: "Authorization failed.",
+  responses: [],
+});
 const TOPIC_DENIED = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
 
 const GUARDS: Record<number, Guard> = {
@@ -186,6 +201,19 @@ const GUARDS: Record<number, Guard> = {
     heartbeatIntervalMs: 0,
     assignment: null,
   })),
+  // Share groups (KIP-932): READ on the group; topic READ is not checked for share fetches yet.
+  [ApiKey.ShareGroupHeartbeat]: groupGuard((req) => ({
+    throttleTimeMs: 0,
+    errorCode: GROUP_DENIED,
+    errorMessage: "Authorization failed.",
+    memberId: req.memberId,
+    memberEpoch: -1,
+    heartbeatIntervalMs: 0,
+  })),
+  [ApiKey.ShareFetch]: groupGuard(() => shareDenied()),
+  [ApiKey.ShareAcknowledge]: groupGuard(() => shareDenied()),
+  [ApiKey.AlterShareGroupOffsets]: groupGuard(() => shareOffsetsDenied()),
+  [ApiKey.DeleteShareGroupOffsets]: groupGuard(() => shareOffsetsDenied()),
   [ApiKey.OffsetCommit]: groupGuard((req) => ({
     topics: req.topics.map((t: { name: string; partitions: { partitionIndex: number }[] }) => ({
       name: t.name,
