@@ -146,7 +146,13 @@ export class SharePartition {
    * aligns it to a batch end of the log). Each acquired record's delivery count goes up by one
    * and it is locked until `now + lockMs`.
    */
-  acquire(member: string, now: number, lockMs: number, maxRecords: number, newEnd: number) {
+  acquire(
+    member: string,
+    now: number,
+    lockMs: number,
+    maxRecords: number,
+    newEnd: number,
+  ): AcquiredRange[] {
     const acquired: number[] = [];
     const take = (offset: number, r: InFlight) => {
       r.state = RecordState.ACQUIRED;
