@@ -97,11 +97,17 @@ function groupTopics(share: ShareContext, group: string): [string, number[]][] {
   return [...out];
 }
 
-function nonEmpty(share: ShareContext, groupId: string): string | null {
+/** The refusal of an offset change in a group with members (Kafka: NON_EMPTY_GROUP), or null. */
+function refusal(share: ShareContext, groupId: string) {
   const g = share.groups.get(groupId);
-  return g && g.members.size > 0
-    ? `Share group ${groupId} has members; offsets can be changed only in an empty group.`
-    : null;
+  if (!g || g.members.size === 0) return null;
+  return {
+    throttleTimeMs: 0,
+    errorCode: ErrorCode.NON_EMPTY_GROUP,
+    errorMessage:
+      `Share group ${groupId} has members; offsets can be changed only in an empty group.`,
+    responses: [],
+  };
 }
 
 /** Handles AlterShareGroupOffsets. */
@@ -109,15 +115,8 @@ export async function alterShareGroupOffsets(
   share: ShareContext,
   req: AlterShareGroupOffsetsRequest,
 ): Promise<AlterShareGroupOffsetsResponseInput> {
-  const busy = nonEmpty(share, req.groupId);
-  if (busy) {
-    return {
-      throttleTimeMs: 0,
-      errorCode: ErrorCode.NON_EMPTY_GROUP,
-      errorMessage: busy,
-      responses: [],
-    };
-  }
+  const refused = refusal(share, req.groupId);
+  if (refused) return refused;
   if (req.groupId === "") {
     return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID, responses: [] };
   }
@@ -158,15 +157,8 @@ export async function deleteShareGroupOffsets(
   if (!share.groups.has(req.groupId)) {
     return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, responses: [] };
   }
-  const busy = nonEmpty(share, req.groupId);
-  if (busy) {
-    return {
-      throttleTimeMs: 0,
-      errorCode: ErrorCode.NON_EMPTY_GROUP,
-      errorMessage: busy,
-      responses: [],
-    };
-  }
+  const refused = refusal(share, req.groupId);
+  if (refused) return refused;
   const topics = share.topics();
   const responses = [];
   for (const t of req.topics) {

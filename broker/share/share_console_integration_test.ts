@@ -8,18 +8,13 @@
 import { assert, assertEquals } from "@std/assert";
 import { defaultCacheDir, findKafkaRuntime, javaArgs, uniqueName, waitFor } from "@iot/testing";
 import { ApiKey } from "../protocol/mod.ts";
-import { buildRecordBatch } from "../records/mod.ts";
 import { RawClient } from "../server/raw_client_test_util.ts";
 import { startBroker } from "../start_broker_test_util.ts";
-
-const encoder = new TextEncoder();
-
-/** A running console share consumer and the values it printed. */
-interface ConsoleConsumer extends AsyncDisposable {
-  lines: string[];
-  stderr: () => string;
-  status: Promise<Deno.CommandStatus>;
-}
+import {
+  type JavaConsole,
+  produceRoundRobin,
+  spawnJavaConsole,
+} from "../java_console_test_util.ts";
 
 function shareConsumer(
   runtime: Awaited<ReturnType<typeof findKafkaRuntime>>,
@@ -27,71 +22,15 @@ function shareConsumer(
   topic: string,
   group: string,
   extra: string[],
-): ConsoleConsumer {
-  const child = new Deno.Command("java", {
-    args: javaArgs(runtime, "org.apache.kafka.tools.consumer.ConsoleShareConsumer", [
-      "--bootstrap-server",
-      bootstrap,
-      "--topic",
-      topic,
-      "--group",
-      group,
-      ...extra,
-    ], ["-Xms64m", "-Xmx256m"]),
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  let stderr = "";
-  const reading = Promise.all([
-    (async () => {
-      let rest = "";
-      for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-        const parts = (rest + chunk).split("\n");
-        rest = parts.pop()!;
-        lines.push(...parts.filter((l) => l.startsWith("v")));
-      }
-    })(),
-    (async () => {
-      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-        stderr = (stderr + chunk).slice(-4000);
-      }
-    })(),
-  ]);
-  return {
-    lines,
-    stderr: () => stderr,
-    status: child.status,
-    async [Symbol.asyncDispose]() {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already exited */ }
-      await child.status;
-      await reading;
-    },
-  };
-}
-
-async function produce(raw: RawClient, topic: string, values: string[]): Promise<void> {
-  for (const [i, v] of values.entries()) {
-    const res = await raw.request(ApiKey.Produce, 9, {
-      transactionalId: null,
-      acks: -1,
-      timeoutMs: 5000,
-      topicData: [{
-        name: topic,
-        partitionData: [{
-          index: i % 2,
-          records: buildRecordBatch([{
-            timestamp: Date.now(),
-            key: null,
-            value: encoder.encode(v),
-          }]),
-        }],
-      }],
-    });
-    assertEquals(res.responses[0].partitionResponses[0].errorCode, 0, `produce ${v}`);
-  }
+): JavaConsole {
+  const args = ["--bootstrap-server", bootstrap, "--topic", topic, "--group", group, ...extra];
+  return spawnJavaConsole(
+    javaArgs(runtime, "org.apache.kafka.tools.consumer.ConsoleShareConsumer", args, [
+      "-Xms64m",
+      "-Xmx256m",
+    ]),
+    "v",
+  );
 }
 
 Deno.test({
@@ -132,7 +71,7 @@ Deno.test({
       return res.groups[0].topics[0].partitions.map((p) => Number(p.startOffset));
     };
     const first = Array.from({ length: 20 }, (_, i) => `v${i}`);
-    await produce(raw, topic, first);
+    await produceRoundRobin(raw, topic, first);
 
     // 1. A consumer that releases everything it reads, then exits.
     {
@@ -167,7 +106,7 @@ Deno.test({
       message: `two members with one partition each (stderr: ${a.stderr().slice(-300)})`,
     });
     const second = Array.from({ length: 40 }, (_, i) => `v${i + 20}`);
-    await produce(raw, topic, second);
+    await produceRoundRobin(raw, topic, second);
     // Acknowledgements ride on the consumers' next polls: wait until both partitions are done.
     await waitFor(async () => (await spso()).join(",") === "30,30", {
       timeoutMs: 60_000,

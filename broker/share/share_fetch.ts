@@ -103,10 +103,34 @@ async function acknowledge(
   return out;
 }
 
-function checkIds(group: string | null, member: string | null): string | null {
-  if (!group) return "GroupId must be set.";
-  if (!member) return "MemberId must be set.";
-  return null;
+/** The top level of a ShareFetch or ShareAcknowledge response (same fields in both). */
+function topLevel(lockMs: number, errorCode: number, errorMessage: string | null = null) {
+  return {
+    throttleTimeMs: 0,
+    errorCode,
+    errorMessage,
+    acquisitionLockTimeoutMs: lockMs,
+    responses: [],
+    nodeEndpoints: [],
+  };
+}
+
+/** The checks both APIs start with: ids present, then the share session by epoch. */
+function begin(
+  share: ShareContext,
+  req: { groupId: string | null; memberId: string | null; shareSessionEpoch: number },
+): { group: string; member: string; session: ShareSession } | ReturnType<typeof topLevel> {
+  const lockMs = share.configs.int(req.groupId ?? "", "share.record.lock.duration.ms");
+  if (!req.groupId) return topLevel(lockMs, ErrorCode.INVALID_REQUEST, "GroupId must be set.");
+  if (!req.memberId) return topLevel(lockMs, ErrorCode.INVALID_REQUEST, "MemberId must be set.");
+  const { session, errorCode, errorMessage } = useSession(
+    share,
+    req.groupId,
+    req.memberId,
+    req.shareSessionEpoch,
+  );
+  if (!session) return topLevel(lockMs, errorCode, errorMessage);
+  return { group: req.groupId, member: req.memberId, session };
 }
 
 /** Handles one ShareFetch. */
@@ -116,32 +140,14 @@ export async function shareFetch(
   ctx: RequestContext,
 ): Promise<ShareFetchResponseInput> {
   const lockMs = share.configs.int(req.groupId ?? "", "share.record.lock.duration.ms");
-  const top = (errorCode: number, errorMessage: string | null = null): ShareFetchResponseInput => ({
-    throttleTimeMs: 0,
-    errorCode,
-    errorMessage,
-    acquisitionLockTimeoutMs: lockMs,
-    responses: [],
-    nodeEndpoints: [],
-  });
-  const bad = checkIds(req.groupId, req.memberId);
-  if (bad) return top(ErrorCode.INVALID_REQUEST, bad);
-  const group = req.groupId!;
-  const member = req.memberId!;
   const hasAcks = req.topics.some((t) => t.partitions.some((p) => p.acknowledgementBatches.length));
   if (req.shareSessionEpoch === 0 && hasAcks) {
-    return top(
-      ErrorCode.INVALID_REQUEST,
-      "Acknowledgements are not allowed when opening a session.",
-    );
+    const message = "Acknowledgements are not allowed when opening a session.";
+    return topLevel(lockMs, ErrorCode.INVALID_REQUEST, message);
   }
-  const { session, errorCode, errorMessage } = useSession(
-    share,
-    group,
-    member,
-    req.shareSessionEpoch,
-  );
-  if (!session) return top(errorCode, errorMessage);
+  const started = begin(share, req);
+  if (!("session" in started)) return started;
+  const { group, member, session } = started;
   for (const t of req.topics) {
     for (const p of t.partitions) session.partitions.add(`${t.topicId}/${p.partitionIndex}`);
   }
@@ -153,7 +159,7 @@ export async function shareFetch(
   for (const [tp, code] of acks) results.set(tp, partitionResult(share, tp, code));
   if (req.shareSessionEpoch === -1) {
     await share.releaseMember(group, member);
-    return { ...top(0), responses: grouped(results) };
+    return { ...topLevel(lockMs, 0), responses: grouped(results) };
   }
   const deadline = performance.now() + Math.max(0, req.maxWaitMs);
   while (true) {
@@ -185,7 +191,7 @@ export async function shareFetch(
       ctx.signal.removeEventListener("abort", onAbort);
     }
   }
-  return { ...top(0), responses: grouped(results) };
+  return { ...topLevel(lockMs, 0), responses: grouped(results) };
 }
 
 /** Handles one ShareAcknowledge. */
@@ -194,28 +200,13 @@ export async function shareAcknowledge(
   req: ShareAcknowledgeRequest,
 ): Promise<ShareAcknowledgeResponseInput> {
   const lockMs = share.configs.int(req.groupId ?? "", "share.record.lock.duration.ms");
-  const top = (errorCode: number, errorMessage: string | null = null) => ({
-    throttleTimeMs: 0,
-    errorCode,
-    errorMessage,
-    acquisitionLockTimeoutMs: lockMs,
-    responses: [],
-    nodeEndpoints: [],
-  });
-  const bad = checkIds(req.groupId, req.memberId);
-  if (bad) return top(ErrorCode.INVALID_REQUEST, bad);
   if (req.shareSessionEpoch === 0) {
-    return top(ErrorCode.INVALID_SHARE_SESSION_EPOCH, "ShareAcknowledge cannot open a session.");
+    const message = "ShareAcknowledge cannot open a session.";
+    return topLevel(lockMs, ErrorCode.INVALID_SHARE_SESSION_EPOCH, message);
   }
-  const group = req.groupId!;
-  const member = req.memberId!;
-  const { session, errorCode, errorMessage } = useSession(
-    share,
-    group,
-    member,
-    req.shareSessionEpoch,
-  );
-  if (!session) return top(errorCode, errorMessage);
+  const started = begin(share, req);
+  if (!("session" in started)) return started;
+  const { group, member } = started;
   const acks = await acknowledge(share, group, member, req.topics);
   if (req.shareSessionEpoch === -1) await share.releaseMember(group, member);
   const byTopic = new Map<
@@ -229,7 +220,7 @@ export async function shareAcknowledge(
     byTopic.set(topicId, list);
   }
   return {
-    ...top(0),
+    ...topLevel(lockMs, 0),
     responses: [...byTopic].map(([topicId, partitions]) => ({ topicId, partitions })),
   };
 }
