@@ -1,7 +1,7 @@
 /**
  * Test helpers for running Kafka 4.3.1's Java console tools against the shim: spawn one as a
- * child process and collect its printed values, and produce values round robin over two
- * partitions with the raw client.
+ * child process and collect its printed values, create a two-partition topic and produce values
+ * round robin over its partitions with the raw client.
  *
  * @module
  */
@@ -83,4 +83,14 @@ export async function produceRoundRobin(
     });
     assertEquals(res.responses[0].partitionResponses[0].errorCode, 0, `produce ${v}`);
   }
+}
+
+/** Creates `topic` with two partitions; asserts success. */
+export async function createTwoPartitionTopic(raw: RawClient, topic: string): Promise<void> {
+  const created = await raw.request(ApiKey.CreateTopics, 4, {
+    topics: [{ name: topic, numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }],
+    timeoutMs: 5000,
+    validateOnly: false,
+  });
+  assertEquals(created.topics[0].errorCode, 0, `create ${topic}`);
 }

@@ -17,7 +17,11 @@ import {
 import { ApiKey } from "../protocol/mod.ts";
 import { RawClient } from "../server/raw_client_test_util.ts";
 import { startBroker, type TestBroker } from "../start_broker_test_util.ts";
-import { produceRoundRobin, spawnJavaConsole } from "../java_console_test_util.ts";
+import {
+  createTwoPartitionTopic,
+  produceRoundRobin,
+  spawnJavaConsole,
+} from "../java_console_test_util.ts";
 
 async function produce(bootstrap: string, topic: string, values: string[]): Promise<void> {
   await using raw = await RawClient.connect(bootstrap);
@@ -71,18 +75,7 @@ Deno.test({
     const lines = consumer.lines;
     try {
       await using raw = await RawClient.connect(broker.bootstrap);
-      const created = await raw.request(ApiKey.CreateTopics, 4, {
-        topics: [{
-          name: topic,
-          numPartitions: 2,
-          replicationFactor: 1,
-          assignments: [],
-          configs: [],
-        }],
-        timeoutMs: 5000,
-        validateOnly: false,
-      });
-      assertEquals(created.topics[0].errorCode, 0);
+      await createTwoPartitionTopic(raw, topic);
       const first = Array.from({ length: 50 }, (_, i) => `v${i}`);
       const second = Array.from({ length: 50 }, (_, i) => `v${i + 50}`);
       await produce(broker.bootstrap, topic, first);

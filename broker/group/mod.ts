@@ -15,3 +15,4 @@ export type { MembershipOptions } from "./membership.ts";
 export type { GroupState } from "./group.ts";
 export { ManualScheduler, type Scheduler, systemScheduler } from "./scheduler.ts";
 export type { AssignableTopic, TopicPartitions } from "./assignors.ts";
+export { groupNotFound, groupOperations } from "./consumer_describe.ts";

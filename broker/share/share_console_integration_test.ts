@@ -11,6 +11,7 @@ import { ApiKey } from "../protocol/mod.ts";
 import { RawClient } from "../server/raw_client_test_util.ts";
 import { startBroker } from "../start_broker_test_util.ts";
 import {
+  createTwoPartitionTopic,
   type JavaConsole,
   produceRoundRobin,
   spawnJavaConsole,
@@ -42,18 +43,7 @@ Deno.test({
     await using raw = await RawClient.connect(broker.bootstrap);
     const topic = uniqueName("share");
     const group = uniqueName("share-group");
-    const created = await raw.request(ApiKey.CreateTopics, 4, {
-      topics: [{
-        name: topic,
-        numPartitions: 2,
-        replicationFactor: 1,
-        assignments: [],
-        configs: [],
-      }],
-      timeoutMs: 5000,
-      validateOnly: false,
-    });
-    assertEquals(created.topics[0].errorCode, 0);
+    await createTwoPartitionTopic(raw, topic);
     // The GROUP config resource over the wire: read from the log start, as the kgo tests do.
     const altered = await raw.request(ApiKey.IncrementalAlterConfigs, 1, {
       resources: [{

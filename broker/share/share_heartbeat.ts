@@ -13,7 +13,7 @@ import {
   type ShareGroupHeartbeatResponseInput,
 } from "../protocol/mod.ts";
 import type { RequestContext } from "../api/mod.ts";
-import type { TopicPartitions } from "../group/mod.ts";
+import { groupNotFound, groupOperations, type TopicPartitions } from "../group/mod.ts";
 import type { ShareContext } from "./context.ts";
 import type { ShareMember } from "./share_group.ts";
 
@@ -105,22 +105,12 @@ export function shareGroupDescribe(
   req: ShareGroupDescribeRequest,
 ): ShareGroupDescribeResponseInput {
   const names = new Map(share.topics().map((t) => [t.id, t.name]));
+  const ops = groupOperations(req.includeAuthorizedOperations);
   return {
     throttleTimeMs: 0,
     groups: req.groupIds.map((groupId) => {
       const g = share.groups.get(groupId);
-      if (!g) {
-        return {
-          errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
-          errorMessage: `Group ${groupId} not found.`,
-          groupId,
-          groupState: "Dead",
-          groupEpoch: -1,
-          assignmentEpoch: -1,
-          assignorName: "",
-          members: [],
-        };
-      }
+      if (!g) return groupNotFound(groupId, ops);
       return {
         errorCode: 0,
         groupId,
@@ -142,7 +132,7 @@ export function shareGroupDescribe(
             })),
           },
         })),
-        authorizedOperations: -2147483648,
+        authorizedOperations: ops,
       };
     }),
   };
