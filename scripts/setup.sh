@@ -167,6 +167,10 @@ fi
 # extension, from PyPI) in a venv under the cache dir; scripts/lake/venv.sh skips when present.
 bash scripts/lake/venv.sh 2>&1 >/dev/null | sed 's/^/setup: /'
 
+# Confluent's Python Schema Registry client (confluent-kafka[schemaregistry,json] from PyPI) in a
+# venv under the cache dir, for the broker registry's peer test; skips when present.
+bash scripts/schema_registry/venv.sh 2>&1 >/dev/null | sed 's/^/setup: /'
+
 # Kafka 4.3.1's message definitions (scripts/gen_protocol.ts reads the share-group APIs from them),
 # extracted from the kafka-clients jar fetched above.
 kafka_messages="${IOT_CACHE_DIR:-$HOME/.cache/iot-platform}/kafka-4.3.1/messages"

@@ -41,6 +41,11 @@ export const brokerCli = defineCli({
       defaultText: "off",
       ...port,
     }),
+    schemaRegistryPort: integerOption({
+      doc: "Schema Registry REST API (Confluent-compatible; JSON Schema, Avro); 0 = any free port",
+      defaultText: "off",
+      ...port,
+    }),
     partitions: integerOption({
       doc: "partitions of auto-created topics",
       default: 1,

@@ -35,6 +35,11 @@ import {
   scramAdminApis,
 } from "../security/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
+import {
+  type SchemaRegistryServer,
+  SchemaStore,
+  startSchemaRegistryServer,
+} from "../schema_registry/mod.ts";
 import { LogCleaner } from "./log_cleaner.ts";
 import { brokerDefaults } from "./options.ts";
 
@@ -50,6 +55,11 @@ export interface BrokerOptions {
   advertisedHost?: string;
   /** Admin HTTP port (`/metrics`, `/healthz`); null disables it; 0 picks a free one. Default: null. */
   adminPort?: number | null;
+  /**
+   * Schema Registry REST API port (Confluent-compatible, state in the metadata store); null
+   * disables it; 0 picks a free one. Default: null.
+   */
+  schemaRegistryPort?: number | null;
   /** Node id. Default: 1. */
   nodeId?: number;
   /** Auto-create topics asked for in Metadata (Kafka's `auto.create.topics.enable`). Default: true. */
@@ -97,6 +107,8 @@ export interface RunningBroker extends AsyncDisposable {
   readonly port: number;
   /** The bound admin port, or null. */
   readonly adminPort: number | null;
+  /** The bound Schema Registry port, or null. */
+  readonly schemaRegistryPort: number | null;
   /** `host:port` for clients. */
   readonly bootstrap: string;
   /** The topic store (tests, tools). */
@@ -187,6 +199,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   });
   let serving = true;
   let admin: AdminServer | null = null;
+  let registry: SchemaRegistryServer | null = null;
   try {
     admin = options.adminPort == null ? null : startAdminServer({
       hostname: host,
@@ -195,8 +208,15 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
       healthy: () => serving,
       logger,
     });
+    registry = options.schemaRegistryPort == null ? null : startSchemaRegistryServer({
+      hostname: host,
+      port: options.schemaRegistryPort,
+      store: SchemaStore.open(metadata),
+      logger,
+    });
   } catch (e) {
-    // A taken admin port: release what is already open before reporting it.
+    // A taken admin or registry port: release what is already open before reporting it.
+    await admin?.close();
     await server.close();
     await cleaner.close();
     await extra.close();
@@ -215,6 +235,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     closing ??= (async () => {
       serving = false;
       clearInterval(maintenance);
+      await registry?.close();
       await server.close();
       await cleaner.close();
       await extra.close();
@@ -226,6 +247,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   return {
     port: server.port,
     adminPort: admin?.port ?? null,
+    schemaRegistryPort: registry?.port ?? null,
     bootstrap: `${identity.host}:${server.port}`,
     store,
     metrics,
