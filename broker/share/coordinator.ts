@@ -65,7 +65,7 @@ export interface ShareCoordinator extends AsyncDisposable {
    * Deletes a share group (DeleteGroups): an error code, or null if `groupId` is no share group.
    */
   delete(groupId: string): Promise<number | null>;
-  /** Stops the expiry sweep. */
+  /** Stops the expiry sweep and waits for pending state writes. */
   close(): Promise<void>;
 }
 
@@ -111,6 +111,7 @@ export function createShareCoordinator(deps: ShareCoordinatorDeps): ShareCoordin
   const close = async () => {
     clearInterval(timer);
     await sweeping;
+    await share.states.drain(); // background state writes of fetches land before the store closes
   };
   return {
     apis,

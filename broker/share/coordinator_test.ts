@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { ApiKey } from "../protocol/mod.ts";
+import { ApiKey, ErrorCode } from "../protocol/mod.ts";
 import { handlersOf } from "../api/mod.ts";
 import { buildRecordBatch } from "../records/mod.ts";
 import { LogStore, MetadataStore } from "../storage/mod.ts";
@@ -180,6 +180,58 @@ Deno.test("two share members split a topic; releases are redelivered; progress s
     // a's partition fully accepted; of b's, 0-3 accepted and 4-11 were still locked.
     const expected = [[pa, 12, 0], [pb, 4, 8]];
     assertEquals(starts.sort((x, y) => x[0] - y[0]), expected.sort((x, y) => x[0] - y[0]));
+  } finally {
+    await broker.close();
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ShareGroupHeartbeat and ShareFetch errors are Kafka's, one clear message each", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = await LogStore.open({ dir: "", memory: true });
+  await store.createTopic("q", { partitions: 1 });
+  const broker = await setup(dir, store, { now: 0 });
+  try {
+    const hb = (memberId: string, memberEpoch: number, topics: string[] | null = ["q"]) =>
+      callHandler(broker.handlers, ApiKey.ShareGroupHeartbeat, 1, {
+        groupId: GROUP,
+        memberId,
+        memberEpoch,
+        subscribedTopicNames: topics,
+      });
+    assertEquals((await hb("", 0)).errorCode, ErrorCode.INVALID_REQUEST);
+    assertEquals((await hb("a", 0, [])).errorCode, ErrorCode.INVALID_REQUEST);
+    assertEquals((await hb("ghost", 3)).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
+    const joined = await hb("a", 0);
+    assertEquals([joined.errorCode, joined.memberEpoch > 0], [0, true]);
+    assertEquals((await hb("a", joined.memberEpoch + 1)).errorCode, ErrorCode.FENCED_MEMBER_EPOCH);
+    // An unchanged assignment is not sent again.
+    assertEquals((await hb("a", joined.memberEpoch, null)).assignment, null);
+    const fetch = (epoch: number) =>
+      callHandler(broker.handlers, ApiKey.ShareFetch, 2, {
+        groupId: GROUP,
+        memberId: "a",
+        shareSessionEpoch: epoch,
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxRecords: 10,
+        batchSize: 10,
+        topics: [],
+        forgottenTopicsData: [],
+      });
+    assertEquals((await fetch(5)).errorCode, ErrorCode.SHARE_SESSION_NOT_FOUND);
+    assertEquals((await fetch(0)).errorCode, 0);
+    assertEquals((await fetch(2)).errorCode, ErrorCode.INVALID_SHARE_SESSION_EPOCH);
+    assertEquals((await hb("a", -1)).memberEpoch, -1);
+    const described = await callHandler(broker.handlers, ApiKey.ShareGroupDescribe, 1, {
+      groupIds: [GROUP, "nope"],
+      includeAuthorizedOperations: false,
+    });
+    assertEquals(described.groups.map((g) => [g.groupState, g.errorCode]), [
+      ["Empty", 0],
+      ["Dead", ErrorCode.GROUP_ID_NOT_FOUND],
+    ]);
   } finally {
     await broker.close();
     await store.close();

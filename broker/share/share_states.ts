@@ -36,6 +36,7 @@ export class ShareStates {
   #loaded = new Map<string, SharePartition>();
   #waiters = new Set<() => void>();
   #persisted = new Map<string, string>();
+  #writes = new Set<Promise<void>>();
 
   /** States kept in `metadata`. */
   constructor(metadata: MetadataStore, options: SharePartitionOptions = {}) {
@@ -84,7 +85,15 @@ export class ShareStates {
     const json = JSON.stringify(snapshot);
     if (this.#persisted.get(key) === json) return Promise.resolve();
     this.#persisted.set(key, json);
-    return this.#metadata.set(key, snapshot as unknown as Record<string, never>);
+    const write = this.#metadata.set(key, snapshot as unknown as Record<string, never>);
+    const tracked = write.catch(() => {}).finally(() => this.#writes.delete(tracked));
+    this.#writes.add(tracked);
+    return write;
+  }
+
+  /** Resolves when every write started so far has finished (before the store closes). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.#writes]);
   }
 
   /** The stored share-partitions of `group` (admin describe). */
