@@ -201,7 +201,8 @@ const GUARDS: Record<number, Guard> = {
     heartbeatIntervalMs: 0,
     assignment: null,
   })),
-  // Share groups (KIP-932): READ on the group; topic READ is not checked for share fetches yet.
+  // Share groups (KIP-932): READ on the group; ShareFetch also READ on each topic (a denied topic
+  // never joins the share session, so nothing is acquired from it).
   [ApiKey.ShareGroupHeartbeat]: groupGuard((req) => ({
     throttleTimeMs: 0,
     errorCode: GROUP_DENIED,
@@ -210,7 +211,31 @@ const GUARDS: Record<number, Guard> = {
     memberEpoch: -1,
     heartbeatIntervalMs: 0,
   })),
-  [ApiKey.ShareFetch]: groupGuard(() => shareDenied()),
+  [ApiKey.ShareFetch]: (inner, allowed, topicName) =>
+    groupGuard(() => shareDenied())(
+      async (req, ctx) => {
+        type T = { topicId: string; partitions: { partitionIndex: number }[] };
+        const ok = (t: T) => allowed(ctx, Op.READ, R.TOPIC, topicName(t.topicId) ?? "");
+        const denied = req.topics.filter((t: T) => !ok(t));
+        if (denied.length === 0) return inner(req, ctx);
+        const res = await inner({ ...req, topics: req.topics.filter(ok) }, ctx);
+        const deniedPartition = (partitionIndex: number) => ({
+          partitionIndex,
+          errorCode: TOPIC_DENIED,
+          acknowledgeErrorCode: TOPIC_DENIED,
+          currentLeader: { leaderId: -1, leaderEpoch: -1 },
+          records: new Uint8Array(),
+          acquiredRecords: [],
+        });
+        const responses = denied.map((t: T) => ({
+          topicId: t.topicId,
+          partitions: t.partitions.map((p) => deniedPartition(p.partitionIndex)),
+        }));
+        return { ...res, responses: [...res.responses, ...responses] };
+      },
+      allowed,
+      topicName,
+    ),
   [ApiKey.ShareAcknowledge]: groupGuard(() => shareDenied()),
   [ApiKey.AlterShareGroupOffsets]: groupGuard(() => shareOffsetsDenied()),
   [ApiKey.DeleteShareGroupOffsets]: groupGuard(() => shareOffsetsDenied()),
