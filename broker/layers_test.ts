@@ -16,6 +16,7 @@ const RANK: Record<string, number> = {
   producers: 3,
   txn: 3,
   quota: 3,
+  share: 3,
   server: 4,
   app: 5,
 };

@@ -14,6 +14,7 @@ import {
 } from "../handlers/mod.ts";
 import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "../group/mod.ts";
+import { createShareCoordinator } from "../share/mod.ts";
 import { ProducerStates } from "../producers/mod.ts";
 import { transactionAdminApis, transactionApis, TransactionCoordinator } from "../txn/mod.ts";
 import {
@@ -289,23 +290,38 @@ async function openCoordinators(
     onError: (e) => logger.error("transaction completion failed", { error: errorField(e) }),
   });
   ctx.transactions = txns.log;
+  const topics = () =>
+    ctx.store.listTopics().map((t) => ({
+      id: wireTopicId(t),
+      name: t.name,
+      partitions: t.partitions,
+    }));
+  // Share and classic/consumer groups share one id space: each asks the other who owns an id.
+  let groupsRef: { hasGroup(id: string): boolean } | null = null;
+  const shares = createShareCoordinator({
+    metadata,
+    store: ctx.store,
+    topics,
+    nodeId: ctx.identity.nodeId,
+    otherGroup: (id) => groupsRef?.hasGroup(id) ?? false,
+    onError: (e) => logger.error("share coordinator write failed", { error: errorField(e) }),
+  });
+  ctx.groupConfigs = shares.configs;
   const groups = await createGroupCoordinator({
     metadata,
     nodeId: ctx.identity.nodeId,
     host: ctx.identity.host,
     port: ctx.identity.port,
     pendingOffset: (group, topic, partition) => txns.hasPendingOffset(group, topic, partition),
-    topics: () =>
-      ctx.store.listTopics().map((t) => ({
-        id: wireTopicId(t),
-        name: t.name,
-        partitions: t.partitions,
-      })),
+    topics,
+    shareGroups: shares,
     onError: (e) => logger.error("group coordinator write failed", { error: errorField(e) }),
   });
+  groupsRef = groups;
   return {
     apis: [
       ["groups", groups.apis],
+      ["share groups", shares.apis],
       ["transactions", transactionApis(txns)],
       ["transaction admin", transactionAdminApis({ txns, producers, logs: ctx.store })],
     ],
@@ -316,6 +332,7 @@ async function openCoordinators(
       }
     },
     close: async () => {
+      await shares.close();
       await groups.close();
       await txns.close();
       await producers.close();

@@ -85,6 +85,36 @@ export interface TransactionLog {
   dropTopic(topic: string): void | Promise<void>;
 }
 
+/** One described config of a group (as DescribeConfigs reports it). */
+export interface GroupConfigEntry {
+  /** Config key, e.g. `share.auto.offset.reset`. */
+  name: string;
+  /** Effective value. */
+  value: string;
+  /** Kafka ConfigSource: 8 (DYNAMIC_GROUP_CONFIG) for a set value, 5 for a default. */
+  source: number;
+  /** Kafka ConfigType (2 string, 3 int). */
+  type: number;
+}
+
+/**
+ * The GROUP config resource (type 32) of AlterConfigs, IncrementalAlterConfigs and
+ * DescribeConfigs (implemented by the share coordinator's group configs).
+ */
+export interface GroupConfigStore {
+  /**
+   * Replaces the group's set values by `change(current)` after validating them; throws the
+   * storage's `InvalidConfigError` (INVALID_CONFIG) for an unknown key or a bad value.
+   */
+  alter(
+    group: string,
+    change: (current: Readonly<Record<string, string>>) => Record<string, string>,
+    validateOnly: boolean,
+  ): Promise<void>;
+  /** The group's configs (set values and defaults), only `keys` unless null. */
+  describe(group: string, keys: readonly string[] | null): GroupConfigEntry[];
+}
+
 /** Everything a data-plane handler may use. */
 export interface BrokerContext {
   /** Topics and partition logs. */
@@ -99,4 +129,6 @@ export interface BrokerContext {
   transactions?: TransactionLog;
   /** Log sink. */
   logger: Logger;
+  /** Group configs; when absent, GROUP config resources are refused. */
+  groupConfigs?: GroupConfigStore;
 }
