@@ -158,11 +158,19 @@ export function alertReference(
   return { alerts: alerts.sort(), late };
 }
 
-/** The committed alerts (canonical, sorted) and shutdown commands of the job's output topics. */
+/** What the job's output topics hold, read with read_committed. */
+export interface CommittedAlerts {
+  /** The alerts as {@linkcode canonicalAlert} JSON, sorted. */
+  alerts: string[];
+  /** The device commands, parsed, in partition then offset order. */
+  commands: Record<string, unknown>[];
+}
+
+/** Reads the committed alerts and device commands of the job's output topics. */
 export async function committedAlerts(
   bootstrap: string,
   topics: { alerts: string; commands: string },
-): Promise<{ alerts: string[]; commands: Record<string, unknown>[] }> {
+): Promise<CommittedAlerts> {
   const parse = (b: Uint8Array | null) => JSON.parse(new TextDecoder().decode(b ?? undefined));
   const alerts = await readCommitted(bootstrap, topics.alerts, PARTITIONS);
   const commands = await readCommitted(bootstrap, topics.commands, PARTITIONS);
