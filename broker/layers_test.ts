@@ -15,6 +15,8 @@ const RANK: Record<string, number> = {
   group: 3,
   producers: 3,
   txn: 3,
+  quota: 3,
+  share: 3,
   server: 4,
   app: 5,
 };

@@ -113,6 +113,7 @@ async function main(args: readonly string[]): Promise<number> {
           ...security,
           superUsers: superUsersOf(config),
           adminPort: config.adminPort ?? null,
+          schemaRegistryPort: config.schemaRegistryPort ?? null,
           logger,
         }),
     );
@@ -130,6 +131,7 @@ async function main(args: readonly string[]): Promise<number> {
     host: config.host,
     port: broker.port,
     adminPort: broker.adminPort,
+    schemaRegistryPort: broker.schemaRegistryPort,
     dataDir: config.dataDir,
     fsync: config.fsync,
     autoCreate: config.autoCreate,

@@ -12,6 +12,8 @@
  *   ApiVersions derived from it).
  * - `handlers/`: one data-plane handler per API.
  * - `server/`: the socket loop and admin endpoint (over the registry).
+ * - `schema_registry/`: a Confluent-compatible Schema Registry (JSON Schema, Avro) served on
+ *   `--schema-registry-port`, state in the metadata store.
  * - `app/`: the composition root ({@linkcode runBroker}) and the CLI options;
  *   `start_broker_test_util.ts`: `startBroker()` for tests.
  *

@@ -98,6 +98,14 @@ async function matchesReadings(api: number, a: Aggregate): Promise<boolean> {
   return true;
 }
 
+/**
+ * The last `n` service lines worth showing when a wait fails: without the API's access log, which
+ * the tests' own polling (4 requests a second) would otherwise fill the tail with.
+ */
+export function lastLines(lines: readonly string[], n = 60): string {
+  return lines.filter((l) => !l.includes(`"msg":"request"`)).slice(-n).join("\n");
+}
+
 /** Waits for `what`; a timeout fails with `context()` (the services' last lines). */
 export async function until(
   what: string,

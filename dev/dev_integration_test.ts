@@ -12,6 +12,7 @@ import {
   all,
   awaitResults,
   hot,
+  lastLines,
   maxima,
   shortWindowsEnv,
   until,
@@ -37,7 +38,7 @@ Deno.test({
       const spikes = vehicles.flatMap((v) => ["--pressure-spike", v]);
       const first = launch([...args, "--overheat", hot, ...spikes], shortWindowsEnv);
       await started(first);
-      const results = await awaitResults(api, t0, () => first.lines.slice(-60).join("\n"));
+      const results = await awaitResults(api, t0, () => lastLines(first.lines));
       const seconds = (results.firstAggregateAt - t0) / 1000;
       console.log(`first aggregate ${seconds.toFixed(1)} s after start (5 s windows)`);
       // The topic is in offset order per vehicle: the last record of each is its maximum.
@@ -46,7 +47,7 @@ Deno.test({
       await stopAndCheck(first);
 
       const second = launch(args, shortWindowsEnv); // no anomalies: nothing raises the maxima
-      const context = () => second.lines.slice(-60).join("\n");
+      const context = () => lastLines(second.lines);
       await started(second);
       const lastStart = run1.map((a) => a.windowStart).sort().at(-1)!;
       await until("an aggregate of a window newer than run 1's", async () => {

@@ -8,7 +8,7 @@
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { uniqueName } from "@iot/testing";
-import { anomalyEnv, awaitResults, shortWindowsEnv } from "./api_checks_test_util.ts";
+import { anomalyEnv, awaitResults, lastLines, shortWindowsEnv } from "./api_checks_test_util.ts";
 import { portBlock } from "./e2e_test_util.ts";
 
 const script = new URL("../scripts/stack.sh", import.meta.url).pathname;
@@ -42,8 +42,7 @@ Deno.test({
     };
     const shared = Deno.env.get("IOT_TEST_CASSANDRA");
     if (shared) env.STACK_CASSANDRA = shared;
-    const log = () =>
-      Deno.readTextFileSync(`${dir}/services.log`).split("\n").slice(-60).join("\n");
+    const log = () => lastLines(Deno.readTextFileSync(`${dir}/services.log`).split("\n"));
     let running = false;
     try {
       const t0 = performance.now();

@@ -212,6 +212,7 @@ await waitFor(() => scenarioDone(cluster.bootstrap, s, [...live], forwarded), {
 });
 const c = await compare(cluster.bootstrap, s, climate, vehicles);
 const same = JSON.stringify(c.got) === JSON.stringify(c.expected) &&
+  JSON.stringify(c.alerts.alerts) === JSON.stringify(c.expectedAlerts) &&
   [...c.expectedMax].every(([v, max]) => c.maxima.get(v)?.at(-1) === max);
 stopWatch.abort();
 await watcher;

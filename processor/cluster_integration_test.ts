@@ -4,13 +4,16 @@
  * `--instance-id` and state dir) join, leave, are killed with SIGKILL, and a broker is killed
  * and restarted, while input keeps arriving. Each time the read_committed outputs must equal the
  * reference computed in one batch over the input that was acknowledged: window aggregates, late
- * readings, dead letters and vehicle maxima; no duplicates, nothing missing.
+ * readings, dead letters, overheating alerts and vehicle maxima; no duplicates, nothing missing.
+ * Shutdown commands are stamped in wall-clock time: only their presence per raised alert is
+ * checked.
  *
  * One cluster serves the whole file (its JVMs take tens of seconds to start on a loaded machine).
  */
 import { assert, assertEquals } from "@std/assert";
 import { delay, type RealKafkaCluster, startKafkaCluster, waitFor } from "@iot/testing";
-import { forwardedCount, generate, type Input } from "./jobs/climate_test_util.ts";
+import { forwardedCount, type Input } from "./jobs/climate_test_util.ts";
+import { alertsWithoutShutdown, generateHot } from "./jobs/overheating_test_util.ts";
 import {
   type ClusterScenario,
   compare,
@@ -41,7 +44,7 @@ class Run {
     // Input keeps arriving whatever the instances do (pacing, not synchronisation).
     this.feeder = (async () => {
       for (let i = 0; this.#feeding && i < 100; i++) {
-        const climate = generate(100 + i, 40, i * 40);
+        const climate = generateHot(100 + i, 40, i * 40);
         const vehicles = vehicleReadings(500 + i, 60, i * 60);
         await feed(cluster.bootstrap, s.readings, climate);
         await feed(cluster.bootstrap, s.vehicles, vehicles);
@@ -104,6 +107,7 @@ class Run {
     // outputs until they equal the references (duplicates or losses never go away).
     const matches = (c: Comparison) =>
       JSON.stringify(c.got) === JSON.stringify(c.expected) &&
+      JSON.stringify(c.alerts.alerts) === JSON.stringify(c.expectedAlerts) &&
       [...c.expectedMax].every(([v, max]) => c.maxima.get(v)?.at(-1) === max);
     let c = await compare(this.cluster.bootstrap, this.s, this.climate, this.vehicles);
     await waitFor(async () => {
@@ -115,6 +119,11 @@ class Run {
     assertEquals(c.got.aggregates, c.expected.aggregates);
     assertEquals(c.got.late, c.expected.late);
     assertEquals(c.got.deadLetters, c.expected.deadLetters);
+    assert(c.expectedAlerts.length >= 4, `only ${c.expectedAlerts.length} alerts`);
+    assertEquals(c.alerts.alerts, c.expectedAlerts);
+    assertEquals(alertsWithoutShutdown(c.alerts.alerts, c.alerts.commands), []);
+    const commandIds = c.alerts.commands.map((command) => command.commandId);
+    assertEquals(commandIds.length, new Set(commandIds).size, "a shutdown command twice");
     assertEquals([...c.maxima.keys()].sort(), [...c.expectedMax.keys()].sort());
     for (const [vehicle, seq] of c.maxima) {
       assert(seq.every((m, i) => i === 0 || m > seq[i - 1]), `${vehicle}: ${seq} not rising`);

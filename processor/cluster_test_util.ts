@@ -1,8 +1,9 @@
 /**
  * Material of the cluster scenarios (`cluster_integration_test.ts`, and the longer run by hand
- * in `scripts/cluster_soak.ts`): processor instances as child processes of `main.ts`, their
- * topics on a replicated cluster, vehicle readings with a reference written as a plain batch
- * computation, and the checks that the committed outputs equal the references. Used only by
+ * in `cluster_bench.ts`): processor instances as child processes of `main.ts`, their topics
+ * on a replicated cluster, vehicle readings with a reference written as a plain batch
+ * computation, and the checks that the committed outputs (aggregates, alerts, vehicle maxima)
+ * equal the references. Used only by
  * tests and scripts.
  *
  * @module
@@ -19,11 +20,21 @@ import {
   reference,
   topicsFor,
 } from "./jobs/climate_test_util.ts";
+import {
+  alertReference,
+  type CommittedAlerts,
+  committedAlerts,
+  OVERHEAT,
+} from "./jobs/overheating_test_util.ts";
 import { caughtUp, readCommitted } from "./runtime/runtime_test_util.ts";
 import type { JobStatus } from "./runtime/status.ts";
 
-/** The topics and groups of one scenario: the climate pipeline plus vehicle-max. */
+/** The topics and groups of one scenario: the climate pipeline, overheating and vehicle-max. */
 export interface ClusterScenario extends ClimateTestConfig {
+  /** overheating's alerts. */
+  alerts: string;
+  /** overheating's device commands. */
+  commands: string;
   /** Vehicle pressure readings (keyed by sensor). */
   vehicles: string;
   /** vehicle-max's repartition topic. */
@@ -38,6 +49,8 @@ export interface ClusterScenario extends ClimateTestConfig {
 export function scenario(name: string): ClusterScenario {
   return {
     ...topicsFor(name, uniqueName),
+    alerts: uniqueName(`${name}-alerts`),
+    commands: uniqueName(`${name}-commands`),
     vehicles: uniqueName(`${name}-vehicles`),
     repartition: uniqueName(`${name}-repartition`),
     maxima: uniqueName(`${name}-max`),
@@ -51,7 +64,8 @@ export function scenario(name: string): ClusterScenario {
  */
 export async function createScenarioTopics(bootstrap: string, s: ClusterScenario): Promise<void> {
   await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
-  const names = [s.readings, s.input, s.output, s.late, s.deadLetter, s.vehicles, s.repartition];
+  const names = [s.readings, s.input, s.output, s.late, s.deadLetter, s.vehicles, s.repartition]
+    .concat(s.alerts, s.commands);
   const config = { "retention.ms": "-1" };
   await admin.createTopics([
     ...names.map((name) => ({ name, partitions: PARTITIONS, replicationFactor: -1, config })),
@@ -75,7 +89,7 @@ export class Instance {
   constructor(bootstrap: string, s: ClusterScenario, readonly id: string, stateDir: string) {
     const args = [
       ...["--bootstrap", bootstrap, "--state-dir", stateDir, "--instance-id", id],
-      ...["--jobs", "readings-by-device,device-aggregates,vehicle-max"],
+      ...["--jobs", "readings-by-device,device-aggregates,overheating,vehicle-max"],
       ...["--group-prefix", s.groupPrefix, "--status-port", "0"],
       ...["--checkpoint-interval-ms", "300", "--fsync", "false", "--partitions", "3"],
       ...["--window-ms", String(s.windowMs), "--max-out-of-orderness-ms"],
@@ -84,6 +98,10 @@ export class Instance {
       ...["--topic", `sensorAggregates=${s.output}`, "--topic", `lateReadings=${s.late}`],
       ...["--topic", `deadLetter=${s.deadLetter}`, "--topic", `vehiclePressure=${s.vehicles}`],
       ...["--topic", `vehiclePressureMax=${s.maxima}`, "--repartition-topic", s.repartition],
+      ...["--topic", `alerts=${s.alerts}`, "--topic", `deviceCommands=${s.commands}`],
+      ...["--overheat-window-ms", String(OVERHEAT.windowMs), "--overheat-slide-ms"],
+      ...[String(OVERHEAT.slideMs), "--overheat-threshold", String(OVERHEAT.threshold)],
+      ...["--overheat-margin", String(OVERHEAT.margin)],
     ];
     const child = this.#child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname, ...args],
@@ -171,7 +189,8 @@ export async function feed(
 
 /**
  * Whether the live `instances` committed the whole input: both input groups caught up, and the
- * tasks of device-aggregates and of vehicle-max's second stage took every forwarded record.
+ * tasks of device-aggregates, overheating and vehicle-max's second stage took every forwarded
+ * record.
  */
 export async function scenarioDone(
   bootstrap: string,
@@ -182,8 +201,9 @@ export async function scenarioDone(
   const statuses = (await Promise.all(instances.map((i) => i.status()))).flat();
   if (statuses.some((x) => x === null)) return false;
   const jobs = statuses as JobStatus[];
-  const aggregates = jobs.filter((j) => j.job === "device-aggregates");
-  if (!consumedAll(aggregates, s, forwarded.climate)) return false;
+  for (const job of ["device-aggregates", "overheating"]) {
+    if (!consumedAll(jobs.filter((j) => j.job === job), s, forwarded.climate)) return false;
+  }
   const maxTasks = jobs.filter((j) => j.job === "vehicle-max").flatMap((j) => j.tasks)
     .filter((t) => t.topic === s.repartition);
   const took = maxTasks.reduce((n, t) => n + t.recordsIn, 0);
@@ -203,9 +223,16 @@ export interface Comparison {
   maxima: Map<string, number[]>;
   /** The vehicle reference. */
   expectedMax: Map<string, number>;
+  /** Alerts read with read_committed (canonical JSON, sorted), and the shutdown commands. */
+  alerts: CommittedAlerts;
+  /** The alert reference. */
+  expectedAlerts: string[];
 }
 
-/** Reads the committed outputs and computes the references of `climate` and `vehicles`. */
+/**
+ * Reads the committed outputs and computes the references of `climate` (aggregates, alerts) and
+ * `vehicles`.
+ */
 export async function compare(
   bootstrap: string,
   s: ClusterScenario,
@@ -222,5 +249,7 @@ export async function compare(
     expected: reference(climate),
     maxima,
     expectedMax: vehicleReference(vehicles),
+    alerts: await committedAlerts(bootstrap, s),
+    expectedAlerts: alertReference(climate, OVERHEAT).alerts,
   };
 }

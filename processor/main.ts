@@ -25,6 +25,7 @@ import { vehicleMaxJob } from "./jobs/vehicle_max.ts";
 import { jobNames, processorCli } from "./options.ts";
 import type { JobDefinition } from "./runtime/job.ts";
 import { JobRunner } from "./runtime/job_runner.ts";
+import { RestartingJob } from "./runtime/restarting_job.ts";
 import { renderPrometheus } from "./runtime/status.ts";
 
 /** The processor's validated configuration. */
@@ -123,31 +124,34 @@ export function buildJobs(config: ProcessorConfig): JobDefinition[] {
 async function run(config: ProcessorConfig, logger: Logger, signal: AbortSignal): Promise<number> {
   const stop = new AbortController();
   signal.addEventListener("abort", () => stop.abort(), { once: true });
+  // A fatal Kafka client error (a static member fenced after its coordinator moved) rebuilds the
+  // job instead of ending the process: restarting_job.ts.
   const runners = buildJobs(config).map((job) =>
-    new JobRunner({
-      job,
-      bootstrap: config.bootstrap,
-      kafkaConfig: loadClientProperties(config.kafkaProperties),
-      stateDir: config.stateDir,
-      instanceId: config.instanceId,
-      groupId: `${config.groupPrefix}-${job.name}`,
-      checkpointIntervalMs: config.checkpointIntervalMs,
-      guarantee: config.processingGuarantee,
-      store: { sync: config.fsync, keep: config.keepCheckpoints },
-      changelog: config.changelog,
-      maxPendingOutputs: config.maxPendingOutputs,
-      kafkaWaitTimeoutMs: config.kafkaWaitMs,
-      sessionTimeoutMs: config.sessionTimeoutMs,
-      replicationFactor: config.replicationFactor,
-      ...(config.minInsyncReplicas !== undefined
-        ? { minInsyncReplicas: config.minInsyncReplicas }
-        : {}),
-      ...(config.resumePendingOutputs !== undefined
-        ? { resumePendingOutputs: config.resumePendingOutputs }
-        : {}),
-      signal: stop.signal,
-      log: (m) => logger.info(m),
-    })
+    new RestartingJob(() =>
+      new JobRunner({
+        job,
+        bootstrap: config.bootstrap,
+        kafkaConfig: loadClientProperties(config.kafkaProperties),
+        stateDir: config.stateDir,
+        instanceId: config.instanceId,
+        groupId: `${config.groupPrefix}-${job.name}`,
+        checkpointIntervalMs: config.checkpointIntervalMs,
+        guarantee: config.processingGuarantee,
+        store: { sync: config.fsync, keep: config.keepCheckpoints },
+        changelog: config.changelog,
+        maxPendingOutputs: config.maxPendingOutputs,
+        kafkaWaitTimeoutMs: config.kafkaWaitMs,
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        replicationFactor: config.replicationFactor,
+        ...(config.minInsyncReplicas !== undefined
+          ? { minInsyncReplicas: config.minInsyncReplicas }
+          : {}),
+        ...(config.resumePendingOutputs !== undefined
+          ? { resumePendingOutputs: config.resumePendingOutputs }
+          : {}),
+        signal: stop.signal,
+        log: (m) => logger.info(m),
+      }), { signal: stop.signal, log: (m) => logger.warn(m) })
   );
   const server = serveStatus({
     sources: runners,

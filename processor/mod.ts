@@ -137,6 +137,12 @@ export type {
   TaskOutput,
 } from "./runtime/job.ts";
 export { JobFailedError, JobRunner, type JobRunnerOptions } from "./runtime/job_runner.ts";
+export {
+  isFatalClientError,
+  RestartingJob,
+  type RestartingJobOptions,
+  type RunnableJob,
+} from "./runtime/restarting_job.ts";
 export { CHANGELOG_VERSION, type ChangelogMeta, changelogTopic } from "./runtime/changelog.ts";
 export type { RestoreSource } from "./runtime/task.ts";
 export { deadLetterHeaders, deadLetterRecord } from "./runtime/dead_letter.ts";

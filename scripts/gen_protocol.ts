@@ -3,7 +3,10 @@
  *
  * Usage: `deno run -A scripts/gen_protocol.ts [--messages DIR] [--out DIR]`
  * (defaults: `../shared/kafka-protocol/messages` and `broker/protocol/generated`, both relative to
- * the repo root). Emits one TypeScript file per API (request + response), `apis.ts` (the API
+ * the repo root). The share-group APIs ({@linkcode API_NAMES_4_3}) come from Kafka 4.3.1's own
+ * definitions instead (the shared snapshot predates their stable versions): `--messages-4-3 DIR`,
+ * default `$IOT_CACHE_DIR/kafka-4.3.1/messages`, extracted from the kafka-clients jar by
+ * `scripts/setup.sh`. Emits one TypeScript file per API (request + response), `apis.ts` (the API
  * table and per-key dispatch maps), `schemas.json` (normalized schemas, used by the tests) and
  * runs `deno fmt` over the output.
  *
@@ -60,6 +63,22 @@ export const API_NAMES: readonly string[] = [
   "DescribeAcls",
   "CreateAcls",
   "DeleteAcls",
+  "DescribeClientQuotas",
+  "AlterClientQuotas",
+];
+
+/**
+ * The APIs read from Kafka 4.3.1's message definitions: KIP-932 share groups became stable (v1,
+ * ShareFetch/ShareAcknowledge v2) after the shared snapshot was taken.
+ */
+export const API_NAMES_4_3: readonly string[] = [
+  "ShareGroupHeartbeat",
+  "ShareGroupDescribe",
+  "ShareFetch",
+  "ShareAcknowledge",
+  "DescribeShareGroupOffsets",
+  "AlterShareGroupOffsets",
+  "DeleteShareGroupOffsets",
 ];
 
 /** Removes `//` comments (outside strings) so the Kafka schema files parse as JSON. */
@@ -95,24 +114,35 @@ export function fileStem(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
 }
 
-function parseArgs(args: string[]): { messages: string; out: string } {
+function parseArgs(args: string[]): { messages: string; messages43: string; out: string } {
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const cache = Deno.env.get("IOT_CACHE_DIR") ?? `${Deno.env.get("HOME")}/.cache/iot-platform`;
   let messages = `${root}/../shared/kafka-protocol/messages`;
+  let messages43 = `${cache}/kafka-4.3.1/messages`;
   let out = `${root}/broker/protocol/generated`;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--messages") messages = args[++i];
+    else if (args[i] === "--messages-4-3") messages43 = args[++i];
     else if (args[i] === "--out") out = args[++i];
-    else throw new TypeError(`unknown argument ${args[i]} (expected --messages DIR, --out DIR)`);
+    else {
+      throw new TypeError(
+        `unknown argument ${args[i]} (expected --messages DIR, --messages-4-3 DIR, --out DIR)`,
+      );
+    }
   }
-  return { messages, out };
+  return { messages, messages43, out };
 }
 
 async function main(): Promise<void> {
-  const { messages, out } = parseArgs(Deno.args);
+  const { messages, messages43, out } = parseArgs(Deno.args);
   await Deno.mkdir(out, { recursive: true });
   const apis: [MessageSpec, MessageSpec][] = [];
-  for (const name of API_NAMES) {
-    const pair = await loadApi(messages, name);
+  const sources = [
+    ...API_NAMES.map((name) => [name, messages]),
+    ...API_NAMES_4_3.map((name) => [name, messages43]),
+  ];
+  for (const [name, dir] of sources) {
+    const pair = await loadApi(dir, name);
     apis.push(pair);
     await Deno.writeTextFile(`${out}/${fileStem(name)}.ts`, emitApiFile(name, pair[0], pair[1]));
   }
@@ -125,7 +155,7 @@ async function main(): Promise<void> {
     args: ["fmt", "--quiet", "--line-width", "100", out],
   }).output();
   if (!fmt.success) throw new Error(`deno fmt failed: ${new TextDecoder().decode(fmt.stderr)}`);
-  console.log(`generated ${API_NAMES.length} APIs into ${out}`);
+  console.log(`generated ${sources.length} APIs into ${out}`);
 }
 
 if (import.meta.main) await main();

@@ -166,3 +166,20 @@ fi
 # Delta Lake readers for the lake sink's tests and benchmark (delta-rs and DuckDB's delta
 # extension, from PyPI) in a venv under the cache dir; scripts/lake/venv.sh skips when present.
 bash scripts/lake/venv.sh 2>&1 >/dev/null | sed 's/^/setup: /'
+
+# Confluent's Python Schema Registry client (confluent-kafka[schemaregistry,json] from PyPI) in a
+# venv under the cache dir, for the broker registry's peer test; skips when present.
+bash scripts/schema_registry/venv.sh 2>&1 >/dev/null | sed 's/^/setup: /'
+
+# Kafka 4.3.1's message definitions (scripts/gen_protocol.ts reads the share-group APIs from them),
+# extracted from the kafka-clients jar fetched above.
+kafka_messages="${IOT_CACHE_DIR:-$HOME/.cache/iot-platform}/kafka-4.3.1/messages"
+if [[ -f "$kafka_messages/ShareFetchRequest.json" ]]; then
+  say "kafka 4.3.1 message definitions present (skipped)"
+else
+  command -v unzip >/dev/null || apt_install unzip
+  mkdir -p "$kafka_messages"
+  unzip -o -q -j "$(dirname "$kafka_messages")/lib/kafka-clients-4.3.1.jar" 'common/message/*.json' \
+    -d "$kafka_messages"
+  say "kafka 4.3.1 message definitions extracted"
+fi

@@ -51,11 +51,19 @@ export interface HttpRoutes {
   healthy?: () => boolean;
   /** More GET routes by path, e.g. `{ "/status": … }`. */
   routes?: Readonly<Record<string, Route>>;
+  /**
+   * Answers every request the routes above do not take, of any method (a REST API such as the
+   * broker's Schema Registry). Default: none (404, or 405 for other methods than GET).
+   */
+  fallback?: Route;
 }
 
 /** Answers one request (exported so tests call it without a server). */
 export async function handleHttp(request: Request, routes: HttpRoutes): Promise<Response> {
-  if (request.method !== "GET") return new Response("method not allowed\n", { status: 405 });
+  if (request.method !== "GET") {
+    if (routes.fallback) return await routes.fallback(request);
+    return new Response("method not allowed\n", { status: 405 });
+  }
   const path = new URL(request.url).pathname;
   if (path === "/healthz") {
     const ok = routes.healthy?.() ?? true;
@@ -68,6 +76,7 @@ export async function handleHttp(request: Request, routes: HttpRoutes): Promise<
   }
   const route = routes.routes?.[path];
   if (route) return await route(request);
+  if (routes.fallback) return await routes.fallback(request);
   return new Response("not found\n", { status: 404 });
 }
 

@@ -29,6 +29,18 @@ Deno.test("handleHttp: /healthz, /metrics, JSON routes, 404 and 405", async () =
   await bare.body?.cancel();
 });
 
+Deno.test("handleHttp: the fallback answers other paths and methods", async () => {
+  const routes = {
+    fallback: (request: Request) => Response.json({ method: request.method }, { status: 201 }),
+  };
+  const post = await handleHttp(new Request("http://x/subjects/a", { method: "POST" }), routes);
+  assertEquals([post.status, await post.json()], [201, { method: "POST" }]);
+  const get = await handleHttp(new Request("http://x/subjects"), routes);
+  assertEquals(await get.json(), { method: "GET" });
+  const health = await handleHttp(new Request("http://x/healthz"), routes);
+  assertEquals(await health.json(), { status: "ok" });
+});
+
 Deno.test("serveHttp: binds 127.0.0.1, serves /healthz; a taken port is one clear line", async () => {
   await using server = serveHttp({ port: 0, what: "status port", flag: "--status-port" });
   const response = await fetch(`http://127.0.0.1:${server.port}/healthz`);

@@ -83,11 +83,16 @@ export class MemoryWriter implements SinkWriter {
   readonly written: string[] = [];
   /** While true, writes throw {@linkcode StoreUnavailableError}. */
   down = false;
+  /** While true, `ensureSchema` throws {@linkcode StoreUnavailableError}. */
+  schemaDown = false;
   /** Records the store refuses (a value it cannot hold). Default none. */
   refuse: (record: SinkRecord) => boolean = () => false;
 
-  /** Nothing to create. */
+  /** Nothing to create; throws while `schemaDown`, as a store that is not up yet does. */
   ensureSchema(): Promise<void> {
+    if (this.schemaDown) {
+      return Promise.reject(new StoreUnavailableError("memory", "switched off by the test"));
+    }
     return Promise.resolve();
   }
 

@@ -130,8 +130,8 @@ export class SinkRunner {
 
   /** Consumes, writes and commits until `signal` aborts; what is uncommitted then replays. */
   async run(signal: AbortSignal): Promise<void> {
-    const { clients, name, writer } = this.#options;
-    await writer.ensureSchema();
+    const { clients, name } = this.#options;
+    if (!(await this.#ensureSchema(signal))) return;
     const deadLetters = clients.deadLetters();
     const input = clients.input({
       groupId: name,
@@ -337,6 +337,28 @@ export class SinkRunner {
       }
     }
     return true;
+  }
+
+  /**
+   * Creates the store's schema, retrying with backoff while the store is unavailable (not up yet,
+   * or another process holds its lock), as writes do; false when stopped first.
+   */
+  async #ensureSchema(signal: AbortSignal): Promise<boolean> {
+    const { writer, retryMs = 500, maxRetryMs = 30_000 } = this.#options;
+    for (let delayMs = retryMs;; delayMs = Math.min(delayMs * 2, maxRetryMs)) {
+      try {
+        await writer.ensureSchema();
+        this.#stats.waitingForStore = false;
+        return true;
+      } catch (e) {
+        if (!(e instanceof StoreUnavailableError)) throw e;
+        this.#stats.retries++;
+        this.#stats.lastError = describeError(e);
+        this.#stats.waitingForStore = true;
+        this.#emit({ type: "unavailable", error: e, retryInMs: delayMs });
+        if (!(await sleep(delayMs, signal))) return false;
+      }
+    }
   }
 
   /** Writes `batch`, retrying with backoff (partitions paused) while the store is unavailable. */

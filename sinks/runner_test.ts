@@ -145,3 +145,24 @@ Deno.test("SinkRunner: a graceful stop writes and commits what it has read", asy
   assertEquals(writer.rows.size, 10);
   assertEquals(committed(kafka, "readings", 2), 10);
 });
+
+Deno.test("SinkRunner: a store not up at start is retried, not fatal; records wait for it", async () => {
+  const kafka = cluster();
+  const writer = new MemoryWriter();
+  writer.schemaDown = true;
+  const abort = new AbortController();
+  const sink = runner(kafka, writer);
+  const running = sink.run(abort.signal);
+  await produceReadings(kafka, 0, 10);
+  await waitFor(async () => (await sink.status()).retries >= 3, { message: "3 schema retries" });
+  const waiting = await sink.status();
+  assertEquals(waiting.lastError, "memory unavailable: switched off by the test");
+  assert(waiting.waitingForStore, "status says it waits for the store");
+  assertEquals(committed(kafka, "readings", 2), 0, "nothing committed before the schema exists");
+  writer.schemaDown = false;
+  await waitFor(() => committed(kafka, "readings", 2) === 10, { message: "10 offsets committed" });
+  abort.abort();
+  await running;
+  assertEquals(writer.rows.size, 10);
+  assertEquals((await sink.status()).waitingForStore, false);
+});

@@ -91,7 +91,10 @@ export class SqliteWriter implements SinkWriter {
   ensureSchema(): Promise<void> {
     const db = this.#open();
     try {
-      db.exec("BEGIN");
+      // IMMEDIATE: the write lock first (waiting up to the busy timeout). A deferred transaction
+      // that read the columns and then writes fails at once with SQLITE_BUSY when another process
+      // (the API creating its tables) wrote in between.
+      db.exec("BEGIN IMMEDIATE");
       // Tables from before a column was added get it first: the DDL's indexes may name it.
       for (const table of Object.values(sqliteTables) as SqliteTable<SinkKind>[]) {
         const existing = new Set(

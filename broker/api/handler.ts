@@ -17,6 +17,11 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** The connection's authentication state (absent where no socket is involved, e.g. tests). */
   readonly auth?: ConnectionAuth;
+  /**
+   * Mutes the connection for `ms` after this answer: no further request is read until then
+   * (quota throttling, KIP-219). Absent where no socket is involved.
+   */
+  readonly throttle?: (ms: number) => void;
 }
 
 /** Per-connection SASL state, updated by the SaslHandshake and SaslAuthenticate handlers. */

@@ -41,6 +41,11 @@ export const brokerCli = defineCli({
       defaultText: "off",
       ...port,
     }),
+    schemaRegistryPort: integerOption({
+      doc: "Schema Registry REST API (Confluent-compatible; JSON Schema, Avro); 0 = any free port",
+      defaultText: "off",
+      ...port,
+    }),
     partitions: integerOption({
       doc: "partitions of auto-created topics",
       default: 1,
@@ -48,6 +53,11 @@ export const brokerCli = defineCli({
       max: 10_000,
     }),
     autoCreate: booleanOption({ doc: "auto-create topics on Metadata", default: true }),
+    autoCreateSettleMs: integerOption({
+      doc: "an auto-created topic shows in Metadata this long after (Kafka's controller delay)",
+      default: 50,
+      min: 0,
+    }),
     fsync: enumOption(["always", "interval", "none"] as const, {
       doc: "when partition logs are fsynced",
       value: "POLICY",

@@ -20,6 +20,8 @@ Deno.test("broker options: --help lists every flag of the table with its BROKER_
 Deno.test("broker options: defaults, -1 retention, booleans, env below flags", () => {
   assertEquals(parse([]).port, brokerDefaults.port);
   assertEquals(parse([]).adminPort, undefined);
+  assertEquals(parse([]).schemaRegistryPort, undefined);
+  assertEquals(parse(["--schema-registry-port", "8081"]).schemaRegistryPort, 8081);
   assertEquals(parse(["--retention-ms", "-1"]).retentionMs, -1);
   assertEquals(parse(["--auto-create", "false"]).autoCreate, false);
   assertEquals(parse(["--auto-create=false"]).autoCreate, false);

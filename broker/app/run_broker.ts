@@ -14,6 +14,7 @@ import {
 } from "../handlers/mod.ts";
 import { type FsyncPolicy, LogStore, MetadataStore } from "../storage/mod.ts";
 import { createGroupCoordinator } from "../group/mod.ts";
+import { createShareCoordinator } from "../share/mod.ts";
 import { ProducerStates } from "../producers/mod.ts";
 import { transactionAdminApis, transactionApis, TransactionCoordinator } from "../txn/mod.ts";
 import {
@@ -33,7 +34,13 @@ import {
   saslApis,
   scramAdminApis,
 } from "../security/mod.ts";
+import { clientQuotaApis, ClientQuotas, QuotaEnforcer, throttleApis } from "../quota/mod.ts";
 import { errorField, type Logger, silentLogger } from "@iot/service";
+import {
+  type SchemaRegistryServer,
+  SchemaStore,
+  startSchemaRegistryServer,
+} from "../schema_registry/mod.ts";
 import { LogCleaner } from "./log_cleaner.ts";
 import { brokerDefaults } from "./options.ts";
 
@@ -49,10 +56,20 @@ export interface BrokerOptions {
   advertisedHost?: string;
   /** Admin HTTP port (`/metrics`, `/healthz`); null disables it; 0 picks a free one. Default: null. */
   adminPort?: number | null;
+  /**
+   * Schema Registry REST API port (Confluent-compatible, state in the metadata store); null
+   * disables it; 0 picks a free one. Default: null.
+   */
+  schemaRegistryPort?: number | null;
   /** Node id. Default: 1. */
   nodeId?: number;
   /** Auto-create topics asked for in Metadata (Kafka's `auto.create.topics.enable`). Default: true. */
   autoCreate?: boolean;
+  /**
+   * An auto-created topic is left out of Metadata answers this long after the request that
+   * created it, as Kafka's controller round trip does. Default: 50.
+   */
+  autoCreateSettleMs?: number;
   /** Partitions of auto-created topics (`num.partitions`). Default: 1. */
   partitions?: number;
   /** fsync policy of partition logs. Default: "always". */
@@ -96,6 +113,8 @@ export interface RunningBroker extends AsyncDisposable {
   readonly port: number;
   /** The bound admin port, or null. */
   readonly adminPort: number | null;
+  /** The bound Schema Registry port, or null. */
+  readonly schemaRegistryPort: number | null;
   /** `host:port` for clients. */
   readonly bootstrap: string;
   /** The topic store (tests, tools). */
@@ -155,6 +174,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     identity,
     topics: {
       autoCreate: options.autoCreate ?? brokerDefaults.autoCreate,
+      settleMs: options.autoCreateSettleMs ?? brokerDefaults.autoCreateSettleMs,
       partitions: options.partitions ?? brokerDefaults.partitions,
     },
     logger,
@@ -163,7 +183,10 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   const acls = options.authorizer ? new Acls(metadata, options.superUsers ?? []) : null;
   const topicName = (id: string) => store.listTopics().find((t) => wireTopicId(t) === id)?.name;
   const guard = (set: ApiSet) => acls ? authorizeApis(set, acls, topicName) : set;
-  const apis = new ApiRegistry().register("data plane", guard(dataPlaneApis(ctx)));
+  const quotas = new ClientQuotas(metadata);
+  const throttled = throttleApis(dataPlaneApis(ctx), new QuotaEnforcer(quotas), Date.now);
+  const apis = new ApiRegistry().register("data plane", guard(throttled));
+  apis.register("client quotas", guard(clientQuotaApis(quotas)));
   for (const [owner, set] of extra.apis) apis.register(owner, guard(set));
   const sasl = options.saslUsers ?? null;
   const credentials = await Credentials.open(metadata, sasl ?? new Map());
@@ -186,6 +209,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   });
   let serving = true;
   let admin: AdminServer | null = null;
+  let registry: SchemaRegistryServer | null = null;
   try {
     admin = options.adminPort == null ? null : startAdminServer({
       hostname: host,
@@ -194,8 +218,15 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
       healthy: () => serving,
       logger,
     });
+    registry = options.schemaRegistryPort == null ? null : startSchemaRegistryServer({
+      hostname: host,
+      port: options.schemaRegistryPort,
+      store: SchemaStore.open(metadata),
+      logger,
+    });
   } catch (e) {
-    // A taken admin port: release what is already open before reporting it.
+    // A taken admin or registry port: release what is already open before reporting it.
+    await admin?.close();
     await server.close();
     await cleaner.close();
     await extra.close();
@@ -214,6 +245,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
     closing ??= (async () => {
       serving = false;
       clearInterval(maintenance);
+      await registry?.close();
       await server.close();
       await cleaner.close();
       await extra.close();
@@ -225,6 +257,7 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   return {
     port: server.port,
     adminPort: admin?.port ?? null,
+    schemaRegistryPort: registry?.port ?? null,
     bootstrap: `${identity.host}:${server.port}`,
     store,
     metrics,
@@ -257,23 +290,38 @@ async function openCoordinators(
     onError: (e) => logger.error("transaction completion failed", { error: errorField(e) }),
   });
   ctx.transactions = txns.log;
+  const topics = () =>
+    ctx.store.listTopics().map((t) => ({
+      id: wireTopicId(t),
+      name: t.name,
+      partitions: t.partitions,
+    }));
+  // Share and classic/consumer groups share one id space: each asks the other who owns an id.
+  let groupsRef: { hasGroup(id: string): boolean } | null = null;
+  const shares = createShareCoordinator({
+    metadata,
+    store: ctx.store,
+    topics,
+    nodeId: ctx.identity.nodeId,
+    otherGroup: (id) => groupsRef?.hasGroup(id) ?? false,
+    onError: (e) => logger.error("share coordinator write failed", { error: errorField(e) }),
+  });
+  ctx.groupConfigs = shares.configs;
   const groups = await createGroupCoordinator({
     metadata,
     nodeId: ctx.identity.nodeId,
     host: ctx.identity.host,
     port: ctx.identity.port,
     pendingOffset: (group, topic, partition) => txns.hasPendingOffset(group, topic, partition),
-    topics: () =>
-      ctx.store.listTopics().map((t) => ({
-        id: wireTopicId(t),
-        name: t.name,
-        partitions: t.partitions,
-      })),
+    topics,
+    shareGroups: shares,
     onError: (e) => logger.error("group coordinator write failed", { error: errorField(e) }),
   });
+  groupsRef = groups;
   return {
     apis: [
       ["groups", groups.apis],
+      ["share groups", shares.apis],
       ["transactions", transactionApis(txns)],
       ["transaction admin", transactionAdminApis({ txns, producers, logs: ctx.store })],
     ],
@@ -284,6 +332,7 @@ async function openCoordinators(
       }
     },
     close: async () => {
+      await shares.close();
       await groups.close();
       await txns.close();
       await producers.close();

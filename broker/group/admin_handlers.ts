@@ -64,13 +64,15 @@ export function findCoordinator(
 }
 
 /**
- * Handles ListGroups with the v4 states filter and v5 types filter: classic groups and KIP-848
- * consumer groups (type "consumer", protocol type "consumer").
+ * Handles ListGroups with the v4 states filter and v5 types filter: classic groups, KIP-848
+ * consumer groups (type "consumer", protocol type "consumer") and KIP-932 share groups (type and
+ * protocol type "share").
  */
 export function listGroups(
   membership: Membership,
   req: ListGroupsRequest,
   consumers?: ConsumerGroups,
+  shares: readonly { groupId: string; groupState: string }[] = [],
 ): ListGroupsResponseInput {
   const states = new Set(req.statesFilter.map((s) => s.toLowerCase()));
   const types = new Set(req.typesFilter.map((s) => s.toLowerCase()));
@@ -86,6 +88,12 @@ export function listGroups(
       protocolType: "consumer",
       groupState: g.state() as string,
       groupType: "consumer",
+    })),
+    ...shares.map((g) => ({
+      groupId: g.groupId,
+      protocolType: "share",
+      groupState: g.groupState,
+      groupType: "share",
     })),
   ];
   const groups = all

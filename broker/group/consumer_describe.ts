@@ -17,6 +17,29 @@ const OPS_NOT_REQUESTED = -2147483648;
 /** READ, DESCRIBE, DELETE on groups (no ACLs here). */
 const ALL_GROUP_OPS = [3, 6, 8].reduce((a, b) => a | (1 << b), 0);
 
+/** The authorized operations a group describe answers (all, or "not requested"). */
+export function groupOperations(requested: boolean): number {
+  return requested ? ALL_GROUP_OPS : OPS_NOT_REQUESTED;
+}
+
+/** A KIP-848-style describe entry for a group that does not exist (consumer and share groups). */
+export function groupNotFound(
+  groupId: string,
+  authorizedOperations: number,
+): ConsumerGroupDescribeResponseInput["groups"][number] {
+  return {
+    errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
+    errorMessage: `Group ${groupId} not found.`,
+    groupId,
+    groupState: "Dead",
+    groupEpoch: -1,
+    assignmentEpoch: -1,
+    assignorName: "",
+    members: [],
+    authorizedOperations,
+  };
+}
+
 function described(a: TopicPartitions, topics: Map<string, AssignableTopic>) {
   return {
     topicPartitions: Object.entries(a).map(([topicId, partitions]) => ({
@@ -33,24 +56,12 @@ export function consumerGroupDescribe(
   req: ConsumerGroupDescribeRequest,
 ): ConsumerGroupDescribeResponseInput {
   const topics = new Map(groups.topics().map((t) => [t.id, t]));
-  const ops = req.includeAuthorizedOperations ? ALL_GROUP_OPS : OPS_NOT_REQUESTED;
+  const ops = groupOperations(req.includeAuthorizedOperations);
   return {
     throttleTimeMs: 0,
     groups: req.groupIds.map((groupId) => {
       const g = groups.groups.get(groupId);
-      if (!g) {
-        return {
-          errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
-          errorMessage: `Group ${groupId} not found.`,
-          groupId,
-          groupState: "Dead",
-          groupEpoch: -1,
-          assignmentEpoch: -1,
-          assignorName: "",
-          members: [],
-          authorizedOperations: ops,
-        };
-      }
+      if (!g) return groupNotFound(groupId, ops);
       return {
         errorCode: ErrorCode.NONE,
         errorMessage: null,

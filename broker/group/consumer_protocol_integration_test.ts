@@ -15,33 +15,17 @@ import {
   waitFor,
 } from "@iot/testing";
 import { ApiKey } from "../protocol/mod.ts";
-import { buildRecordBatch } from "../records/mod.ts";
 import { RawClient } from "../server/raw_client_test_util.ts";
 import { startBroker, type TestBroker } from "../start_broker_test_util.ts";
-
-const encoder = new TextEncoder();
+import {
+  createTwoPartitionTopic,
+  produceRoundRobin,
+  spawnJavaConsole,
+} from "../java_console_test_util.ts";
 
 async function produce(bootstrap: string, topic: string, values: string[]): Promise<void> {
   await using raw = await RawClient.connect(bootstrap);
-  for (const [i, v] of values.entries()) {
-    const res = await raw.request(ApiKey.Produce, 9, {
-      transactionalId: null,
-      acks: -1,
-      timeoutMs: 5000,
-      topicData: [{
-        name: topic,
-        partitionData: [{
-          index: i % 2,
-          records: buildRecordBatch([{
-            timestamp: Date.now(),
-            key: null,
-            value: encoder.encode(v),
-          }]),
-        }],
-      }],
-    });
-    assertEquals(res.responses[0].partitionResponses[0].errorCode, 0, `produce ${v}`);
-  }
+  await produceRoundRobin(raw, topic, values);
 }
 
 async function describe(bootstrap: string, group: string) {
@@ -72,8 +56,8 @@ Deno.test({
     let broker: TestBroker = await startBroker({ mode: "child", port, dataDir });
     const topic = uniqueName("kip848");
     const group = uniqueName("kip848-group");
-    const consumer = new Deno.Command("java", {
-      args: javaArgs(runtime, "org.apache.kafka.tools.consumer.ConsoleConsumer", [
+    const consumer = spawnJavaConsole(
+      javaArgs(runtime, "org.apache.kafka.tools.consumer.ConsoleConsumer", [
         "--bootstrap-server",
         broker.bootstrap,
         "--topic",
@@ -86,47 +70,19 @@ Deno.test({
         "--timeout-ms",
         "120000",
       ]),
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const lines: string[] = [];
-    let stderr = "";
-    const reading = Promise.all([
-      (async () => {
-        let rest = "";
-        for await (const chunk of consumer.stdout.pipeThrough(new TextDecoderStream())) {
-          const parts = (rest + chunk).split("\n");
-          rest = parts.pop()!;
-          lines.push(...parts.filter((l) => l.startsWith("v")));
-        }
-      })(),
-      (async () => {
-        for await (const chunk of consumer.stderr.pipeThrough(new TextDecoderStream())) {
-          stderr = (stderr + chunk).slice(-4000);
-        }
-      })(),
-    ]);
+      "v",
+    );
+    const lines = consumer.lines;
     try {
       await using raw = await RawClient.connect(broker.bootstrap);
-      const created = await raw.request(ApiKey.CreateTopics, 4, {
-        topics: [{
-          name: topic,
-          numPartitions: 2,
-          replicationFactor: 1,
-          assignments: [],
-          configs: [],
-        }],
-        timeoutMs: 5000,
-        validateOnly: false,
-      });
-      assertEquals(created.topics[0].errorCode, 0);
+      await createTwoPartitionTopic(raw, topic);
       const first = Array.from({ length: 50 }, (_, i) => `v${i}`);
       const second = Array.from({ length: 50 }, (_, i) => `v${i + 50}`);
       await produce(broker.bootstrap, topic, first);
       const wait = (n: number) =>
         waitFor(() => lines.length >= n, {
           timeoutMs: 90_000,
-          message: `${n} records (have ${lines.length}; stderr: ${stderr.slice(-500)})`,
+          message: `${n} records (have ${lines.length}; stderr: ${consumer.stderr().slice(-500)})`,
         });
       await wait(50);
       const before = await describe(broker.bootstrap, group);
@@ -143,11 +99,7 @@ Deno.test({
       // Reference: every produced value exactly once (no re-reads after the restart).
       assertEquals([...lines].sort(), [...first, ...second].sort());
     } finally {
-      try {
-        consumer.kill("SIGTERM");
-      } catch { /* already exited */ }
-      await consumer.status;
-      await reading;
+      await consumer[Symbol.asyncDispose]();
       await broker.close();
       await Deno.remove(dataDir, { recursive: true });
     }

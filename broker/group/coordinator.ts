@@ -49,6 +49,16 @@ export interface GroupCoordinatorDeps extends MembershipOptions, ConsumerGroupOp
   topics?: () => AssignableTopic[];
   /** Reports a failed background write of a group record. Default: `console.error`. */
   onError?: (error: unknown) => void;
+  /** The share groups (listed by ListGroups, deleted by DeleteGroups). Default: none. */
+  shareGroups?: ShareGroupDirectory;
+}
+
+/** The share groups as the group coordinator's ListGroups and DeleteGroups see them. */
+export interface ShareGroupDirectory {
+  /** Every share group and its state. */
+  list(): { groupId: string; groupState: string }[];
+  /** Deletes a share group: its error code, or null if `groupId` is no share group. */
+  delete(groupId: string): Promise<number | null>;
 }
 
 /** The classic group coordinator of a single-node broker. */
@@ -58,6 +68,8 @@ export interface GroupCoordinator extends AsyncDisposable {
    * OffsetFetch, ListGroups, DescribeGroups and DeleteGroups.
    */
   readonly apis: ApiSet;
+  /** Whether `groupId` is a classic or consumer group (a share group cannot take the id). */
+  hasGroup(groupId: string): boolean;
   /** Cancels timers, answers parked JoinGroup/SyncGroup with NOT_COORDINATOR, awaits writes. */
   close(): Promise<void>;
 }
@@ -145,7 +157,7 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
       handler: (req) => deleteOffsets(membership, offsets, req),
     },
     [ApiKey.ListGroups]: {
-      handler: (req) => listGroups(membership, req, consumers),
+      handler: (req) => listGroups(membership, req, consumers, deps.shareGroups?.list()),
     },
     [ApiKey.DescribeGroups]: {
       handler: (req) => describeGroups(membership, req),
@@ -155,7 +167,9 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
         const results = [];
         for (const groupId of req.groupsNames) {
           let errorCode: number = ErrorCode.NONE;
+          const shareResult = await deps.shareGroups?.delete(groupId);
           if (groupId === "") errorCode = ErrorCode.INVALID_GROUP_ID;
+          else if (shareResult !== undefined && shareResult !== null) errorCode = shareResult;
           else if (consumers.groups.has(groupId)) {
             if (await consumers.delete(groupId)) await offsets.deleteGroup(groupId);
             else errorCode = ErrorCode.NON_EMPTY_GROUP;
@@ -184,7 +198,9 @@ export function createGroupCoordinator(deps: GroupCoordinatorDeps): Promise<Grou
     await consumers.close();
     await Promise.all(writes);
   };
-  return Promise.resolve({ apis, close, [Symbol.asyncDispose]: close });
+  const hasGroup = (groupId: string) =>
+    consumers.groups.has(groupId) || membership.groups.has(groupId);
+  return Promise.resolve({ apis, hasGroup, close, [Symbol.asyncDispose]: close });
 }
 
 function joinFailure(memberId: string, errorCode: number) {

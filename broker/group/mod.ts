@@ -9,7 +9,10 @@ export {
   createGroupCoordinator,
   type GroupCoordinator,
   type GroupCoordinatorDeps,
+  type ShareGroupDirectory,
 } from "./coordinator.ts";
 export type { MembershipOptions } from "./membership.ts";
 export type { GroupState } from "./group.ts";
 export { ManualScheduler, type Scheduler, systemScheduler } from "./scheduler.ts";
+export type { AssignableTopic, TopicPartitions } from "./assignors.ts";
+export { groupNotFound, groupOperations } from "./consumer_describe.ts";

@@ -1,8 +1,9 @@
 /**
  * AlterConfigs (33) and IncrementalAlterConfigs (44) for topics: the new configs are validated,
  * stored and applied to the running partition logs at once (retention, cleanup policy, segment
- * size and the other keys the store understands). Broker configs are static here, as a clear
- * error rather than a silent no-op.
+ * size and the other keys the store understands). GROUP resources go to the group config store
+ * (share-group settings). Broker configs are static here, as a clear error rather than a silent
+ * no-op.
  *
  * @module
  */
@@ -14,7 +15,7 @@ import { errorCodeOf, messageOf } from "./error_codes.ts";
 import { configValue } from "./topic_configs.ts";
 
 /** Kafka ConfigResource types. */
-const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 };
+const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, GROUP: 32 };
 /** IncrementalAlterConfigs operations. */
 const Op = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 };
 /** Keys whose values are lists (APPEND/SUBTRACT apply to them only). */
@@ -109,6 +110,14 @@ async function apply(
     resourceType,
     resourceName,
   });
+  if (resourceType === ResourceType.GROUP && ctx.groupConfigs) {
+    try {
+      await ctx.groupConfigs.alter(resourceName, change, validateOnly);
+      return result(ErrorCode.NONE);
+    } catch (e) {
+      return result(errorCodeOf(e), messageOf(e));
+    }
+  }
   if (resourceType !== ResourceType.TOPIC) {
     const what = resourceType === ResourceType.BROKER || resourceType === ResourceType.BROKER_LOGGER
       ? "broker configs are static on this broker (set them with its flags)"

@@ -26,6 +26,14 @@ export interface TopicDefaults {
   autoCreate: boolean;
   /** Partitions of auto-created topics and of CreateTopics with -1. */
   partitions: number;
+  /**
+   * An auto-created topic stays out of Metadata answers this long after the request that
+   * created it, as on Kafka, where creation goes through the controller and reaches the
+   * broker's metadata a few tens of ms later. Default: 0 (visible on the next request).
+   */
+  settleMs?: number;
+  /** Clock for `settleMs`, in ms. Default: `performance.now`. */
+  now?: () => number;
 }
 
 /** The idempotent-producer checks Produce needs (implemented by `ProducerStates`). */
@@ -77,6 +85,36 @@ export interface TransactionLog {
   dropTopic(topic: string): void | Promise<void>;
 }
 
+/** One described config of a group (as DescribeConfigs reports it). */
+export interface GroupConfigEntry {
+  /** Config key, e.g. `share.auto.offset.reset`. */
+  name: string;
+  /** Effective value. */
+  value: string;
+  /** Kafka ConfigSource: 8 (DYNAMIC_GROUP_CONFIG) for a set value, 5 for a default. */
+  source: number;
+  /** Kafka ConfigType (2 string, 3 int). */
+  type: number;
+}
+
+/**
+ * The GROUP config resource (type 32) of AlterConfigs, IncrementalAlterConfigs and
+ * DescribeConfigs (implemented by the share coordinator's group configs).
+ */
+export interface GroupConfigStore {
+  /**
+   * Replaces the group's set values by `change(current)` after validating them; throws the
+   * storage's `InvalidConfigError` (INVALID_CONFIG) for an unknown key or a bad value.
+   */
+  alter(
+    group: string,
+    change: (current: Readonly<Record<string, string>>) => Record<string, string>,
+    validateOnly: boolean,
+  ): Promise<void>;
+  /** The group's configs (set values and defaults), only `keys` unless null. */
+  describe(group: string, keys: readonly string[] | null): GroupConfigEntry[];
+}
+
 /** Everything a data-plane handler may use. */
 export interface BrokerContext {
   /** Topics and partition logs. */
@@ -91,4 +129,6 @@ export interface BrokerContext {
   transactions?: TransactionLog;
   /** Log sink. */
   logger: Logger;
+  /** Group configs; when absent, GROUP config resources are refused. */
+  groupConfigs?: GroupConfigStore;
 }

@@ -1,5 +1,6 @@
 /**
- * DescribeConfigs (32): topic configs (overrides and defaults) and a minimal broker resource.
+ * DescribeConfigs (32): topic configs (overrides and defaults), group configs (when the broker
+ * keeps them) and a minimal broker resource.
  *
  * @module
  */
@@ -18,7 +19,7 @@ import {
 } from "./topic_configs.ts";
 
 /** Kafka ConfigResource types. */
-const ResourceType = { TOPIC: 2, BROKER: 4 };
+const ResourceType = { TOPIC: 2, BROKER: 4, GROUP: 32 };
 
 /** Builds the DescribeConfigs handler. */
 export function describeConfigsHandler(ctx: BrokerContext): Handler<typeof ApiKey.DescribeConfigs> {
@@ -40,6 +41,8 @@ export function describeConfigsHandler(ctx: BrokerContext): Handler<typeof ApiKe
           errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
           errorMessage = `Topic ${r.resourceName} does not exist`;
         }
+      } else if (r.resourceType === ResourceType.GROUP && ctx.groupConfigs) {
+        entries = ctx.groupConfigs.describe(r.resourceName, r.configurationKeys);
       } else if (r.resourceType === ResourceType.BROKER) {
         entries = brokerConfigs(ctx).filter((c) =>
           r.configurationKeys === null || r.configurationKeys.includes(c.name)
@@ -68,7 +71,7 @@ function entry(
     name: c.name,
     value: c.value,
     readOnly: c.source !== ConfigSource.DYNAMIC_TOPIC_CONFIG &&
-      c.source !== ConfigSource.DEFAULT_CONFIG,
+      c.source !== ConfigSource.DYNAMIC_GROUP_CONFIG && c.source !== ConfigSource.DEFAULT_CONFIG,
     isDefault: version === 0 ? c.source === ConfigSource.DEFAULT_CONFIG : false,
     configSource: c.source,
     isSensitive: false,

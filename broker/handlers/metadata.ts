@@ -6,8 +6,12 @@
  * UNKNOWN_TOPIC_OR_PARTITION without partitions (Kafka creates the topic asynchronously through
  * its controller; clients retry their metadata), and later requests see the topic. So a client
  * that deletes a topic and refreshes metadata at once sees it gone, not re-created with
- * partitions in the same answer. Here the topic is created before that first answer is sent, so
- * "later" is the very next request. An invalid name gets INVALID_TOPIC_EXCEPTION.
+ * partitions in the same answer. Here the topic is created before that first answer is sent;
+ * Metadata keeps answering UNKNOWN_TOPIC_OR_PARTITION for it (and leaves it out of all-topic
+ * answers) for `settleMs`, the time Kafka's controller round trip takes, so a client that asks
+ * again at once sees what it sees on Kafka (kafka-go's partition watcher counts partitions
+ * right after its group's assignment saw none, and rebalances only when it sees them appear).
+ * An invalid name gets INVALID_TOPIC_EXCEPTION.
  *
  * @module
  */
@@ -29,6 +33,17 @@ import {
 
 /** Builds the Metadata handler. */
 export function metadataHandler(ctx: BrokerContext): Handler<typeof ApiKey.Metadata> {
+  const settleMs = ctx.topics.settleMs ?? 0;
+  const now = ctx.topics.now ?? (() => performance.now());
+  /** Auto-created topics not yet visible, with the time they become so. */
+  const settling = new Map<string, number>();
+  const visible = (name: string): boolean => {
+    const until = settling.get(name);
+    if (until === undefined) return true;
+    if (now() < until) return false;
+    settling.delete(name);
+    return true;
+  };
   return async (request, { header }) => {
     const version = header.apiVersion;
     const ops = request.includeTopicAuthorizedOperations ? ALL_TOPIC_OPS : OPS_NOT_REQUESTED;
@@ -60,7 +75,7 @@ export function metadataHandler(ctx: BrokerContext): Handler<typeof ApiKey.Metad
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
     const topics: MetadataResponseTopicInput[] = [];
     if (all) {
-      for (const t of ctx.store.listTopics()) topics.push(describe(t));
+      for (const t of ctx.store.listTopics()) if (visible(t.name)) topics.push(describe(t));
     } else {
       const allowCreate = ctx.topics.autoCreate && (version < 4 || request.allowAutoTopicCreation);
       for (const wanted of request.topics!) {
@@ -70,12 +85,17 @@ export function metadataHandler(ctx: BrokerContext): Handler<typeof ApiKey.Metad
           continue;
         }
         const t = ctx.store.topic(wanted.name);
-        if (t) topics.push(describe(t));
+        if (t && visible(t.name)) topics.push(describe(t));
+        else if (t) topics.push(failed(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
         else if (!allowCreate) {
           topics.push(failed(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
         } else {
           try {
             await ensureTopic(ctx, wanted.name);
+            if (settleMs > 0) {
+              for (const [name, until] of settling) if (now() >= until) settling.delete(name);
+              settling.set(wanted.name, now() + settleMs);
+            }
             topics.push(failed(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
           } catch (e) {
             topics.push(failed(wanted.name, errorCodeOf(e)));

@@ -13,12 +13,12 @@ import { handlersOf } from "../api/mod.ts";
 import { dataPlaneApis, ensureInternalTopics } from "./mod.ts";
 import { buildRecordBatch } from "../records/mod.ts";
 
-async function handlers(autoCreate = true) {
+async function handlers(autoCreate = true, settle: Partial<BrokerContext["topics"]> = {}) {
   const store = await LogStore.open({ dir: "", memory: true });
   const ctx: BrokerContext = {
     store,
     identity: { nodeId: 1, host: "127.0.0.1", port: 9092, clusterId: "c" },
-    topics: { autoCreate, partitions: 2 },
+    topics: { autoCreate, partitions: 2, ...settle },
     logger: silentLogger,
   };
   return { store, table: handlersOf(dataPlaneApis(ctx)) };
@@ -45,6 +45,20 @@ Deno.test("Metadata auto-creation: the first answer has no partitions, the next 
   assertEquals(await topicsOf(table, 1, ["v1"]), [["v1", 3, 0]], "v0-3 imply auto-creation");
   assertEquals(await topicsOf(table, 1, ["v1"]), [["v1", 0, 2]]);
   assertEquals(await topicsOf(table, 12, ["bad/name"]), [["bad/name", 17, 0]]);
+  await store.close();
+});
+
+Deno.test("Metadata auto-creation: the topic is visible only after settleMs, as on Kafka", async () => {
+  let now = 1000;
+  const { store, table } = await handlers(true, { settleMs: 50, now: () => now });
+  assertEquals(await topicsOf(table, 6, ["s"]), [["s", 3, 0]]);
+  now += 49;
+  // Asked again at once (kafka-go's partition watcher): still being created, not re-created.
+  assertEquals(await topicsOf(table, 6, ["s"]), [["s", 3, 0]]);
+  const all = await callHandler(table, ApiKey.Metadata, 6, { topics: null });
+  assertEquals(all.topics.map((t) => t.name).includes("s"), false);
+  now += 1;
+  assertEquals(await topicsOf(table, 6, ["s"]), [["s", 0, 2]]);
   await store.close();
 });
 

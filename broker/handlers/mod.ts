@@ -27,7 +27,14 @@ import {
   listPartitionReassignmentsHandler,
 } from "./reassignments.ts";
 
-export type { BrokerContext, BrokerIdentity, ProducerGuard, TopicDefaults } from "./context.ts";
+export type {
+  BrokerContext,
+  BrokerIdentity,
+  GroupConfigEntry,
+  GroupConfigStore,
+  ProducerGuard,
+  TopicDefaults,
+} from "./context.ts";
 export { errorCodeOf } from "./error_codes.ts";
 export { ensureInternalTopics, INTERNAL_TOPICS, isInternalTopic } from "./internal_topics.ts";
 export { wireTopicId } from "./topics.ts";

@@ -7,7 +7,12 @@
 import { KNOWN_TOPIC_CONFIGS, type LogConfig } from "../storage/mod.ts";
 
 /** Kafka ConfigSource values. */
-export const ConfigSource = { DYNAMIC_TOPIC_CONFIG: 1, STATIC_BROKER_CONFIG: 4, DEFAULT_CONFIG: 5 };
+export const ConfigSource = {
+  DYNAMIC_TOPIC_CONFIG: 1,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+  DYNAMIC_GROUP_CONFIG: 8,
+};
 /** Kafka ConfigType values. */
 export const ConfigType = { BOOLEAN: 1, STRING: 2, INT: 3, LONG: 5, LIST: 7 };
 

@@ -90,6 +90,13 @@ export * from "./generated/alter_user_scram_credentials.ts";
 export * from "./generated/describe_acls.ts";
 export * from "./generated/create_acls.ts";
 export * from "./generated/delete_acls.ts";
+export * from "./generated/share_group_heartbeat.ts";
+export * from "./generated/share_group_describe.ts";
+export * from "./generated/share_fetch.ts";
+export * from "./generated/share_acknowledge.ts";
+export * from "./generated/describe_share_group_offsets.ts";
+export * from "./generated/alter_share_group_offsets.ts";
+export * from "./generated/delete_share_group_offsets.ts";
 export {
   ApiKey,
   APIS,

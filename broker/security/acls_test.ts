@@ -165,4 +165,63 @@ Deno.test("the authorizer answers per topic, per group and for the cluster; allo
     memberId: "m",
   }, ctx("User:admin"));
   assertEquals(asAdmin.errorCode, 0);
+  const quotas = authorizeApis(
+    {
+      [ApiKey.DescribeClientQuotas]: {
+        handler: () => ({ throttleTimeMs: 0, errorCode: 0, errorMessage: null, entries: [] }),
+      },
+    },
+    s.acls,
+    () => undefined,
+  );
+  const describe = { components: [], strict: false };
+  const denied = await run(quotas, ApiKey.DescribeClientQuotas, describe, ctx("User:bob"));
+  assertEquals(denied.errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+  const ok = await run(quotas, ApiKey.DescribeClientQuotas, describe, ctx("User:admin"));
+  assertEquals(ok.errorCode, 0);
+});
+
+Deno.test("share fetches need READ on the group and on each topic", async () => {
+  await using s = await open();
+  await s.acls.add(allow("User:bob", R.GROUP, "g", Op.READ));
+  await s.acls.add(allow("User:bob", R.TOPIC, "mine", Op.READ));
+  const seen: string[][] = [];
+  const inner: ApiSet = {
+    [ApiKey.ShareFetch]: {
+      handler: (req) => {
+        seen.push(req.topics.map((t) => t.topicId));
+        return {
+          throttleTimeMs: 0,
+          errorCode: 0,
+          acquisitionLockTimeoutMs: 1,
+          responses: [],
+          nodeEndpoints: [],
+        };
+      },
+    },
+  };
+  const guarded = authorizeApis(inner, s.acls, (id) => id === "M" ? "mine" : "theirs");
+  const request = (groupId: string) => ({
+    groupId,
+    memberId: "m",
+    shareSessionEpoch: 0,
+    maxWaitMs: 0,
+    minBytes: 1,
+    maxBytes: 1,
+    maxRecords: 1,
+    batchSize: 1,
+    shareAcquireMode: 0,
+    isRenewAck: false,
+    topics: [{ topicId: "M", partitions: [] }, {
+      topicId: "T",
+      partitions: [{ partitionIndex: 0, acknowledgementBatches: [] }],
+    }],
+    forgottenTopicsData: [],
+  });
+  const res = await run(guarded, ApiKey.ShareFetch, request("g"), ctx("User:bob"));
+  assertEquals(seen, [["M"]]);
+  assertEquals(res.responses[0].partitions[0].errorCode, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  const other = await run(guarded, ApiKey.ShareFetch, request("other"), ctx("User:bob"));
+  assertEquals(other.errorCode, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+  assertEquals(seen.length, 1);
 });

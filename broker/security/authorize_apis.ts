@@ -4,8 +4,9 @@
  * lacks the right: topics (Produce: WRITE; Fetch: READ; Metadata: DESCRIBE, and unlisted;
  * CreateTopics: CREATE on the cluster or topic; DeleteTopics: DELETE) get
  * TOPIC_AUTHORIZATION_FAILED per topic, groups (READ for joins, heartbeats, commits and offset
- * fetches) GROUP_AUTHORIZATION_FAILED, the ACL APIs (cluster ALTER / DESCRIBE)
- * CLUSTER_AUTHORIZATION_FAILED. Other APIs pass unchecked.
+ * fetches) GROUP_AUTHORIZATION_FAILED, the ACL APIs (cluster ALTER / DESCRIBE) and the client
+ * quota APIs (cluster ALTER_CONFIGS / DESCRIBE_CONFIGS) CLUSTER_AUTHORIZATION_FAILED. Other APIs
+ * pass unchecked.
  *
  * @module
  */
@@ -60,6 +61,21 @@ const groupGuard = (denied: AnyHandler): Guard => (inner, allowed) => (req, ctx)
   allowed(ctx, Op.READ, R.GROUP, req.groupId) ? inner(req, ctx) : denied(req, ctx);
 
 const GROUP_DENIED = ErrorCode.GROUP_AUTHORIZATION_FAILED;
+
+const shareDenied = () => ({
+  throttleTimeMs: 0,
+  errorCode: GROUP_DENIED,
+  errorMessage: "Authorization failed.",
+  acquisitionLockTimeoutMs: 0,
+  responses: [],
+  nodeEndpoints: [],
+});
+const shareOffsetsDenied = () => ({
+  throttleTimeMs: 0,
+  errorCode: GROUP_DENIED,
+  errorMessage: "Authorization failed.",
+  responses: [],
+});
 const TOPIC_DENIED = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
 
 const GUARDS: Record<number, Guard> = {
@@ -186,6 +202,44 @@ const GUARDS: Record<number, Guard> = {
     heartbeatIntervalMs: 0,
     assignment: null,
   })),
+  // Share groups (KIP-932): READ on the group; ShareFetch also READ on each topic (a denied topic
+  // never joins the share session, so nothing is acquired from it).
+  [ApiKey.ShareGroupHeartbeat]: groupGuard((req) => ({
+    throttleTimeMs: 0,
+    errorCode: GROUP_DENIED,
+    errorMessage: "Authorization failed.",
+    memberId: req.memberId,
+    memberEpoch: -1,
+    heartbeatIntervalMs: 0,
+  })),
+  [ApiKey.ShareFetch]: (inner, allowed, topicName) =>
+    groupGuard(() => shareDenied())(
+      async (req, ctx) => {
+        type T = { topicId: string; partitions: { partitionIndex: number }[] };
+        const ok = (t: T) => allowed(ctx, Op.READ, R.TOPIC, topicName(t.topicId) ?? "");
+        const denied = req.topics.filter((t: T) => !ok(t));
+        if (denied.length === 0) return inner(req, ctx);
+        const res = await inner({ ...req, topics: req.topics.filter(ok) }, ctx);
+        const deniedPartition = (partitionIndex: number) => ({
+          partitionIndex,
+          errorCode: TOPIC_DENIED,
+          acknowledgeErrorCode: TOPIC_DENIED,
+          currentLeader: { leaderId: -1, leaderEpoch: -1 },
+          records: new Uint8Array(),
+          acquiredRecords: [],
+        });
+        const responses = denied.map((t: T) => ({
+          topicId: t.topicId,
+          partitions: t.partitions.map((p) => deniedPartition(p.partitionIndex)),
+        }));
+        return { ...res, responses: [...res.responses, ...responses] };
+      },
+      allowed,
+      topicName,
+    ),
+  [ApiKey.ShareAcknowledge]: groupGuard(() => shareDenied()),
+  [ApiKey.AlterShareGroupOffsets]: groupGuard(() => shareOffsetsDenied()),
+  [ApiKey.DeleteShareGroupOffsets]: groupGuard(() => shareOffsetsDenied()),
   [ApiKey.OffsetCommit]: groupGuard((req) => ({
     topics: req.topics.map((t: { name: string; partitions: { partitionIndex: number }[] }) => ({
       name: t.name,
@@ -240,5 +294,22 @@ const GUARDS: Record<number, Guard> = {
       errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
       errorMessage: "Authorization failed.",
       resources: [],
+    },
+  // Client quotas (kafka-configs.sh --entity-type users|clients): cluster configs rights.
+  [ApiKey.DescribeClientQuotas]: (inner, allowed) => (req, ctx) =>
+    allowed(ctx, Op.DESCRIBE_CONFIGS, R.CLUSTER, CLUSTER) ? inner(req, ctx) : {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+      errorMessage: "Authorization failed.",
+      entries: null,
+    },
+  [ApiKey.AlterClientQuotas]: (inner, allowed) => (req, ctx) =>
+    allowed(ctx, Op.ALTER_CONFIGS, R.CLUSTER, CLUSTER) ? inner(req, ctx) : {
+      throttleTimeMs: 0,
+      entries: req.entries.map((e: { entity: unknown }) => ({
+        errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+        errorMessage: "Authorization failed.",
+        entity: e.entity,
+      })),
     },
 };

@@ -61,6 +61,8 @@ export class Connection {
   #auth: ConnectionAuth;
   #closing = false;
   #closed = false;
+  /** `performance.now()` until which the connection is muted (quota throttling). */
+  #mutedUntil = 0;
 
   /** Wraps an accepted socket. */
   constructor(conn: Deno.Conn, id: number, deps: ConnectionDeps) {
@@ -92,6 +94,7 @@ export class Connection {
         }
         if (frame === null) break;
         if (!await this.#handle(frame)) return;
+        await this.#unmuted();
       }
     } catch (e) {
       if (!this.#closing && !isDisconnect(e)) {
@@ -167,6 +170,9 @@ export class Connection {
         remoteAddress: this.remoteAddress,
         signal: this.#abort.signal,
         auth: this.#auth,
+        throttle: (ms) => {
+          this.#mutedUntil = Math.max(this.#mutedUntil, performance.now() + ms);
+        },
       };
       let out: Uint8Array[] = [];
       try {
@@ -191,6 +197,22 @@ export class Connection {
       this.busy = false;
       this.lastActivity = performance.now();
     }
+  }
+
+  /** Waits out a quota throttle (reading nothing meanwhile); ends early on close. */
+  async #unmuted(): Promise<void> {
+    const ms = this.#mutedUntil - performance.now();
+    if (ms <= 0 || this.#closing) return;
+    // `over` drops the abort listener once the throttle has passed.
+    const over = new AbortController();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => over.abort(), ms);
+      over.signal.addEventListener("abort", () => resolve());
+      this.#abort.signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        over.abort();
+      }, { signal: over.signal });
+    });
   }
 
   #observe(api: string, frame: Uint8Array, out: Uint8Array[], start: number): void {

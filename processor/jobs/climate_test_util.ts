@@ -42,7 +42,7 @@ export interface Input {
 const FUTURE_MS = 100 * 365 * 86_400_000;
 
 /** Seven device ids per partition, each on its murmur2 home partition (the producer's choice). */
-const devices: string[][] = (() => {
+export const devices: string[][] = (() => {
   const pools: string[][] = Array.from({ length: PARTITIONS }, () => []);
   for (let n = 0; pools.some((p) => p.length < 7); n++) {
     const pool = pools[keyPartition(`dev-${n}`, PARTITIONS)];

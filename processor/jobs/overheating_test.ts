@@ -1,7 +1,17 @@
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { formatTimestamp } from "@iot/events";
 import { consumerRecord, RecordingOutput } from "./job_test_util.ts";
+import { forwardedInputs, type Input, PARTITIONS } from "./climate_test_util.ts";
+import { keyPartition } from "./key_partitioner.ts";
 import { overheatingJob } from "./overheating.ts";
+import {
+  alertReference,
+  alertsWithoutShutdown,
+  canonicalAlert,
+  generateHot,
+  hotDevices,
+  OVERHEAT,
+} from "./overheating_test_util.ts";
 
 // Event time lags the wall clock (a replay, or a slow simulated fleet).
 const T0 = Date.UTC(2025, 6, 22, 22, 0, 0);
@@ -91,4 +101,66 @@ Deno.test("overheating: re-issue state survives a snapshot and restore", () => {
     out.values("commands").map((c) => c.eventTime),
     [5, 65, 125].map((s) => formatTimestamp(T0 + s * 1000)),
   );
+});
+
+/** `input` with its reading stamped `byMs` earlier (unreadable ones unchanged). */
+function earlier(input: Input, byMs: number): Input {
+  try {
+    const reading = JSON.parse(input.value);
+    const ts = Date.parse(reading.ts);
+    if (Number.isNaN(ts)) return input;
+    return {
+      ...input,
+      value: JSON.stringify({ ...reading, ts: new Date(ts - byMs).toISOString() }),
+    };
+  } catch {
+    return input;
+  }
+}
+
+Deno.test("overheating: alerts equal the batch reference, with out-of-order and late readings", () => {
+  // generate() jitters readings by seconds and sends some 6-26 s behind; every 97th goes a
+  // minute back, late for all of its windows.
+  const inputs = [...generateHot(3, 450), ...generateHot(4, 450, 450)]
+    .map((input, i) => i % 97 === 0 ? earlier(input, 60_000) : input);
+  const { windowMs, slideMs, threshold, margin, boundMs } = OVERHEAT;
+  const job = overheatingJob({
+    ...config,
+    windowMs,
+    slideMs,
+    threshold,
+    margin,
+    maxOutOfOrdernessMs: boundMs,
+    partitions: PARTITIONS,
+    now: () => WALL0,
+  });
+  // readings-by-device's output: the valid readings on their device's partition, in input order.
+  let tasks = Array.from({ length: PARTITIONS }, (_, p) => job.createTask("in", p));
+  const out = new RecordingOutput();
+  const forwarded = forwardedInputs(inputs);
+  forwarded.forEach(({ key, value }, offset) => {
+    if (offset === Math.floor(forwarded.length / 2)) {
+      // Half way, each task moves to a new owner through its snapshot.
+      tasks = tasks.map((task, p) => {
+        const next = job.createTask("in", p);
+        for (const [name, op] of Object.entries(task.operators)) {
+          next.operators[name].restore(op.snapshot());
+        }
+        next.restoreMeta(task.snapshotMeta());
+        return next;
+      });
+    }
+    const partition = keyPartition(key, PARTITIONS);
+    tasks[partition].process(consumerRecord(value, { partition, offset }), out);
+  });
+  const expected = alertReference(inputs);
+  assertEquals(out.values("alerts").map(canonicalAlert).sort(), expected.alerts);
+  assertEquals(out.lateCount, expected.late);
+  assert(expected.late > 10, `only ${expected.late} late readings`);
+  for (const device of hotDevices) {
+    const states = expected.alerts.map((a) => JSON.parse(a)).filter((a) => a.deviceId === device)
+      .map((a) => a.state);
+    assert(states.filter((s) => s === "cleared").length >= 2, `${device}: ${states}`);
+  }
+  assertEquals(alertsWithoutShutdown(expected.alerts, out.values("commands")), []);
 });

@@ -9,6 +9,7 @@ import * as s from "./scenarios_test_util.ts";
 import * as t from "./txn_scenarios_test_util.ts";
 import * as k from "./kafkajs_scenarios_test_util.ts";
 import { javaAdminTools } from "./admin_scenarios_test_util.ts";
+import { javaQuotaTools } from "./quota_scenarios_test_util.ts";
 
 async function both<T>(scenario: (bootstrap: string) => Promise<T>): Promise<[T, T]> {
   await using shim = await startBroker({ partitions: 1 });
@@ -130,4 +131,11 @@ Deno.test("Kafka admin tools: configs, delete-records, transactions, leader elec
     "segment.bytes=1048576",
   ]);
   assertEquals([ours.compactRefused, ours.lowWatermark, ours.producers], [true, "3", 1]);
+});
+
+Deno.test("kafka-configs.sh client quotas: users, clients, defaults, delete, describe", async () => {
+  const [ours, theirs] = await both(javaQuotaTools);
+  assertEquals(ours, theirs);
+  assertEquals(ours.fractionalRefused, true);
+  assertEquals(ours.described.length, 4);
 });

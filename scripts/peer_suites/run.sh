@@ -11,6 +11,7 @@
 #        PEER_SUITE_TIMEOUT    go test -test.timeout (default: 12m)
 #        KGO_TEST_RECORDS      records per kgo ETL test (default: 20000; franz-go's own is 500000)
 #        PEER_SUITE_RUN        go test -test.run filter (default: all tests)
+#        PEER_SUITE_COUNT      go test -test.count: run each test this many times in a row
 #        PEER_SUITE_NO_CHECK   1 = only run and record, do not check the expected list
 #        PEER_SUITE_BROKER     the shim's main.ts (default: this checkout's broker/main.ts), e.g.
 #                              another worktree's, for a before/after comparison
@@ -86,7 +87,8 @@ for round in 1 2 3 4 5; do
     cd "$home/src/$pkg"
     KGO_SEEDS=127.0.0.1:9092 KGO_TEST_RF=1 KGO_TEST_RECORDS="${KGO_TEST_RECORDS:-20000}" \
       KAFKA_VERSION=4.3.1 "$home/suite.test" -test.v -test.timeout "${PEER_SUITE_TIMEOUT:-12m}" \
-      ${PEER_SUITE_RUN:+-test.run "$PEER_SUITE_RUN"} ${done_re:+-test.skip "^($done_re)\$"}
+      ${PEER_SUITE_RUN:+-test.run "$PEER_SUITE_RUN"} ${PEER_SUITE_COUNT:+-test.count "$PEER_SUITE_COUNT"} \
+      ${done_re:+-test.skip "^($done_re)\$"}
   ) >"$work/round.log" 2>&1
   go_code=$?
   set -e

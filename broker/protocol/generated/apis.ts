@@ -415,6 +415,28 @@ import {
   writeOffsetDeleteResponse,
 } from "./offset_delete.ts";
 import {
+  DESCRIBE_CLIENT_QUOTAS_API,
+  type DescribeClientQuotasRequest,
+  type DescribeClientQuotasRequestInput,
+  type DescribeClientQuotasResponse,
+  type DescribeClientQuotasResponseInput,
+  readDescribeClientQuotasRequest,
+  readDescribeClientQuotasResponse,
+  writeDescribeClientQuotasRequest,
+  writeDescribeClientQuotasResponse,
+} from "./describe_client_quotas.ts";
+import {
+  ALTER_CLIENT_QUOTAS_API,
+  type AlterClientQuotasRequest,
+  type AlterClientQuotasRequestInput,
+  type AlterClientQuotasResponse,
+  type AlterClientQuotasResponseInput,
+  readAlterClientQuotasRequest,
+  readAlterClientQuotasResponse,
+  writeAlterClientQuotasRequest,
+  writeAlterClientQuotasResponse,
+} from "./alter_client_quotas.ts";
+import {
   DESCRIBE_USER_SCRAM_CREDENTIALS_API,
   type DescribeUserScramCredentialsRequest,
   type DescribeUserScramCredentialsRequestInput,
@@ -513,6 +535,83 @@ import {
   writeDescribeTopicPartitionsRequest,
   writeDescribeTopicPartitionsResponse,
 } from "./describe_topic_partitions.ts";
+import {
+  readShareGroupHeartbeatRequest,
+  readShareGroupHeartbeatResponse,
+  SHARE_GROUP_HEARTBEAT_API,
+  type ShareGroupHeartbeatRequest,
+  type ShareGroupHeartbeatRequestInput,
+  type ShareGroupHeartbeatResponse,
+  type ShareGroupHeartbeatResponseInput,
+  writeShareGroupHeartbeatRequest,
+  writeShareGroupHeartbeatResponse,
+} from "./share_group_heartbeat.ts";
+import {
+  readShareGroupDescribeRequest,
+  readShareGroupDescribeResponse,
+  SHARE_GROUP_DESCRIBE_API,
+  type ShareGroupDescribeRequest,
+  type ShareGroupDescribeRequestInput,
+  type ShareGroupDescribeResponse,
+  type ShareGroupDescribeResponseInput,
+  writeShareGroupDescribeRequest,
+  writeShareGroupDescribeResponse,
+} from "./share_group_describe.ts";
+import {
+  readShareFetchRequest,
+  readShareFetchResponse,
+  SHARE_FETCH_API,
+  type ShareFetchRequest,
+  type ShareFetchRequestInput,
+  type ShareFetchResponse,
+  type ShareFetchResponseInput,
+  writeShareFetchRequest,
+  writeShareFetchResponse,
+} from "./share_fetch.ts";
+import {
+  readShareAcknowledgeRequest,
+  readShareAcknowledgeResponse,
+  SHARE_ACKNOWLEDGE_API,
+  type ShareAcknowledgeRequest,
+  type ShareAcknowledgeRequestInput,
+  type ShareAcknowledgeResponse,
+  type ShareAcknowledgeResponseInput,
+  writeShareAcknowledgeRequest,
+  writeShareAcknowledgeResponse,
+} from "./share_acknowledge.ts";
+import {
+  DESCRIBE_SHARE_GROUP_OFFSETS_API,
+  type DescribeShareGroupOffsetsRequest,
+  type DescribeShareGroupOffsetsRequestInput,
+  type DescribeShareGroupOffsetsResponse,
+  type DescribeShareGroupOffsetsResponseInput,
+  readDescribeShareGroupOffsetsRequest,
+  readDescribeShareGroupOffsetsResponse,
+  writeDescribeShareGroupOffsetsRequest,
+  writeDescribeShareGroupOffsetsResponse,
+} from "./describe_share_group_offsets.ts";
+import {
+  ALTER_SHARE_GROUP_OFFSETS_API,
+  type AlterShareGroupOffsetsRequest,
+  type AlterShareGroupOffsetsRequestInput,
+  type AlterShareGroupOffsetsResponse,
+  type AlterShareGroupOffsetsResponseInput,
+  readAlterShareGroupOffsetsRequest,
+  readAlterShareGroupOffsetsResponse,
+  writeAlterShareGroupOffsetsRequest,
+  writeAlterShareGroupOffsetsResponse,
+} from "./alter_share_group_offsets.ts";
+import {
+  DELETE_SHARE_GROUP_OFFSETS_API,
+  type DeleteShareGroupOffsetsRequest,
+  type DeleteShareGroupOffsetsRequestInput,
+  type DeleteShareGroupOffsetsResponse,
+  type DeleteShareGroupOffsetsResponseInput,
+  readDeleteShareGroupOffsetsRequest,
+  readDeleteShareGroupOffsetsResponse,
+  writeDeleteShareGroupOffsetsRequest,
+  writeDeleteShareGroupOffsetsResponse,
+} from "./delete_share_group_offsets.ts";
 
 /** API keys by name. */
 export const ApiKey = {
@@ -590,6 +689,10 @@ export const ApiKey = {
   ListPartitionReassignments: 46,
   /** API key 47. */
   OffsetDelete: 47,
+  /** API key 48. */
+  DescribeClientQuotas: 48,
+  /** API key 49. */
+  AlterClientQuotas: 49,
   /** API key 50. */
   DescribeUserScramCredentials: 50,
   /** API key 51. */
@@ -608,6 +711,20 @@ export const ApiKey = {
   ConsumerGroupDescribe: 69,
   /** API key 75. */
   DescribeTopicPartitions: 75,
+  /** API key 76. */
+  ShareGroupHeartbeat: 76,
+  /** API key 77. */
+  ShareGroupDescribe: 77,
+  /** API key 78. */
+  ShareFetch: 78,
+  /** API key 79. */
+  ShareAcknowledge: 79,
+  /** API key 90. */
+  DescribeShareGroupOffsets: 90,
+  /** API key 91. */
+  AlterShareGroupOffsets: 91,
+  /** API key 92. */
+  DeleteShareGroupOffsets: 92,
 } as const;
 
 /** A generated API key. */
@@ -652,6 +769,8 @@ export const APIS: readonly ApiInfo[] = [
   ALTER_PARTITION_REASSIGNMENTS_API,
   LIST_PARTITION_REASSIGNMENTS_API,
   OFFSET_DELETE_API,
+  DESCRIBE_CLIENT_QUOTAS_API,
+  ALTER_CLIENT_QUOTAS_API,
   DESCRIBE_USER_SCRAM_CREDENTIALS_API,
   ALTER_USER_SCRAM_CREDENTIALS_API,
   DESCRIBE_CLUSTER_API,
@@ -661,6 +780,13 @@ export const APIS: readonly ApiInfo[] = [
   CONSUMER_GROUP_HEARTBEAT_API,
   CONSUMER_GROUP_DESCRIBE_API,
   DESCRIBE_TOPIC_PARTITIONS_API,
+  SHARE_GROUP_HEARTBEAT_API,
+  SHARE_GROUP_DESCRIBE_API,
+  SHARE_FETCH_API,
+  SHARE_ACKNOWLEDGE_API,
+  DESCRIBE_SHARE_GROUP_OFFSETS_API,
+  ALTER_SHARE_GROUP_OFFSETS_API,
+  DELETE_SHARE_GROUP_OFFSETS_API,
 ];
 
 /** Decoded request bodies by API key. */
@@ -739,6 +865,10 @@ export interface RequestBodies {
   46: ListPartitionReassignmentsRequest;
   /** OffsetDelete. */
   47: OffsetDeleteRequest;
+  /** DescribeClientQuotas. */
+  48: DescribeClientQuotasRequest;
+  /** AlterClientQuotas. */
+  49: AlterClientQuotasRequest;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsRequest;
   /** AlterUserScramCredentials. */
@@ -757,6 +887,20 @@ export interface RequestBodies {
   69: ConsumerGroupDescribeRequest;
   /** DescribeTopicPartitions. */
   75: DescribeTopicPartitionsRequest;
+  /** ShareGroupHeartbeat. */
+  76: ShareGroupHeartbeatRequest;
+  /** ShareGroupDescribe. */
+  77: ShareGroupDescribeRequest;
+  /** ShareFetch. */
+  78: ShareFetchRequest;
+  /** ShareAcknowledge. */
+  79: ShareAcknowledgeRequest;
+  /** DescribeShareGroupOffsets. */
+  90: DescribeShareGroupOffsetsRequest;
+  /** AlterShareGroupOffsets. */
+  91: AlterShareGroupOffsetsRequest;
+  /** DeleteShareGroupOffsets. */
+  92: DeleteShareGroupOffsetsRequest;
 }
 
 /** Request bodies to encode, by API key. */
@@ -835,6 +979,10 @@ export interface RequestInputs {
   46: ListPartitionReassignmentsRequestInput;
   /** OffsetDelete. */
   47: OffsetDeleteRequestInput;
+  /** DescribeClientQuotas. */
+  48: DescribeClientQuotasRequestInput;
+  /** AlterClientQuotas. */
+  49: AlterClientQuotasRequestInput;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsRequestInput;
   /** AlterUserScramCredentials. */
@@ -853,6 +1001,20 @@ export interface RequestInputs {
   69: ConsumerGroupDescribeRequestInput;
   /** DescribeTopicPartitions. */
   75: DescribeTopicPartitionsRequestInput;
+  /** ShareGroupHeartbeat. */
+  76: ShareGroupHeartbeatRequestInput;
+  /** ShareGroupDescribe. */
+  77: ShareGroupDescribeRequestInput;
+  /** ShareFetch. */
+  78: ShareFetchRequestInput;
+  /** ShareAcknowledge. */
+  79: ShareAcknowledgeRequestInput;
+  /** DescribeShareGroupOffsets. */
+  90: DescribeShareGroupOffsetsRequestInput;
+  /** AlterShareGroupOffsets. */
+  91: AlterShareGroupOffsetsRequestInput;
+  /** DeleteShareGroupOffsets. */
+  92: DeleteShareGroupOffsetsRequestInput;
 }
 
 /** Decoded response bodies by API key. */
@@ -931,6 +1093,10 @@ export interface ResponseBodies {
   46: ListPartitionReassignmentsResponse;
   /** OffsetDelete. */
   47: OffsetDeleteResponse;
+  /** DescribeClientQuotas. */
+  48: DescribeClientQuotasResponse;
+  /** AlterClientQuotas. */
+  49: AlterClientQuotasResponse;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsResponse;
   /** AlterUserScramCredentials. */
@@ -949,6 +1115,20 @@ export interface ResponseBodies {
   69: ConsumerGroupDescribeResponse;
   /** DescribeTopicPartitions. */
   75: DescribeTopicPartitionsResponse;
+  /** ShareGroupHeartbeat. */
+  76: ShareGroupHeartbeatResponse;
+  /** ShareGroupDescribe. */
+  77: ShareGroupDescribeResponse;
+  /** ShareFetch. */
+  78: ShareFetchResponse;
+  /** ShareAcknowledge. */
+  79: ShareAcknowledgeResponse;
+  /** DescribeShareGroupOffsets. */
+  90: DescribeShareGroupOffsetsResponse;
+  /** AlterShareGroupOffsets. */
+  91: AlterShareGroupOffsetsResponse;
+  /** DeleteShareGroupOffsets. */
+  92: DeleteShareGroupOffsetsResponse;
 }
 
 /** Response bodies to encode, by API key. */
@@ -1027,6 +1207,10 @@ export interface ResponseInputs {
   46: ListPartitionReassignmentsResponseInput;
   /** OffsetDelete. */
   47: OffsetDeleteResponseInput;
+  /** DescribeClientQuotas. */
+  48: DescribeClientQuotasResponseInput;
+  /** AlterClientQuotas. */
+  49: AlterClientQuotasResponseInput;
   /** DescribeUserScramCredentials. */
   50: DescribeUserScramCredentialsResponseInput;
   /** AlterUserScramCredentials. */
@@ -1045,6 +1229,20 @@ export interface ResponseInputs {
   69: ConsumerGroupDescribeResponseInput;
   /** DescribeTopicPartitions. */
   75: DescribeTopicPartitionsResponseInput;
+  /** ShareGroupHeartbeat. */
+  76: ShareGroupHeartbeatResponseInput;
+  /** ShareGroupDescribe. */
+  77: ShareGroupDescribeResponseInput;
+  /** ShareFetch. */
+  78: ShareFetchResponseInput;
+  /** ShareAcknowledge. */
+  79: ShareAcknowledgeResponseInput;
+  /** DescribeShareGroupOffsets. */
+  90: DescribeShareGroupOffsetsResponseInput;
+  /** AlterShareGroupOffsets. */
+  91: AlterShareGroupOffsetsResponseInput;
+  /** DeleteShareGroupOffsets. */
+  92: DeleteShareGroupOffsetsResponseInput;
 }
 
 /** Request body readers by API key. */
@@ -1086,6 +1284,8 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   45: readAlterPartitionReassignmentsRequest,
   46: readListPartitionReassignmentsRequest,
   47: readOffsetDeleteRequest,
+  48: readDescribeClientQuotasRequest,
+  49: readAlterClientQuotasRequest,
   50: readDescribeUserScramCredentialsRequest,
   51: readAlterUserScramCredentialsRequest,
   60: readDescribeClusterRequest,
@@ -1095,6 +1295,13 @@ export const requestReaders: { [K in ApiKey]: (r: Reader, version: number) => Re
   68: readConsumerGroupHeartbeatRequest,
   69: readConsumerGroupDescribeRequest,
   75: readDescribeTopicPartitionsRequest,
+  76: readShareGroupHeartbeatRequest,
+  77: readShareGroupDescribeRequest,
+  78: readShareFetchRequest,
+  79: readShareAcknowledgeRequest,
+  90: readDescribeShareGroupOffsetsRequest,
+  91: readAlterShareGroupOffsetsRequest,
+  92: readDeleteShareGroupOffsetsRequest,
 };
 
 /** Request body writers by API key. */
@@ -1138,6 +1345,8 @@ export const requestWriters: {
   45: writeAlterPartitionReassignmentsRequest,
   46: writeListPartitionReassignmentsRequest,
   47: writeOffsetDeleteRequest,
+  48: writeDescribeClientQuotasRequest,
+  49: writeAlterClientQuotasRequest,
   50: writeDescribeUserScramCredentialsRequest,
   51: writeAlterUserScramCredentialsRequest,
   60: writeDescribeClusterRequest,
@@ -1147,6 +1356,13 @@ export const requestWriters: {
   68: writeConsumerGroupHeartbeatRequest,
   69: writeConsumerGroupDescribeRequest,
   75: writeDescribeTopicPartitionsRequest,
+  76: writeShareGroupHeartbeatRequest,
+  77: writeShareGroupDescribeRequest,
+  78: writeShareFetchRequest,
+  79: writeShareAcknowledgeRequest,
+  90: writeDescribeShareGroupOffsetsRequest,
+  91: writeAlterShareGroupOffsetsRequest,
+  92: writeDeleteShareGroupOffsetsRequest,
 };
 
 /** Response body readers by API key. */
@@ -1189,6 +1405,8 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     45: readAlterPartitionReassignmentsResponse,
     46: readListPartitionReassignmentsResponse,
     47: readOffsetDeleteResponse,
+    48: readDescribeClientQuotasResponse,
+    49: readAlterClientQuotasResponse,
     50: readDescribeUserScramCredentialsResponse,
     51: readAlterUserScramCredentialsResponse,
     60: readDescribeClusterResponse,
@@ -1198,6 +1416,13 @@ export const responseReaders: { [K in ApiKey]: (r: Reader, version: number) => R
     68: readConsumerGroupHeartbeatResponse,
     69: readConsumerGroupDescribeResponse,
     75: readDescribeTopicPartitionsResponse,
+    76: readShareGroupHeartbeatResponse,
+    77: readShareGroupDescribeResponse,
+    78: readShareFetchResponse,
+    79: readShareAcknowledgeResponse,
+    90: readDescribeShareGroupOffsetsResponse,
+    91: readAlterShareGroupOffsetsResponse,
+    92: readDeleteShareGroupOffsetsResponse,
   };
 
 /** Response body writers by API key. */
@@ -1241,6 +1466,8 @@ export const responseWriters: {
   45: writeAlterPartitionReassignmentsResponse,
   46: writeListPartitionReassignmentsResponse,
   47: writeOffsetDeleteResponse,
+  48: writeDescribeClientQuotasResponse,
+  49: writeAlterClientQuotasResponse,
   50: writeDescribeUserScramCredentialsResponse,
   51: writeAlterUserScramCredentialsResponse,
   60: writeDescribeClusterResponse,
@@ -1250,4 +1477,11 @@ export const responseWriters: {
   68: writeConsumerGroupHeartbeatResponse,
   69: writeConsumerGroupDescribeResponse,
   75: writeDescribeTopicPartitionsResponse,
+  76: writeShareGroupHeartbeatResponse,
+  77: writeShareGroupDescribeResponse,
+  78: writeShareFetchResponse,
+  79: writeShareAcknowledgeResponse,
+  90: writeDescribeShareGroupOffsetsResponse,
+  91: writeAlterShareGroupOffsetsResponse,
+  92: writeDeleteShareGroupOffsetsResponse,
 };
