@@ -33,7 +33,7 @@ export const CLUSTER = "kafka-cluster";
 export const DENIED = "Authorization failed.";
 
 /** No check: APIs needed before authentication (ApiVersions, SASL). */
-export const PUBLIC: Guard = (inner) => inner;
+export const PUBLIC: Guard = (inner: AnyHandler): AnyHandler => inner;
 
 /** Runs `outer`'s checks before `inner`'s. */
 export const chain = (outer: Guard, inner: Guard): Guard => (h, env) => outer(inner(h, env), env);
