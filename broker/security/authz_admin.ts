@@ -85,9 +85,25 @@ export const ADMIN_RULES: Record<number, Guard> = {
   [ApiKey.DescribeConfigs]: configs(Op.DESCRIBE_CONFIGS, "results", { configs: [] }),
   [ApiKey.AlterConfigs]: configs(Op.ALTER_CONFIGS, "responses", {}),
   [ApiKey.IncrementalAlterConfigs]: configs(Op.ALTER_CONFIGS, "responses", {}),
+  // v0 has no top-level error: each named partition carries it.
   [ApiKey.ElectLeaders]: onCluster(
     Op.ALTER,
-    () => ({ throttleTimeMs: 0, errorCode: CLUSTER_DENIED, replicaElectionResults: [] }),
+    (req, ctx) =>
+      ctx.header.apiVersion >= 1
+        ? { throttleTimeMs: 0, errorCode: CLUSTER_DENIED, replicaElectionResults: [] }
+        : {
+          throttleTimeMs: 0,
+          replicaElectionResults: (req.topicPartitions ?? []).map((
+            t: { topic: string; partitions: number[] },
+          ) => ({
+            topic: t.topic,
+            partitionResult: t.partitions.map((partitionId) => ({
+              partitionId,
+              errorCode: CLUSTER_DENIED,
+              errorMessage: DENIED,
+            })),
+          })),
+        },
   ),
   [ApiKey.AlterPartitionReassignments]: onCluster(
     Op.ALTER,
