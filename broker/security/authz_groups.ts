@@ -106,6 +106,22 @@ const findCoordinator: Guard = (inner, env) => (req, ctx) => {
 
 type Topic = { name: string; partitions: { partitionIndex: number }[] };
 
+/** `code` for every partition of `t`. */
+const partitionErrors = (t: Topic, code: number) => ({
+  name: t.name,
+  partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })),
+});
+
+/** READ on each topic of an offset request; `empty` answers when every topic is denied. */
+const topicsRead = (empty: Record<string, unknown>): Guard =>
+  split({
+    list: "topics",
+    out: "topics",
+    ok: (env, ctx, t) => env.allowed(ctx, Op.READ, R.TOPIC, t.name),
+    deny: (t: Topic) => partitionErrors(t, TOPIC_DENIED),
+    empty: () => empty,
+  });
+
 /** Rules for the group APIs, by API key. */
 export const GROUP_RULES: Record<number, Guard> = {
   [ApiKey.FindCoordinator]: findCoordinator,
@@ -141,31 +157,14 @@ export const GROUP_RULES: Record<number, Guard> = {
   [ApiKey.ShareAcknowledge]: onGroup(shareDenied),
   [ApiKey.AlterShareGroupOffsets]: onGroup(shareOffsetsDenied),
   [ApiKey.DeleteShareGroupOffsets]: onGroup(shareOffsetsDenied, Op.DELETE),
-  [ApiKey.OffsetCommit]: onGroup((req) => ({
-    topics: req.topics.map((t: Topic) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({
-        partitionIndex: p.partitionIndex,
-        errorCode: GROUP_DENIED,
-      })),
-    })),
-  })),
+  [ApiKey.OffsetCommit]: chain(
+    onGroup((req) => ({ topics: req.topics.map((t: Topic) => partitionErrors(t, GROUP_DENIED)) })),
+    topicsRead({ topics: [] }),
+  ),
   [ApiKey.OffsetFetch]: offsetFetch,
   [ApiKey.OffsetDelete]: chain(
     onGroup(() => ({ errorCode: GROUP_DENIED, throttleTimeMs: 0, topics: [] }), Op.DELETE),
-    split({
-      list: "topics",
-      out: "topics",
-      ok: (env, ctx, t) => env.allowed(ctx, Op.READ, R.TOPIC, t.name),
-      deny: (t: Topic) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({
-          partitionIndex: p.partitionIndex,
-          errorCode: TOPIC_DENIED,
-        })),
-      }),
-      empty: () => ({ errorCode: 0, throttleTimeMs: 0, topics: [] }),
-    }),
+    topicsRead({ errorCode: 0, throttleTimeMs: 0, topics: [] }),
   ),
   [ApiKey.DeleteGroups]: split({
     list: "groupsNames",

@@ -6,7 +6,7 @@
  */
 import type { ApiSet, RequestContext } from "../api/mod.ts";
 import { MetadataStore } from "../storage/mod.ts";
-import { Acls, Permission } from "./acls.ts";
+import { type AclBinding, Acls, Permission } from "./acls.ts";
 import { authorizeApis } from "./authorize_apis.ts";
 
 /** An ACL store in a temporary directory, `User:admin` a super user; dispose to remove it. */
@@ -29,7 +29,7 @@ export const allow = (
   name: string,
   operation: number,
   pattern = 3,
-) => ({
+): AclBinding => ({
   resourceType: type,
   resourceName: name,
   patternType: pattern,
@@ -40,7 +40,7 @@ export const allow = (
 });
 
 /** A request context of `principal` at `apiVersion`. */
-export function ctx(principal: string, apiVersion: number): RequestContext {
+export function ctx(principal: string, apiVersion = 9): RequestContext {
   return {
     header: { apiKey: 0, apiVersion, correlationId: 1, clientId: "t" },
     connectionId: 1,
