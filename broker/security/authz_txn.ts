@@ -10,6 +10,7 @@
  */
 import type { RequestContext } from "../api/mod.ts";
 import { ApiKey, ErrorCode } from "../protocol/mod.ts";
+import { unknownTxnState } from "../txn/admin_handlers.ts";
 import { AclOperation as Op, ResourceType as R } from "./acls.ts";
 import {
   type AnyHandler,
@@ -141,16 +142,7 @@ export const TXN_RULES: Record<number, Guard> = {
     list: "transactionalIds",
     out: "transactionStates",
     ok: (env, ctx, id) => env.allowed(ctx, Op.DESCRIBE, R.TRANSACTIONAL_ID, id),
-    deny: (transactionalId) => ({
-      errorCode: TXN_DENIED,
-      transactionalId,
-      transactionState: "",
-      transactionTimeoutMs: 0,
-      transactionStartTimeMs: -1n,
-      producerId: -1n,
-      producerEpoch: -1,
-      topics: [],
-    }),
+    deny: (transactionalId) => unknownTxnState(TXN_DENIED, transactionalId),
     empty: () => ({ throttleTimeMs: 0, transactionStates: [] }),
   }),
   [ApiKey.ListTransactions]: filtered(

@@ -83,37 +83,21 @@ Deno.test("Kafka's CLI tools and a transactional producer: denied without ACLs, 
     }
     const server = ["--bootstrap-server", broker.bootstrap];
     const as = (user: string) => ["--command-config", `${dir}/${user}.properties`];
+    const bob = (main: string, ...args: string[]) =>
+      kafkaTool(main, [...server, ...as("bob"), ...args]);
     const bobTools = () =>
       Promise.all([
-        kafkaTool("kafka.admin.ConfigCommand", [
-          ...server,
-          ...as("bob"),
+        bob(
+          "kafka.admin.ConfigCommand",
           "--describe",
           "--entity-type",
           "topics",
           "--entity-name",
           topic,
-        ]),
-        kafkaTool(tool("DeleteRecordsCommand"), [
-          ...server,
-          ...as("bob"),
-          "--offset-json-file",
-          `${dir}/offsets.json`,
-        ]),
-        kafkaTool(tool("TransactionsCommand"), [
-          ...server,
-          ...as("bob"),
-          "describe",
-          "--transactional-id",
-          txn,
-        ]),
-        kafkaTool(tool("consumer.group.ConsumerGroupCommand"), [
-          ...server,
-          ...as("bob"),
-          "--delete",
-          "--group",
-          group,
-        ]),
+        ),
+        bob(tool("DeleteRecordsCommand"), "--offset-json-file", `${dir}/offsets.json`),
+        bob(tool("TransactionsCommand"), "describe", "--transactional-id", txn),
+        bob(tool("consumer.group.ConsumerGroupCommand"), "--delete", "--group", group),
       ]);
 
     const [configs, records, txns, groups] = await bobTools();
