@@ -1,10 +1,10 @@
 /**
  * The authorizer against clients nobody here wrote (issue 16 item 4): Kafka 4.3.1's own tools
  * (kafka-configs, kafka-delete-records, kafka-transactions, kafka-consumer-groups --delete) and
- * a librdkafka transactional producer, as SASL user `bob` on a shim with `--authorizer`: denied
+ * librdkafka clients (a transactional producer, a group consumer), as SASL user `bob` on a shim with `--authorizer`: denied
  * without ACLs, allowed once `User:admin` (a super user) grants the one right each needs.
  */
-import { assert, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { Consumer, Producer } from "@iot/kafka";
 import { defaultCacheDir, findKafkaRuntime, javaArgs, uniqueName } from "@iot/testing";
 import { startBroker } from "@iot/broker/testing";
@@ -121,8 +121,8 @@ Deno.test("Kafka's CLI tools and a transactional producer: denied without ACLs, 
         ...resource,
       ]);
     const granted = await Promise.all([
-      grant(["--topic", topic], ["DescribeConfigs", "Delete", "Write"]),
-      grant(["--group", group], ["Delete"]),
+      grant(["--topic", topic], ["DescribeConfigs", "Delete", "Write", "Read"]),
+      grant(["--group", group], ["Delete", "Read"]),
       grant(["--transactional-id", txn], ["Write"]),
     ]);
     for (const g of granted) assert(g.ok, g.out);
@@ -135,7 +135,25 @@ Deno.test("Kafka's CLI tools and a transactional producer: denied without ACLs, 
     assertStringIncludes(txns2.out, txn);
     assertStringIncludes(groups2.out, "was successful");
     await transact(broker.bootstrap, "bob", txn, topic);
-    assert(broker.broker!.store.partition(topic, 0)!.highWatermark > 4, "bob committed");
+    // A consumer with the usual rights (READ on topic and group) reads what is left: the
+    // admin's second record (offset 2, after DeleteRecords) and bob's (after two markers).
+    await using consumer = new Consumer({
+      config: {
+        "bootstrap.servers": broker.bootstrap,
+        ...sasl("bob"),
+        "group.id": group,
+        "auto.offset.reset": "earliest",
+        "isolation.level": "read_committed",
+        "enable.auto.commit": false,
+      },
+    });
+    consumer.subscribe([topic]);
+    const offsets: number[] = [];
+    for await (const batch of consumer.batches({ signal: AbortSignal.timeout(20_000) })) {
+      offsets.push(...batch.map((r) => r.offset));
+      if (offsets.length >= 2) break;
+    }
+    assertEquals(offsets, [2, 4]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
