@@ -7,7 +7,7 @@
  * @module
  */
 import type { RequestContext } from "../api/mod.ts";
-import { ApiKey, ErrorCode } from "../protocol/mod.ts";
+import { ApiKey, ErrorCode, ZERO_UUID_STRING } from "../protocol/mod.ts";
 import { AclOperation as Op, ResourceType as R } from "./acls.ts";
 import { type AuthEnv, CLUSTER, type Guard, split } from "./authz_common.ts";
 
@@ -93,15 +93,18 @@ const metadata: Guard = (inner, env) => async (req, ctx) => {
   type T = { name: string | null; partitions: unknown[]; errorCode: number };
   const visible = (t: T) => t.name === null || env.allowed(ctx, Op.DESCRIBE, R.TOPIC, t.name);
   if (all) return { ...res, topics: res.topics.filter(visible) };
-  const known = new Map(res.topics.map((t: T) => [t.name, t]));
-  const topics = names.map((name) => {
-    if (!env.allowed(ctx, Op.DESCRIBE, R.TOPIC, name)) {
-      return { ...(known.get(name) ?? {}), name, errorCode: TOPIC_DENIED, partitions: [] };
-    }
-    return known.get(name) ??
-      { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, isInternal: false, partitions: [] };
+  // Denied topics keep only their name: no partitions, no id.
+  const mask = (t: T) =>
+    visible(t) ? t : { ...t, errorCode: TOPIC_DENIED, topicId: ZERO_UUID_STRING, partitions: [] };
+  if (!(blocked && v < 4)) return { ...res, topics: res.topics.map(mask) };
+  const unknown = (name: string) => ({
+    name,
+    errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    isInternal: false,
+    partitions: [],
   });
-  return { ...res, topics };
+  const known = (name: string) => res.topics.find((t: T) => t.name === name) ?? unknown(name);
+  return { ...res, topics: names.map(known).map(mask) };
 };
 
 /** A per-topic DESCRIBE rule for offset lookups (`field`: the partition index's wire name). */

@@ -104,7 +104,10 @@ Deno.test("Metadata auto-creation needs CREATE on the cluster or the topic", asy
     { topics: [{ name: "secret" }], allowAutoTopicCreation: false },
     bob(9),
   );
-  assertEquals(hidden.topics.map((t: { errorCode: number }) => t.errorCode), [
-    E.TOPIC_AUTHORIZATION_FAILED,
-  ]);
+  assertEquals(
+    hidden.topics.map((t: { errorCode: number; topicId: string }) => [t.errorCode, t.topicId]),
+    [
+      [E.TOPIC_AUTHORIZATION_FAILED, "AAAAAAAAAAAAAAAAAAAAAA"],
+    ],
+  );
 });
