@@ -42,6 +42,10 @@ export interface StartBrokerOptions {
   saslUsers?: Record<string, string>;
   /** TLS certificate and key (PEM text); in-process mode only. Default: plaintext. */
   tls?: { cert: string; key: string };
+  /** Check requests against ACLs (`--authorizer`); in-process mode only. Default: false. */
+  authorizer?: boolean;
+  /** Principals that bypass the ACLs (`User:admin`); in-process mode only. */
+  superUsers?: string[];
 }
 
 /** A broker started by {@linkcode startBroker}. */
@@ -84,6 +88,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
       logger: options.logger,
       saslUsers: options.saslUsers ? new Map(Object.entries(options.saslUsers)) : null,
       tls: options.tls ?? null,
+      authorizer: options.authorizer ?? false,
+      superUsers: options.superUsers ?? [],
     });
     let closing: Promise<void> | undefined;
     const close = () => closing ??= broker.close().then(removeDir);

@@ -190,8 +190,8 @@ export async function runBroker(options: BrokerOptions): Promise<RunningBroker> 
   for (const [owner, set] of extra.apis) apis.register(owner, guard(set));
   const sasl = options.saslUsers ?? null;
   const credentials = await Credentials.open(metadata, sasl ?? new Map());
-  apis.register("scram credentials", scramAdminApis(credentials));
-  if (sasl) apis.register("sasl", saslApis(credentials));
+  apis.register("scram credentials", guard(scramAdminApis(credentials)));
+  if (sasl) apis.register("sasl", guard(saslApis(credentials)));
   if (acls) apis.register("acls", guard(aclApis(acls)));
   const server = KafkaServer.listen({
     apis,

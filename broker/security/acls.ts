@@ -149,4 +149,25 @@ export class Acls {
     }
     return allowed;
   }
+
+  /**
+   * Whether some resource of `resourceType` lets `principal` do `operation` (Kafka's
+   * authorizeByResourceType, used for idempotent producers: WRITE on any topic): an ALLOW
+   * binding for it exists and no DENY on every name (`*`, or the empty prefix) overrides it.
+   */
+  authorizeAny(principal: string, host: string, operation: number, resourceType: number): boolean {
+    if (this.#superUsers.has(principal)) return true;
+    const mine = this.list().filter((b) =>
+      b.resourceType === resourceType &&
+      (b.principal === principal || b.principal === "User:*") &&
+      (b.host === "*" || b.host === host)
+    );
+    const denyAll = mine.some((b) =>
+      b.permissionType === Permission.DENY &&
+      (b.operation === operation || b.operation === AclOperation.ALL) &&
+      (b.patternType === PatternType.PREFIXED ? b.resourceName === "" : b.resourceName === "*")
+    );
+    return !denyAll &&
+      mine.some((b) => b.permissionType === Permission.ALLOW && implies(b.operation, operation));
+  }
 }

@@ -2,42 +2,10 @@
 import { assertEquals } from "@std/assert";
 import type { ApiSet, RequestContext } from "../api/mod.ts";
 import { ApiKey, ErrorCode } from "../protocol/mod.ts";
-import { MetadataStore } from "../storage/mod.ts";
 import { aclApis } from "./acl_apis.ts";
-import { AclOperation as Op, Acls, PatternType, Permission, ResourceType as R } from "./acls.ts";
+import { AclOperation as Op, PatternType, Permission, ResourceType as R } from "./acls.ts";
 import { authorizeApis } from "./authorize_apis.ts";
-
-async function open() {
-  const dir = await Deno.makeTempDir({ prefix: "acls-" });
-  const store = await MetadataStore.open(dir, { fsync: false });
-  return {
-    acls: new Acls(store, ["User:admin"]),
-    async [Symbol.asyncDispose]() {
-      await store.close();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
-
-const allow = (principal: string, type: number, name: string, operation: number, pattern = 3) => ({
-  resourceType: type,
-  resourceName: name,
-  patternType: pattern,
-  principal,
-  host: "*",
-  operation,
-  permissionType: Permission.ALLOW,
-});
-
-function ctx(principal: string, apiVersion = 9): RequestContext {
-  return {
-    header: { apiKey: 0, apiVersion, correlationId: 1, clientId: "t" },
-    connectionId: 1,
-    remoteAddress: "10.0.0.1:5000",
-    signal: new AbortController().signal,
-    auth: { principal, mechanism: "PLAIN", exchange: null, failed: false },
-  };
-}
+import { allow, ctx, openAcls as open } from "./authz_test_util.ts";
 
 // deno-lint-ignore no-explicit-any
 const run = (apis: ApiSet, key: number, req: unknown, c: RequestContext): Promise<any> =>

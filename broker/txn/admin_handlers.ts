@@ -7,6 +7,7 @@
  */
 import { ApiKey, ErrorCode } from "../protocol/mod.ts";
 import type { ApiSet } from "../api/mod.ts";
+import type { DescribeTransactionsResponseTransactionState } from "../protocol/generated/describe_transactions.ts";
 import type { TransactionCoordinator } from "./coordinator.ts";
 import type { PartitionLogs } from "./markers.ts";
 import type { TxnMetadata } from "./txn_state.ts";
@@ -87,16 +88,7 @@ export function transactionAdminApis(deps: TransactionAdminDeps): ApiSet {
         transactionStates: req.transactionalIds.map((transactionalId) => {
           const txn = deps.txns.get(transactionalId);
           if (!txn) {
-            return {
-              errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND,
-              transactionalId,
-              transactionState: "",
-              transactionTimeoutMs: 0,
-              transactionStartTimeMs: -1n,
-              producerId: -1n,
-              producerEpoch: -1,
-              topics: [],
-            };
+            return unknownTxnState(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId);
           }
           return {
             errorCode: ErrorCode.NONE,
@@ -149,3 +141,20 @@ const KNOWN_STATES = [
   "Dead",
   "PrepareEpochFence",
 ];
+
+/** A DescribeTransactions entry carrying only `errorCode` (not found, not authorized). */
+export function unknownTxnState(
+  errorCode: number,
+  transactionalId: string,
+): DescribeTransactionsResponseTransactionState {
+  return {
+    errorCode,
+    transactionalId,
+    transactionState: "",
+    transactionTimeoutMs: 0,
+    transactionStartTimeMs: -1n,
+    producerId: -1n,
+    producerEpoch: -1,
+    topics: [],
+  };
+}
