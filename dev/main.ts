@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { Admin, librdkafkaVersion, loadClientProperties } from "@iot/kafka";
+import { librdkafkaVersion, loadClientProperties } from "@iot/kafka";
 import { devUsage, parseDevArgs } from "./options.ts";
 import { createPrefixer } from "./output.ts";
+import { quietAdmin } from "./quiet_admin.ts";
 import { type LaunchPlan, planLaunch } from "./plan.ts";
 import { denoSpawner } from "./process.ts";
 import { waitForPort } from "./ready.ts";
@@ -99,13 +100,13 @@ async function checkKafka(
   } catch (e) {
     return [`--kafka-properties: ${(e as Error).message}`, 2];
   }
-  await using admin = new Admin({ config: { ...config, "bootstrap.servers": bootstrap } });
+  await using quiet = quietAdmin({ ...config, "bootstrap.servers": bootstrap });
   try {
-    await admin.listTopics({ timeoutMs: 10_000 });
+    await quiet.admin.listTopics({ timeoutMs: 10_000 });
     return null;
   } catch (e) {
     const via = properties ? ` with ${properties}` : "";
-    return [`cannot talk to Kafka at ${bootstrap}${via}: ${(e as Error).message}`, 1];
+    return [`cannot talk to Kafka at ${bootstrap}${via}: ${quiet.reason(e)}`, 1];
   }
 }
 

@@ -6,37 +6,9 @@
  */
 import { assertEquals, assertNotEquals } from "@std/assert";
 import { startBroker, type TestBroker } from "@iot/broker/testing";
+import { selfSignedCert } from "@iot/testing";
 
 const main = new URL("./main.ts", import.meta.url).pathname;
-
-async function selfSignedCert(dir: string): Promise<{ cert: string; key: string }> {
-  const out = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`openssl failed: ${new TextDecoder().decode(out.stderr)}`);
-  return {
-    cert: await Deno.readTextFile(`${dir}/cert.pem`),
-    key: await Deno.readTextFile(`${dir}/key.pem`),
-  };
-}
 
 function stored(broker: TestBroker, topic: string): number {
   const store = broker.broker!.store;

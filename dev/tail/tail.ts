@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { Admin, Consumer, ErrorCode, type KafkaConfig, KafkaError, Offset } from "@iot/kafka";
+import { Consumer, ErrorCode, type KafkaConfig, KafkaError, Offset } from "@iot/kafka";
+import { quietAdmin } from "../quiet_admin.ts";
 import { formatRecord } from "./format.ts";
 import type { TailOptions } from "./options.ts";
 
@@ -64,7 +65,8 @@ async function partitionsOf(
   config: KafkaConfig,
   timeoutMs: number,
 ): Promise<number[]> {
-  await using admin = new Admin({ config });
+  await using quiet = quietAdmin(config);
+  const { admin } = quiet;
   try {
     const [description] = await admin.describeTopics([options.topic], { timeoutMs });
     return description.partitions.map((p) => p.partition);
@@ -78,7 +80,9 @@ async function partitionsOf(
       );
     }
     if (e instanceof KafkaError) {
-      throw new TailError(`cannot reach Kafka at ${options.bootstrap}: ${e.message}`, { cause: e });
+      throw new TailError(`cannot reach Kafka at ${options.bootstrap}: ${quiet.reason(e)}`, {
+        cause: e,
+      });
     }
     throw e;
   }
