@@ -2,7 +2,8 @@
  * The API and `deno task tail` reach a broker that requires SASL over TLS when given a client
  * properties file: against the broker shim with SASL_SSL (SCRAM-SHA-512, a self-signed
  * certificate), `POST /devices/{id}/commands` lands on `device-commands`, `/pipeline/topics`
- * lists it and the tail prints the command. With a wrong password the API answers a 503 problem,
+ * lists it and the tail prints the command. With a wrong password the API answers 503 problems
+ * (topics after the admin's request timeout, a command after `COMMAND_TIMEOUT_MS`) and logs why as JSON,
  * the tail and `deno task dev --kafka` stop with one line, and no output carries a password.
  */
 import { assert, assertEquals, assertNotEquals } from "@std/assert";
@@ -118,6 +119,7 @@ Deno.test("api and tail with --kafka-properties reach a SASL_SSL broker (SCRAM-S
       logs += await api.stop();
     }
 
+    let refusedLogs = "";
     const refused = await startApi(broker.bootstrap, bad, `${dir}/iot.db`);
     try {
       const topics = await fetch(`${refused.url}/pipeline/topics`);
@@ -126,9 +128,23 @@ Deno.test("api and tail with --kafka-properties reach a SASL_SSL broker (SCRAM-S
       assertEquals(topics.headers.get("content-type"), "application/problem+json");
       assert(typeof problem.detail === "string" && problem.detail.length > 0);
       assertEquals(JSON.stringify(problem).includes(BAD), false);
+      // Not held open for librdkafka's 5 minutes: a 503 once COMMAND_TIMEOUT_MS runs out.
+      const sent = await fetch(`${refused.url}/devices/d1/commands`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ command: "restart" }),
+      });
+      assertEquals([sent.status, (await sent.json()).status], [503, 503]);
     } finally {
-      logs += await refused.stop();
+      refusedLogs = await refused.stop();
     }
+    // The API's log says why, as JSON lines.
+    assert(
+      refusedLogs.split("\n").some((line) =>
+        line.startsWith("{") && line.includes('"librdkafka"') && /authentication/i.test(line)
+      ),
+      refusedLogs,
+    );
 
     const tail = await run("dev/tail/main.ts", [
       "device-commands",
@@ -159,7 +175,7 @@ Deno.test("api and tail with --kafka-properties reach a SASL_SSL broker (SCRAM-S
     assert(dev.stderr.startsWith(`dev: cannot talk to Kafka at ${broker.bootstrap}`), dev.stderr);
     assert(/authentication/i.test(dev.stderr), `the reason is named: ${dev.stderr}`);
 
-    for (const text of [logs, tail.stdout, tail.stderr, dev.stdout, dev.stderr]) {
+    for (const text of [logs, refusedLogs, tail.stdout, tail.stderr, dev.stdout, dev.stderr]) {
       assertEquals(text.includes(GOOD) || text.includes(BAD), false, "a password was printed");
     }
   } finally {

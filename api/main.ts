@@ -71,7 +71,7 @@ async function run(
   const store = openStore(o, stack);
   const { commands, pipeline } = o.bootstrap
     ? apiKafkaClients(
-      { bootstrap: o.bootstrap, kafkaConfig, commandsTopic: topics.deviceCommands },
+      { bootstrap: o.bootstrap, kafkaConfig, commandsTopic: topics.deviceCommands, logger: log },
       stack,
     )
     : { commands: undefined, pipeline: undefined };
