@@ -15,6 +15,15 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
   for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
 }
 
+/** The `--kafka-properties` file's settings; a bad file is a TypeError naming the flag. */
+function propertiesOf(path: string | undefined): KafkaConfig {
+  try {
+    return loadClientProperties(path);
+  } catch (e) {
+    throw new TypeError(`--kafka-properties: ${(e as Error).message}`);
+  }
+}
+
 /** Runs the tail with `args` and returns the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
   let options, kafkaConfig: KafkaConfig = {};
@@ -25,7 +34,7 @@ export async function main(args: readonly string[]): Promise<number> {
       Deno.env.get("TAIL_KAFKA_PROPERTIES"),
     );
     // The file's name is in the message, never its text (it holds secrets).
-    if (options !== "help") kafkaConfig = loadClientProperties(options.kafkaProperties);
+    if (options !== "help") kafkaConfig = propertiesOf(options.kafkaProperties);
   } catch (e) {
     writeAll(Deno.stderr, `tail: ${(e as Error).message} (see --help)\n`);
     return 2;
