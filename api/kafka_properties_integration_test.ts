@@ -8,7 +8,7 @@
  */
 import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { startBroker } from "@iot/broker/testing";
-import { freePort, selfSignedCert, waitFor } from "@iot/testing";
+import { freePort, saslSslProperties, selfSignedCert, waitFor } from "@iot/testing";
 import { SqliteFiller } from "./store_fill_test_util.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -66,16 +66,7 @@ Deno.test("api and tail with --kafka-properties reach a SASL_SSL broker (SCRAM-S
     await using broker = await startBroker({ saslUsers: { alice: GOOD }, tls });
     const props = async (name: string, password: string) => {
       const file = `${dir}/${name}.properties`;
-      await Deno.writeTextFile(
-        file,
-        [
-          "security.protocol=SASL_SSL",
-          "sasl.mechanisms=SCRAM-SHA-512",
-          "sasl.username=alice",
-          `sasl.password=${password}`,
-          `ssl.ca.location=${tls.certFile}`,
-        ].join("\n"),
-      );
+      await Deno.writeTextFile(file, saslSslProperties("alice", password, tls.certFile));
       return file;
     };
     const good = await props("good", GOOD);

@@ -6,7 +6,7 @@
  */
 import { assertEquals, assertNotEquals } from "@std/assert";
 import { startBroker, type TestBroker } from "@iot/broker/testing";
-import { selfSignedCert } from "@iot/testing";
+import { saslSslProperties, selfSignedCert } from "@iot/testing";
 
 const main = new URL("./main.ts", import.meta.url).pathname;
 
@@ -51,15 +51,7 @@ Deno.test("producer with --kafka-properties reaches a SASL_SSL broker (SCRAM-SHA
   try {
     const tls = await selfSignedCert(dir);
     await using broker = await startBroker({ saslUsers: { alice: "alice-secret" }, tls });
-    const props = (password: string) =>
-      [
-        "# what a deployment would put next to its CA file",
-        "security.protocol=SASL_SSL",
-        "sasl.mechanisms=SCRAM-SHA-512",
-        "sasl.username=alice",
-        `sasl.password=${password}`,
-        `ssl.ca.location=${dir}/cert.pem`,
-      ].join("\n");
+    const props = (password: string) => saslSslProperties("alice", password, tls.certFile);
     await Deno.writeTextFile(`${dir}/bad.properties`, props("wrong"));
     const bad = await produce(broker, `${dir}/bad.properties`);
     assertNotEquals(bad.code, 0, "a wrong password must not get through");

@@ -45,4 +45,4 @@ export {
   startKafkaCluster,
   type StartKafkaClusterOptions,
 } from "./kafka_cluster.ts";
-export { type SelfSignedCert, selfSignedCert } from "./tls.ts";
+export { saslSslProperties, type SelfSignedCert, selfSignedCert } from "./tls.ts";

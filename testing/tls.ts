@@ -56,3 +56,17 @@ export async function selfSignedCert(dir: string): Promise<SelfSignedCert> {
     certFile,
   };
 }
+
+/**
+ * The client properties file text (librdkafka names) for SASL_SSL with SCRAM-SHA-512 as `username`,
+ * trusting `caFile`: what a deployment passes as `--kafka-properties`.
+ */
+export function saslSslProperties(username: string, password: string, caFile: string): string {
+  return [
+    "security.protocol=SASL_SSL",
+    "sasl.mechanisms=SCRAM-SHA-512",
+    `sasl.username=${username}`,
+    `sasl.password=${password}`,
+    `ssl.ca.location=${caFile}`,
+  ].join("\n");
+}
