@@ -7,7 +7,7 @@
  */
 import { dirname } from "node:path";
 import { resolveTopics } from "@iot/events";
-import { Admin, Producer } from "@iot/kafka";
+import type { KafkaConfig } from "@iot/kafka";
 import {
   createJsonLogger,
   type OptionValues,
@@ -16,9 +16,8 @@ import {
   UsageError,
 } from "@iot/service";
 import { createApp } from "./app.ts";
-import { KafkaCommandPublisher } from "./commands.ts";
-import { apiCli } from "./options.ts";
-import { KafkaPipelineSource } from "./pipeline.ts";
+import { apiKafkaClients } from "./kafka_clients.ts";
+import { apiCli, kafkaConfigOf } from "./options.ts";
 import { serveApi } from "./server.ts";
 import { MongoCassandraStore } from "./mongo_store.ts";
 import { SqliteStore } from "./sqlite_store.ts";
@@ -60,21 +59,22 @@ function openStore(o: ApiOptions, stack: AsyncDisposableStack): ApiStore {
   return stack.use(new SqliteStore({ path: o.sqlite }));
 }
 
-async function run(o: ApiOptions, env: Record<string, string>): Promise<number> {
+async function run(
+  o: ApiOptions,
+  env: Record<string, string>,
+  kafkaConfig: KafkaConfig,
+): Promise<number> {
   const log = createJsonLogger({ level: o.logLevel });
   const tokens = tokensOf(o, env);
   const topics = resolveTopics(o.topics);
   await using stack = new AsyncDisposableStack();
   const store = openStore(o, stack);
-  let commands, pipeline;
-  if (o.bootstrap) {
-    const kafka = { "bootstrap.servers": o.bootstrap };
-    const producer = stack.use(
-      new Producer({ config: { ...kafka, "enable.idempotence": "true", "acks": "all" } }),
-    );
-    commands = new KafkaCommandPublisher(producer, topics.deviceCommands);
-    pipeline = new KafkaPipelineSource(stack.use(new Admin({ config: kafka })));
-  }
+  const { commands, pipeline } = o.bootstrap
+    ? apiKafkaClients(
+      { bootstrap: o.bootstrap, kafkaConfig, commandsTopic: topics.deviceCommands, logger: log },
+      stack,
+    )
+    : { commands: undefined, pipeline: undefined };
   const closing = new AbortController();
   const app = createApp({
     signal: closing.signal,
@@ -121,16 +121,13 @@ async function run(o: ApiOptions, env: Record<string, string>): Promise<number> 
 export async function main(args: readonly string[]): Promise<number> {
   const env = Deno.env.toObject();
   try {
-    const parsed = parseCli(apiCli, {
-      args,
-      env,
-      readFile: (path) => Deno.readTextFileSync(path),
-    });
+    const readFile = (path: string) => Deno.readTextFileSync(path);
+    const parsed = parseCli(apiCli, { args, env, readFile });
     if (parsed.help) {
       console.log(parsed.text);
       return 0;
     }
-    return await run(parsed.values, env);
+    return await run(parsed.values, env, kafkaConfigOf(parsed, readFile));
   } catch (e) {
     if (e instanceof UsageError || e instanceof PortInUseError) {
       console.error(`api: ${e.message}`);

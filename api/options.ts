@@ -6,14 +6,17 @@
  * @module
  */
 import { topicIds } from "@iot/events";
+import { type KafkaConfig, loadClientProperties } from "@iot/kafka";
 import {
   booleanOption,
+  type CliResult,
   defineCli,
   enumOption,
   integerOption,
   logLevels,
   mapOption,
   stringOption,
+  UsageError,
 } from "@iot/service";
 import { z } from "zod";
 
@@ -66,6 +69,12 @@ export const apiCli = defineCli({
       value: "HOST:PORT",
       env: "KAFKA_BOOTSTRAP_SERVERS",
     }),
+    kafkaProperties: stringOption({
+      doc: "file of extra librdkafka properties (key=value lines) for every Kafka client, e.g. " +
+        "security.protocol=SASL_SSL, sasl.mechanisms, sasl.username, sasl.password, ssl.ca.location",
+      value: "FILE",
+      defaultText: "none",
+    }),
     topics: mapOption(topicIds, { doc: "rename a topic", flag: "topic", value: "ID=NAME" }),
     services: mapOption(serviceNames, {
       doc: "status URL of a pipeline service (several instances: URLs separated by spaces)",
@@ -105,3 +114,18 @@ export const apiCli = defineCli({
     logLevel: enumOption(logLevels, { doc: "lowest level logged", default: "info" }),
   },
 });
+
+/**
+ * The `--kafka-properties` file's settings (`{}` without one); an unreadable or malformed file
+ * is one {@linkcode UsageError} line naming the flag, variable or config key, never its text.
+ */
+export function kafkaConfigOf(
+  parsed: Extract<CliResult<typeof apiCli.options>, { help: false }>,
+  readFile: (path: string) => string,
+): KafkaConfig {
+  try {
+    return loadClientProperties(parsed.values.kafkaProperties, readFile);
+  } catch (e) {
+    throw new UsageError(`${parsed.sourceOf("kafkaProperties")}: ${(e as Error).message}`);
+  }
+}

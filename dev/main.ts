@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { librdkafkaVersion } from "@iot/kafka";
+import { librdkafkaVersion, loadClientProperties } from "@iot/kafka";
 import { devUsage, parseDevArgs } from "./options.ts";
 import { createPrefixer } from "./output.ts";
+import { quietAdmin } from "./quiet_admin.ts";
 import { type LaunchPlan, planLaunch } from "./plan.ts";
 import { denoSpawner } from "./process.ts";
 import { waitForPort } from "./ready.ts";
@@ -26,6 +27,10 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
 function fail(message: string, code: number): number {
   writeAll(Deno.stderr, `dev: ${message}\n`);
   return code;
+}
+
+function absolute(path: string): string {
+  return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`.replace(/\/\.\//g, "/");
 }
 
 /** The folder of `iot-dev` when running as a compiled executable, else null. */
@@ -76,8 +81,33 @@ async function preflight(plan: LaunchPlan): Promise<[string, number] | null> {
     } catch (e) {
       return [`cannot reach Kafka at ${plan.ctx.bootstrap}: ${(e as Error).message}`, 1];
     }
+    return await checkKafka(plan.ctx.bootstrap, plan.ctx.kafkaProperties);
   }
   return null;
+}
+
+/**
+ * Asks the cluster for its topics with the services' settings, so a wrong password or CA file is
+ * one line here rather than every service retrying on its own.
+ */
+async function checkKafka(
+  bootstrap: string,
+  properties: string | undefined,
+): Promise<[string, number] | null> {
+  let config;
+  try {
+    config = loadClientProperties(properties);
+  } catch (e) {
+    return [`--kafka-properties: ${(e as Error).message}`, 2];
+  }
+  await using quiet = quietAdmin({ ...config, "bootstrap.servers": bootstrap });
+  try {
+    await quiet.admin.listTopics({ timeoutMs: 10_000 });
+    return null;
+  } catch (e) {
+    const via = properties ? ` with ${properties}` : "";
+    return [`cannot talk to Kafka at ${bootstrap}${via}: ${quiet.reason(e)}`, 1];
+  }
 }
 
 function summary(plan: LaunchPlan, token: string): string[] {
@@ -92,7 +122,8 @@ function summary(plan: LaunchPlan, token: string): string[] {
   else {
     lines.push(
       `dashboard: not started (api/main.ts does not exist yet); watch aggregates with ` +
-        `deno task tail sensor-aggregates --bootstrap ${plan.ctx.bootstrap}`,
+        `deno task tail sensor-aggregates --bootstrap ${plan.ctx.bootstrap}` +
+        (plan.ctx.kafkaProperties ? ` --kafka-properties ${plan.ctx.kafkaProperties}` : ""),
     );
   }
   return lines;
@@ -110,12 +141,12 @@ export async function main(args: readonly string[]): Promise<number> {
     writeAll(Deno.stdout, devUsage);
     return 0;
   }
-  const dataDir = options.dataDir.startsWith("/")
-    ? options.dataDir
-    : `${Deno.cwd()}/${options.dataDir}`.replace(/\/\.\//g, "/");
+  const dataDir = absolute(options.dataDir);
   const tokenFile = `${dataDir}/api-token`;
+  // Services may run elsewhere (a compiled launcher's folder): they get absolute paths.
+  const kafkaProperties = options.kafkaProperties && absolute(options.kafkaProperties);
   const plan = planLaunch({
-    options: { ...options, dataDir },
+    options: { ...options, dataDir, ...(kafkaProperties ? { kafkaProperties } : {}) },
     entries: services,
     root,
     deno: Deno.execPath(),

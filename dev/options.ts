@@ -14,6 +14,10 @@ run resumes from the saved state under --data-dir.
 
   --data-dir DIR          state of every service (default ./data: broker/, processor/, store/)
   --kafka HOST:PORT       use this Kafka cluster instead of starting the broker shim
+  --kafka-properties FILE with --kafka: librdkafka properties (key=value lines, e.g.
+                          security.protocol=SASL_SSL, sasl.mechanisms, sasl.username,
+                          sasl.password, ssl.ca.location) for every service and the launcher's
+                          own check of the cluster; only the file's path is passed on
   --port-base N           ports N.. in this order: broker Kafka, broker admin, processor status,
                           sinks metrics, API (default 9092; 0 = free ports chosen at start)
   --devices N             climate devices (default 10)
@@ -39,6 +43,8 @@ export interface DevOptions {
   dataDir: string;
   /** An existing Kafka cluster, or undefined to start the shim. */
   kafka?: string;
+  /** Client properties file for every service's Kafka clients (only with `kafka`). */
+  kafkaProperties?: string;
   /** First port; 0 picks free ports. Default 9092. */
   portBase: number;
   /** Climate devices. Default 10. */
@@ -80,6 +86,7 @@ export function parseDevArgs(args: readonly string[]): DevOptions | "help" {
       options: {
         "data-dir": { type: "string" },
         kafka: { type: "string" },
+        "kafka-properties": { type: "string" },
         "port-base": { type: "string" },
         devices: { type: "string" },
         vehicles: { type: "string" },
@@ -99,6 +106,11 @@ export function parseDevArgs(args: readonly string[]): DevOptions | "help" {
   if (values.kafka !== undefined && !hostPort.test(values.kafka)) {
     throw new TypeError(`--kafka: expected HOST:PORT[,HOST:PORT...], got "${values.kafka}"`);
   }
+  const kafkaProperties = values["kafka-properties"];
+  if (kafkaProperties !== undefined && values.kafka === undefined) {
+    // The shim started here speaks plain Kafka: the file would only break the services.
+    throw new TypeError("--kafka-properties: needs --kafka (the broker shim takes no SASL/TLS)");
+  }
   if (values.cassandra !== undefined && !hostPort.test(values.cassandra)) {
     throw new TypeError(`--cassandra: expected HOST:PORT, got "${values.cassandra}"`);
   }
@@ -116,6 +128,7 @@ export function parseDevArgs(args: readonly string[]): DevOptions | "help" {
   return {
     dataDir: values["data-dir"] ?? "./data",
     ...(values.kafka !== undefined ? { kafka: values.kafka } : {}),
+    ...(kafkaProperties !== undefined ? { kafkaProperties } : {}),
     portBase,
     devices: integer("devices", values.devices, 10, 0),
     vehicles: integer("vehicles", values.vehicles, 2, 0),

@@ -31,7 +31,7 @@ export interface LaunchPlan {
 
 /** Inputs of {@linkcode planLaunch}. */
 export interface PlanInput {
-  /** Parsed flags, with `dataDir` absolute. */
+  /** Parsed flags, with `dataDir` (and `kafkaProperties`) absolute. */
   options: DevOptions;
   /** The services table. */
   entries: readonly ServiceEntry[];
@@ -69,6 +69,7 @@ export function planLaunch(input: PlanInput): LaunchPlan {
   const ctx: LaunchContext = {
     bootstrap: options.kafka ?? `127.0.0.1:${ports["broker.kafka"]}`,
     externalKafka: options.kafka !== undefined,
+    ...(options.kafkaProperties !== undefined ? { kafkaProperties: options.kafkaProperties } : {}),
     dataDir: options.dataDir,
     ports,
     fleet: {

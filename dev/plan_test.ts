@@ -149,3 +149,33 @@ Deno.test("planLaunch: a compiled launcher runs the sibling executables", () => 
   assertEquals(plan.services[0].args.slice(0, 2), ["--port", "9092"]);
   assertEquals(plan.skipped[0].reason, "/bin/iot-sinks does not exist yet");
 });
+
+Deno.test("planLaunch: --kafka-properties reaches every service that talks to Kafka", () => {
+  const all = [...today, "/repo/sinks/main.ts", "/repo/api/main.ts"];
+  const args = ["--kafka", "k:9093", "--kafka-properties", "/etc/iot/kafka.properties"];
+  const plan = planLaunch(input(args, all));
+  assertEquals(plan.ctx.kafkaProperties, "/etc/iot/kafka.properties");
+  for (const s of plan.services) {
+    const i = s.args.indexOf("--kafka-properties");
+    assertEquals(s.args.slice(i - 2, i + 2), [
+      "--bootstrap",
+      "k:9093",
+      "--kafka-properties",
+      "/etc/iot/kafka.properties",
+    ], s.name);
+  }
+  assertEquals(plan.services.map((s) => s.name), ["producer", "processor", "sinks", "api"]);
+  // Without the flag no service gets one.
+  const plain = planLaunch(input(["--kafka", "k:9093"], all));
+  assertEquals(plain.services.some((s) => s.args.includes("--kafka-properties")), false);
+});
+
+Deno.test("parseDevArgs: --kafka-properties needs --kafka", () => {
+  assertThrows(
+    () => parseDevArgs(["--kafka-properties", "/f"]),
+    TypeError,
+    "--kafka-properties: needs --kafka",
+  );
+  const options = parseDevArgs(["--kafka", "k:1", "--kafka-properties", "f.properties"]);
+  assertEquals(options !== "help" && options.kafkaProperties, "f.properties");
+});

@@ -12,6 +12,8 @@ export interface LaunchContext {
   bootstrap: string;
   /** Whether `--kafka` points at an existing cluster (then the shim is not started). */
   externalKafka: boolean;
+  /** `--kafka-properties`: absolute path of the client properties file every service gets. */
+  kafkaProperties?: string;
   /** Root data directory (each service gets a folder under it). */
   dataDir: string;
   /** Port of each `service.port` name, e.g. `ports["broker.kafka"]`. */
@@ -99,8 +101,7 @@ function apiStoreArgs(ctx: LaunchContext): string[] {
  */
 export function producerArgs(ctx: LaunchContext): string[] {
   return [
-    "--bootstrap",
-    ctx.bootstrap,
+    ...kafkaArgs(ctx),
     "--devices",
     String(ctx.fleet.devices),
     "--vehicles",
@@ -109,6 +110,15 @@ export function producerArgs(ctx: LaunchContext): string[] {
     ctx.fleet.rate,
     ...(ctx.fleet.overheat ?? []).flatMap((a) => ["--overheat", a]),
     ...(ctx.fleet.pressureSpike ?? []).flatMap((a) => ["--pressure-spike", a]),
+  ];
+}
+
+/** Where a service finds Kafka: `--bootstrap`, and the properties file's path when given. */
+export function kafkaArgs(ctx: LaunchContext): string[] {
+  return [
+    "--bootstrap",
+    ctx.bootstrap,
+    ...(ctx.kafkaProperties !== undefined ? ["--kafka-properties", ctx.kafkaProperties] : []),
   ];
 }
 
@@ -155,8 +165,7 @@ export const services: readonly ServiceEntry[] = [
     dependsOn: ["broker"],
     essential: false,
     args: (ctx) => [
-      "--bootstrap",
-      ctx.bootstrap,
+      ...kafkaArgs(ctx),
       "--state-dir",
       `${ctx.dataDir}/processor`,
       "--status-port",
@@ -175,8 +184,7 @@ export const services: readonly ServiceEntry[] = [
     dependsOn: ["broker"],
     essential: false,
     args: (ctx) => [
-      "--bootstrap",
-      ctx.bootstrap,
+      ...kafkaArgs(ctx),
       ...sinksStoreArgs(ctx),
       "--status-port",
       String(ctx.ports["sinks.metrics"]),
@@ -192,8 +200,7 @@ export const services: readonly ServiceEntry[] = [
     dependsOn: ["broker"],
     essential: false,
     args: (ctx) => [
-      "--bootstrap",
-      ctx.bootstrap,
+      ...kafkaArgs(ctx),
       ...apiStoreArgs(ctx),
       "--token-file",
       ctx.tokenFile,

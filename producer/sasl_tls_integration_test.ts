@@ -6,37 +6,9 @@
  */
 import { assertEquals, assertNotEquals } from "@std/assert";
 import { startBroker, type TestBroker } from "@iot/broker/testing";
+import { saslSslProperties, selfSignedCert } from "@iot/testing";
 
 const main = new URL("./main.ts", import.meta.url).pathname;
-
-async function selfSignedCert(dir: string): Promise<{ cert: string; key: string }> {
-  const out = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`openssl failed: ${new TextDecoder().decode(out.stderr)}`);
-  return {
-    cert: await Deno.readTextFile(`${dir}/cert.pem`),
-    key: await Deno.readTextFile(`${dir}/key.pem`),
-  };
-}
 
 function stored(broker: TestBroker, topic: string): number {
   const store = broker.broker!.store;
@@ -79,15 +51,7 @@ Deno.test("producer with --kafka-properties reaches a SASL_SSL broker (SCRAM-SHA
   try {
     const tls = await selfSignedCert(dir);
     await using broker = await startBroker({ saslUsers: { alice: "alice-secret" }, tls });
-    const props = (password: string) =>
-      [
-        "# what a deployment would put next to its CA file",
-        "security.protocol=SASL_SSL",
-        "sasl.mechanisms=SCRAM-SHA-512",
-        "sasl.username=alice",
-        `sasl.password=${password}`,
-        `ssl.ca.location=${dir}/cert.pem`,
-      ].join("\n");
+    const props = (password: string) => saslSslProperties("alice", password, tls.certFile);
     await Deno.writeTextFile(`${dir}/bad.properties`, props("wrong"));
     const bad = await produce(broker, `${dir}/bad.properties`);
     assertNotEquals(bad.code, 0, "a wrong password must not get through");

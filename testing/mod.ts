@@ -45,3 +45,4 @@ export {
   startKafkaCluster,
   type StartKafkaClusterOptions,
 } from "./kafka_cluster.ts";
+export { saslSslProperties, type SelfSignedCert, selfSignedCert } from "./tls.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { LibrdkafkaNotFoundError } from "@iot/kafka";
+import { type KafkaConfig, LibrdkafkaNotFoundError, loadClientProperties } from "@iot/kafka";
 import { parseTailArgs, tailUsage } from "./options.ts";
 import { runTail, TailError } from "./tail.ts";
 
@@ -15,11 +15,26 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
   for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
 }
 
+/** The `--kafka-properties` file's settings; a bad file is a TypeError naming the flag. */
+function propertiesOf(path: string | undefined): KafkaConfig {
+  try {
+    return loadClientProperties(path);
+  } catch (e) {
+    throw new TypeError(`--kafka-properties: ${(e as Error).message}`);
+  }
+}
+
 /** Runs the tail with `args` and returns the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
-  let options;
+  let options, kafkaConfig: KafkaConfig = {};
   try {
-    options = parseTailArgs(args, Deno.env.get("KAFKA_BOOTSTRAP_SERVERS"));
+    options = parseTailArgs(
+      args,
+      Deno.env.get("KAFKA_BOOTSTRAP_SERVERS"),
+      Deno.env.get("TAIL_KAFKA_PROPERTIES"),
+    );
+    // The file's name is in the message, never its text (it holds secrets).
+    if (options !== "help") kafkaConfig = propertiesOf(options.kafkaProperties);
   } catch (e) {
     writeAll(Deno.stderr, `tail: ${(e as Error).message} (see --help)\n`);
     return 2;
@@ -36,6 +51,7 @@ export async function main(args: readonly string[]): Promise<number> {
     await runTail(options, {
       write: (line) => writeAll(Deno.stdout, `${line}\n`),
       signal: stop.signal,
+      kafkaConfig,
     });
     return 0;
   } catch (e) {

@@ -16,6 +16,10 @@ value parsed as JSON when it is JSON). Follows the topic until Ctrl-C unless --c
   --count N              stop after N records
   --bootstrap HOST:PORT  Kafka or the broker shim (env KAFKA_BOOTSTRAP_SERVERS;
                          default 127.0.0.1:9092, where deno task dev puts the shim)
+  --kafka-properties FILE
+                         extra librdkafka properties (key=value lines) for its clients, e.g.
+                         security.protocol=SASL_SSL, sasl.mechanisms, sasl.username,
+                         sasl.password, ssl.ca.location (env TAIL_KAFKA_PROPERTIES)
   --help                 this text
 `;
 
@@ -31,12 +35,18 @@ export interface TailOptions {
   readCommitted: boolean;
   /** Stop after this many records; undefined follows forever. */
   count: number | undefined;
+  /** The client properties file (`--kafka-properties`), or undefined for none. */
+  kafkaProperties?: string;
 }
 
-/** Parses the tail's arguments; `bootstrapEnv` is `KAFKA_BOOTSTRAP_SERVERS`. Throws TypeError on bad input. */
+/**
+ * Parses the tail's arguments; `bootstrapEnv` is `KAFKA_BOOTSTRAP_SERVERS`, `propertiesEnv`
+ * `TAIL_KAFKA_PROPERTIES` (flags win). Throws TypeError on bad input.
+ */
 export function parseTailArgs(
   args: readonly string[],
   bootstrapEnv?: string,
+  propertiesEnv?: string,
 ): TailOptions | "help" {
   let parsed;
   try {
@@ -49,6 +59,7 @@ export function parseTailArgs(
         "read-committed": { type: "boolean" },
         count: { type: "string" },
         bootstrap: { type: "string" },
+        "kafka-properties": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -75,11 +86,13 @@ export function parseTailArgs(
   if (!/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/.test(bootstrap)) {
     throw new TypeError(`--bootstrap: expected HOST:PORT[,HOST:PORT...], got "${bootstrap}"`);
   }
+  const kafkaProperties = values["kafka-properties"] ?? propertiesEnv;
   return {
     topic: positionals[0],
     bootstrap,
     fromBeginning: values["from-beginning"] ?? false,
     readCommitted: values["read-committed"] ?? false,
     count,
+    ...(kafkaProperties ? { kafkaProperties } : {}),
   };
 }

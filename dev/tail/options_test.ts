@@ -31,3 +31,12 @@ Deno.test("parseTailArgs: bad input is one clear TypeError", () => {
   assertThrows(() => parseTailArgs(["t", "--nope"]), TypeError, "--nope");
   assertThrows(() => parseTailArgs(["t", "--bootstrap", "nohost"]), TypeError, "--bootstrap");
 });
+
+Deno.test("parseTailArgs: --kafka-properties wins over TAIL_KAFKA_PROPERTIES", () => {
+  const file = (args: string[], env?: string) =>
+    (parseTailArgs(["t", ...args], undefined, env) as TailOptions).kafkaProperties;
+  assertEquals(file(["--kafka-properties", "/a.properties"], "/b.properties"), "/a.properties");
+  assertEquals(file([], "/b.properties"), "/b.properties");
+  assertEquals(file([]), undefined);
+  assertThrows(() => parseTailArgs(["t", "--kafka-properties"]), TypeError, "kafka-properties");
+});

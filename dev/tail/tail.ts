@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { Admin, Consumer, ErrorCode, KafkaError, Offset } from "@iot/kafka";
+import { Consumer, ErrorCode, type KafkaConfig, KafkaError, Offset } from "@iot/kafka";
+import { quietAdmin } from "../quiet_admin.ts";
 import { formatRecord } from "./format.ts";
 import type { TailOptions } from "./options.ts";
 
@@ -26,14 +27,17 @@ export interface TailIo {
   signal?: AbortSignal;
   /** How long to wait for cluster metadata. Default 10 000 ms. */
   metadataTimeoutMs?: number;
+  /** Extra librdkafka settings (the `--kafka-properties` file) for both clients. Default none. */
+  kafkaConfig?: KafkaConfig;
 }
 
 /** Prints records of `options.topic` until `count` records or `signal`; returns how many. */
 export async function runTail(options: TailOptions, io: TailIo): Promise<number> {
-  const partitions = await partitionsOf(options, io.metadataTimeoutMs ?? 10_000);
+  const kafka = { ...io.kafkaConfig, "bootstrap.servers": options.bootstrap };
+  const partitions = await partitionsOf(options, kafka, io.metadataTimeoutMs ?? 10_000);
   await using consumer = new Consumer({
     config: {
-      "bootstrap.servers": options.bootstrap,
+      ...kafka,
       // librdkafka's consumer needs a group id even for assign(); it is never joined or committed.
       "group.id": "iot-tail",
       "enable.auto.commit": false,
@@ -56,8 +60,13 @@ export async function runTail(options: TailOptions, io: TailIo): Promise<number>
   return printed;
 }
 
-async function partitionsOf(options: TailOptions, timeoutMs: number): Promise<number[]> {
-  await using admin = new Admin({ config: { "bootstrap.servers": options.bootstrap } });
+async function partitionsOf(
+  options: TailOptions,
+  config: KafkaConfig,
+  timeoutMs: number,
+): Promise<number[]> {
+  await using quiet = quietAdmin(config);
+  const { admin } = quiet;
   try {
     const [description] = await admin.describeTopics([options.topic], { timeoutMs });
     return description.partitions.map((p) => p.partition);
@@ -71,7 +80,9 @@ async function partitionsOf(options: TailOptions, timeoutMs: number): Promise<nu
       );
     }
     if (e instanceof KafkaError) {
-      throw new TailError(`cannot reach Kafka at ${options.bootstrap}: ${e.message}`, { cause: e });
+      throw new TailError(`cannot reach Kafka at ${options.bootstrap}: ${quiet.reason(e)}`, {
+        cause: e,
+      });
     }
     throw e;
   }
