@@ -19,7 +19,15 @@ import {
   type VehicleMax,
   vehicles,
 } from "./api_checks_test_util.ts";
-import { launch, portBlock, readTopic, started, stopAndCheck } from "./e2e_test_util.ts";
+import {
+  launch,
+  type Launcher,
+  portBlock,
+  readTopic,
+  started,
+  stopAndCheck,
+  stopIfRunning,
+} from "./e2e_test_util.ts";
 
 type Job = { job: string; recordsIn: number; checkpoints: number };
 type Service = { name: string; status: { jobs: Job[] } | null };
@@ -29,6 +37,7 @@ Deno.test({
   ignore: Deno.build.os !== "linux",
   async fn() {
     const dataDir = await Deno.makeTempDir({ prefix: "dev-e2e-" });
+    const launched: Launcher[] = [];
     try {
       const base = portBlock();
       const api = base + 4;
@@ -37,6 +46,7 @@ Deno.test({
       const t0 = performance.now();
       const spikes = vehicles.flatMap((v) => ["--pressure-spike", v]);
       const first = launch([...args, "--overheat", hot, ...spikes], shortWindowsEnv);
+      launched.push(first);
       await started(first);
       const results = await awaitResults(api, t0, () => lastLines(first.lines));
       const seconds = (results.firstAggregateAt - t0) / 1000;
@@ -47,6 +57,7 @@ Deno.test({
       await stopAndCheck(first);
 
       const second = launch(args, shortWindowsEnv); // no anomalies: nothing raises the maxima
+      launched.push(second);
       const context = () => lastLines(second.lines);
       await started(second);
       const lastStart = run1.map((a) => a.windowStart).sort().at(-1)!;
@@ -81,6 +92,8 @@ Deno.test({
       const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
       assertEquals(duplicates, [], "an aggregate was emitted twice: the state did not resume");
     } finally {
+      // A failed assertion skipped stopAndCheck: no service may outlive the test.
+      for (const run of launched) await stopIfRunning(run);
       await Deno.remove(dataDir, { recursive: true });
     }
   },

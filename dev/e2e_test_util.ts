@@ -162,3 +162,31 @@ export async function readTopic<T>(bootstrap: string, topic: string): Promise<T[
   }
   return records;
 }
+
+/**
+ * For a test's `finally`: stops a launcher that is still running (a failed assertion skipped
+ * {@linkcode stopAndCheck}), SIGINT first, then SIGKILL to it and every service it started, so no
+ * service outlives the test and loads the machine for the tests after it.
+ */
+export async function stopIfRunning(run: Launcher | undefined, graceMs = 30_000): Promise<void> {
+  if (run === undefined) return;
+  let exited = false;
+  const status = run.status.then(() => (exited = true), () => (exited = true));
+  try {
+    run.child.kill("SIGINT");
+  } catch {
+    // Exited already.
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([status, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+  clearTimeout(timer);
+  if (exited) return;
+  for (const pid of [run.child.pid, ...run.pids.values()]) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  await status;
+}
