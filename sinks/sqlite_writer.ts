@@ -91,19 +91,17 @@ export class SqliteWriter implements SinkWriter {
   ensureSchema(): Promise<void> {
     const db = this.#open();
     try {
+      // Up to date already (every later start): nothing to write, so no write lock is needed,
+      // and a store busy with another writer does not hold the start up.
+      if (migrationsDue(db).length === 0 && ddlObjects().every(hasObject(db))) {
+        return Promise.resolve();
+      }
       // IMMEDIATE: the write lock first (waiting up to the busy timeout). A deferred transaction
       // that read the columns and then writes fails at once with SQLITE_BUSY when another process
       // (the API creating its tables) wrote in between.
       db.exec("BEGIN IMMEDIATE");
       // Tables from before a column was added get it first: the DDL's indexes may name it.
-      for (const table of Object.values(sqliteTables) as SqliteTable<SinkKind>[]) {
-        const existing = new Set(
-          db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table.name).map((r) =>
-            String(r.name)
-          ),
-        );
-        for (const statement of sqliteMigrations(table, existing)) db.exec(statement);
-      }
+      for (const statement of migrationsDue(db)) db.exec(statement);
       db.exec(`${sqliteDdl().join("\n")}\nCOMMIT;`);
     } catch (e) {
       if (db.isTransaction) db.exec("ROLLBACK");
@@ -174,4 +172,33 @@ export class SqliteWriter implements SinkWriter {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** The `ALTER TABLE` statements the file's tables need now. */
+function migrationsDue(db: DatabaseSync): string[] {
+  return (Object.values(sqliteTables) as SqliteTable<SinkKind>[]).flatMap((table) =>
+    sqliteMigrations(
+      table,
+      new Set(
+        db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table.name).map((r) =>
+          String(r.name)
+        ),
+      ),
+    )
+  );
+}
+
+/** The names of the tables, indexes and views the DDL creates. */
+function ddlObjects(): string[] {
+  return sqliteDdl().flatMap((statement) =>
+    [...statement.matchAll(/^CREATE (?:TABLE|INDEX|VIEW) IF NOT EXISTS (\w+)/gm)].map((m) => m[1])
+  );
+}
+
+/** Whether the file has the table, index or view `name`. */
+function hasObject(db: DatabaseSync): (name: string) => boolean {
+  const names = new Set(
+    db.prepare("SELECT name FROM sqlite_master").all().map((r) => String(r.name)),
+  );
+  return (name) => names.has(name);
 }

@@ -1,7 +1,8 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertRejects } from "@std/assert";
 import { DatabaseSync } from "node:sqlite";
 import { readSqlite } from "./sqlite_reader_test_util.ts";
 import { SqliteWriter } from "./sqlite_writer.ts";
+import { StoreUnavailableError } from "./writer.ts";
 import { sampleRecord, sinkWriterContract } from "./writer_contract_test_util.ts";
 
 sinkWriterContract("SqliteWriter", async () => {
@@ -128,6 +129,32 @@ Deno.test("SqliteWriter: each stored or replaced alert gets the next ingestion s
       ]);
     } finally {
       db.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SqliteWriter: ensureSchema on an up-to-date store needs no write lock; a missing table waits for it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sinks-sqlite-" });
+  const path = `${dir}/iot.db`;
+  try {
+    await using first = new SqliteWriter({ path });
+    await first.ensureSchema();
+    const locker = new DatabaseSync(path);
+    try {
+      locker.exec("BEGIN EXCLUSIVE");
+      await using second = new SqliteWriter({ path, busyTimeoutMs: 50 });
+      await second.ensureSchema(); // nothing to create: the held lock does not matter
+      locker.exec("ROLLBACK");
+      locker.exec("DROP INDEX alerts_seq");
+      locker.exec("BEGIN EXCLUSIVE");
+      await using third = new SqliteWriter({ path, busyTimeoutMs: 50 });
+      await assertRejects(async () => await third.ensureSchema(), StoreUnavailableError);
+      locker.exec("ROLLBACK");
+      await third.ensureSchema();
+    } finally {
+      locker.close();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
