@@ -36,10 +36,16 @@ export interface RestartingJobOptions {
   now?: () => number;
 }
 
-/** Whether `error` or one of its causes is a fatal Kafka client error. */
+/** librdkafka's `RD_KAFKA_RESP_ERR__FATAL` and Kafka's FENCED_INSTANCE_ID (fatal to a consumer). */
+const FATAL_CODES = new Set([-150, 82]);
+
+/**
+ * Whether `error` or one of its causes is a fatal Kafka client error: flagged fatal, or carrying
+ * a code that is (a consumer's `close()` reports the fencing with its code, unflagged).
+ */
 export function isFatalClientError(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    if (e instanceof KafkaError && e.fatal) return true;
+    if (e instanceof KafkaError && (e.fatal || FATAL_CODES.has(e.code))) return true;
   }
   return false;
 }

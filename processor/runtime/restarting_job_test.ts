@@ -29,6 +29,9 @@ function scripted(outcomes: (Error | undefined)[]) {
 
 Deno.test("isFatalClientError looks through the causes for a fatal KafkaError", () => {
   assert(isFatalClientError(fenced()));
+  // As a consumer's close() reports it after the fencing: the code, not the flag.
+  const closed = new KafkaError("close: Fatal consumer error", { code: 82 });
+  assert(isFatalClientError(new JobFailedError("Job j failed: close", { cause: closed })));
   assert(!isFatalClientError(new JobFailedError("restore failed")));
   assert(!isFatalClientError(new KafkaError("timed out", { code: -185 })));
   assert(!isFatalClientError("text"));
