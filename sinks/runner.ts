@@ -344,21 +344,13 @@ export class SinkRunner {
    * or another process holds its lock), as writes do; false when stopped first.
    */
   async #ensureSchema(signal: AbortSignal): Promise<boolean> {
-    const { writer, retryMs = 500, maxRetryMs = 30_000 } = this.#options;
-    for (let delayMs = retryMs;; delayMs = Math.min(delayMs * 2, maxRetryMs)) {
-      try {
-        await writer.ensureSchema();
-        this.#stats.waitingForStore = false;
-        return true;
-      } catch (e) {
-        if (!(e instanceof StoreUnavailableError)) throw e;
-        this.#stats.retries++;
-        this.#stats.lastError = describeError(e);
-        this.#stats.waitingForStore = true;
-        this.#emit({ type: "unavailable", error: e, retryInMs: delayMs });
-        if (!(await sleep(delayMs, signal))) return false;
-      }
-    }
+    const done = await this.#whileUnavailable(
+      () => this.#options.writer.ensureSchema().then(() => true),
+      signal,
+      () => (this.#stats.waitingForStore = true),
+    );
+    if (done) this.#stats.waitingForStore = false;
+    return done ?? false;
   }
 
   /** Writes `batch`, retrying with backoff (partitions paused) while the store is unavailable. */
@@ -367,25 +359,40 @@ export class SinkRunner {
     batch: SinkRecord[],
     signal: AbortSignal,
   ): Promise<WriteResult | null> {
-    const { writer, retryMs = 500, maxRetryMs = 30_000 } = this.#options;
-    let delayMs = retryMs;
     let downSince = 0;
-    while (true) {
+    const result = await this.#whileUnavailable(
+      () => this.#options.writer.write(batch),
+      signal,
+      () => {
+        if (this.#paused) return;
+        this.#setPaused(input, true, 0);
+        downSince = performance.now();
+      },
+    );
+    if (result !== null && this.#paused) this.#setPaused(input, false, downSince);
+    return result;
+  }
+
+  /**
+   * Runs `attempt` until it succeeds, retrying with a doubling backoff while it throws
+   * {@linkcode StoreUnavailableError} (counted, reported, `onDown` told); null when stopped first.
+   */
+  async #whileUnavailable<T>(
+    attempt: () => Promise<T>,
+    signal: AbortSignal,
+    onDown: () => void,
+  ): Promise<T | null> {
+    const { retryMs = 500, maxRetryMs = 30_000 } = this.#options;
+    for (let delayMs = retryMs;; delayMs = Math.min(delayMs * 2, maxRetryMs)) {
       try {
-        const result = await writer.write(batch);
-        if (this.#paused) this.#setPaused(input, false, downSince);
-        return result;
+        return await attempt();
       } catch (e) {
         if (!(e instanceof StoreUnavailableError)) throw e;
         this.#stats.retries++;
         this.#stats.lastError = describeError(e);
-        if (!this.#paused) {
-          this.#setPaused(input, true, 0);
-          downSince = performance.now();
-        }
+        onDown();
         this.#emit({ type: "unavailable", error: e, retryInMs: delayMs });
         if (!(await sleep(delayMs, signal))) return null;
-        delayMs = Math.min(delayMs * 2, maxRetryMs);
       }
     }
   }
