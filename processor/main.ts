@@ -21,6 +21,7 @@ import {
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
 import { overheatingJob } from "./jobs/overheating.ts";
 import { readingsByDeviceJob } from "./jobs/readings_by_device.ts";
+import { sourcesOf } from "./jobs/record_source.ts";
 import { vehicleMaxJob } from "./jobs/vehicle_max.ts";
 import { jobNames, processorCli } from "./options.ts";
 import type { JobDefinition } from "./runtime/job.ts";
@@ -71,6 +72,11 @@ export function loadConfig(
 export function buildJobs(config: ProcessorConfig): JobDefinition[] {
   const t = resolveTopics(config.topics);
   const partitions = config.partitions;
+  // The by-device topic's sources: readings-by-device's input partitions.
+  const sources = {
+    sources: sourcesOf(t.sensorReadings, partitions),
+    sourceIdleMs: config.sourceIdleMs,
+  };
   const jobs: Record<(typeof jobNames)[number], () => JobDefinition> = {
     "readings-by-device": () =>
       readingsByDeviceJob({
@@ -90,6 +96,7 @@ export function buildJobs(config: ProcessorConfig): JobDefinition[] {
         maxOutOfOrdernessMs: config.maxOutOfOrdernessMs,
         allowedLatenessMs: config.allowedLatenessMs,
         partitions,
+        sources,
       }),
     overheating: () =>
       overheatingJob({
@@ -105,6 +112,7 @@ export function buildJobs(config: ProcessorConfig): JobDefinition[] {
         commandTtlMs: config.commandTtlMs,
         commandReissueMs: config.commandReissueMs,
         partitions,
+        sources,
       }),
     "vehicle-max": () =>
       vehicleMaxJob({

@@ -20,6 +20,7 @@ import {
 import { z } from "zod";
 import { DEFAULT_COMMAND_REISSUE_MS } from "./jobs/overheating.ts";
 import { DEFAULT_MAX_FUTURE_MS, READINGS_BY_DEVICE_TOPIC } from "./jobs/readings_by_device.ts";
+import { DEFAULT_SOURCE_IDLE_MS } from "./jobs/event_time.ts";
 import { changelogTopic } from "./runtime/changelog.ts";
 
 /**
@@ -171,6 +172,13 @@ export const processorCli = defineCli({
     windowMs: { ...ms("device-aggregates tumbling window", 60_000), group: "Jobs" },
     maxOutOfOrdernessMs: ms("watermark bound (bounded out-of-orderness)", 30_000, 0),
     allowedLatenessMs: ms("allowed lateness of windows", 0, 0),
+    sourceIdleMs: ms(
+      "device-aggregates and overheating hold their watermark at the slowest input partition of " +
+        "readings-by-device (each source's readings become readable per commit); one that sent " +
+        "nothing for this much event time stops holding it back. Keep it above the checkpoint " +
+        "interval",
+      DEFAULT_SOURCE_IDLE_MS,
+    ),
     overheatWindowMs: ms("overheating sliding window size", 30_000),
     overheatSlideMs: ms("overheating window slide", 5_000),
     overheatThreshold: numberOption({ doc: "overheating threshold", value: "C", default: 40 }),

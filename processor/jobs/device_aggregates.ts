@@ -23,7 +23,7 @@ import { sliding, tumbling } from "../core/time_window.ts";
 import type { WindowResult } from "../core/window_engine.ts";
 import { WindowOperator } from "../core/window_operator.ts";
 import type { JobDefinition, TaskOutput } from "../runtime/job.ts";
-import { ClockedTask, decodeOrDeadLetter } from "./event_time.ts";
+import { ClockedTask, decodeOrDeadLetter, type SourceOptions } from "./event_time.ts";
 
 /** Settings of {@linkcode deviceAggregatesJob}. */
 export interface DeviceAggregatesConfig {
@@ -42,8 +42,10 @@ export interface DeviceAggregatesConfig {
    * with `windowMs / slideMs`). Default: tumbling windows.
    */
   slideMs?: number;
-  /** Bounded out-of-orderness of the watermark (ms). */
+  /** Bounded out-of-orderness of the watermark (ms), per upstream source of the input. */
   maxOutOfOrdernessMs: number;
+  /** Upstream sources of the input and their idleness (`TaskClock`). Default: none expected. */
+  sources?: SourceOptions;
   /** Allowed lateness of windows (ms). */
   allowedLatenessMs: number;
   /** Partitions of topics created by the job. */
@@ -74,7 +76,7 @@ class DeviceAggregatesTask extends ClockedTask {
   override readonly operators;
 
   constructor(config: DeviceAggregatesConfig) {
-    super(config.maxOutOfOrdernessMs);
+    super(config.maxOutOfOrdernessMs, config.sources);
     this.#config = config;
     this.#window = new WindowOperator({
       windows: config.slideMs === undefined
@@ -103,7 +105,7 @@ class DeviceAggregatesTask extends ClockedTask {
         timestamp: time,
       });
     }
-    const { results } = this.#window.advanceWatermark(this.clock.observe(time));
+    const { results } = this.#window.advanceWatermark(this.observeRecord(record, time));
     for (const result of results) {
       out.emit({
         topic: this.#config.output,

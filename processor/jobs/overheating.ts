@@ -37,7 +37,7 @@ import { sliding } from "../core/time_window.ts";
 import type { WindowResult } from "../core/window_engine.ts";
 import { WindowOperator } from "../core/window_operator.ts";
 import type { JobDefinition, TaskOutput } from "../runtime/job.ts";
-import { ClockedTask, decodeOrDeadLetter } from "./event_time.ts";
+import { ClockedTask, decodeOrDeadLetter, type SourceOptions } from "./event_time.ts";
 
 /** Settings of {@linkcode overheatingJob}. */
 export interface OverheatingConfig {
@@ -57,8 +57,10 @@ export interface OverheatingConfig {
   threshold: number;
   /** Hysteresis (°C): the alert clears below `threshold - margin`. */
   margin: number;
-  /** Bounded out-of-orderness of the watermark (ms). */
+  /** Bounded out-of-orderness of the watermark (ms), per upstream source of the input. */
   maxOutOfOrdernessMs: number;
+  /** Upstream sources of the input and their idleness (`TaskClock`). Default: none expected. */
+  sources?: SourceOptions;
   /** How long a shutdown command stays valid (ms of wall-clock time after it is issued). */
   commandTtlMs: number;
   /**
@@ -88,7 +90,7 @@ class OverheatingTask extends ClockedTask {
   override readonly operators;
 
   constructor(config: OverheatingConfig) {
-    super(config.maxOutOfOrdernessMs);
+    super(config.maxOutOfOrdernessMs, config.sources);
     this.#config = config;
     this.#window = new WindowOperator({
       windows: sliding(config.windowMs, config.slideMs),
@@ -108,7 +110,7 @@ class OverheatingTask extends ClockedTask {
     if (this.#window.process(reading.deviceId, time, reading.temperature).late.length > 0) {
       out.late();
     }
-    const { results } = this.#window.advanceWatermark(this.clock.observe(time));
+    const { results } = this.#window.advanceWatermark(this.observeRecord(record, time));
     for (const result of results) this.#onWindow(result, out);
   }
 

@@ -28,10 +28,11 @@
  * @module
  */
 import type { ConsumerRecord } from "@iot/kafka";
-import { decodeClimateReading, encodeEvent, eventHeaders, formatTimestamp } from "@iot/events";
+import { decodeClimateReading, encodeEvent, formatTimestamp } from "@iot/events";
 import type { JobDefinition, Operator, TaskOutput } from "../runtime/job.ts";
 import { ClockedTask, decodeOrDeadLetter } from "./event_time.ts";
 import { keyPartition } from "./key_partitioner.ts";
+import { sourceHeaders } from "./record_source.ts";
 
 /** Default name of the repartition topic of readings keyed by device. */
 export const READINGS_BY_DEVICE_TOPIC = "processor-sensor-readings-by-device";
@@ -65,12 +66,14 @@ class ReadingsByDeviceTask extends ClockedTask {
   readonly #config: ReadingsByDeviceConfig;
   readonly #maxFutureMs: number;
   readonly #now: () => number;
+  readonly #headers: ReturnType<typeof sourceHeaders>;
 
-  constructor(config: ReadingsByDeviceConfig) {
+  constructor(config: ReadingsByDeviceConfig, topic: string, partition: number) {
     super(0); // the clock only reports the stage's progress (max event time) in status
     this.#config = config;
     this.#maxFutureMs = config.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
     this.#now = config.now ?? Date.now;
+    this.#headers = sourceHeaders(topic, partition);
   }
 
   process(record: ConsumerRecord, out: TaskOutput): void {
@@ -95,7 +98,7 @@ class ReadingsByDeviceTask extends ClockedTask {
       partition: keyPartition(reading.deviceId, this.#config.partitions),
       key: reading.deviceId,
       value: encodeEvent(reading),
-      headers: eventHeaders,
+      headers: this.#headers,
       timestamp: now,
     });
   }
@@ -124,6 +127,6 @@ export function readingsByDeviceJob(
     inputs: [config.input],
     topics: [config.input, config.output, config.deadLetter].map(topic),
     deadLetterTopic: config.deadLetter,
-    createTask: () => new ReadingsByDeviceTask(config),
+    createTask: (topic, partition) => new ReadingsByDeviceTask(config, topic, partition),
   };
 }
