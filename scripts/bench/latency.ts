@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { defineCli, integerOption, listOption } from "@iot/service";
+import { defineCli, enumOption, integerOption, listOption } from "@iot/service";
 import { startBroker } from "@iot/broker/testing";
 import { startKafka } from "@iot/testing";
 import { parseBenchArgs } from "./flink_flags.ts";
@@ -50,6 +50,13 @@ const latencyCli = defineCli({
     seconds: integerOption({ doc: "seconds of input after the warm-up", default: 60, min: 10 }),
     partitions: integerOption({ doc: "partitions of every topic", default: 4, min: 1 }),
     rounds: integerOption({ doc: "alternating rounds (figures pooled)", default: 1, min: 1 }),
+    partitioner: enumOption(["murmur2_random", "consistent_random"] as const, {
+      doc: "the feeding producer's partitioner of the device-keyed readings: murmur2_random " +
+        "places them as our producer does (each stays on its input partition downstream); " +
+        "consistent_random (librdkafka's default, CRC32) misplaces them all, so each " +
+        "by-device partition interleaves every readings-by-device task's commits",
+      default: "murmur2_random",
+    }),
   },
 });
 
@@ -80,6 +87,7 @@ if (import.meta.main) {
     partitions: o.partitions,
     warmupS: o.warmup,
     seconds: o.seconds,
+    partitioner: o.partitioner,
   };
   const cases: LatencyCase[] = o.intervals.flatMap((i) =>
     (["exactly-once", "at-least-once"] as const).map((guarantee) => ({
@@ -122,7 +130,8 @@ if (import.meta.main) {
     `overheating (sliding ${JOB.windowMs / 1000} s / ${JOB.slideMs / 1000} s, threshold ` +
       `${JOB.threshold} °C, out-of-orderness ${OUT_OF_ORDERNESS_MS / 1000} s) via ` +
       `readings-by-device, ${o.rate} readings/s of ${o.devices} devices (${s.hot} hot), ` +
-      `${o.partitions} partitions, ${o.seconds} s measured after ${o.warmup} s, ` +
+      `${o.partitions} partitions (fed with ${o.partitioner}), ${o.seconds} s measured after ` +
+      `${o.warmup} s, ` +
       `${o.rounds} round(s), ${navigator.hardwareConcurrency} cores. Latencies in ms, p50 / p99.`,
   );
   console.log(

@@ -23,6 +23,8 @@ export interface LatencySettings extends HotSchedule {
   readonly warmupS: number;
   /** Seconds of input whose alerts count. */
   readonly seconds: number;
+  /** The feeding producer's partitioner (librdkafka's `partitioner`). */
+  readonly partitioner: "murmur2_random" | "consistent_random";
 }
 
 /** What one run varies. */
@@ -224,7 +226,7 @@ async function watch(
 /** Sends readings at `s.rate` per second, stamped with the wall clock, for the run's length. */
 async function feed(bootstrap: string, topic: string, s: LatencySettings, label: string) {
   await using producer = new Producer({
-    config: { "bootstrap.servers": bootstrap, "linger.ms": 5 },
+    config: { "bootstrap.servers": bootstrap, "linger.ms": 5, "partitioner": s.partitioner },
   });
   const hotReadings: Reading[][] = Array.from({ length: s.hot }, () => []);
   const inFlight: Promise<void>[] = [];
