@@ -52,6 +52,7 @@ Deno.test("figuresOf: latencies from the tipping reading and from the earliest f
     hotC: 60,
     warmupS: 0,
     seconds: 100,
+    partitioner: "murmur2_random",
   }, job);
   // The running average of [5 s, 35 s) passes 40 °C with the 14th hot reading, at 33 s.
   assertEquals(f.raw, { p50: 40_250 - 33_000, p99: 40_250 - 33_000 });
