@@ -9,14 +9,28 @@
  * Placement: the record's partition is set explicitly to Kafka's default partitioner's choice,
  * murmur2(deviceId) mod partitions (`key_partitioner.ts`), the producer's own partitioner. A
  * reading that was keyed and placed correctly therefore stays on the partition number it came
- * from, in offset order, so downstream event time (a bounded-out-of-orderness watermark per task)
- * sees exactly the order the device produced; only misplaced readings interleave with another
- * partition's, as in any shuffle. Their lateness is then judged by the receiving task's own
- * watermark (Kafka Streams' stream time per task): a misplaced reading from an input partition
- * that the stage processes more than `maxOutOfOrdernessMs + allowedLatenessMs` of event time
- * behind the others can be late. (Flink instead forwards each upstream watermark and takes the
- * minimum; that is not done here.) The stage is stateless and runs in the job's exactly-once
- * transactions: a forwarded reading is committed together with the input offset that produced it.
+ * from, in offset order. Misplaced readings interleave with another partition's, as in any
+ * shuffle, and with exactly-once each task's output becomes readable in its own commit bursts,
+ * so one task's readings can trail another's on the same by-device partition by a checkpoint
+ * interval. Event time therefore follows Flink's rule for several input channels: every
+ * forwarded record carries its source, this task's input topic-partition, in the `iot-source`
+ * header (`record_source.ts`), and a downstream task keeps one bounded-out-of-orderness
+ * watermark per source and uses their minimum (`TaskClock`); a reading is late only when its
+ * own source is behind by more than the bound. Records without the header count as one source.
+ *
+ * Sources that send nothing to a partition for a while (a few misplaced devices that go quiet)
+ * are handled by idleness, in event time (`sourceIdleMs`, default 60 s): such a source holds the
+ * partition's watermark back until the task's event time moves that far past its last record,
+ * so that partition's windows fire up to `sourceIdleMs` later, once per lull. With every reading
+ * placed by murmur2 each by-device partition has one source and nothing waits; with every
+ * reading misplaced each source feeds every partition continuously and the wait is for the
+ * slowest source (with exactly-once up to one checkpoint interval, the time its readings take to
+ * become readable anyway). Flink's alternative, a watermark-only marker per output partition at
+ * each commit, would bound the lull to one checkpoint interval, at the cost of tasks × partitions
+ * extra records per commit, a checkpoint hook in the runtime, and every reader of the topic
+ * (ours and others') having to skip them; it is not done. The stage is stateless and runs in the
+ * job's exactly-once transactions: a forwarded reading is committed together with the input
+ * offset that produced it.
  *
  * Future timestamps: a reading whose event time is more than `maxFutureMs` ahead of the wall
  * clock at processing time is dead-lettered (`future-timestamp`) and never forwarded, so one bad
