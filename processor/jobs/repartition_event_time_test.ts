@@ -4,26 +4,23 @@ import { BOUND_MS, LATENESS_MS, reference, WINDOW_MS } from "./climate_test_util
 import { deviceAggregatesJob } from "./device_aggregates.ts";
 import { RecordingOutput } from "./job_test_util.ts";
 import { overheatingJob } from "./overheating.ts";
-import { alertReference, canonicalAlert } from "./overheating_test_util.ts";
+import { alertReference, canonicalAlert, OVERHEAT } from "./overheating_test_util.ts";
 import { sourcesOf } from "./record_source.ts";
 import { burstyPartitions, CUTOFF_MS, shuffledReadings, SOURCES } from "./repartition_test_util.ts";
 import type { JobDefinition, TaskLogic } from "../runtime/job.ts";
 
 const inputs = shuffledReadings(14);
 const partitions = burstyPartitions(inputs);
+const sources = { sources: sourcesOf("in", SOURCES) };
+// The settings the reference models.
+const { boundMs, ...window } = OVERHEAT;
 const overheating = overheatingJob({
-  input: "by-device",
-  alerts: "alerts",
-  commands: "commands",
-  deadLetter: "dlq",
-  windowMs: 30_000,
-  slideMs: 5_000,
-  threshold: 40,
-  margin: 2,
-  maxOutOfOrdernessMs: BOUND_MS,
+  ...{ input: "by-device", alerts: "alerts", commands: "commands", deadLetter: "dlq" },
+  ...window,
+  maxOutOfOrdernessMs: boundMs,
   commandTtlMs: 60_000,
   partitions: partitions.length,
-  sources: { sources: sourcesOf("in", SOURCES) },
+  sources,
 });
 const aggregates = deviceAggregatesJob({
   input: "by-device",
@@ -34,7 +31,7 @@ const aggregates = deviceAggregatesJob({
   maxOutOfOrdernessMs: BOUND_MS,
   allowedLatenessMs: LATENESS_MS,
   partitions: partitions.length,
-  sources: { sources: sourcesOf("in", SOURCES) },
+  sources,
 });
 
 /** Moves `task`'s state to a new task of `job` through its snapshot, as a restart would. */
