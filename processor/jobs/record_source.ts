@@ -33,30 +33,33 @@ export function sourceHeaders(
 }
 
 /**
- * Reads records' sources. Consecutive records mostly share a source, so the last header value is
- * remembered and compared byte by byte instead of decoded again.
+ * Reads records' sources. A task sees a handful of sources, so each one's header bytes are kept
+ * with the decoded name and a record's header is matched against them (from the last byte,
+ * where `<topic>:<partition>` values differ) instead of decoded again.
  */
 export class SourceReader {
-  #lastBytes: Uint8Array | null = null;
-  #last = LEGACY_SOURCE;
+  readonly #known: { bytes: Uint8Array; source: string }[] = [];
 
   /** The source of `record`: its {@linkcode SOURCE_HEADER}, or {@linkcode LEGACY_SOURCE}. */
   sourceOf(record: ConsumerRecord): string {
-    for (const [name, value] of record.headers) {
+    const headers = record.headers;
+    // The stage appends the header last.
+    for (let h = headers.length - 1; h >= 0; h--) {
+      const [name, value] = headers[h];
       if (name !== SOURCE_HEADER || value === null) continue;
-      if (!sameBytes(value, this.#lastBytes)) {
-        this.#lastBytes = value.slice();
-        this.#last = decoder.decode(value);
-      }
-      return this.#last;
+      for (const known of this.#known) if (sameBytes(value, known.bytes)) return known.source;
+      const source = decoder.decode(value);
+      // Bounded: another writer could stamp anything; a few dozen sources is already unusual.
+      if (this.#known.length < 64) this.#known.push({ bytes: value.slice(), source });
+      return source;
     }
     return LEGACY_SOURCE;
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
-  if (b === null || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
   return true;
 }
 
