@@ -13,6 +13,7 @@ import { caughtUp, readCommitted } from "./runtime/runtime_test_util.ts";
 import { deadLetterHeaders } from "./runtime/dead_letter.ts";
 import { overheatingJob } from "./jobs/overheating.ts";
 import { keyPartition } from "./jobs/key_partitioner.ts";
+import { SOURCE_HEADER, sourcesOf } from "./jobs/record_source.ts";
 import { climateJobs, createTopics, PARTITIONS as P, topicsFor } from "./jobs/climate_test_util.ts";
 
 const T0 = Date.UTC(2025, 6, 22, 22, 0, 0);
@@ -125,6 +126,11 @@ Deno.test("readings-by-device: misplaced readings give one aggregate per device 
     assertEquals(windows.length, devices.length * 12);
     assert(windows.every((w) => w.count === 10), "every window holds all its readings");
     assertEquals((await readCommitted(kafka.bootstrap, config.late, P)).length, 0);
+    // Each forwarded reading names its source, the input partition it came from (downstream
+    // event time is the minimum over sources).
+    const byDevice = await readCommitted(kafka.bootstrap, config.input, P);
+    const sources = new Set(byDevice.map((r) => header(r, SOURCE_HEADER)));
+    assertEquals([...sources].sort(), sourcesOf(config.readings, P));
     // The future reading moved no watermark: the closing readings' time is the highest seen.
     assertEquals(Math.max(...watermarks.map((w) => w ?? -Infinity)), T0 + 1_000_000 - 200_000);
 
