@@ -165,6 +165,8 @@ export {
   readingsByDeviceJob,
 } from "./jobs/readings_by_device.ts";
 export { keyPartition, murmur2 } from "./jobs/key_partitioner.ts";
+export { DEFAULT_SOURCE_IDLE_MS, type SourceOptions } from "./jobs/event_time.ts";
+export { LEGACY_SOURCE, SOURCE_HEADER, sourcesOf } from "./jobs/record_source.ts";
 export { type VehicleMaxConfig, vehicleMaxJob } from "./jobs/vehicle_max.ts";
 /** The processor's option table (flags, `PROCESSOR_*` variables, defaults). */
 export { processorCli, processorDefaults } from "./options.ts";
