@@ -38,6 +38,10 @@ const latencyCli = defineCli({
       doc: "checkpoint intervals (ms)",
       default: ["1000", "10000"],
     }),
+    guarantees: listOption(["exactly-once", "at-least-once"], {
+      doc: "processing guarantees to run",
+      default: ["exactly-once", "at-least-once"],
+    }),
     rate: integerOption({ doc: "readings per second", default: 50_000, min: 1 }),
     devices: integerOption({ doc: "devices", default: 10_000, min: 1 }),
     hot: integerOption({ doc: "devices that run hot half of each cycle", default: 200, min: 1 }),
@@ -90,7 +94,7 @@ if (import.meta.main) {
     partitioner: o.partitioner,
   };
   const cases: LatencyCase[] = o.intervals.flatMap((i) =>
-    (["exactly-once", "at-least-once"] as const).map((guarantee) => ({
+    o.guarantees.map((guarantee) => ({
       guarantee,
       checkpointMs: Number(i),
     }))
@@ -122,8 +126,9 @@ if (import.meta.main) {
     for (const c of cases) {
       const peer = cases.find((p) =>
         p.checkpointMs === c.checkpointMs && p.guarantee === "at-least-once"
-      )!;
-      rows.push(row(broker, c, merged.get(c)!, c === peer ? undefined : merged.get(peer)));
+      );
+      const peerFigures = peer === undefined || c === peer ? undefined : merged.get(peer);
+      rows.push(row(broker, c, merged.get(c)!, peerFigures));
     }
   }
   console.log(
