@@ -17,7 +17,8 @@ import { deadLetterHeaders, type DecodeFailure, decodeRecord } from "./decode.ts
 import type { DeadLetterOutput, SinkInput, SinkKafkaClients } from "./kafka_seam.ts";
 import type { SinkKind, SinkRecord } from "./record.ts";
 import { emptyStats, type PartitionLag, type SinkStats, type SinkStatus } from "./status.ts";
-import { raceTimeout, sleep } from "./timing.ts";
+import { backoffDelay, sleep } from "@iot/service";
+import { raceTimeout } from "./timing.ts";
 import {
   describeError,
   type SinkWriter,
@@ -327,7 +328,8 @@ export class SinkRunner {
     signal: AbortSignal,
   ): Promise<boolean> {
     const { retryMs = 500, maxRetryMs = 30_000 } = this.#options;
-    for (let delayMs = retryMs; records.length > 0; delayMs = Math.min(delayMs * 2, maxRetryMs)) {
+    for (let attempt = 0; records.length > 0; attempt++) {
+      const delayMs = backoffDelay(attempt, { initialMs: retryMs, maxMs: maxRetryMs });
       try {
         await output.sendAll(records);
         return true;
@@ -383,7 +385,8 @@ export class SinkRunner {
     onDown: () => void,
   ): Promise<T | null> {
     const { retryMs = 500, maxRetryMs = 30_000 } = this.#options;
-    for (let delayMs = retryMs;; delayMs = Math.min(delayMs * 2, maxRetryMs)) {
+    for (let retry = 0;; retry++) {
+      const delayMs = backoffDelay(retry, { initialMs: retryMs, maxMs: maxRetryMs });
       try {
         return await attempt();
       } catch (e) {
