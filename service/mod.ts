@@ -16,7 +16,15 @@
  */
 export * from "./options.ts";
 export * from "./option_builders.ts";
-export { type CliInput, type CliResult, parseCli, splitArgs, UsageError } from "./parse_cli.ts";
+export {
+  type CliInput,
+  type CliResult,
+  parseCli,
+  splitArgs,
+  splitCommandLine,
+  UsageError,
+  usageLine,
+} from "./parse_cli.ts";
 export { helpText } from "./help.ts";
 export {
   escapeLabel,
