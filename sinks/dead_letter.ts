@@ -1,51 +1,14 @@
 /**
- * The runner's dead letters: what a record that can never be written becomes, and how it is sent.
- * A file of its own because the record's shape is a contract with whoever reads the dead-letter
- * topic (its headers are what `decode.ts` reads back into a `DeadLetter` row), and because sending
- * waits out a Kafka outage on its own backoff, apart from the store's.
+ * Sending the runner's dead letters (built by `@iot/events`' `deadLetterRecord`, the one shape
+ * every member writes and `decode.ts` reads back into a `DeadLetter` row). A file of its own
+ * because sending waits out a Kafka outage on its own backoff, apart from the store's.
  *
  * @module
  */
-import type { ConsumerRecord, ProducerRecord } from "@iot/kafka";
+import type { ProducerRecord } from "@iot/kafka";
 import { backoffDelay, sleep } from "@iot/service";
-import { deadLetterHeaders, type DecodeFailure } from "./decode.ts";
 import type { DeadLetterOutput } from "./kafka_seam.ts";
 import { describeError } from "./writer.ts";
-
-/** Where dead letters go and whom they name. */
-export interface DeadLetterTarget {
-  /** The dead-letter topic. */
-  readonly topic: string;
-  /** The sink's name, the `dlq-job` header. */
-  readonly job: string;
-}
-
-/**
- * The dead-letter record of `record`: its key, value, headers and timestamp, plus why it failed
- * and where it came from (the `dlq-*` headers).
- */
-export function deadLetterRecord(
-  record: ConsumerRecord,
-  failure: DecodeFailure,
-  target: DeadLetterTarget,
-): ProducerRecord {
-  const headers: Array<[string, string | Uint8Array | null]> = [...record.headers];
-  headers.push(
-    [deadLetterHeaders.reason, failure.reason],
-    [deadLetterHeaders.code, failure.code],
-    [deadLetterHeaders.topic, record.topic],
-    [deadLetterHeaders.partition, String(record.partition)],
-    [deadLetterHeaders.offset, String(record.offset)],
-    [deadLetterHeaders.job, target.job],
-  );
-  return {
-    topic: target.topic,
-    key: record.key,
-    value: record.value,
-    headers,
-    ...(record.timestamp >= 0 ? { timestamp: record.timestamp } : {}),
-  };
-}
 
 /** Options of {@linkcode sendDeadLetters}. */
 export interface SendDeadLettersOptions {

@@ -1,7 +1,8 @@
 import { assertEquals } from "@std/assert";
+import { deadLetterRecord } from "@iot/events";
 import type { ConsumerRecord, ProducerRecord } from "@iot/kafka";
 import { decodeRecord } from "./decode.ts";
-import { deadLetterRecord, sendDeadLetters } from "./dead_letter.ts";
+import { sendDeadLetters } from "./dead_letter.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -16,7 +17,7 @@ const bad: ConsumerRecord = {
   headers: [["trace", bytes("t1")]],
 };
 
-Deno.test("deadLetterRecord: keeps key, value, headers and time, adds why and where (read back by decode)", () => {
+Deno.test("deadLetterRecord (@iot/events): what the runner sends, decode reads back as a DeadLetter row", () => {
   const failure = { code: "invalid-json", reason: "value is not JSON" };
   const dead = deadLetterRecord(bad, failure, { topic: "dlq", job: "sink-a" });
   assertEquals(dead.topic, "dlq");

@@ -4,15 +4,16 @@
  * While the store is unavailable, the batch is retried with backoff and the partitions are paused.
  * Kafka is reached only through the sinks' seam (`kafka_seam.ts`). This file is the batch, write
  * and commit loop; its parts live beside it: the outage backoff (`store_backoff.ts`), dead letters
- * (`dead_letter.ts`), which offsets may be committed (`committable.ts`) and the status with lag
+ * (`dead_letter.ts`; the records themselves are `@iot/events`' `deadLetterRecord`), which offsets may be committed (`committable.ts`) and the status with lag
  * (`status.ts`).
  *
  * @module
  */
+import { deadLetterRecord } from "@iot/events";
 import type { ConsumerRecord, ProducerRecord, RebalanceEvent } from "@iot/kafka";
 import { CommittableOffsets, partitionKey } from "./committable.ts";
 import { decodeRecord } from "./decode.ts";
-import { deadLetterRecord, sendDeadLetters } from "./dead_letter.ts";
+import { sendDeadLetters } from "./dead_letter.ts";
 import type { DeadLetterOutput, SinkInput, SinkKafkaClients } from "./kafka_seam.ts";
 import type { SinkKind, SinkRecord } from "./record.ts";
 import { emptyStats, type SinkStats, type SinkStatus, sinkStatus } from "./status.ts";
