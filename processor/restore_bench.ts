@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Producer } from "@iot/kafka";
+import { type ConsumerRecord, Producer } from "@iot/kafka";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
 import { changelogPlace, changelogTopic } from "./runtime/changelog.ts";
 import { readChangelog } from "./runtime/changelog_reader.ts";
@@ -15,8 +15,20 @@ import { kafkaClients } from "./runtime/kafka_clients.ts";
 import { Task } from "./runtime/task.ts";
 import { TaskStore } from "./state/task_store.ts";
 
+/** Writing and restoring a base checkpoint of one data file format. */
+export interface FormatFigures {
+  /** Bytes of the local base checkpoint. */
+  checkpointBytes: number;
+  /** Writing the base checkpoint (capture + files), ms. */
+  writeMs: number;
+  /** Restore from the local checkpoint (open the store, read, decode, apply), ms. */
+  localMs: number;
+}
+
 /** Figures of one restore measurement. */
 export interface RestoreFigures {
+  /** The same task written and restored in the old JSON format (version 1), the baseline. */
+  json: FormatFigures;
   /** Keys in the task's state. */
   keys: number;
   /** Bytes of the local base checkpoint. */
@@ -50,7 +62,11 @@ function job(output: string) {
 }
 
 /** A task of the bench's job, and a way to see its whole state (full operator snapshots). */
-async function task(dir: string, topic: string | null): Promise<Task & { state(): string }> {
+async function task(
+  dir: string,
+  topic: string | null,
+  format: "binary" | "json" = "binary",
+): Promise<Task & { state(): string }> {
   const place = topic === null ? null : changelogPlace(topic, [INPUT], INPUT, 0);
   const logic = job("out").createTask(INPUT, 0);
   const t = new Task({
@@ -59,7 +75,7 @@ async function task(dir: string, topic: string | null): Promise<Task & { state()
     job: "restore-bench",
     deadLetterTopic: "dlq",
     logic,
-    store: await TaskStore.open(dir, { sync: false }),
+    store: await TaskStore.open(dir, { sync: false, format }),
     changelog: place,
   });
   const state = () =>
@@ -78,13 +94,15 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
   const topic = bootstrap === undefined ? null : changelogTopic(`restore-${Date.now()}`, "bench");
   try {
     const original = await task(`${dir}/a`, topic);
+    const json = await task(`${dir}/j`, null, "json");
+    await json.restore(null);
     await original.restore(null);
     const t0 = Date.now() - 3_600_000;
     for (let i = 0; i < keys; i++) {
       const deviceId = `device-${i}`;
       const value = `{"deviceId":"${deviceId}","ts":"${new Date(t0 + (i % 1000)).toISOString()}",` +
         `"temperature":${20 + (i % 100) / 10},"humidity":${40 + (i % 200) / 10}}`;
-      original.process({
+      const record: ConsumerRecord = {
         topic: INPUT,
         partition: 0,
         offset: i,
@@ -93,23 +111,39 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
         timestamp: t0,
         timestampType: "create",
         headers: [],
-      });
+      };
+      original.process(record);
+      json.process(record);
     }
     original.takeOutputs();
+    json.takeOutputs();
     let started = performance.now();
+    const jsonManifest = await json.writeCheckpoint(json.captureCheckpoint());
+    const jsonWriteMs = performance.now() - started;
+    await json.committed(jsonManifest);
+    await json.close();
+    started = performance.now();
     const input = original.captureCheckpoint();
     const manifest = await original.writeCheckpoint(input);
     await original.committed(manifest);
     const writeMs = performance.now() - started;
     const expected = original.state();
 
-    // Local: what the runtime does on assignment with a matching checkpoint on disk.
-    started = performance.now();
-    const local = await task(`${dir}/a`, null);
-    await local.restore(keys);
-    const localMs = performance.now() - started;
-    let equal = local.state() === expected;
-    await local.close();
+    // Local: what the runtime does on assignment with a matching checkpoint on disk; the old
+    // format first, then the new one (page cache warm for both: each was just written).
+    const restoreLocal = async (dir: string) => {
+      const started = performance.now();
+      const local = await task(dir, null);
+      await local.restore(keys);
+      const ms = performance.now() - started;
+      const equal = local.state() === expected;
+      await local.close();
+      return { ms, equal };
+    };
+    const fromJson = await restoreLocal(`${dir}/j`);
+    const fromBinary = await restoreLocal(`${dir}/a`);
+    const localMs = fromBinary.ms;
+    let equal = fromJson.equal && fromBinary.equal;
 
     let changelogMs: number | null = null, changelogReadMs: number | null = null;
     if (bootstrap !== undefined && topic !== null) {
@@ -150,6 +184,7 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
     }
     await original.close();
     return {
+      json: { checkpointBytes: jsonManifest.bytes, writeMs: jsonWriteMs, localMs: fromJson.ms },
       keys,
       checkpointBytes: manifest.bytes,
       writeMs,

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { fields, stats, tumbling, WindowOperator, type WindowOperatorSnapshot } from "../mod.ts";
+import { decodeBinaryData } from "./binary_format.ts";
 import { type CheckpointData, CheckpointError, foldChain } from "./format.ts";
 import { TaskStore } from "./task_store.ts";
 
@@ -100,9 +101,10 @@ Deno.test("TaskStore: a delta holds only the keys changed since the last checkpo
     const base = await checkpoint(store, op, 1000);
     op.process("d7", 2_000, { t: 1 });
     const delta = await checkpoint(store, op, 1001);
-    const data = JSON.parse(await Deno.readTextFile(`${dir}/${delta.files.at(-1)}`));
+    const file = `${dir}/${delta.files.at(-1)}`;
+    const data = decodeBinaryData(await Deno.readFile(file), file);
     assertEquals(data.kind, "delta");
-    assertEquals(data.operators.window.keys.map(([k]: [string]) => k), ["d7"]);
+    assertEquals(data.operators.window.keys.map(([k]) => k), ["d7"]);
     assert(delta.bytes > base.bytes && (delta.bytes - base.bytes) < base.bytes / 100);
     assertEquals(delta.keys.window, 1000);
   } finally {
@@ -120,12 +122,12 @@ Deno.test("TaskStore: a crash mid-checkpoint leaves the previous checkpoint vali
     await checkpoint(store, op, 5);
     // What a crash can leave: a half-written temp file and a data file without a manifest.
     await Deno.writeTextFile(`${dir}/manifest-2.json.tmp`, '{"version":1,"seq":2,');
-    await Deno.writeTextFile(`${dir}/data-2.json`, '{"version":1,"kind":"delta","operators":{}}');
+    await Deno.writeTextFile(`${dir}/data-2.bin`, "IOTSTATE torn");
     const reopened = await TaskStore.open(dir, { sync: false });
     const restored = await reopened.restore(5);
     assertEquals(restored!.manifest.seq, 1);
     const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-    assertEquals(names, ["data-1.json", "manifest-1.json"]);
+    assertEquals(names, ["data-1.bin", "manifest-1.json"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
