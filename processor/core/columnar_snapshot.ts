@@ -192,7 +192,7 @@ export function compileShapes(
 ): { builders: ShapeBuilder[]; slots: number[] } {
   try {
     const shapes = header.shapes.map(checkShape);
-    return { builders: shapes.map(compileShape), slots: shapes.map(slotCount) };
+    return { builders: shapes.map((s) => compileShape(s)), slots: shapes.map(slotCount) };
   } catch (e) {
     throw new SnapshotError(`Cannot decode ${header.kind} snapshot: ${(e as Error).message}`);
   }

@@ -56,7 +56,20 @@ function aggregates(input: BenchInput, checkpointMs: number): BenchCase {
   };
 }
 
-async function restore(keys: number, bootstrap: string): Promise<Record<string, number>> {
+/** What `processor/restore_bench.ts` prints (its `RestoreFigures`). */
+interface RestoreFigures {
+  keys: number;
+  checkpointBytes: number;
+  writeMs: number;
+  localMs: number;
+  changelogMs: number | null;
+  changelogReadMs: number | null;
+  equal: boolean;
+  /** The same, written and restored in the JSON format (version 1). */
+  json: { checkpointBytes: number; writeMs: number; localMs: number };
+}
+
+async function restore(keys: number, bootstrap: string): Promise<RestoreFigures> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", RESTORE, String(keys), bootstrap],
     stderr: "inherit",
@@ -113,20 +126,31 @@ if (import.meta.main) {
   );
   if (o.keys > 0) {
     const r = await restore(o.keys, kafka.bootstrap);
+    const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+    const ratio = (old: number, now: number) => `${(old / now).toFixed(1)}×`;
     console.log(
       `\nRestore of one device-aggregates task with ${fmt(r.keys)} keys (one open window each; ` +
-        `base checkpoint ${fmt(r.checkpointBytes / 1024 / 1024)} MiB, written in ${
-          fmt(r.writeMs)
-        } ` +
-        `ms; restored state equal to the original: ${r.equal})`,
+        `restored state equal to the original: ${r.equal}); the old JSON data file (version 1) ` +
+        "against the binary columnar one (version 2), in the same run",
     );
-    console.log("| from | ms | target |");
-    console.log("| --- | -: | -: |");
-    console.log(`| local disk | ${fmt(r.localMs)} | 1,000 |`);
+    console.log("| | JSON (v1) | binary (v2) | JSON / binary | target |");
+    console.log("| --- | -: | -: | -: | -: |");
     console.log(
-      `| changelog topic (of which reading it) | ${fmt(r.changelogMs)} (${
-        fmt(r.changelogReadMs)
-      }) | - |`,
+      `| base checkpoint MiB | ${mib(r.json.checkpointBytes)} | ${mib(r.checkpointBytes)} | ` +
+        `${ratio(r.json.checkpointBytes, r.checkpointBytes)} | |`,
     );
+    console.log(
+      `| write base ms | ${fmt(r.json.writeMs)} | ${fmt(r.writeMs)} | ` +
+        `${ratio(r.json.writeMs, r.writeMs)} | |`,
+    );
+    console.log(
+      `| restore from local disk ms | ${fmt(r.json.localMs)} | ${fmt(r.localMs)} | ` +
+        `${ratio(r.json.localMs, r.localMs)} | 1,000 |`,
+    );
+    console.log(
+      `| restore from the changelog topic ms (of which reading it) | | ${fmt(r.changelogMs!)} ` +
+        `(${fmt(r.changelogReadMs!)}) | | - |`,
+    );
+    console.log(`load average after: ${Deno.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   }
 }
