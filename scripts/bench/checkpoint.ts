@@ -56,26 +56,23 @@ function aggregates(input: BenchInput, checkpointMs: number): BenchCase {
   };
 }
 
-/** What `processor/restore_bench.ts` prints (its `RestoreFigures`). */
-interface RestoreFigures {
-  keys: number;
-  checkpointBytes: number;
-  writeMs: number;
-  localMs: number;
-  changelogMs: number | null;
-  changelogReadMs: number | null;
-  equal: boolean;
-  /** The same, written and restored in the JSON format (version 1). */
-  json: { checkpointBytes: number; writeMs: number; localMs: number };
-}
+/** Figures `processor/restore_bench.ts` prints (its `RestoreFigures`), by name. */
+type Figures = Record<string, number>;
 
-async function restore(keys: number, bootstrap: string): Promise<RestoreFigures> {
+/** The restore figures of the binary format, and of the JSON one (`json`). */
+async function restore(
+  keys: number,
+  bootstrap: string,
+): Promise<{ r: Figures & { equal: boolean }; json: Figures }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", RESTORE, String(keys), bootstrap],
     stderr: "inherit",
   }).output();
   if (!out.success) throw new Error(`restore_bench.ts failed (exit ${out.code})`);
-  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  const { json, ...r } = JSON.parse(
+    new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!,
+  );
+  return { r, json };
 }
 
 if (import.meta.main) {
@@ -125,7 +122,7 @@ if (import.meta.main) {
       `${overhead(cpu("on"), cpu("off"))} | |`,
   );
   if (o.keys > 0) {
-    const r = await restore(o.keys, kafka.bootstrap);
+    const { r, json } = await restore(o.keys, kafka.bootstrap);
     const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
     const ratio = (old: number, now: number) => `${(old / now).toFixed(1)}×`;
     console.log(
@@ -136,16 +133,16 @@ if (import.meta.main) {
     console.log("| | JSON (v1) | binary (v2) | JSON / binary | target |");
     console.log("| --- | -: | -: | -: | -: |");
     console.log(
-      `| base checkpoint MiB | ${mib(r.json.checkpointBytes)} | ${mib(r.checkpointBytes)} | ` +
-        `${ratio(r.json.checkpointBytes, r.checkpointBytes)} | |`,
+      `| base checkpoint MiB | ${mib(json.checkpointBytes)} | ${mib(r.checkpointBytes)} | ` +
+        `${ratio(json.checkpointBytes, r.checkpointBytes)} | |`,
     );
     console.log(
-      `| write base ms | ${fmt(r.json.writeMs)} | ${fmt(r.writeMs)} | ` +
-        `${ratio(r.json.writeMs, r.writeMs)} | |`,
+      `| write base ms | ${fmt(json.writeMs)} | ${fmt(r.writeMs)} | ` +
+        `${ratio(json.writeMs, r.writeMs)} | |`,
     );
     console.log(
-      `| restore from local disk ms | ${fmt(r.json.localMs)} | ${fmt(r.localMs)} | ` +
-        `${ratio(r.json.localMs, r.localMs)} | 1,000 |`,
+      `| restore from local disk ms | ${fmt(json.localMs)} | ${fmt(r.localMs)} | ` +
+        `${ratio(json.localMs, r.localMs)} | 1,000 |`,
     );
     console.log(
       `| restore from the changelog topic ms (of which reading it) | | ${fmt(r.changelogMs!)} ` +
