@@ -1,18 +1,21 @@
 /**
  * Restore of one task with many keys (`deno task bench:checkpoint`, its restore half): a
  * `device-aggregates` task is fed one reading per device (one open window per key), checkpointed
- * as a base to local disk and to a changelog topic, then rebuilt by a fresh task from each, the
- * way the runtime does on assignment (`Task.restore`). Prints the times and checks that the
- * rebuilt state equals the original (the same snapshot).
+ * as a base to local disk (the binary data file, and the old JSON one as the baseline, both
+ * written from the same capture) and to a changelog topic, then rebuilt by a fresh task from
+ * each, the way the runtime does on assignment (`Task.restore`); local restores run in a process
+ * of their own, as after a restart, the formats alternating. Prints the times and checks that
+ * each rebuilt state equals the original (the same snapshot digest).
  *
  * @module
  */
-import { type ConsumerRecord, Producer } from "@iot/kafka";
+import { Producer } from "@iot/kafka";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
 import { changelogPlace, changelogTopic } from "./runtime/changelog.ts";
 import { readChangelog } from "./runtime/changelog_reader.ts";
 import { kafkaClients } from "./runtime/kafka_clients.ts";
 import { Task } from "./runtime/task.ts";
+import type { CheckpointManifest } from "./state/format.ts";
 import { TaskStore } from "./state/task_store.ts";
 
 /** Writing and restoring a base checkpoint of one data file format. */
@@ -62,11 +65,7 @@ function job(output: string) {
 }
 
 /** A task of the bench's job, and a way to see its whole state (full operator snapshots). */
-async function task(
-  dir: string,
-  topic: string | null,
-  format: "binary" | "json" = "binary",
-): Promise<Task & { state(): string }> {
+async function task(dir: string, topic: string | null): Promise<Task & { state(): string }> {
   const place = topic === null ? null : changelogPlace(topic, [INPUT], INPUT, 0);
   const logic = job("out").createTask(INPUT, 0);
   const t = new Task({
@@ -75,7 +74,7 @@ async function task(
     job: "restore-bench",
     deadLetterTopic: "dlq",
     logic,
-    store: await TaskStore.open(dir, { sync: false, format }),
+    store: await TaskStore.open(dir, { sync: false }),
     changelog: place,
   });
   const state = () =>
@@ -94,15 +93,13 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
   const topic = bootstrap === undefined ? null : changelogTopic(`restore-${Date.now()}`, "bench");
   try {
     const original = await task(`${dir}/a`, topic);
-    const json = await task(`${dir}/j`, null, "json");
-    await json.restore(null);
     await original.restore(null);
     const t0 = Date.now() - 3_600_000;
     for (let i = 0; i < keys; i++) {
       const deviceId = `device-${i}`;
       const value = `{"deviceId":"${deviceId}","ts":"${new Date(t0 + (i % 1000)).toISOString()}",` +
         `"temperature":${20 + (i % 100) / 10},"humidity":${40 + (i % 200) / 10}}`;
-      const record: ConsumerRecord = {
+      original.process({
         topic: INPUT,
         partition: 0,
         offset: i,
@@ -111,40 +108,41 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
         timestamp: t0,
         timestampType: "create",
         headers: [],
-      };
-      original.process(record);
-      json.process(record);
+      });
     }
     original.takeOutputs();
-    json.takeOutputs();
     let started = performance.now();
-    const jsonManifest = await json.writeCheckpoint(json.captureCheckpoint());
-    const jsonWriteMs = performance.now() - started;
-    await json.committed(jsonManifest);
-    await json.close();
-    started = performance.now();
     const input = original.captureCheckpoint();
-    const manifest = await original.writeCheckpoint(input);
-    await original.committed(manifest);
-    const writeMs = performance.now() - started;
-    const expected = original.state();
+    const captureMs = performance.now() - started;
+    // The same captured state written in both formats, alternating, twice each.
+    const jsonStore = await TaskStore.open(`${dir}/j`, { sync: false, format: "json" });
+    await jsonStore.restore(null);
+    const writes = { binary: [] as number[], json: [] as number[] };
+    let manifest!: CheckpointManifest, jsonManifest!: CheckpointManifest;
+    for (const format of ["binary", "json", "json", "binary"] as const) {
+      started = performance.now();
+      if (format === "binary") {
+        await original.committed(manifest = await original.writeCheckpoint(input));
+      } else await jsonStore.markCommitted(jsonManifest = await jsonStore.write(input));
+      writes[format].push(captureMs + performance.now() - started);
+    }
+    await jsonStore.close();
+    const expected = await digest(original.state());
 
-    // Local: what the runtime does on assignment with a matching checkpoint on disk; the old
-    // format first, then the new one (page cache warm for both: each was just written).
-    const restoreLocal = async (dir: string) => {
-      const started = performance.now();
-      const local = await task(dir, null);
-      await local.restore(keys);
-      const ms = performance.now() - started;
-      const equal = local.state() === expected;
-      await local.close();
-      return { ms, equal };
-    };
-    const fromJson = await restoreLocal(`${dir}/j`);
-    const fromBinary = await restoreLocal(`${dir}/a`);
-    const localMs = fromBinary.ms;
-    let equal = fromJson.equal && fromBinary.equal;
-
+    // Local: what the runtime does on assignment after a restart with a matching checkpoint on
+    // disk, each in a fresh process (as after a restart), alternating the formats.
+    const locals = { binary: [] as number[], json: [] as number[] };
+    let equal = true;
+    for (let round = 0; round < 2; round++) {
+      for (
+        const format of round % 2 === 0 ? ["json", "binary"] as const : ["binary", "json"] as const
+      ) {
+        const r = await restoreInProcess(`${dir}/${format === "json" ? "j" : "a"}`, keys);
+        locals[format].push(r.ms);
+        equal &&= r.digest === expected;
+      }
+    }
+    const localMs = mean(locals.binary);
     let changelogMs: number | null = null, changelogReadMs: number | null = null;
     if (bootstrap !== undefined && topic !== null) {
       const clients = kafkaClients({ bootstrap });
@@ -179,15 +177,19 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
         return state;
       });
       changelogMs = performance.now() - started;
-      equal &&= fromChangelog.state() === expected;
+      equal &&= await digest(fromChangelog.state()) === expected;
       await fromChangelog.close();
     }
     await original.close();
     return {
-      json: { checkpointBytes: jsonManifest.bytes, writeMs: jsonWriteMs, localMs: fromJson.ms },
+      json: {
+        checkpointBytes: jsonManifest.bytes,
+        writeMs: mean(writes.json),
+        localMs: mean(locals.json),
+      },
       keys,
       checkpointBytes: manifest.bytes,
-      writeMs,
+      writeMs: mean(writes.binary),
       localMs,
       changelogMs,
       changelogReadMs,
@@ -198,7 +200,37 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
   }
 }
 
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+
+async function digest(text: string): Promise<string> {
+  const hash = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+  return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Restores the checkpoint in `dir` in a process of its own: its time and the state's digest. */
+async function restoreInProcess(
+  dir: string,
+  keys: number,
+): Promise<{ ms: number; digest: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", import.meta.filename!, "--local", dir, String(keys)],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`restore of ${dir} failed (exit ${out.code})`);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
 if (import.meta.main) {
-  const keys = Number(Deno.args[0] ?? 1_000_000);
-  console.log(JSON.stringify(await measureRestore(keys, Deno.args[1])));
+  if (Deno.args[0] === "--local") {
+    const [, dir, keys] = Deno.args;
+    const started = performance.now();
+    const local = await task(dir, null);
+    await local.restore(Number(keys));
+    const ms = performance.now() - started;
+    console.log(JSON.stringify({ ms, digest: await digest(local.state()) }));
+    await local.close();
+  } else {
+    const keys = Number(Deno.args[0] ?? 1_000_000);
+    console.log(JSON.stringify(await measureRestore(keys, Deno.args[1])));
+  }
 }
