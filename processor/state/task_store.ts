@@ -301,17 +301,26 @@ export class TaskStore {
  * followed by no delta for a while; the set is built when the first delta needs it.
  */
 class KeyCount {
-  #base: AnySnapshot | null;
+  #base: (() => string[]) | null;
   #count: number;
   #set: Set<string> | null = null;
 
   /** @param full a full snapshot (none of its entries is `null`). */
   constructor(full: AnySnapshot) {
-    this.#base = full;
-    // From columns: counted without building the keys (a delta builds them when it comes).
-    this.#count = full.columns !== undefined
-      ? liveCount(full.columns)
-      : full.keys.reduce((n, [, state]) => state === null ? n : n + 1, 0);
+    const columns = full.columns;
+    if (columns === undefined) {
+      const keys = full.keys.filter(([, state]) => state !== null).map(([key]) => key);
+      this.#count = keys.length;
+      this.#base = () => keys;
+      return;
+    }
+    // From columns: counted without building the keys; copies of the key columns only, so the
+    // file's bytes are not kept alive (a delta decodes the keys when it comes).
+    this.#count = liveCount(columns);
+    const [bytes, offsets, ids] = [columns.keyBytes, columns.keyOffsets, columns.shapeIds]
+      .map((c) => c.slice()) as [Uint8Array, Uint32Array, Uint32Array];
+    this.#base = () =>
+      decodeKeys(bytes, offsets, columns.header.kind).filter((_, i) => ids[i] !== NO_STATE);
   }
 
   get size(): number {
@@ -320,21 +329,13 @@ class KeyCount {
 
   /** Applies a delta's entries (`null`: the key's state is gone). */
   apply(delta: AnySnapshot["keys"]): void {
-    const set = this.#set ??= new Set(liveKeys(this.#base!));
+    const set = this.#set ??= new Set(this.#base!());
     this.#base = null;
     for (const [key, state] of delta) {
       if (state === null) set.delete(key);
       else set.add(key);
     }
   }
-}
-
-/** The keys with state of a full snapshot; from columns without building their states. */
-function liveKeys(full: AnySnapshot): string[] {
-  const columns = full.columns;
-  if (columns === undefined) return full.keys.filter(([, s]) => s !== null).map(([key]) => key);
-  const keys = decodeKeys(columns.keyBytes, columns.keyOffsets, columns.header.kind);
-  return keys.filter((_, i) => columns.shapeIds[i] !== NO_STATE);
 }
 
 /** Reads a data file of either format (told apart by the binary format's magic). */
