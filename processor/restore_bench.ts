@@ -46,6 +46,11 @@ export interface RestoreFigures {
   changelogReadMs: number | null;
   /** Whether both restored states equal the original. */
   equal: boolean;
+  /**
+   * The floor of any restore that rebuilds a `Map` of live state: inserting `keys` small objects
+   * (one per key) into a `Map`, in a fresh process like the local restores, ms.
+   */
+  mapFloorMs: number;
 }
 
 const encoder = new TextEncoder();
@@ -131,7 +136,7 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
 
     // Local: what the runtime does on assignment after a restart with a matching checkpoint on
     // disk, each in a fresh process (as after a restart), alternating the formats.
-    const locals = { binary: [] as number[], json: [] as number[] };
+    const locals = { binary: [] as number[], json: [] as number[], floor: [] as number[] };
     let equal = true;
     for (let round = 0; round < 2; round++) {
       for (
@@ -141,6 +146,7 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
         locals[format].push(r.ms);
         equal &&= r.digest === expected;
       }
+      locals.floor.push((await restoreInProcess("--floor", keys)).ms);
     }
     const localMs = mean(locals.binary);
     let changelogMs: number | null = null, changelogReadMs: number | null = null;
@@ -191,6 +197,7 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
       checkpointBytes: manifest.bytes,
       writeMs: mean(writes.binary),
       localMs,
+      mapFloorMs: mean(locals.floor),
       changelogMs,
       changelogReadMs,
       equal,
@@ -221,7 +228,13 @@ async function restoreInProcess(
 }
 
 if (import.meta.main) {
-  if (Deno.args[0] === "--local") {
+  if (Deno.args[1] === "--floor") {
+    const keys = Number(Deno.args[2]);
+    const started = performance.now();
+    const map = new Map<string, { timer: number; panes: number[] }>();
+    for (let i = 0; i < keys; i++) map.set(`device-${i}`, { timer: i, panes: [i] });
+    console.log(JSON.stringify({ ms: performance.now() - started, digest: String(map.size) }));
+  } else if (Deno.args[0] === "--local") {
     const [, dir, keys] = Deno.args;
     const started = performance.now();
     const local = await task(dir, null);

@@ -145,6 +145,10 @@ if (import.meta.main) {
         `${ratio(json.localMs, r.localMs)} | 1,000 |`,
     );
     console.log(
+      `| floor: ${fmt(r.keys)} small objects into a Map, fresh process, ms | | ` +
+        `${fmt(r.mapFloorMs)} | | |`,
+    );
+    console.log(
       `| restore from the changelog topic ms (of which reading it) | | ${fmt(r.changelogMs!)} ` +
         `(${fmt(r.changelogReadMs!)}) | | - |`,
     );
