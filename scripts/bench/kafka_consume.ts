@@ -7,8 +7,9 @@
  * @module
  */
 import process from "node:process";
-import { Consumer, type ConsumerRecord, type RecordColumns } from "@iot/kafka";
-import { PHASE_TIMEOUT_MS, RECORD_SIZE } from "./kafka_ours.ts";
+import type { ConsumerRecord, RecordColumns } from "@iot/kafka";
+import { benchConsumer, PHASE_TIMEOUT_MS, RECORD_SIZE } from "./kafka_ours.ts";
+import { run } from "./kafka_external.ts";
 
 /** Largest batch asked of the consumer (its maximum). */
 export const CONSUME_BATCH = 4096;
@@ -70,17 +71,8 @@ export async function consumeOursChecked(
 ): Promise<ConsumeTiming> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const consumer = new Consumer({
-    config: {
-      "bootstrap.servers": bootstrap,
-      "group.id": "bench-ours",
-      "enable.auto.commit": false,
-    },
-  });
+  const consumer = benchConsumer(bootstrap, topic);
   try {
-    // Offset 0, not Offset.BEGINNING: for a logical offset librdkafka 2.0 first waits ~500 ms
-    // for the partition leader, while kcat looks up metadata first. That wait is start-up.
-    consumer.assign([{ topic, partition: 0, offset: 0 }]);
     const signal = AbortSignal.timeout(PHASE_TIMEOUT_MS);
     const tally = api === "columns"
       ? await readColumns(consumer.columnBatches({ maxMessages: CONSUME_BATCH, signal }), n)
@@ -155,23 +147,12 @@ export async function consumeKcatPayloads(
 ): Promise<ConsumeTiming> {
   const script = '"$@" >/dev/null; code=$?; times; exit $code';
   const args = ["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e"];
-  const t0 = performance.now();
-  const output = await new Deno.Command("sh", {
-    args: ["-c", script, "sh", "kcat", ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(PHASE_TIMEOUT_MS),
-  }).output();
-  const seconds = (performance.now() - t0) / 1000;
-  const decoder = new TextDecoder();
-  const stderr = decoder.decode(output.stderr);
-  if (!output.success) throw new Error(`kcat exited with code ${output.code}:\n${stderr}`);
+  const { seconds, stdout, stderr } = await run("sh", ["-c", script, "sh", "kcat", ...args]);
   const end = /Reached end of topic \S+ \[0\] at offset (\d+)/.exec(stderr);
   if (Number(end?.[1]) !== n) {
     throw new Error(`kcat: stopped at offset ${end?.[1]}, expected the end at ${n}:\n${stderr}`);
   }
-  return { seconds, cpuSeconds: childCpuSeconds(decoder.decode(output.stdout)) };
+  return { seconds, cpuSeconds: childCpuSeconds(stdout) };
 }
 
 /**
