@@ -150,7 +150,9 @@ export class MessageReader {
     const regions = this.#regions;
     const copier = this.#structCopier;
     let fatal: KafkaError | null = null;
-    let lastRkt = -1;
+    // The topic handle's two 32-bit halves: compared without building a 64-bit number.
+    let rktLow = -1;
+    let rktHigh = -1;
     let topic = 0;
     let j = 0;
     this.#copier.reset();
@@ -165,19 +167,20 @@ export class MessageReader {
       // Keys come before values in a record batch, so add them in that order.
       regions[2 * j] = this.#addRegion(at + F.KEY, structs.getUint32(at + F.KEY_LEN, true));
       regions[2 * j + 1] = this.#addRegion(at + F.PAYLOAD, structs.getUint32(at + F.LEN, true));
-      const rkt = u64(structs, at + F.RKT);
-      if (rkt !== lastRkt) {
-        lastRkt = rkt;
+      const low = structs.getUint32(at + F.RKT, true);
+      const high = structs.getUint32(at + F.RKT + 4, true);
+      if (low !== rktLow || high !== rktHigh) {
+        rktLow = low;
+        rktHigh = high;
         topic = c.topicIndex(this.#topicName(at));
       }
       c.topics[j] = topic;
       c.partitions[j] = structs.getInt32(at + F.PARTITION, true);
       c.offsets[j] = i64(structs, at + F.OFFSET);
-      const message = this.#addresses[i];
-      c.timestamps[j] = this.#timestampOf(message, at);
+      c.timestamps[j] = this.#timestampOf(i, at);
       c.timestampTypes[j] = this.#timestampType;
       if (headers) {
-        headers[j] = this.#lib.rd_kafka_message_headers_at(message, this.#out) === 0
+        headers[j] = this.#lib.rd_kafka_message_headers_at(this.#addresses[i], this.#out) === 0
           ? this.#readHeaders()
           : [];
       }
@@ -213,11 +216,12 @@ export class MessageReader {
   }
 
   /**
-   * The record's timestamp, setting `#timestampType`. Reads librdkafka's private message fields
-   * once they matched the public call on a real message; otherwise calls
-   * `rd_kafka_message_timestamp()` (one FFI call per record).
+   * The timestamp of message `i` (its struct at `at`), setting `#timestampType`. Reads
+   * librdkafka's private message fields once they matched the public call on a real message;
+   * otherwise calls `rd_kafka_message_timestamp()` (one FFI call per record). The message
+   * pointer is read only then: each read of the pointer array allocates a BigInt.
    */
-  #timestampOf(message: bigint, at: number): number {
+  #timestampOf(i: number, at: number): number {
     const structs = this.#structs;
     if (this.#privateTimestamps !== false) {
       const type = structs.getInt32(at + PrivateField.TSTYPE, true);
@@ -226,13 +230,15 @@ export class MessageReader {
         this.#timestampType = type;
         return ts;
       }
-      const public_ = Number(this.#lib.rd_kafka_message_timestamp_at(message, this.#out));
+      const public_ = Number(
+        this.#lib.rd_kafka_message_timestamp_at(this.#addresses[i], this.#out),
+      );
       const publicType = this.#outData.getInt32(0, true);
       this.#privateTimestamps = public_ === ts && publicType === type;
       this.#timestampType = publicType;
       return public_;
     }
-    const ts = Number(this.#lib.rd_kafka_message_timestamp_at(message, this.#out));
+    const ts = Number(this.#lib.rd_kafka_message_timestamp_at(this.#addresses[i], this.#out));
     this.#timestampType = this.#outData.getInt32(0, true);
     return ts;
   }
