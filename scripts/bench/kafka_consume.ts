@@ -136,9 +136,12 @@ async function readRecords(batches: AsyncIterable<ConsumerRecord[]>, n: number):
 }
 
 /**
- * Consumes `topic` with `kcat -C -o beginning -e`, payloads (kcat's default format: payload and
- * a newline) to /dev/null; checks kcat reached the end of partition 0 at offset `n`. The shell
- * around it reports kcat's CPU time (`times`), so only kcat's own CPU is counted.
+ * Consumes `n` records of `topic` with `kcat -C -o beginning -c N -e`, payloads (kcat's default
+ * format: payload and a newline) to /dev/null. `-c N` stops it at the N-th record as ours stops
+ * (without it, `-e` alone waits for one more, empty fetch: up to fetch.wait.max.ms = 500 ms of
+ * idle wall time); `-e` makes a short topic end the run instead of hanging, which kcat reports
+ * ("Reached end ... at offset X") and which fails the check here. The shell around it reports
+ * kcat's CPU time (`times`), so only kcat's own CPU is counted.
  */
 export async function consumeKcatPayloads(
   bootstrap: string,
@@ -146,11 +149,11 @@ export async function consumeKcatPayloads(
   n: number,
 ): Promise<ConsumeTiming> {
   const script = '"$@" >/dev/null; code=$?; times; exit $code';
-  const args = ["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e"];
+  const args = ["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-c", String(n), "-e"];
   const { seconds, stdout, stderr } = await run("sh", ["-c", script, "sh", "kcat", ...args]);
   const end = /Reached end of topic \S+ \[0\] at offset (\d+)/.exec(stderr);
-  if (Number(end?.[1]) !== n) {
-    throw new Error(`kcat: stopped at offset ${end?.[1]}, expected the end at ${n}:\n${stderr}`);
+  if (end && Number(end[1]) < n) {
+    throw new Error(`kcat: reached the end at offset ${end[1]}, expected ${n} records:\n${stderr}`);
   }
   return { seconds, cpuSeconds: childCpuSeconds(stdout) };
 }
