@@ -28,9 +28,9 @@
  * @module
  */
 import type { ConsumerRecord } from "@iot/kafka";
-import { decodeClimateReading, encodeEvent, eventHeaders, formatTimestamp } from "@iot/events";
+import { encodeEvent, eventHeaders, formatTimestamp } from "@iot/events";
 import type { JobDefinition, Operator, TaskOutput } from "../runtime/job.ts";
-import { ClockedTask, decodeOrDeadLetter } from "./event_time.ts";
+import { climateReadingOrDeadLetter, ClockedTask } from "./event_time.ts";
 import { keyPartition } from "./key_partitioner.ts";
 
 /** Default name of the repartition topic of readings keyed by device. */
@@ -74,14 +74,15 @@ class ReadingsByDeviceTask extends ClockedTask {
   }
 
   process(record: ConsumerRecord, out: TaskOutput): void {
-    const reading = decodeOrDeadLetter(record, decodeClimateReading, out);
+    const reading = climateReadingOrDeadLetter(record, out);
     if (reading === undefined) return;
-    const time = Date.parse(reading.ts);
+    const time = reading.timeMs;
     const now = this.#now();
     if (time - now > this.#maxFutureMs) {
       out.deadLetter(record, {
         code: FUTURE_TIMESTAMP,
-        message: `event time ${reading.ts} is more than maxFutureMs ${this.#maxFutureMs} ms ` +
+        message: `event time ${formatTimestamp(time)} is more than maxFutureMs ` +
+          `${this.#maxFutureMs} ms ` +
           `ahead of processing time ${formatTimestamp(now)}`,
       });
       return;
@@ -94,7 +95,8 @@ class ReadingsByDeviceTask extends ClockedTask {
       topic: this.#config.output,
       partition: keyPartition(reading.deviceId, this.#config.partitions),
       key: reading.deviceId,
-      value: encodeEvent(reading),
+      // Already canonical (the common case): forwarded as received, not encoded again.
+      value: reading.decoded ? encodeEvent(reading.decoded) : record.value!,
       headers: eventHeaders,
       timestamp: now,
     });

@@ -134,8 +134,14 @@ export class JobRunner {
           await this.#lock.run(async () => {
             // Fetched around a rewind's seek: put the input back where the tasks are.
             if (rewinds !== this.#rewinds) return await this.#seekToTasks();
+            // Batches come in runs of one partition: look the task up once per run.
+            let task: Task | null = null, topic = "", partition = -1;
             for (const record of batch) {
-              this.#taskOf(record.topic, record.partition).process(record);
+              if (record.partition !== partition || record.topic !== topic) {
+                ({ topic, partition } = record);
+                task = this.#taskOf(topic, partition);
+              }
+              task!.process(record);
             }
             this.#recordsIn += batch.length;
             this.#eager?.send(this.#tasks.values());

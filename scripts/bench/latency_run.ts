@@ -68,7 +68,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** CPU seconds (user + system) of process `pid` so far (Linux `/proc`), or 0 elsewhere. */
-async function cpuSeconds(pid: number): Promise<number> {
+export async function cpuSeconds(pid: number): Promise<number> {
   try {
     const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
