@@ -38,7 +38,7 @@ const MAX_DIGITS = 15;
 /** JavaScript prints 0.000001 as such, but 0.0000001 as 1e-7. */
 const MAX_LEADING_FRACTION_ZEROS = 5;
 
-const Q = 0x22, BACKSLASH = 0x5c, MINUS = 0x2d, DOT = 0x2e, ZERO = 0x30, NINE = 0x39;
+const Q = 0x22, BACKSLASH = 0x5c, MINUS = 0x2d, DOT = 0x2e, ZERO = 0x30;
 
 function matches(bytes: Uint8Array, at: number, text: Uint8Array): boolean {
   if (at + text.length > bytes.length) return false;
@@ -90,21 +90,28 @@ function timestampAt(b: Uint8Array, at: number): number {
     millis;
 }
 
+/** The value of the number {@linkcode numberEnd} scanned last (no object per number). */
+let scannedNumber = 0;
+const POWERS_OF_TEN = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
+
 /**
  * The end of the number starting at `at` when it is written exactly as JavaScript prints it
- * (`-?(0|[1-9]\d*)(\.\d*[1-9])?`, at most 15 digits, no exponent), else -1.
+ * (`-?(0|[1-9]\d*)(\.\d*[1-9])?`, at most 15 digits, no exponent), else -1; its value goes to
+ * `scannedNumber`. With at most 15 digits the digits form an exact integer below 2^53 and the
+ * power of ten is exact, so the one division rounds correctly: the value equals `Number(text)`.
  */
 function numberEnd(b: Uint8Array, at: number): number {
-  let i = at;
-  if (b[i] === MINUS) i++;
+  let i = at, mantissa = 0;
+  const negative = b[i] === MINUS;
+  if (negative) i++;
   const intStart = i;
-  while (b[i] >= ZERO && b[i] <= NINE) i++;
+  for (let d = b[i] - ZERO; d >= 0 && d <= 9; d = b[++i] - ZERO) mantissa = mantissa * 10 + d;
   const intDigits = i - intStart;
   if (intDigits === 0 || (intDigits > 1 && b[intStart] === ZERO)) return -1;
   let fractionDigits = 0;
   if (b[i] === DOT) {
     const start = ++i;
-    while (b[i] >= ZERO && b[i] <= NINE) i++;
+    for (let d = b[i] - ZERO; d >= 0 && d <= 9; d = b[++i] - ZERO) mantissa = mantissa * 10 + d;
     fractionDigits = i - start;
     if (fractionDigits === 0 || b[i - 1] === ZERO) return -1;
     if (intDigits === 1 && b[intStart] === ZERO) {
@@ -112,12 +119,31 @@ function numberEnd(b: Uint8Array, at: number): number {
       while (b[start + zeros] === ZERO) zeros++;
       if (zeros > MAX_LEADING_FRACTION_ZEROS) return -1;
     }
-  } else if (intDigits === 1 && b[intStart] === ZERO && intStart > at) return -1; // -0
-  return intDigits + fractionDigits > MAX_DIGITS ? -1 : i;
+  } else if (negative && mantissa === 0) return -1; // -0 prints as 0
+  if (intDigits + fractionDigits > MAX_DIGITS) return -1;
+  const value = mantissa / POWERS_OF_TEN[fractionDigits];
+  scannedNumber = negative ? -value : value;
+  return i;
 }
 
-function latin1(b: Uint8Array, from: number, to: number): string {
-  return String.fromCharCode.apply(null, b.subarray(from, to) as unknown as number[]);
+/** Ids seen lately, by a hash of their bytes: a device's readings share one string. */
+const ids = new Map<number, string>();
+const MAX_CACHED_IDS = 100_000;
+
+/** The printable-ASCII id in `b[from, to)`, the cached string when the same id was seen. */
+function idAt(b: Uint8Array, from: number, to: number): string {
+  let h = 0x811c9dc5; // FNV-1a
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  const cached = ids.get(h);
+  if (cached !== undefined && cached.length === to - from) {
+    let i = 0;
+    while (i < cached.length && cached.charCodeAt(i) === b[from + i]) i++;
+    if (i === cached.length) return cached;
+  }
+  const id = String.fromCharCode.apply(null, b.subarray(from, to) as unknown as number[]);
+  if (ids.size >= MAX_CACHED_IDS) ids.clear();
+  ids.set(h, id);
+  return id;
 }
 
 /**
@@ -154,11 +180,10 @@ export function scanCanonicalClimateReading(
   const tAt = tsAt + TS_LENGTH + TEMPERATURE.length;
   const tEnd = numberEnd(bytes, tAt);
   if (tEnd < 0 || !matches(bytes, tEnd, HUMIDITY)) return undefined;
-  const hAt = tEnd + HUMIDITY.length;
-  const hEnd = numberEnd(bytes, hAt);
+  const temperature = scannedNumber;
+  const hEnd = numberEnd(bytes, tEnd + HUMIDITY.length);
   if (hEnd < 0 || hEnd !== bytes.length - 1 || bytes[hEnd] !== 0x7d) return undefined;
-  const temperature = +latin1(bytes, tAt, tEnd);
-  const humidity = +latin1(bytes, hAt, hEnd);
+  const humidity = scannedNumber;
   if (!isTemperature(temperature) || !isHumidity(humidity)) return undefined;
-  return { deviceId: latin1(bytes, OPEN.length, idEnd), timeMs, temperature, humidity };
+  return { deviceId: idAt(bytes, OPEN.length, idEnd), timeMs, temperature, humidity };
 }

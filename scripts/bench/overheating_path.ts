@@ -18,7 +18,7 @@ import { startKafka, uniqueName } from "@iot/testing";
 import { formatTop, topSelf } from "./cpu_profile.ts";
 import { parseBenchArgs } from "./flink_flags.ts";
 import { fill } from "./flink_input.ts";
-import { cpuSeconds } from "./latency_run.ts";
+import { cpuSeconds } from "./latency_load.ts";
 
 const pathCli = defineCli({
   name: "bench:overheating-path",
