@@ -94,7 +94,8 @@ async function runPath(
   try {
     let url: string | undefined;
     const deadline = Date.now() + 300_000;
-    const tick = () => new Promise((resolve) => setTimeout(resolve, 100));
+    // Each /status asks the broker for every task's lag: poll gently, it costs the processor CPU.
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 250));
     while ((url = /"status":"(http:\/\/[^"]+\/status)"/.exec(log)?.[1]) === undefined) {
       if (Date.now() > deadline) throw new Error(`no status URL: ${log.slice(-2_000)}`);
       await tick();
