@@ -109,3 +109,34 @@ export async function loadAverage(): Promise<number> {
     return NaN;
   }
 }
+
+/** A child process whose stderr is kept (its tail) for its status URL and for errors. */
+export interface LoggedChild {
+  readonly child: Deno.ChildProcess;
+  /** The tail of its stderr. */
+  log(): string;
+  /** Settles when its stderr ends. */
+  readonly logged: Promise<void>;
+}
+
+/** Runs `deno <args>` with stdout discarded and the tail of stderr kept. */
+export function spawnLogged(args: readonly string[]): LoggedChild {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...args],
+    stdout: "null",
+    stderr: "piped",
+  })
+    .spawn();
+  let log = "";
+  const logged = (async () => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      log = (log + chunk).slice(-20_000);
+    }
+  })();
+  return { child, log: () => log, logged };
+}
+
+/** The status URL a processor logged, if it did yet. */
+export function statusUrl(log: string): string | undefined {
+  return /"status":"(http:\/\/[^"]+\/status)"/.exec(log)?.[1];
+}

@@ -14,9 +14,12 @@ import {
   cpuSeconds,
   type LagSample,
   loadAverage,
+  type LoggedChild,
   pidListeningOn,
   type RunLoad,
   sampleLag,
+  spawnLogged,
+  statusUrl,
 } from "./latency_load.ts";
 import { type HotSchedule, type Reading, temperatureAt } from "./latency_tip.ts";
 
@@ -79,11 +82,6 @@ export interface RunRecord {
 const MAIN = fileURLToPath(new URL("../../processor/main.ts", import.meta.url));
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** The status URL a processor logged, if it did yet. */
-function statusUrl(log: string): string | undefined {
-  return /"status":"(http:\/\/[^"]+\/status)"/.exec(log)?.[1];
-}
 
 /** The overheating job's late readings, asked of the status URL the processor logged. */
 async function lateReadings(log: string): Promise<number> {
@@ -192,30 +190,15 @@ export async function runLatency(
 }
 
 /** One processor process of a run. */
-interface Instance {
+interface Instance extends LoggedChild {
   readonly index: number;
-  readonly child: Deno.ChildProcess;
   readonly stateDir: string;
-  /** The tail of its log. */
-  log(): string;
-  /** Settles when its log ends. */
-  readonly logged: Promise<void>;
 }
 
 async function spawnInstance(args: readonly string[], index: number): Promise<Instance> {
   const stateDir = await Deno.makeTempDir({ prefix: "latency-bench-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...args, "--state-dir", stateDir, "--instance-id", `i${index}`],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let log = "";
-  const logged = (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      log = (log + chunk).slice(-20_000);
-    }
-  })();
-  return { index, child, stateDir, log: () => log, logged };
+  const logged = spawnLogged([...args, "--state-dir", stateDir, "--instance-id", `i${index}`]);
+  return { ...logged, index, stateDir };
 }
 
 function urls(instances: readonly Instance[]): string[] {

@@ -18,7 +18,7 @@ import { startKafka, uniqueName } from "@iot/testing";
 import { formatTop, topSelf } from "./cpu_profile.ts";
 import { parseBenchArgs } from "./flink_flags.ts";
 import { fill } from "./flink_input.ts";
-import { cpuSeconds } from "./latency_load.ts";
+import { cpuSeconds, spawnLogged, statusUrl } from "./latency_load.ts";
 
 const pathCli = defineCli({
   name: "bench:overheating-path",
@@ -72,37 +72,27 @@ async function runPath(
   const run = uniqueName("path");
   const stateDir = await Deno.makeTempDir({ prefix: "overheating-path-" });
   const prof = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      ...["run", "--allow-all", ...prof, `${tree}/processor/main.ts`, "--bootstrap", bootstrap],
-      ...["--state-dir", stateDir, "--jobs", "overheating", "--group-prefix", run],
-      ...["--status-port", "0", "--partitions", String(o.partitions)],
-      ...["--readings-by-device-topic", `${run}-by-device`, "--topic", `sensorReadings=${input}`],
-      ...["--topic", `alerts=${run}-alerts`, "--topic", `deviceCommands=${run}-commands`],
-      ...["--topic", `deadLetter=${run}-dlq`, "--processing-guarantee", o.guarantee],
-      ...["--checkpoint-interval-ms", String(o.checkpointMs)],
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let log = "";
-  const logged = (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      log = (log + chunk).slice(-20_000);
-    }
-  })();
+  const { child, log, logged } = spawnLogged([
+    ...["run", "--allow-all", ...prof, `${tree}/processor/main.ts`, "--bootstrap", bootstrap],
+    ...["--state-dir", stateDir, "--jobs", "overheating", "--group-prefix", run],
+    ...["--status-port", "0", "--partitions", String(o.partitions)],
+    ...["--readings-by-device-topic", `${run}-by-device`, "--topic", `sensorReadings=${input}`],
+    ...["--topic", `alerts=${run}-alerts`, "--topic", `deviceCommands=${run}-commands`],
+    ...["--topic", `deadLetter=${run}-dlq`, "--processing-guarantee", o.guarantee],
+    ...["--checkpoint-interval-ms", String(o.checkpointMs)],
+  ]);
   try {
     let url: string | undefined;
     const deadline = Date.now() + 300_000;
     // Each /status asks the broker for every task's lag: poll gently, it costs the processor CPU.
     const tick = () => new Promise((resolve) => setTimeout(resolve, 250));
-    while ((url = /"status":"(http:\/\/[^"]+\/status)"/.exec(log)?.[1]) === undefined) {
-      if (Date.now() > deadline) throw new Error(`no status URL: ${log.slice(-2_000)}`);
+    while ((url = statusUrl(log())) === undefined) {
+      if (Date.now() > deadline) throw new Error(`no status URL: ${log().slice(-2_000)}`);
       await tick();
     }
     let started = 0, cpu0 = 0;
     for (;;) {
-      if (Date.now() > deadline) throw new Error(`not done in time: ${log.slice(-2_000)}`);
+      if (Date.now() > deadline) throw new Error(`not done in time: ${log().slice(-2_000)}`);
       const c = await counts(url).catch(() => new Map<string, number>());
       if (started === 0 && (c.get("readings-by-device") ?? 0) > 0) {
         [started, cpu0] = [performance.now(), await cpuSeconds(child.pid)];
