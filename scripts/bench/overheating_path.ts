@@ -38,6 +38,10 @@ const pathCli = defineCli({
     checkpointMs: integerOption({ doc: "checkpoint interval (ms)", default: 1_000, min: 10 }),
     baseline: stringOption({ doc: "another checkout to compare with (its processor/main.ts)" }),
     profile: stringOption({ doc: "directory for --cpu-prof profiles of our runs" }),
+    baselineV8Flags: stringOption({
+      doc: "V8 flags of the baseline's process (e.g. --max-semi-space-size=16); with no " +
+        "--baseline, the baseline is this tree with these flags",
+    }),
   },
 });
 
@@ -66,12 +70,21 @@ async function runPath(
   tree: string,
   bootstrap: string,
   input: string,
-  o: { events: number; partitions: number; checkpointMs: number; guarantee: string },
-  profileDir?: string,
+  o: {
+    events: number;
+    partitions: number;
+    checkpointMs: number;
+    guarantee: string;
+    flags?: string;
+  },
+  profileDir: string,
 ): Promise<PathRun> {
   const run = uniqueName("path");
   const stateDir = await Deno.makeTempDir({ prefix: "overheating-path-" });
-  const prof = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const prof = [
+    ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+    ...(o.flags ? [`--v8-flags=${o.flags}`] : []),
+  ];
   const { child, log, logged } = spawnLogged([
     ...["run", "--allow-all", ...prof, `${tree}/processor/main.ts`, "--bootstrap", bootstrap],
     ...["--state-dir", stateDir, "--jobs", "overheating", "--group-prefix", run],
@@ -121,7 +134,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 if (import.meta.main) {
   const o = parseBenchArgs(pathCli);
-  const trees = [["ours", OURS], ...(o.baseline ? [["baseline", o.baseline]] : [])];
+  const baseline = o.baseline ?? (o.baselineV8Flags ? OURS : undefined);
+  const trees = [["ours", OURS], ...(baseline ? [["baseline", baseline]] : [])];
   await using kafka = await startKafka();
   const input = uniqueName("path-readings");
   console.error(`filling ${fmt(o.events)} readings of ${fmt(o.devices)} devices...`);
@@ -132,13 +146,8 @@ if (import.meta.main) {
     for (const guarantee of o.guarantees) {
       for (const [name, tree] of round % 2 === 0 ? trees : [...trees].reverse()) {
         const dir = name === "ours" && o.profile ? await Deno.makeTempDir({ dir: o.profile }) : "";
-        const r = await runPath(
-          tree,
-          kafka.bootstrap,
-          input,
-          { ...o, guarantee },
-          dir || undefined,
-        );
+        const flags = name === "baseline" ? o.baselineV8Flags : undefined;
+        const r = await runPath(tree, kafka.bootstrap, input, { ...o, guarantee, flags }, dir);
         const key = `${name} ${guarantee}`;
         results.set(key, [...results.get(key) ?? [], r]);
         console.error(`round ${round + 1} ${key}: ${JSON.stringify(r)}`);
@@ -154,7 +163,8 @@ if (import.meta.main) {
   console.log(
     `readings-by-device + overheating (processor/main.ts --jobs overheating), ${fmt(o.events)} ` +
       `readings of ${fmt(o.devices)} devices, ${o.partitions} partitions, checkpoint every ` +
-      `${o.checkpointMs} ms, median of ${o.rounds} alternating round(s), load average ` +
+      `${o.checkpointMs} ms, median of ${o.rounds} alternating round(s), baseline ` +
+      `${baseline ?? "none"} ${o.baselineV8Flags ?? ""}, load average ` +
       `${load.join(" ")}`,
   );
   console.log("| tree | guarantee | events/s wall | events/CPU-s | vs baseline |");
