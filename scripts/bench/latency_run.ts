@@ -174,7 +174,13 @@ export async function runLatency(
   } finally {
     watching.abort();
     await watcher;
-    for (const p of instances) p.child.kill("SIGTERM");
+    for (const p of instances) {
+      try {
+        p.child.kill("SIGTERM");
+      } catch {
+        // It exited already: its status below says how.
+      }
+    }
   }
   for (const p of instances) {
     const status = await p.child.status;
