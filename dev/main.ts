@@ -6,6 +6,7 @@
  * @module
  */
 import { librdkafkaVersion, loadClientProperties } from "@iot/kafka";
+import { usageLine } from "@iot/service";
 import { devUsage, parseDevArgs } from "./options.ts";
 import { createPrefixer } from "./output.ts";
 import { quietAdmin } from "./quiet_admin.ts";
@@ -133,9 +134,10 @@ function summary(plan: LaunchPlan, token: string): string[] {
 export async function main(args: readonly string[]): Promise<number> {
   let options;
   try {
-    options = parseDevArgs(args);
+    options = parseDevArgs(args, Deno.env.toObject());
   } catch (e) {
-    return fail(`${(e as Error).message} (see --help)`, 2);
+    writeAll(Deno.stderr, `${usageLine("dev", (e as Error).message)}\n`);
+    return 2;
   }
   if (options === "help") {
     writeAll(Deno.stdout, devUsage);

@@ -50,6 +50,6 @@ Deno.test("dev: a bad flag is one line, exit 2", async () => {
   assertEquals(result.code, 2);
   assertEquals(
     result.stderr,
-    'dev: --devices: expected an integer >= 0, got "many" (see --help)\n',
+    'dev: --devices: expected a number, got "many" (see --help)\n',
   );
 });

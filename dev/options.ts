@@ -1,41 +1,104 @@
 /**
- * The flags of `deno task dev`, parsed into {@linkcode DevOptions}.
+ * The command line of `deno task dev`, declared once with `@iot/service`'s option table (flags >
+ * `DEV_*` env > defaults; `--help` generated from it) and parsed into {@linkcode DevOptions}.
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import {
+  defineCli,
+  helpText,
+  integerOption,
+  parseCli,
+  repeatableOption,
+  stringOption,
+  UsageError,
+} from "@iot/service";
+import { z } from "zod";
 
-/** The usage text of `deno task dev --help`. */
-export const devUsage = `Usage: deno task dev [flags]
+const hostPorts = z.string().regex(
+  /^[^\s,:/]+:\d{1,5}(,[^\s,:/]+:\d{1,5})*$/,
+  "expected HOST:PORT[,HOST:PORT...]",
+);
+const rate = z.string().refine(
+  (r) => r === "realtime" || Number(r) > 0,
+  'expected "realtime" or msgs/s > 0',
+);
 
-Runs the whole pipeline in one terminal: the broker shim, the device simulator, the processor,
-and (once they exist) the sinks and the API with the dashboard. Ctrl-C stops everything; a second
-run resumes from the saved state under --data-dir.
+/** The launcher's command line; `--help` is generated from it. */
+export const devCli = defineCli({
+  name: "dev",
+  usage: "deno task dev [flags]",
+  summary: "Runs the whole pipeline in one terminal: the broker shim, the device simulator, the " +
+    "processor,\nthe sinks and the API with the dashboard. Ctrl-C stops everything; a second run " +
+    "resumes\nfrom the saved state under --data-dir.",
+  prefix: "DEV",
+  configFile: false,
+  options: {
+    dataDir: stringOption({
+      doc: "state of every service (broker/, processor/, store/)",
+      value: "DIR",
+      default: "./data",
+    }),
+    portBase: integerOption({
+      doc: "ports N.. in this order: broker Kafka, broker admin, processor status, sinks " +
+        "metrics, API (0 = free ports chosen at start)",
+      default: 9092,
+      min: 0,
+      max: 65_000,
+    }),
+    graceMs: integerOption({
+      doc: "on stop, SIGKILL a service still running after N ms",
+      default: 10_000,
+      min: 1,
+    }),
+    kafka: stringOption({
+      doc: "use this Kafka cluster instead of starting the broker shim",
+      value: "HOST:PORT",
+      schema: hostPorts,
+      group: "Kafka",
+    }),
+    kafkaProperties: stringOption({
+      doc: "with --kafka: librdkafka properties (key=value lines, e.g. " +
+        "security.protocol=SASL_SSL, sasl.mechanisms, sasl.username, sasl.password, " +
+        "ssl.ca.location) for every service and the launcher's own check of the cluster; only " +
+        "the file's path is passed on",
+      value: "FILE",
+    }),
+    devices: integerOption({ doc: "climate devices", default: 10, min: 0, group: "Simulation" }),
+    vehicles: integerOption({ doc: "vehicles, 4 tyre sensors each", default: 2, min: 0 }),
+    rate: stringOption({
+      doc: 'producer --rate: "realtime" (event time = wall clock) or msgs/s',
+      value: "R",
+      default: "realtime",
+      schema: rate,
+    }),
+    overheat: repeatableOption({
+      doc: "producer --overheat: device ID heats up from AFTER on, e.g. climate-0003@30s to see " +
+        "an alert and its shutdown command",
+      value: "ID[@AFTER]",
+    }),
+    pressureSpike: repeatableOption({
+      doc: "producer --pressure-spike: a vehicle's tyres spike",
+      value: "ID[@AFTER]",
+    }),
+    mongo: stringOption({
+      doc: "sinks and API use MongoDB instead of the embedded store",
+      value: "URL",
+      schema: z.string().regex(/^mongodb(\+srv)?:\/\//, "expected a mongodb:// URL"),
+      group: "Stores",
+    }),
+    cassandra: stringOption({
+      doc: "sinks and API use Cassandra instead of the embedded store",
+      value: "HOST:PORT",
+      schema: hostPorts,
+    }),
+  },
+  epilog: "Services also read their own environment variables (BROKER_*, PROCESSOR_*, ...), " +
+    "e.g.\nPROCESSOR_WINDOW_MS=5000 PROCESSOR_MAX_OUT_OF_ORDERNESS_MS=1000 deno task dev",
+});
 
-  --data-dir DIR          state of every service (default ./data: broker/, processor/, store/)
-  --kafka HOST:PORT       use this Kafka cluster instead of starting the broker shim
-  --kafka-properties FILE with --kafka: librdkafka properties (key=value lines, e.g.
-                          security.protocol=SASL_SSL, sasl.mechanisms, sasl.username,
-                          sasl.password, ssl.ca.location) for every service and the launcher's
-                          own check of the cluster; only the file's path is passed on
-  --port-base N           ports N.. in this order: broker Kafka, broker admin, processor status,
-                          sinks metrics, API (default 9092; 0 = free ports chosen at start)
-  --devices N             climate devices (default 10)
-  --vehicles N            vehicles, 4 tyre sensors each (default 2)
-  --rate R                producer --rate: "realtime" (event time = wall clock) or msgs/s
-                          (default realtime)
-  --overheat ID[@AFTER]   producer --overheat: device ID heats up from AFTER on (repeatable),
-                          e.g. climate-0003@30s to see an alert and its shutdown command
-  --pressure-spike ID[@AFTER]
-                          producer --pressure-spike: a vehicle's tyres spike (repeatable)
-  --mongo URL             sinks and API use MongoDB instead of the embedded store
-  --cassandra HOST:PORT   sinks and API use Cassandra instead of the embedded store
-  --grace-ms N            on stop, SIGKILL a service still running after N ms (default 10000)
-  --help                  this text
-
-Services also read their own environment variables (BROKER_*, PROCESSOR_*, ...), e.g.
-PROCESSOR_WINDOW_MS=5000 PROCESSOR_MAX_OUT_OF_ORDERNESS_MS=1000 deno task dev
-`;
+/** The text of `deno task dev --help`. */
+export const devUsage: string = helpText(devCli);
 
 /** What `deno task dev` runs. */
 export interface DevOptions {
@@ -65,79 +128,30 @@ export interface DevOptions {
   graceMs: number;
 }
 
-function integer(flag: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new TypeError(`--${flag}: expected an integer >= ${min}, got "${raw}"`);
-  }
-  return n;
-}
-
-const hostPort = /^[^\s,:/]+:\d{1,5}(,[^\s,:/]+:\d{1,5})*$/;
-
-/** Parses the launcher's flags; throws a TypeError with one line on bad input. */
-export function parseDevArgs(args: readonly string[]): DevOptions | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        "data-dir": { type: "string" },
-        kafka: { type: "string" },
-        "kafka-properties": { type: "string" },
-        "port-base": { type: "string" },
-        devices: { type: "string" },
-        vehicles: { type: "string" },
-        rate: { type: "string" },
-        overheat: { type: "string", multiple: true },
-        "pressure-spike": { type: "string", multiple: true },
-        mongo: { type: "string" },
-        cassandra: { type: "string" },
-        "grace-ms": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    throw new TypeError((e as Error).message.split("\n")[0]);
-  }
-  if (values.help) return "help";
-  if (values.kafka !== undefined && !hostPort.test(values.kafka)) {
-    throw new TypeError(`--kafka: expected HOST:PORT[,HOST:PORT...], got "${values.kafka}"`);
-  }
-  const kafkaProperties = values["kafka-properties"];
-  if (kafkaProperties !== undefined && values.kafka === undefined) {
+/**
+ * Parses the launcher's flags and `DEV_*` environment variables (flags win); "help" for `--help`
+ * ({@linkcode devUsage}). Throws `UsageError` (one line naming the flag) on bad input.
+ */
+export function parseDevArgs(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): DevOptions | "help" {
+  const parsed = parseCli(devCli, { args, env });
+  if (parsed.help) return "help";
+  // --overheat and --pressure-spike are passed on as given: the producer, which knows the fleet's
+  // ids, checks them (a bad one stops it with one line).
+  const { kafka, kafkaProperties, mongo, cassandra, ...always } = parsed.values;
+  if (kafkaProperties !== undefined && kafka === undefined) {
     // The shim started here speaks plain Kafka: the file would only break the services.
-    throw new TypeError("--kafka-properties: needs --kafka (the broker shim takes no SASL/TLS)");
-  }
-  if (values.cassandra !== undefined && !hostPort.test(values.cassandra)) {
-    throw new TypeError(`--cassandra: expected HOST:PORT, got "${values.cassandra}"`);
-  }
-  if (values.mongo !== undefined && !/^mongodb(\+srv)?:\/\//.test(values.mongo)) {
-    throw new TypeError(`--mongo: expected a mongodb:// URL, got "${values.mongo}"`);
-  }
-  const rate = values.rate ?? "realtime";
-  if (rate !== "realtime" && !(Number(rate) > 0)) {
-    throw new TypeError(`--rate: expected "realtime" or msgs/s > 0, got "${rate}"`);
-  }
-  const portBase = integer("port-base", values["port-base"], 9092, 0);
-  if (portBase > 65_000) {
-    throw new TypeError(`--port-base: expected at most 65000, got ${portBase}`);
+    throw new UsageError(
+      `${parsed.sourceOf("kafkaProperties")}: needs --kafka (the broker shim takes no SASL/TLS)`,
+    );
   }
   return {
-    dataDir: values["data-dir"] ?? "./data",
-    ...(values.kafka !== undefined ? { kafka: values.kafka } : {}),
+    ...always,
+    ...(kafka !== undefined ? { kafka } : {}),
     ...(kafkaProperties !== undefined ? { kafkaProperties } : {}),
-    portBase,
-    devices: integer("devices", values.devices, 10, 0),
-    vehicles: integer("vehicles", values.vehicles, 2, 0),
-    rate,
-    // Checked by the producer, which knows the fleet's ids: a bad one stops it with one line.
-    overheat: values.overheat ?? [],
-    pressureSpike: values["pressure-spike"] ?? [],
-    ...(values.mongo !== undefined ? { mongo: values.mongo } : {}),
-    ...(values.cassandra !== undefined ? { cassandra: values.cassandra } : {}),
-    graceMs: integer("grace-ms", values["grace-ms"], 10_000, 1),
+    ...(mongo !== undefined ? { mongo } : {}),
+    ...(cassandra !== undefined ? { cassandra } : {}),
   };
 }

@@ -95,28 +95,6 @@ Deno.test("assignPorts: fixed offsets from the base, or free ports", () => {
   assertEquals(assignPorts(["a", "b"], 0, () => [7, 9]), { a: 7, b: 9 });
 });
 
-Deno.test("parseDevArgs: defaults and one-line errors", () => {
-  assertEquals(parseDevArgs([]), {
-    dataDir: "./data",
-    portBase: 9092,
-    devices: 10,
-    vehicles: 2,
-    rate: "realtime",
-    overheat: [],
-    pressureSpike: [],
-    graceMs: 10_000,
-  });
-  assertThrows(() => parseDevArgs(["--kafka", "nope"]), TypeError, "--kafka: expected HOST:PORT");
-  assertThrows(
-    () => parseDevArgs(["--devices=-1"]),
-    TypeError,
-    "--devices: expected an integer",
-  );
-  assertThrows(() => parseDevArgs(["--rate", "fast"]), TypeError, "--rate");
-  assertThrows(() => parseDevArgs(["--mongo", "http://x"]), TypeError, "--mongo");
-  assertThrows(() => parseDevArgs(["--bogus"]), TypeError, "--bogus");
-});
-
 Deno.test("planLaunch: --overheat and --pressure-spike go to the producer, repeated", () => {
   const args = [
     "--overheat",
@@ -168,14 +146,4 @@ Deno.test("planLaunch: --kafka-properties reaches every service that talks to Ka
   // Without the flag no service gets one.
   const plain = planLaunch(input(["--kafka", "k:9093"], all));
   assertEquals(plain.services.some((s) => s.args.includes("--kafka-properties")), false);
-});
-
-Deno.test("parseDevArgs: --kafka-properties needs --kafka", () => {
-  assertThrows(
-    () => parseDevArgs(["--kafka-properties", "/f"]),
-    TypeError,
-    "--kafka-properties: needs --kafka",
-  );
-  const options = parseDevArgs(["--kafka", "k:1", "--kafka-properties", "f.properties"]);
-  assertEquals(options !== "help" && options.kafkaProperties, "f.properties");
 });

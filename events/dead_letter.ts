@@ -1,6 +1,7 @@
 /**
  * The headers a dead-letter record carries: why it was rejected and where it was read. Every
- * member that writes to or reads from the `dead-letter` topic uses these names.
+ * member that writes to or reads from the `dead-letter` topic uses these names, and every member
+ * that writes one builds it with {@linkcode deadLetterRecord}.
  *
  * @module
  */
@@ -36,3 +37,79 @@ export const deadLetterHeaderNames: {
   /** The job (or sink pipeline) that rejected it, as information. */
   job: "dlq-job",
 });
+
+/** What a dead letter keeps of the rejected record (a consumed Kafka record fits). */
+export interface RejectedRecord {
+  /** The topic it was read from. */
+  readonly topic: string;
+  /** Its partition. */
+  readonly partition: number;
+  /** Its offset. */
+  readonly offset: number;
+  /** Its key bytes, or null. */
+  readonly key: Uint8Array | null;
+  /** Its value bytes, or null. */
+  readonly value: Uint8Array | null;
+  /** Its timestamp in ms since the epoch; negative when it has none. */
+  readonly timestamp: number;
+  /** Its headers, in order. */
+  readonly headers: readonly (readonly [string, Uint8Array | null])[];
+}
+
+/** A dead-letter record to produce (a Kafka producer record). */
+export interface DeadLetterRecord {
+  /** The dead-letter topic. */
+  topic: string;
+  /** The rejected record's key. */
+  key: Uint8Array | null;
+  /** The rejected record's value. */
+  value: Uint8Array | null;
+  /** The rejected record's headers, then the {@linkcode deadLetterHeaderNames} ones. */
+  headers: Array<[string, string | Uint8Array | null]>;
+  /** The rejected record's timestamp, when it had one. */
+  timestamp?: number;
+}
+
+/**
+ * The dead-letter record of `rejected`: its key, value, headers and timestamp unchanged (so
+ * reprocessing the input gives the same output), plus why (`failure`) and where it was read and
+ * by which `job`, in the {@linkcode deadLetterHeaderNames} headers.
+ *
+ * @example
+ * ```ts
+ * import { deadLetterRecord } from "@iot/events";
+ * const rejected = {
+ *   topic: "sensor-readings", partition: 0, offset: 7, key: null,
+ *   value: new TextEncoder().encode("{"), timestamp: -1, headers: [],
+ * };
+ * const dead = deadLetterRecord(rejected, { code: "invalid-json", reason: "not JSON" }, {
+ *   topic: "dead-letter",
+ *   job: "sinks-embedded",
+ * });
+ * dead.headers[0]; // ["dlq-reason", "not JSON"]
+ * ```
+ */
+export function deadLetterRecord(
+  rejected: RejectedRecord,
+  failure: { readonly code: string; readonly reason: string },
+  target: { readonly topic: string; readonly job: string },
+): DeadLetterRecord {
+  const headers: Array<[string, string | Uint8Array | null]> = rejected.headers.map((
+    [name, value],
+  ) => [name, value]);
+  headers.push(
+    [deadLetterHeaderNames.reason, failure.reason],
+    [deadLetterHeaderNames.code, failure.code],
+    [deadLetterHeaderNames.topic, rejected.topic],
+    [deadLetterHeaderNames.partition, String(rejected.partition)],
+    [deadLetterHeaderNames.offset, String(rejected.offset)],
+    [deadLetterHeaderNames.job, target.job],
+  );
+  return {
+    topic: target.topic,
+    key: rejected.key,
+    value: rejected.value,
+    headers,
+    ...(rejected.timestamp >= 0 ? { timestamp: rejected.timestamp } : {}),
+  };
+}

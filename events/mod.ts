@@ -68,7 +68,12 @@ export {
   type EventValidationErrorOptions,
   unwrapEvent,
 } from "./errors.ts";
-export { deadLetterHeaderNames } from "./dead_letter.ts";
+export {
+  deadLetterHeaderNames,
+  type DeadLetterRecord,
+  deadLetterRecord,
+  type RejectedRecord,
+} from "./dead_letter.ts";
 export { eventContentType, eventHeaderNames, eventHeaders, schemaVersion } from "./headers.ts";
 export { type EventKind, eventKinds, isEventKind } from "./kind.ts";
 export {

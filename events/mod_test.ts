@@ -14,6 +14,7 @@ Deno.test("mod.ts exports the public API", () => {
     "commandStatusValues",
     "compactedTopicIds",
     "deadLetterHeaderNames",
+    "deadLetterRecord",
     "decodeAlert",
     "decodeClimateReading",
     "decodeCommandStatus",

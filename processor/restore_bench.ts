@@ -1,9 +1,11 @@
 /**
  * Restore of one task with many keys (`deno task bench:checkpoint`, its restore half): a
  * `device-aggregates` task is fed one reading per device (one open window per key), checkpointed
- * as a base to local disk and to a changelog topic, then rebuilt by a fresh task from each, the
- * way the runtime does on assignment (`Task.restore`). Prints the times and checks that the
- * rebuilt state equals the original (the same snapshot).
+ * as a base to local disk (the binary data file, and the old JSON one as the baseline, both
+ * written from the same capture) and to a changelog topic, then rebuilt by a fresh task from
+ * each, the way the runtime does on assignment (`Task.restore`); local restores run in a process
+ * of their own, as after a restart, the formats alternating. Prints the times and checks that
+ * each rebuilt state equals the original (the same snapshot digest).
  *
  * @module
  */
@@ -13,10 +15,23 @@ import { changelogPlace, changelogTopic } from "./runtime/changelog.ts";
 import { readChangelog } from "./runtime/changelog_reader.ts";
 import { kafkaClients } from "./runtime/kafka_clients.ts";
 import { Task } from "./runtime/task.ts";
+import type { CheckpointManifest } from "./state/format.ts";
 import { TaskStore } from "./state/task_store.ts";
+
+/** Writing and restoring a base checkpoint of one data file format. */
+export interface FormatFigures {
+  /** Bytes of the local base checkpoint. */
+  checkpointBytes: number;
+  /** Writing the base checkpoint (capture + files), ms. */
+  writeMs: number;
+  /** Restore from the local checkpoint (open the store, read, decode, apply), ms. */
+  localMs: number;
+}
 
 /** Figures of one restore measurement. */
 export interface RestoreFigures {
+  /** The same task written and restored in the old JSON format (version 1), the baseline. */
+  json: FormatFigures;
   /** Keys in the task's state. */
   keys: number;
   /** Bytes of the local base checkpoint. */
@@ -31,6 +46,11 @@ export interface RestoreFigures {
   changelogReadMs: number | null;
   /** Whether both restored states equal the original. */
   equal: boolean;
+  /**
+   * The floor of any restore that rebuilds a `Map` of live state: inserting `keys` small objects
+   * (one per key) into a `Map`, in a fresh process like the local restores, ms.
+   */
+  mapFloorMs: number;
 }
 
 const encoder = new TextEncoder();
@@ -98,19 +118,37 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
     original.takeOutputs();
     let started = performance.now();
     const input = original.captureCheckpoint();
-    const manifest = await original.writeCheckpoint(input);
-    await original.committed(manifest);
-    const writeMs = performance.now() - started;
-    const expected = original.state();
+    const captureMs = performance.now() - started;
+    // The same captured state written in both formats, alternating, twice each.
+    const jsonStore = await TaskStore.open(`${dir}/j`, { sync: false, format: "json" });
+    await jsonStore.restore(null);
+    const writes = { binary: [] as number[], json: [] as number[] };
+    let manifest!: CheckpointManifest, jsonManifest!: CheckpointManifest;
+    for (const format of ["binary", "json", "json", "binary"] as const) {
+      started = performance.now();
+      if (format === "binary") {
+        await original.committed(manifest = await original.writeCheckpoint(input));
+      } else await jsonStore.markCommitted(jsonManifest = await jsonStore.write(input));
+      writes[format].push(captureMs + performance.now() - started);
+    }
+    await jsonStore.close();
+    const expected = await digest(original.state());
 
-    // Local: what the runtime does on assignment with a matching checkpoint on disk.
-    started = performance.now();
-    const local = await task(`${dir}/a`, null);
-    await local.restore(keys);
-    const localMs = performance.now() - started;
-    let equal = local.state() === expected;
-    await local.close();
-
+    // Local: what the runtime does on assignment after a restart with a matching checkpoint on
+    // disk, each in a fresh process (as after a restart), alternating the formats.
+    const locals = { binary: [] as number[], json: [] as number[], floor: [] as number[] };
+    let equal = true;
+    for (let round = 0; round < 2; round++) {
+      for (
+        const format of round % 2 === 0 ? ["json", "binary"] as const : ["binary", "json"] as const
+      ) {
+        const r = await restoreInProcess(`${dir}/${format === "json" ? "j" : "a"}`, keys);
+        locals[format].push(r.ms);
+        equal &&= r.digest === expected;
+      }
+      locals.floor.push((await restoreInProcess("--floor", keys)).ms);
+    }
+    const localMs = mean(locals.binary);
     let changelogMs: number | null = null, changelogReadMs: number | null = null;
     if (bootstrap !== undefined && topic !== null) {
       const clients = kafkaClients({ bootstrap });
@@ -145,15 +183,21 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
         return state;
       });
       changelogMs = performance.now() - started;
-      equal &&= fromChangelog.state() === expected;
+      equal &&= await digest(fromChangelog.state()) === expected;
       await fromChangelog.close();
     }
     await original.close();
     return {
+      json: {
+        checkpointBytes: jsonManifest.bytes,
+        writeMs: mean(writes.json),
+        localMs: mean(locals.json),
+      },
       keys,
       checkpointBytes: manifest.bytes,
-      writeMs,
+      writeMs: mean(writes.binary),
       localMs,
+      mapFloorMs: mean(locals.floor),
       changelogMs,
       changelogReadMs,
       equal,
@@ -163,7 +207,43 @@ export async function measureRestore(keys: number, bootstrap?: string): Promise<
   }
 }
 
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+
+async function digest(text: string): Promise<string> {
+  const hash = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+  return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Restores the checkpoint in `dir` in a process of its own: its time and the state's digest. */
+async function restoreInProcess(
+  dir: string,
+  keys: number,
+): Promise<{ ms: number; digest: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", import.meta.filename!, "--local", dir, String(keys)],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`restore of ${dir} failed (exit ${out.code})`);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
 if (import.meta.main) {
-  const keys = Number(Deno.args[0] ?? 1_000_000);
-  console.log(JSON.stringify(await measureRestore(keys, Deno.args[1])));
+  if (Deno.args[1] === "--floor") {
+    const keys = Number(Deno.args[2]);
+    const started = performance.now();
+    const map = new Map<string, { timer: number; panes: number[] }>();
+    for (let i = 0; i < keys; i++) map.set(`device-${i}`, { timer: i, panes: [i] });
+    console.log(JSON.stringify({ ms: performance.now() - started, digest: String(map.size) }));
+  } else if (Deno.args[0] === "--local") {
+    const [, dir, keys] = Deno.args;
+    const started = performance.now();
+    const local = await task(dir, null);
+    await local.restore(Number(keys));
+    const ms = performance.now() - started;
+    console.log(JSON.stringify({ ms, digest: await digest(local.state()) }));
+    await local.close();
+  } else {
+    const keys = Number(Deno.args[0] ?? 1_000_000);
+    console.log(JSON.stringify(await measureRestore(keys, Deno.args[1])));
+  }
 }

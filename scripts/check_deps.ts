@@ -7,7 +7,7 @@
  * - a relative import never leaves its member folder, and files outside members never reach
  *   into one by relative path (use `@iot/<member>`);
  * - `kafka` and `service` import no other member, `broker` only `service` (their test code may
- *   also use `@iot/testing`); only `broker` and the apps import `service`;
+ *   also use `@iot/testing`); only `broker`, the apps and the `dev` launcher import `service`;
  * - `@iot/testing` (and anything resolving into `testing/`, e.g. `@std/assert`) is imported only
  *   by test code and `scripts/`; product code never imports test code (`*_test_util.ts`...);
  * - apps (`producer`, `processor`, `sinks`, `api`) never import each other;
@@ -85,7 +85,8 @@ const LEAF_DEPS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["service", new Set<string>()],
   ["broker", new Set(["service"])],
 ]);
-const SERVICE_IMPORTERS = new Set(["broker", ...APPS]);
+// The dev launcher is an executable too: its command line is an option table like the services'.
+const SERVICE_IMPORTERS = new Set(["broker", "dev", ...APPS]);
 
 /**
  * Returns every rule violation in `graph`, sorted by path and line.
@@ -162,7 +163,9 @@ function checkImport(
       messages.push(`${own} must not import ${named}${only}`);
     }
     if (to === "service" && own !== null && !SERVICE_IMPORTERS.has(own)) {
-      messages.push(`only broker and apps may import @iot/service (${own} imports ${specifier})`);
+      messages.push(
+        `only broker, apps and dev may import @iot/service (${own} imports ${specifier})`,
+      );
     }
     if (own !== null && APPS.has(own) && APPS.has(to)) {
       messages.push(`app ${own} must not import app ${to}`);

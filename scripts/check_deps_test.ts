@@ -111,14 +111,18 @@ Deno.test("checkGraph() keeps kafka and service leaves, broker on service only",
   );
 });
 
-Deno.test("checkGraph() lets only broker and apps import @iot/service", () => {
+Deno.test("checkGraph() lets only broker, apps and dev import @iot/service", () => {
   assertEquals(
     check(
       mod("events/mod.ts", ["@iot/service", "service/mod.ts"]),
       mod("sinks/main.ts", ["@iot/service", "service/mod.ts"]),
       mod("api/main.ts", ["@iot/service", "service/mod.ts"]),
+      mod("dev/options.ts", ["@iot/service", "service/mod.ts"]),
     ),
-    ["events/mod.ts:1: only broker and apps may import @iot/service (events imports @iot/service)"],
+    [
+      "events/mod.ts:1: only broker, apps and dev may import @iot/service " +
+      "(events imports @iot/service)",
+    ],
   );
 });
 

@@ -12,7 +12,7 @@ function showDefault(o: Option): string | undefined {
   if (o.defaultText !== undefined) return o.defaultText;
   const d = o.default;
   if (d === undefined) return undefined;
-  if (Array.isArray(d)) return d.join(",");
+  if (Array.isArray(d)) return d.length > 0 ? d.join(",") : undefined;
   if (typeof d === "object" && d !== null) {
     const pairs = Object.entries(d).map(([k, v]) => `${k}=${v}`);
     return pairs.length > 0 ? pairs.join(",") : undefined;
@@ -55,6 +55,13 @@ function line(left: string, doc: string, note: string): string[] {
  */
 export function helpText(spec: CliSpec): string {
   const out = [`Usage: ${spec.usage}`, "", spec.summary.trimEnd(), ""];
+  if (spec.positionals?.length) {
+    out.push("Arguments:");
+    for (const p of spec.positionals) {
+      out.push(...line(`  ${p.name}`, p.doc, p.required === false ? "[optional]" : ""));
+    }
+    out.push("");
+  }
   const config = spec.configFile === false ? "" : ", then --config FILE";
   out.push(
     `Flags (each also an environment variable; flags win, then the environment${config}):`,
@@ -70,7 +77,7 @@ export function helpText(spec: CliSpec): string {
     const notes = [
       env,
       o.required ? "required" : shown === undefined ? null : `default ${shown}`,
-      o.kind === "map" ? "repeatable" : null,
+      o.kind === "map" || o.kind === "repeatable" ? "repeatable" : null,
     ].filter((n) => n !== null);
     const left = `  --${flagOf(key, o)}${o.kind === "boolean" ? " [true|false]" : ` ${o.value}`}`;
     const listed = o.kind === "enum" && o.value === o.values?.join("|");

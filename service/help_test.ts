@@ -1,6 +1,13 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { helpText } from "./help.ts";
-import { defineCli, enumOption, integerOption, mapOption, stringOption } from "./mod.ts";
+import {
+  defineCli,
+  enumOption,
+  integerOption,
+  mapOption,
+  repeatableOption,
+  stringOption,
+} from "./mod.ts";
 
 const cli = defineCli({
   name: "demo",
@@ -37,4 +44,24 @@ Deno.test("helpText: one line per option with its env var and default, under its
   assertStringIncludes(text, "--help, -h");
   for (const line of lines) assert(line.length <= 100, line);
   assertEquals(text.endsWith("\n"), true);
+});
+
+Deno.test("helpText: positionals are listed under Arguments; a repeatable flag says so", () => {
+  const text = helpText(defineCli({
+    name: "tail",
+    usage: "tail TOPIC [flags]",
+    summary: "Prints a topic.",
+    prefix: "TAIL",
+    configFile: false,
+    positionals: [{ name: "TOPIC", doc: "the topic to print" }, {
+      name: "MORE",
+      doc: "another",
+      required: false,
+    }],
+    options: { tag: repeatableOption({ doc: "a tag", value: "T" }) },
+  }));
+  assertStringIncludes(text, "\nArguments:\n  TOPIC" + " ".repeat(25) + "the topic to print\n");
+  assertStringIncludes(text, "another  [optional]");
+  assertStringIncludes(text, "  --tag T" + " ".repeat(23) + "a tag  [TAIL_TAG, repeatable]\n");
+  assert(!text.includes("--config"), "no config file");
 });

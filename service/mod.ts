@@ -8,13 +8,23 @@
  * - the status/admin HTTP server {@linkcode serveHttp} (`/healthz`, `/metrics`, JSON routes) and
  *   {@linkcode PortInUseError}, the one line for a taken port;
  * - {@linkcode lockDir}, the exclusive lock of a data or state directory;
- * - the JSON line logger {@linkcode createJsonLogger}.
+ * - the JSON line logger {@linkcode createJsonLogger};
+ * - waiting between retries: the abortable {@linkcode sleep} and the doubling
+ *   {@linkcode backoffDelay}.
  *
  * @module
  */
 export * from "./options.ts";
 export * from "./option_builders.ts";
-export { type CliInput, type CliResult, parseCli, splitArgs, UsageError } from "./parse_cli.ts";
+export {
+  type CliInput,
+  type CliResult,
+  parseCli,
+  splitArgs,
+  splitCommandLine,
+  UsageError,
+  usageLine,
+} from "./parse_cli.ts";
 export { helpText } from "./help.ts";
 export {
   escapeLabel,
@@ -59,3 +69,4 @@ export {
   silentLogger,
 } from "./logger.ts";
 export { runService, type ServiceIo, type ServiceMain } from "./run_service.ts";
+export { backoffDelay, type BackoffOptions, sleep } from "./backoff.ts";

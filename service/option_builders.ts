@@ -1,6 +1,6 @@
 /**
  * The option builders of option tables: one per kind of value (string, number, integer, boolean,
- * enum, list, repeatable map). Each converts text from a flag or an environment variable (or a
+ * enum, list, repeatable map, repeatable string). Each converts text from a flag or an environment variable (or a
  * JSON value from the config file) and validates it with zod; errors are one short phrase.
  *
  * @module
@@ -181,27 +181,17 @@ export function enumOption<
   };
 }
 
-/** Fields of {@linkcode listOption}. */
-export interface ListOptionFields<V extends string> extends CommonOptionFields {
-  /** Default value. */
-  default?: readonly V[];
-}
-
-/** A comma-separated list (`--jobs a,b`; a JSON array in the config file) of `values`. */
-export function listOption<
-  V extends string,
-  const O extends ListOptionFields<V>,
->(
-  values: readonly V[],
-  o: O & ListOptionFields<V>,
-): Option<V[], IsSet<O>> {
-  const item = oneOfSchema(values);
-  const schema = z.unknown().transform((v, ctx) => {
+/**
+ * Text `a,b` (or a JSON array), each item validated by `item`. `empty`: the error for no items
+ * (and for a value that is no list), or null when an empty list is fine.
+ */
+function itemsSchema<V>(item: z.ZodType<V>, empty: string | null): z.ZodType<V[]> {
+  return z.unknown().transform((v, ctx) => {
     const items = typeof v === "string" ? v.split(",").map((s) => s.trim()) : v;
-    if (!Array.isArray(items) || items.length === 0) {
+    if (!Array.isArray(items) || (empty !== null && items.length === 0)) {
       ctx.addIssue({
         code: "custom",
-        message: `expected a list of ${values.join(", ")}`,
+        message: empty ?? `expected a list, got ${JSON.stringify(v)}`,
       });
       return z.NEVER;
     }
@@ -216,6 +206,23 @@ export function listOption<
     }
     return out;
   });
+}
+
+/** Fields of {@linkcode listOption}. */
+export interface ListOptionFields<V extends string> extends CommonOptionFields {
+  /** Default value. */
+  default?: readonly V[];
+}
+
+/** A comma-separated list (`--jobs a,b`; a JSON array in the config file) of `values`. */
+export function listOption<
+  V extends string,
+  const O extends ListOptionFields<V>,
+>(
+  values: readonly V[],
+  o: O & ListOptionFields<V>,
+): Option<V[], IsSet<O>> {
+  const schema = itemsSchema(oneOfSchema(values), `expected a list of ${values.join(", ")}`);
   return {
     kind: "list",
     value: "a,b",
@@ -273,4 +280,24 @@ export function mapOption<K extends string, const O extends MapOptionFields>(
   });
   const option = { kind: "map", value, default: {}, ...o, values: keys, schema };
   return option as unknown as Option<Partial<Record<K, string>>, true>;
+}
+
+/** Fields of {@linkcode repeatableOption}. */
+export interface RepeatableOptionFields extends CommonOptionFields {
+  /** Validates each value. Default: any non-empty string. */
+  item?: z.ZodType<string>;
+}
+
+/**
+ * A repeatable flag whose values are kept in order, each as given (`--overheat a@30s --overheat
+ * b`); in the environment `A,B`; in the config file a JSON array. Default: none (`[]`).
+ */
+export function repeatableOption<const O extends RepeatableOptionFields>(
+  o: O,
+): Option<string[], true> {
+  const item = o.item ?? z.string().min(1, "must not be empty");
+  const schema = itemsSchema(item, null);
+  const { item: _, ...fields } = o;
+  const option = { kind: "repeatable", value: "TEXT", default: [], ...fields, schema };
+  return option as unknown as Option<string[], true>;
 }

@@ -15,12 +15,13 @@ export type OptionKind =
   | "boolean"
   | "enum"
   | "list"
-  | "map";
+  | "map"
+  | "repeatable";
 
 /**
  * One declared option. Built with {@linkcode stringOption}, {@linkcode numberOption},
  * {@linkcode integerOption}, {@linkcode booleanOption}, {@linkcode enumOption},
- * {@linkcode listOption} or {@linkcode mapOption}; `T` is the parsed value's type and `Set` whether
+ * {@linkcode listOption}, {@linkcode mapOption} or {@linkcode repeatableOption}; `T` is the parsed value's type and `Set` whether
  * it always has a value (a default, or required).
  */
 export interface Option<T = unknown, Set extends boolean = boolean> {
@@ -68,7 +69,17 @@ export type OptionDefaults<T extends OptionTable> = {
     Option<infer V, boolean> ? V : never;
 };
 
-/** An executable's whole command line: its name, usage line, prefix and options. */
+/** A word on the command line that is not a flag (e.g. `TOPIC` of `deno task tail TOPIC`). */
+export interface Positional {
+  /** Its name in `--help` and errors, e.g. `TOPIC`. */
+  readonly name: string;
+  /** One-line description for `--help`. */
+  readonly doc: string;
+  /** Whether it must be given (`missing TOPIC` otherwise). Default true. */
+  readonly required?: boolean;
+}
+
+/** An executable's whole command line: its name, usage line, prefix, options and positionals. */
 export interface CliSpec<T extends OptionTable = OptionTable> {
   /** Program name, used in error lines (`broker: …`). */
   readonly name: string;
@@ -86,6 +97,12 @@ export interface CliSpec<T extends OptionTable = OptionTable> {
   readonly repeated?: "error" | "last";
   /** Extra text printed after the options in `--help`. */
   readonly epilog?: string;
+  /**
+   * Words taken besides the flags, in order (optional ones last). Default none: any word that is
+   * not a flag's value is an error. With positionals, a boolean flag takes a following word as its
+   * value only when it is `true` or `false`.
+   */
+  readonly positionals?: readonly Positional[];
 }
 
 /** Defines an executable's command line (identity function that keeps the table's types). */

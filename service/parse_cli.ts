@@ -1,7 +1,8 @@
 /**
  * The one command-line parser of every executable: flags win, then `PREFIX_*` environment
  * variables, then an optional JSON config file (`--config FILE` / `PREFIX_CONFIG`), then the
- * table's defaults; validated once with zod. Pure: the caller passes `args`, `env` and `readFile`.
+ * table's defaults; validated once with zod. Positional words, when the table declares them, come
+ * back in order. Pure: the caller passes `args`, `env` and `readFile`.
  *
  * @module
  */
@@ -25,6 +26,14 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The one line a program prints for a bad command line: `name: message (see --help)`, the hint
+ * left out when the message already names `--help`.
+ */
+export function usageLine(program: string, message: string): string {
+  return `${program}: ${message}${message.includes("--help") ? "" : " (see --help)"}`;
+}
+
 /** What a `main.ts` hands to {@linkcode parseCli}. */
 export interface CliInput {
   /** Command-line arguments (`Deno.args`). */
@@ -42,6 +51,8 @@ export type CliResult<T extends OptionTable> =
     readonly help: false;
     /** The validated values, defaults filled in. */
     readonly values: OptionValues<T>;
+    /** The positional words given, in the order of the spec's `positionals`. */
+    readonly positionals: readonly string[];
     /** Where a key's value came from, as the user wrote it: `--flag`, `ENV_VAR`, `"key" in FILE`. */
     readonly sourceOf: (key: keyof T & string) => string;
   };
@@ -69,14 +80,29 @@ function unknownFlag(name: string, flags: Map<string, Entry>): UsageError {
  * Splits arguments into flag name → values (in order). `--flag value` and `--flag=value`; a value
  * may start with one `-` (`--retention-ms -1`), but a flag right after a flag is a missing value;
  * a boolean flag followed by a flag (or nothing) is `true`; `help` (`--help`, `-h`) is `true`.
- * (No executable takes positional arguments, so a word after a boolean flag is its value.)
+ * A word that is no flag's value is an error unless the spec declares positionals
+ * ({@linkcode splitCommandLine} returns those).
  */
 export function splitArgs(
   spec: CliSpec,
   args: readonly string[],
 ): Map<string, string[]> {
+  return splitCommandLine(spec, args).flags;
+}
+
+/**
+ * {@linkcode splitArgs} that also returns the positional words. With positionals declared, a
+ * boolean flag takes the next word only when it is `true` or `false`
+ * (`--from-beginning alerts` is the flag and the topic).
+ */
+export function splitCommandLine(
+  spec: CliSpec,
+  args: readonly string[],
+): { flags: Map<string, string[]>; positionals: string[] } {
   const flags = byFlag(spec);
   const out = new Map<string, string[]>();
+  const positionals: string[] = [];
+  const takesWords = (spec.positionals?.length ?? 0) > 0;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "-h" || arg === "--help") {
@@ -84,6 +110,10 @@ export function splitArgs(
       continue;
     }
     if (!arg.startsWith("--")) {
+      if (takesWords && !arg.startsWith("-")) {
+        positionals.push(arg);
+        continue;
+      }
       throw new UsageError(`unexpected argument "${arg}"`);
     }
     const eq = arg.indexOf("=");
@@ -93,18 +123,36 @@ export function splitArgs(
     if (!entry && !isConfig) throw unknownFlag(name, flags);
     let value: string;
     const next = args[i + 1];
-    const hasNext = next !== undefined && !next.startsWith("--") && next !== "-h";
+    const isBoolean = entry?.option.kind === "boolean";
+    const hasNext = next !== undefined && !next.startsWith("--") && next !== "-h" &&
+      !(takesWords && isBoolean && next !== "true" && next !== "false");
     if (eq >= 0) value = arg.slice(eq + 1);
     else if (hasNext) value = args[++i];
-    else if (entry?.option.kind === "boolean") value = "true";
+    else if (isBoolean) value = "true";
     else throw new UsageError(`--${name} needs a value`);
     const previous = out.get(name);
-    if (previous && entry?.option.kind === "map") previous.push(value);
+    if (previous && repeats(entry?.option)) previous.push(value);
     else if (previous && spec.repeated === "error") {
       throw new UsageError(`--${name} given twice`);
     } else out.set(name, [value]);
   }
-  return out;
+  return { flags: out, positionals };
+}
+
+/** Whether every value of a repeated flag is kept (not only the last). */
+function repeats(option: Option | undefined): boolean {
+  return option?.kind === "map" || option?.kind === "repeatable";
+}
+
+/** Checks the positional words against the spec: none too many, every required one given. */
+function checkPositionals(spec: CliSpec, words: readonly string[]): void {
+  const declared = spec.positionals ?? [];
+  if (words.length > declared.length) {
+    const after = declared.length === 0 ? "" : ` after ${declared.at(-1)!.name}`;
+    throw new UsageError(`unexpected argument "${words[declared.length]}"${after}`);
+  }
+  const missing = declared.slice(words.length).find((p) => p.required !== false);
+  if (missing) throw new UsageError(`missing ${missing.name}`);
 }
 
 function readConfigFile(
@@ -179,7 +227,7 @@ function collect(
     const flag = flagOf(key, o);
     const values = flags.get(flag);
     if (values === undefined) continue;
-    raw[key] = o.kind === "map" ? values : values[0];
+    raw[key] = repeats(o) ? values : values[0];
     source[key] = `--${flag}`;
   }
   return { raw, source };
@@ -210,7 +258,8 @@ export function parseCli<T extends OptionTable>(
   if (input.args.some((a) => a === "--help" || a === "-h")) {
     return { help: true, text: helpText(spec) };
   }
-  const flags = splitArgs(spec, input.args);
+  const { flags, positionals } = splitCommandLine(spec, input.args);
+  checkPositionals(spec, positionals);
   const { raw, source } = collect(spec, flags, input);
   const shape: Record<string, z.ZodType> = {};
   for (const [key, o] of Object.entries(spec.options)) {
@@ -236,6 +285,7 @@ export function parseCli<T extends OptionTable>(
   return {
     help: false,
     values: parsed.data as OptionValues<T>,
+    positionals,
     sourceOf: (key) => source[key] ?? `--${flagOf(key, spec.options[key])}`,
   };
 }

@@ -9,9 +9,10 @@ import {
   listOption,
   mapOption,
   numberOption,
+  repeatableOption,
   stringOption,
 } from "./mod.ts";
-import { parseCli, splitArgs, UsageError } from "./parse_cli.ts";
+import { parseCli, splitArgs, splitCommandLine, UsageError } from "./parse_cli.ts";
 
 const cli = defineCli({
   name: "demo",
@@ -195,4 +196,56 @@ Deno.test("splitArgs: repeated map flags collect in order; --help and -h", () =>
   ]);
   assertEquals(parseCli(cli, { args: ["-h", "--port", "bad"] }).help, true);
   assertEquals(parseCli(cli, { args: ["--bogus", "--help"] }).help, true);
+});
+
+const tailLike = defineCli({
+  name: "tail",
+  usage: "tail TOPIC [flags]",
+  summary: "Prints a topic.",
+  prefix: "TAIL",
+  configFile: false,
+  positionals: [{ name: "TOPIC", doc: "the topic to print" }],
+  options: {
+    fromBeginning: booleanOption({ doc: "from the start", default: false }),
+    count: integerOption({ doc: "stop after N", min: 1 }),
+    tag: repeatableOption({ doc: "a tag" }),
+  },
+});
+
+function tail(args: string[], env: Record<string, string> = {}) {
+  const r = parseCli(tailLike, { args, env });
+  if (r.help) throw new Error("unexpected help");
+  return r;
+}
+
+Deno.test("parseCli: positionals come back in order, around flags; a boolean takes only true/false", () => {
+  const r = tail(["--from-beginning", "alerts", "--count", "3"]);
+  assertEquals(r.positionals, ["alerts"]);
+  assertEquals(r.values.fromBeginning, true);
+  assertEquals(r.values.count, 3);
+  assertEquals(tail(["--from-beginning", "false", "t"]).values.fromBeginning, false);
+  assertEquals(tail(["t", "--from-beginning"]).values.fromBeginning, true);
+  assertEquals(splitCommandLine(tailLike, ["a", "--count=2"]).positionals, ["a"]);
+});
+
+Deno.test("parseCli: a missing or extra positional is one line; without positionals a word is an error", () => {
+  const message = (args: string[]) =>
+    assertThrows(() => parseCli(tailLike, { args }), UsageError).message;
+  assertEquals(message([]), "missing TOPIC");
+  assertEquals(message(["--count", "2"]), "missing TOPIC");
+  assertEquals(message(["a", "b"]), 'unexpected argument "b" after TOPIC');
+  assertEquals(message(["a", "-x"]), 'unexpected argument "-x"');
+  assertEquals(error([...base, "word"]), 'unexpected argument "word"');
+  assertEquals(parseCli(tailLike, { args: ["--help"] }).help, true, "--help needs no TOPIC");
+});
+
+Deno.test("parseCli: a repeatable option keeps every flag value as given; env is comma-separated", () => {
+  assertEquals(tail(["t"]).values.tag, []);
+  assertEquals(tail(["t", "--tag", "a@1,x", "--tag=b"]).values.tag, ["a@1,x", "b"]);
+  assertEquals(tail(["t"], { TAIL_TAG: "a, b" }).values.tag, ["a", "b"]);
+  assertEquals(tail(["t", "--tag", "c"], { TAIL_TAG: "a" }).values.tag, ["c"], "flags win");
+  assertEquals(
+    assertThrows(() => tail(["t", "--tag="]), UsageError).message,
+    "--tag: must not be empty",
+  );
 });

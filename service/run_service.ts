@@ -10,7 +10,7 @@ import { helpText } from "./help.ts";
 import { PortInUseError } from "./http_server.ts";
 import { createJsonLogger, type Logger } from "./logger.ts";
 import type { CliSpec, OptionTable } from "./options.ts";
-import { UsageError } from "./parse_cli.ts";
+import { UsageError, usageLine } from "./parse_cli.ts";
 
 /** What {@linkcode runService} runs. */
 export interface ServiceMain<C> {
@@ -59,8 +59,7 @@ export async function runService<C>(
     config = service.load(args, env);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    const hint = e.message.includes("--help") ? "" : " (see --help)";
-    io.err(`${name}: ${e.message}${hint}`);
+    io.err(usageLine(name, e.message));
     return 2;
   }
   // Log lines carry timestamps (JSON, one per line, on stderr).

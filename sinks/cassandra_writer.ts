@@ -22,7 +22,7 @@ import {
   describeError,
   type Rejection,
   type SinkWriter,
-  StoreUnavailableError,
+  storeError,
   type WriteResult,
 } from "./writer.ts";
 
@@ -169,10 +169,7 @@ export class CassandraWriter implements SinkWriter {
     try {
       return await fn();
     } catch (e) {
-      if (isUnavailable(e)) {
-        throw new StoreUnavailableError(this.store, describeError(e), { cause: e });
-      }
-      throw e;
+      throw storeError(this.store, e, isUnavailable);
     }
   }
 

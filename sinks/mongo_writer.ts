@@ -20,7 +20,7 @@ import {
   describeError,
   type Rejection,
   type SinkWriter,
-  StoreUnavailableError,
+  storeError,
   type WriteResult,
 } from "./writer.ts";
 
@@ -206,10 +206,7 @@ export class MongoWriter implements SinkWriter {
     try {
       return await fn();
     } catch (e) {
-      if (isUnavailable(e)) {
-        throw new StoreUnavailableError(this.store, describeError(e), { cause: e });
-      }
-      throw e;
+      throw storeError(this.store, e, isUnavailable);
     }
   }
 

@@ -2,28 +2,24 @@
  * The sink pipeline: consume committed records, batch them by size and time, decode, write,
  * dead-letter what can never be written, and commit offsets only after all of that is durable.
  * While the store is unavailable, the batch is retried with backoff and the partitions are paused.
- * Kafka is reached only through the sinks' seam (`kafka_seam.ts`).
+ * Kafka is reached only through the sinks' seam (`kafka_seam.ts`). This file is the batch, write
+ * and commit loop; its parts live beside it: the outage backoff (`store_backoff.ts`), dead letters
+ * (`dead_letter.ts`; the records themselves are `@iot/events`' `deadLetterRecord`), which offsets may be committed (`committable.ts`) and the status with lag
+ * (`status.ts`).
  *
  * @module
  */
-import {
-  type ConsumerRecord,
-  nextOffsets,
-  type ProducerRecord,
-  type RebalanceEvent,
-  type TopicPartition,
-} from "@iot/kafka";
-import { deadLetterHeaders, type DecodeFailure, decodeRecord } from "./decode.ts";
+import { deadLetterRecord } from "@iot/events";
+import type { ConsumerRecord, ProducerRecord, RebalanceEvent } from "@iot/kafka";
+import { CommittableOffsets, partitionKey } from "./committable.ts";
+import { decodeRecord } from "./decode.ts";
+import { sendDeadLetters } from "./dead_letter.ts";
 import type { DeadLetterOutput, SinkInput, SinkKafkaClients } from "./kafka_seam.ts";
 import type { SinkKind, SinkRecord } from "./record.ts";
-import { emptyStats, type PartitionLag, type SinkStats, type SinkStatus } from "./status.ts";
-import { raceTimeout, sleep } from "./timing.ts";
-import {
-  describeError,
-  type SinkWriter,
-  StoreUnavailableError,
-  type WriteResult,
-} from "./writer.ts";
+import { emptyStats, type SinkStats, type SinkStatus, sinkStatus } from "./status.ts";
+import { StoreBackoff, type StoreEvent } from "./store_backoff.ts";
+import { raceTimeout } from "./timing.ts";
+import { describeError, type SinkWriter, type WriteResult } from "./writer.ts";
 
 /** Which kind of record a topic carries. */
 export interface SinkRoute {
@@ -36,8 +32,7 @@ export interface SinkRoute {
 /** What the runner reports (for logs and metrics). */
 export type SinkRunnerEvent =
   | { type: "flushed"; records: number; written: number; deadLettered: number }
-  | { type: "unavailable"; error: StoreUnavailableError; retryInMs: number }
-  | { type: "recovered"; afterMs: number }
+  | StoreEvent
   | { type: "dropped"; record: SinkRecord; reason: string }
   | { type: "dead-letter-failed"; error: string; retryInMs: number }
   | { type: "commit-failed"; error: string };
@@ -78,12 +73,11 @@ export class SinkRunner {
   readonly #options: SinkRunnerOptions;
   readonly #kinds: Map<string, SinkKind>;
   readonly #stats: SinkStats = emptyStats();
+  readonly #offsets: CommittableOffsets;
+  readonly #store: StoreBackoff;
   #input: SinkInput | null = null;
   #pending: ConsumerRecord[] = [];
   #flushing: Promise<void> = Promise.resolve();
-  #paused = false;
-  /** Next offset per partition of everything written or dead-lettered (`topic\0partition`). */
-  readonly #processed = new Map<string, TopicPartition>();
 
   /** Checks the options; nothing connects before {@linkcode SinkRunner.run}. */
   constructor(options: SinkRunnerOptions) {
@@ -95,6 +89,11 @@ export class SinkRunner {
         throw new TypeError(`The ${options.writer.store} writer does not store ${route.kind}`);
       }
     }
+    this.#offsets = new CommittableOffsets(options.writer);
+    this.#store = new StoreBackoff(options.writer, this.#stats, {
+      ...this.#backoff(),
+      onEvent: (event) => this.#emit(event),
+    });
   }
 
   /** The sink's name (its consumer group). */
@@ -103,35 +102,15 @@ export class SinkRunner {
   }
 
   /** Counters and, while running, the lag of the assigned partitions. */
-  async status(): Promise<SinkStatus> {
-    const { lastWriteAt, ...stats } = this.#stats;
-    const partitions = await this.#lag().catch(() => []);
-    return {
-      pipeline: this.#options.name,
-      store: this.#options.writer.store,
-      ...stats,
-      lastWriteAgeMs: lastWriteAt === null ? null : Math.max(0, Date.now() - lastWriteAt),
-      lag: partitions.reduce((n, p) => n + p.lag, 0),
-      partitions,
-    };
-  }
-
-  async #lag(): Promise<PartitionLag[]> {
-    const input = this.#input;
-    if (input === null) return [];
-    const assigned = input.assignment();
-    const committed = await input.committed(assigned);
-    return await Promise.all(committed.map(async ({ topic, partition, offset }) => {
-      const { high } = await input.watermarkOffsets(topic, partition);
-      const done = Math.max(0, offset ?? 0);
-      return { topic, partition, committed: done, high, lag: Math.max(0, high - done) };
-    }));
+  status(): Promise<SinkStatus> {
+    const { name, writer } = this.#options;
+    return sinkStatus(name, writer.store, this.#stats, this.#input);
   }
 
   /** Consumes, writes and commits until `signal` aborts; what is uncommitted then replays. */
   async run(signal: AbortSignal): Promise<void> {
     const { clients, name } = this.#options;
-    if (!(await this.#ensureSchema(signal))) return;
+    if (!(await this.#store.ensureSchema(signal))) return;
     const deadLetters = clients.deadLetters();
     const input = clients.input({
       groupId: name,
@@ -160,7 +139,7 @@ export class SinkRunner {
     while (!signal.aborted) {
       const waitMs = this.#pending.length > 0
         ? lingerUntil - performance.now()
-        : this.#holding()
+        : this.#offsets.holding()
         ? Math.max(lingerMs, 100)
         : Infinity;
       const result = await raceTimeout(next, waitMs);
@@ -199,13 +178,13 @@ export class SinkRunner {
    */
   async #onRebalance(event: RebalanceEvent): Promise<void> {
     if (event.type === "assigned") {
-      if (this.#paused) this.#input?.pause(event.partitions);
+      if (this.#store.paused) this.#input?.pause(event.partitions);
       return;
     }
     await this.#flushing.catch(() => {});
-    const gone = new Set(event.partitions.map((p) => `${p.topic}\u0000${p.partition}`));
-    for (const key of gone) this.#processed.delete(key);
-    this.#pending = this.#pending.filter((r) => !gone.has(`${r.topic}\u0000${r.partition}`));
+    const gone = new Set(event.partitions.map(partitionKey));
+    this.#offsets.forget(gone);
+    this.#pending = this.#pending.filter((r) => !gone.has(partitionKey(r)));
   }
 
   async #flush(
@@ -214,6 +193,7 @@ export class SinkRunner {
     records: ConsumerRecord[],
     signal: AbortSignal,
   ): Promise<void> {
+    const target = { topic: this.#options.deadLetterTopic, job: this.#options.name };
     const deadLetters: ProducerRecord[] = [];
     const decoded: SinkRecord[] = [];
     const raw = new Map<SinkRecord, ConsumerRecord>();
@@ -223,10 +203,10 @@ export class SinkRunner {
         decoded.push(result.record);
         raw.set(result.record, record);
       } else {
-        deadLetters.push(this.#deadLetter(record, result.failure));
+        deadLetters.push(deadLetterRecord(record, result.failure, target));
       }
     }
-    const result = await this.#writeWithRetry(input, decoded, signal);
+    const result = await this.#store.write(input, decoded, signal);
     if (result === null) return; // stopped while the store was down: commit nothing
     for (const rejection of result.rejected) {
       if (rejection.record.kind === "dead-letter") {
@@ -236,44 +216,31 @@ export class SinkRunner {
         continue;
       }
       const failure = { code: rejection.code, reason: rejection.reason };
-      deadLetters.push(this.#deadLetter(raw.get(rejection.record)!, failure));
+      deadLetters.push(deadLetterRecord(raw.get(rejection.record)!, failure, target));
     }
-    if (!(await this.#sendDeadLetters(output, deadLetters, signal))) return;
-    try {
-      const offsets = this.#committable(records);
-      if (offsets.length > 0) await input.commit(offsets);
-    } catch (e) {
-      // The rows are durable; the records replay (idempotently) unless a later commit covers them.
-      this.#emit({ type: "commit-failed", error: describeError(e) });
-      return;
-    }
-    this.#committed(records.length, result, deadLetters.length);
-  }
-
-  /**
-   * The next offsets of every partition processed so far, held back to the first record a
-   * buffering writer has not made durable yet.
-   */
-  #committable(records: ConsumerRecord[]): TopicPartition[] {
-    const next = nextOffsets(records);
-    if (this.#options.writer.heldOffsets === undefined) return next;
-    for (const p of next) this.#processed.set(`${p.topic}\u0000${p.partition}`, p);
-    const held = new Map(
-      (this.#options.writer.heldOffsets?.() ?? []).map((
-        p,
-      ) => [`${p.topic}\u0000${p.partition}`, p]),
-    );
-    return [...this.#processed].map(([key, p]) => {
-      const h = held.get(key);
-      return h?.offset !== undefined && h.offset < (p.offset ?? Infinity)
-        ? { ...p, offset: h.offset }
-        : p;
+    const sent = await sendDeadLetters(output, deadLetters, {
+      ...this.#backoff(),
+      signal,
+      onFailure: (error, retryInMs) => this.#emit({ type: "dead-letter-failed", error, retryInMs }),
     });
+    if (!sent) return;
+    // The rows are durable: should the commit fail, the records replay (idempotently) unless a
+    // later commit covers them.
+    if (await this.#commit(input, records)) {
+      this.#committed(records.length, result, deadLetters.length);
+    }
   }
 
-  /** Whether a buffering writer holds records not yet durable. */
-  #holding(): boolean {
-    return (this.#options.writer.heldOffsets?.().length ?? 0) > 0;
+  /** Commits what `records` (none: what became durable since) allow; false when that failed. */
+  async #commit(input: SinkInput, records: ConsumerRecord[]): Promise<boolean> {
+    try {
+      const offsets = this.#offsets.after(records);
+      if (offsets.length > 0) await input.commit(offsets);
+      return true;
+    } catch (e) {
+      this.#emit({ type: "commit-failed", error: describeError(e) });
+      return false;
+    }
   }
 
   /**
@@ -281,21 +248,7 @@ export class SinkRunner {
    * then commit the offsets that became durable. A store outage is retried at the next tick.
    */
   async #tick(input: SinkInput): Promise<void> {
-    if (!this.#holding()) return;
-    try {
-      await this.#options.writer.write([]);
-    } catch (e) {
-      if (!(e instanceof StoreUnavailableError)) throw e;
-      this.#stats.retries++;
-      this.#stats.lastError = describeError(e);
-      return;
-    }
-    try {
-      const offsets = this.#committable([]);
-      if (offsets.length > 0) await input.commit(offsets);
-    } catch (e) {
-      this.#emit({ type: "commit-failed", error: describeError(e) });
-    }
+    if (this.#offsets.holding() && await this.#store.writeDue()) await this.#commit(input, []);
   }
 
   /** A buffering writer at a graceful stop: make its rows durable, commit their offsets. */
@@ -303,12 +256,12 @@ export class SinkRunner {
     if (this.#options.writer.flush === undefined) return;
     try {
       await this.#options.writer.flush();
-      const offsets = this.#committable([]);
-      if (offsets.length > 0) await input.commit(offsets);
     } catch (e) {
       // Nothing is lost: uncommitted records replay and the writer skips what it holds.
       this.#emit({ type: "commit-failed", error: describeError(e) });
+      return;
     }
+    await this.#commit(input, []);
   }
 
   #committed(records: number, result: WriteResult, deadLettered: number): void {
@@ -320,116 +273,13 @@ export class SinkRunner {
     this.#emit({ type: "flushed", records, written, deadLettered });
   }
 
-  /** Sends dead letters, retrying with backoff; false when stopped first (commit nothing). */
-  async #sendDeadLetters(
-    output: DeadLetterOutput,
-    records: ProducerRecord[],
-    signal: AbortSignal,
-  ): Promise<boolean> {
+  /** The retry delays of store outages and dead-letter sends. */
+  #backoff(): { retryMs: number; maxRetryMs: number } {
     const { retryMs = 500, maxRetryMs = 30_000 } = this.#options;
-    for (let delayMs = retryMs; records.length > 0; delayMs = Math.min(delayMs * 2, maxRetryMs)) {
-      try {
-        await output.sendAll(records);
-        return true;
-      } catch (e) {
-        this.#emit({ type: "dead-letter-failed", error: describeError(e), retryInMs: delayMs });
-        if (!(await sleep(delayMs, signal))) return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Creates the store's schema, retrying with backoff while the store is unavailable (not up yet,
-   * or another process holds its lock), as writes do; false when stopped first.
-   */
-  async #ensureSchema(signal: AbortSignal): Promise<boolean> {
-    const done = await this.#whileUnavailable(
-      () => this.#options.writer.ensureSchema().then(() => true),
-      signal,
-      () => (this.#stats.waitingForStore = true),
-    );
-    if (done) this.#stats.waitingForStore = false;
-    return done ?? false;
-  }
-
-  /** Writes `batch`, retrying with backoff (partitions paused) while the store is unavailable. */
-  async #writeWithRetry(
-    input: SinkInput,
-    batch: SinkRecord[],
-    signal: AbortSignal,
-  ): Promise<WriteResult | null> {
-    let downSince = 0;
-    const result = await this.#whileUnavailable(
-      () => this.#options.writer.write(batch),
-      signal,
-      () => {
-        if (this.#paused) return;
-        this.#setPaused(input, true, 0);
-        downSince = performance.now();
-      },
-    );
-    if (result !== null && this.#paused) this.#setPaused(input, false, downSince);
-    return result;
-  }
-
-  /**
-   * Runs `attempt` until it succeeds, retrying with a doubling backoff while it throws
-   * {@linkcode StoreUnavailableError} (counted, reported, `onDown` told); null when stopped first.
-   */
-  async #whileUnavailable<T>(
-    attempt: () => Promise<T>,
-    signal: AbortSignal,
-    onDown: () => void,
-  ): Promise<T | null> {
-    const { retryMs = 500, maxRetryMs = 30_000 } = this.#options;
-    for (let delayMs = retryMs;; delayMs = Math.min(delayMs * 2, maxRetryMs)) {
-      try {
-        return await attempt();
-      } catch (e) {
-        if (!(e instanceof StoreUnavailableError)) throw e;
-        this.#stats.retries++;
-        this.#stats.lastError = describeError(e);
-        onDown();
-        this.#emit({ type: "unavailable", error: e, retryInMs: delayMs });
-        if (!(await sleep(delayMs, signal))) return null;
-      }
-    }
-  }
-
-  /** Pauses (records would only pile up in memory while nothing can be written) or resumes. */
-  #setPaused(input: SinkInput, paused: boolean, downSince: number): void {
-    const assigned = input.assignment();
-    if (assigned.length > 0) paused ? input.pause(assigned) : input.resume(assigned);
-    this.#paused = paused;
-    this.#stats.waitingForStore = paused;
-    if (!paused) {
-      this.#stats.lastError = null;
-      this.#emit({ type: "recovered", afterMs: Math.round(performance.now() - downSince) });
-    }
+    return { retryMs, maxRetryMs };
   }
 
   #emit(event: SinkRunnerEvent): void {
     this.#options.onEvent?.(event);
-  }
-
-  /** The dead-letter record of `record`: its key, value and headers, plus why and where. */
-  #deadLetter(record: ConsumerRecord, failure: DecodeFailure): ProducerRecord {
-    const headers: Array<[string, string | Uint8Array | null]> = [...record.headers];
-    headers.push(
-      [deadLetterHeaders.reason, failure.reason],
-      [deadLetterHeaders.code, failure.code],
-      [deadLetterHeaders.topic, record.topic],
-      [deadLetterHeaders.partition, String(record.partition)],
-      [deadLetterHeaders.offset, String(record.offset)],
-      [deadLetterHeaders.job, this.#options.name],
-    );
-    return {
-      topic: this.#options.deadLetterTopic,
-      key: record.key,
-      value: record.value,
-      headers,
-      ...(record.timestamp >= 0 ? { timestamp: record.timestamp } : {}),
-    };
   }
 }

@@ -19,6 +19,7 @@ import {
   describeError,
   type Rejection,
   type SinkWriter,
+  storeError,
   StoreUnavailableError,
   type WriteResult,
 } from "./writer.ts";
@@ -105,10 +106,7 @@ export class SqliteWriter implements SinkWriter {
       db.exec(`${sqliteDdl().join("\n")}\nCOMMIT;`);
     } catch (e) {
       if (db.isTransaction) db.exec("ROLLBACK");
-      if (isTransient(e)) {
-        throw new StoreUnavailableError(this.store, describeError(e), { cause: e });
-      }
-      throw e;
+      throw storeError(this.store, e, isTransient);
     }
     return Promise.resolve();
   }
@@ -132,10 +130,7 @@ export class SqliteWriter implements SinkWriter {
       db.exec("COMMIT");
     } catch (e) {
       if (db.isTransaction) db.exec("ROLLBACK");
-      if (isTransient(e)) {
-        throw new StoreUnavailableError(this.store, describeError(e), { cause: e });
-      }
-      throw e;
+      throw storeError(this.store, e, isTransient);
     }
     return Promise.resolve({ written, superseded, rejected });
   }

@@ -1,10 +1,13 @@
 /**
  * What a sink pipeline reports: counters kept by the runner ({@linkcode SinkStats}), its
- * status with lag ({@linkcode SinkStatus}), and the Prometheus page of several pipelines.
+ * status with the lag of its partitions ({@linkcode sinkStatus}), and the Prometheus page of
+ * several pipelines. Apart from the runner, which only keeps the counters: reporting reads them
+ * and asks Kafka for the lag, and changes with what operators watch, not with how records flow.
  *
  * @module
  */
 import { PrometheusText } from "@iot/service";
+import type { SinkInput } from "./kafka_seam.ts";
 
 /** Counters a {@linkcode SinkRunner} keeps while it runs. */
 export interface SinkStats {
@@ -69,6 +72,40 @@ export interface SinkStatus extends Omit<SinkStats, "lastWriteAt"> {
   readonly lag: number;
   /** Per assigned partition. */
   readonly partitions: readonly PartitionLag[];
+}
+
+/** The questions {@linkcode sinkStatus} asks of a running pipeline's input. */
+export type LagSource = Pick<SinkInput, "assignment" | "committed" | "watermarkOffsets">;
+
+/**
+ * A pipeline's status from its counters and, while it runs (`input` not null), the lag of its
+ * assigned partitions; a lag that cannot be read now (Kafka unreachable) shows as none.
+ */
+export async function sinkStatus(
+  pipeline: string,
+  store: string,
+  stats: Readonly<SinkStats>,
+  input: LagSource | null,
+): Promise<SinkStatus> {
+  const { lastWriteAt, ...counters } = stats;
+  const partitions = input === null ? [] : await partitionLags(input).catch(() => []);
+  return {
+    pipeline,
+    store,
+    ...counters,
+    lastWriteAgeMs: lastWriteAt === null ? null : Math.max(0, Date.now() - lastWriteAt),
+    lag: partitions.reduce((n, p) => n + p.lag, 0),
+    partitions,
+  };
+}
+
+async function partitionLags(input: LagSource): Promise<PartitionLag[]> {
+  const committed = await input.committed(input.assignment());
+  return await Promise.all(committed.map(async ({ topic, partition, offset }) => {
+    const { high } = await input.watermarkOffsets(topic, partition);
+    const done = Math.max(0, offset ?? 0);
+    return { topic, partition, committed: done, high, lag: Math.max(0, high - done) };
+  }));
 }
 
 /** The Prometheus text of several pipelines' statuses. */

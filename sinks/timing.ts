@@ -1,5 +1,6 @@
 /**
- * Small timing helpers of the runner: a race against a timeout and an abortable sleep.
+ * A timing helper of the runner: a race against a timeout (its abortable sleep is
+ * `@iot/service`'s `sleep`).
  *
  * @module
  */
@@ -16,20 +17,4 @@ export async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Waits `ms`; resolves false when `signal` aborts first (at once when it already has). */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

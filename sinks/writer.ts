@@ -106,6 +106,23 @@ export function checkKinds(
   }
 }
 
+/**
+ * What a writer throws for `e`: a {@linkcode StoreUnavailableError} of `store` (retry the batch
+ * later) when `isUnavailable(e)`, else `e` itself (a bug or a refusal, not an outage).
+ *
+ * @example
+ * ```ts ignore
+ * try { await write(); } catch (e) { throw storeError("mongodb", e, isUnavailable); }
+ * ```
+ */
+export function storeError(
+  store: string,
+  e: unknown,
+  isUnavailable: (e: unknown) => boolean,
+): unknown {
+  return isUnavailable(e) ? new StoreUnavailableError(store, describeError(e), { cause: e }) : e;
+}
+
 /** A one-line description of any thrown value. */
 export function describeError(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);

@@ -5,6 +5,7 @@
  * @module
  */
 import { type KafkaConfig, LibrdkafkaNotFoundError, loadClientProperties } from "@iot/kafka";
+import { usageLine } from "@iot/service";
 import { parseTailArgs, tailUsage } from "./options.ts";
 import { runTail, TailError } from "./tail.ts";
 
@@ -28,15 +29,11 @@ function propertiesOf(path: string | undefined): KafkaConfig {
 export async function main(args: readonly string[]): Promise<number> {
   let options, kafkaConfig: KafkaConfig = {};
   try {
-    options = parseTailArgs(
-      args,
-      Deno.env.get("KAFKA_BOOTSTRAP_SERVERS"),
-      Deno.env.get("TAIL_KAFKA_PROPERTIES"),
-    );
+    options = parseTailArgs(args, Deno.env.toObject());
     // The file's name is in the message, never its text (it holds secrets).
     if (options !== "help") kafkaConfig = propertiesOf(options.kafkaProperties);
   } catch (e) {
-    writeAll(Deno.stderr, `tail: ${(e as Error).message} (see --help)\n`);
+    writeAll(Deno.stderr, `${usageLine("tail", (e as Error).message)}\n`);
     return 2;
   }
   if (options === "help") {

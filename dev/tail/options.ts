@@ -1,27 +1,66 @@
 /**
- * The flags of `deno task tail TOPIC`, parsed into a {@linkcode TailOptions}.
+ * The command line of `deno task tail TOPIC`, declared once with `@iot/service`'s option table
+ * (flags > `TAIL_*` / `KAFKA_BOOTSTRAP_SERVERS` env > defaults; `--help` generated from it) and
+ * parsed into a {@linkcode TailOptions}.
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import {
+  booleanOption,
+  defineCli,
+  helpText,
+  integerOption,
+  parseCli,
+  stringOption,
+} from "@iot/service";
+import { z } from "zod";
 
-/** The usage text of `deno task tail --help`. */
-export const tailUsage = `Usage: deno task tail TOPIC [flags]
+const bootstrapList = z.string().regex(
+  /^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/,
+  "expected HOST:PORT[,HOST:PORT...]",
+);
 
-Prints the records of TOPIC as JSON lines (topic, partition, offset, timestamp, key, headers,
-value parsed as JSON when it is JSON). Follows the topic until Ctrl-C unless --count is given.
+/** The tail's command line; `--help` is generated from it. */
+export const tailCli = defineCli({
+  name: "tail",
+  usage: "deno task tail TOPIC [flags]",
+  summary: "Prints the records of TOPIC as JSON lines (topic, partition, offset, timestamp, key, " +
+    "headers,\nvalue parsed as JSON when it is JSON). Follows the topic until Ctrl-C unless " +
+    "--count is given.",
+  prefix: "TAIL",
+  configFile: false,
+  positionals: [{ name: "TOPIC", doc: "the topic to print" }],
+  options: {
+    fromBeginning: booleanOption({
+      doc: "start at the earliest offset (otherwise: only new records)",
+      default: false,
+    }),
+    readCommitted: booleanOption({
+      doc: "skip records of aborted and open transactions (isolation.level)",
+      default: false,
+    }),
+    count: integerOption({ doc: "stop after N records", min: 1, defaultText: "follow forever" }),
+    bootstrap: stringOption({
+      doc: "Kafka or the broker shim (127.0.0.1:9092 is where deno task dev puts the shim)",
+      value: "HOST:PORT",
+      env: "KAFKA_BOOTSTRAP_SERVERS",
+      default: "127.0.0.1:9092",
+      schema: bootstrapList,
+    }),
+    kafkaProperties: stringOption({
+      doc: "extra librdkafka properties (key=value lines) for its clients, e.g. " +
+        "security.protocol=SASL_SSL, sasl.mechanisms, sasl.username, sasl.password, " +
+        "ssl.ca.location",
+      value: "FILE",
+      defaultText: "none",
+      // An empty TAIL_KAFKA_PROPERTIES means none, as it always has.
+      schema: z.string(),
+    }),
+  },
+});
 
-  --from-beginning       start at the earliest offset (default: only new records)
-  --read-committed       skip records of aborted and open transactions (isolation.level)
-  --count N              stop after N records
-  --bootstrap HOST:PORT  Kafka or the broker shim (env KAFKA_BOOTSTRAP_SERVERS;
-                         default 127.0.0.1:9092, where deno task dev puts the shim)
-  --kafka-properties FILE
-                         extra librdkafka properties (key=value lines) for its clients, e.g.
-                         security.protocol=SASL_SSL, sasl.mechanisms, sasl.username,
-                         sasl.password, ssl.ca.location (env TAIL_KAFKA_PROPERTIES)
-  --help                 this text
-`;
+/** The text of `deno task tail --help`. */
+export const tailUsage: string = helpText(tailCli);
 
 /** What `deno task tail` does. */
 export interface TailOptions {
@@ -40,59 +79,23 @@ export interface TailOptions {
 }
 
 /**
- * Parses the tail's arguments; `bootstrapEnv` is `KAFKA_BOOTSTRAP_SERVERS`, `propertiesEnv`
- * `TAIL_KAFKA_PROPERTIES` (flags win). Throws TypeError on bad input.
+ * Parses the tail's arguments and environment (`KAFKA_BOOTSTRAP_SERVERS`,
+ * `TAIL_KAFKA_PROPERTIES`, ...; flags win); "help" for `--help` ({@linkcode tailUsage}). Throws
+ * `UsageError` (one line naming the flag) on bad input.
  */
 export function parseTailArgs(
   args: readonly string[],
-  bootstrapEnv?: string,
-  propertiesEnv?: string,
+  env: Readonly<Record<string, string | undefined>> = {},
 ): TailOptions | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        "from-beginning": { type: "boolean" },
-        "read-committed": { type: "boolean" },
-        count: { type: "string" },
-        bootstrap: { type: "string" },
-        "kafka-properties": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new TypeError((e as Error).message.split("\n")[0]);
-  }
+  const parsed = parseCli(tailCli, { args, env });
+  if (parsed.help) return "help";
   const { values, positionals } = parsed;
-  if (values.help) return "help";
-  if (positionals.length !== 1) {
-    throw new TypeError(
-      positionals.length === 0
-        ? "missing TOPIC"
-        : `one TOPIC expected, got ${positionals.join(" ")}`,
-    );
-  }
-  let count: number | undefined;
-  if (values.count !== undefined) {
-    count = Number(values.count);
-    if (!Number.isInteger(count) || count < 1) {
-      throw new TypeError(`--count: expected an integer >= 1, got "${values.count}"`);
-    }
-  }
-  const bootstrap = values.bootstrap ?? bootstrapEnv ?? "127.0.0.1:9092";
-  if (!/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/.test(bootstrap)) {
-    throw new TypeError(`--bootstrap: expected HOST:PORT[,HOST:PORT...], got "${bootstrap}"`);
-  }
-  const kafkaProperties = values["kafka-properties"] ?? propertiesEnv;
   return {
     topic: positionals[0],
-    bootstrap,
-    fromBeginning: values["from-beginning"] ?? false,
-    readCommitted: values["read-committed"] ?? false,
-    count,
-    ...(kafkaProperties ? { kafkaProperties } : {}),
+    bootstrap: values.bootstrap,
+    fromBeginning: values.fromBeginning,
+    readCommitted: values.readCommitted,
+    count: values.count,
+    ...(values.kafkaProperties ? { kafkaProperties: values.kafkaProperties } : {}),
   };
 }

@@ -6,6 +6,14 @@
  * @module
  */
 import type { Aggregator } from "./aggregator.ts";
+import {
+  compileShapes,
+  forEachRow,
+  JSON_STATE,
+  NO_STATE,
+  type SnapshotColumns,
+} from "./columnar_snapshot.ts";
+import { paneKeyBuilder } from "./pane_columns.ts";
 import { type ChangedKeys, clonePlain } from "./snapshot.ts";
 import { PaneLayout, type SlidingWindows, type TumblingWindows } from "./time_window.ts";
 import { TimerQueue } from "./timer_queue.ts";
@@ -120,6 +128,26 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
     const state: PaneKey<Acc> = { panes, timer: data.timer };
     this.#keys.set(key, state);
     if (state.timer !== null) this.#timers.add(state.timer + this.#lateness, key);
+  }
+
+  restoreColumns(columns: SnapshotColumns): void {
+    const { builders } = compileShapes(columns.header);
+    const paneBuilders = columns.header.shapes.map((s) => paneKeyBuilder<Acc>(s));
+    const numbers = columns.numbers;
+    forEachRow(columns, (key, id, at, json) => {
+      const build = paneBuilders[id];
+      if (build === undefined || build === null) {
+        const state = id === NO_STATE
+          ? null
+          : id === JSON_STATE
+          ? json()
+          : builders[id](numbers, at);
+        return this.restoreKey(key, state, true);
+      }
+      const state: PaneKey<Acc> = build(numbers, at);
+      this.#keys.set(key, state);
+      if (state.timer !== null) this.#timers.add(state.timer + this.#lateness, key);
+    });
   }
 
   keys(): IterableIterator<string> {

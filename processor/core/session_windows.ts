@@ -6,6 +6,7 @@
  * @module
  */
 import type { Aggregator } from "./aggregator.ts";
+import { restoreRows, type SnapshotColumns } from "./columnar_snapshot.ts";
 import { type ChangedKeys, clonePlain } from "./snapshot.ts";
 import type { SessionWindows as SessionKind } from "./time_window.ts";
 import { TimerQueue } from "./timer_queue.ts";
@@ -122,6 +123,10 @@ export class SessionWindows<In, Acc, Out> implements WindowEngine<In, Out> {
     }));
     if (sessions.length === 0) this.#keys.delete(key);
     else this.#arm(key, { sessions, timer: sessions[0].end });
+  }
+
+  restoreColumns(columns: SnapshotColumns): void {
+    restoreRows(columns, (key, state) => this.restoreKey(key, state, true));
   }
 
   keys(): IterableIterator<string> {

@@ -8,6 +8,8 @@
  * @module
  */
 
+import type { SnapshotColumns } from "./columnar_snapshot.ts";
+
 /** The snapshot format version every piece of the core writes and accepts. */
 export const SNAPSHOT_VERSION = 1;
 
@@ -32,6 +34,11 @@ export interface KeyedSnapshot<M, S> {
   readonly meta: M;
   /** Per-key state, sorted by key; `null` when the key has no state (deltas only). */
   readonly keys: ReadonlyArray<readonly [string, S | null]>;
+  /**
+   * The same state as columns, when it was read from a binary checkpoint: an operator that
+   * knows them restores from them directly (then `keys` is never built). Never written.
+   */
+  readonly columns?: SnapshotColumns;
 }
 
 /** Options of restoring a snapshot. */

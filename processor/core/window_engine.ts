@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { SnapshotColumns } from "./columnar_snapshot.ts";
 import type { TimeWindow } from "./time_window.ts";
 
 /** One window's aggregate for one key. */
@@ -63,6 +64,8 @@ export interface WindowEngine<In, Out> {
    * `owned`: `state` may become the live state without a copy.
    */
   restoreKey(key: string, state: unknown, owned?: boolean): void;
+  /** Applies every key of a snapshot's columns, as {@linkcode restoreKey} would. */
+  restoreColumns(columns: SnapshotColumns): void;
   /** Keys that hold state. */
   keys(): IterableIterator<string>;
   /** Drops all state. */

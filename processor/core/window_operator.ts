@@ -197,6 +197,7 @@ export class WindowOperator<In, Acc, Out>
     }
     this.#watermark = meta.watermarkMs ?? -Infinity;
     this.#lateCount = meta.lateCount;
+    if (snapshot.columns !== undefined) return this.#engine.restoreColumns(snapshot.columns);
     const owned = options?.owned ?? false;
     for (const [key, state] of snapshot.keys) this.#engine.restoreKey(key, state, owned);
   }

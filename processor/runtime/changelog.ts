@@ -160,9 +160,15 @@ export class ChangelogFold {
       for (const [key, entry] of this.#entries.get(name) ?? []) {
         if (entry !== null && entry.e === meta.epoch) live.push([key, entry.s]);
       }
-      live.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+      // Keys arrive in the order the base wrote them (sorted); only later new keys break it.
+      if (!isSorted(live)) live.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
       operators[name] = { version: 1, kind, full: true, meta: opMeta, keys: live };
     }
     return { meta, operators, records };
   }
+}
+
+function isSorted(entries: ReadonlyArray<readonly [string, unknown]>): boolean {
+  for (let i = 1; i < entries.length; i++) if (!(entries[i - 1][0] < entries[i][0])) return false;
+  return true;
 }

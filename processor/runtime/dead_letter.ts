@@ -5,7 +5,7 @@
  * @module
  */
 import type { ConsumerRecord, ProducerRecord } from "@iot/kafka";
-import { deadLetterHeaderNames } from "@iot/events";
+import { deadLetterHeaderNames, deadLetterRecord as buildDeadLetter } from "@iot/events";
 import type { DeadLetterReason } from "./job.ts";
 
 /** Header names of dead-letter records, as `@iot/events` defines them for every producer. */
@@ -22,20 +22,5 @@ export function deadLetterRecord(
   record: ConsumerRecord,
   reason: DeadLetterReason,
 ): ProducerRecord {
-  const headers: Array<readonly [string, string | Uint8Array | null]> = [...record.headers];
-  headers.push(
-    [deadLetterHeaders.reason, reason.message],
-    [deadLetterHeaders.code, reason.code],
-    [deadLetterHeaders.topic, record.topic],
-    [deadLetterHeaders.partition, String(record.partition)],
-    [deadLetterHeaders.offset, String(record.offset)],
-    [deadLetterHeaders.job, job],
-  );
-  return {
-    topic,
-    key: record.key,
-    value: record.value,
-    headers,
-    ...(record.timestamp >= 0 ? { timestamp: record.timestamp } : {}),
-  };
+  return buildDeadLetter(record, { code: reason.code, reason: reason.message }, { topic, job });
 }

@@ -14,6 +14,7 @@
  * @module
  */
 import { KafkaError } from "@iot/kafka";
+import { backoffDelay, sleep } from "@iot/service";
 import type { JobRunner } from "./job_runner.ts";
 import type { JobStatus } from "./status.ts";
 
@@ -92,30 +93,15 @@ export class RestartingJob {
         if (signal.aborted || !isFatalClientError(e)) throw e;
         inARow = now() - started >= stableMs ? 1 : inARow + 1;
         if (inARow > maxRestarts) throw e;
-        const waitMs = backoffMs * 2 ** (inARow - 1);
+        const waitMs = backoffDelay(inARow - 1, { initialMs: backoffMs });
         log(
           `${this.name}: restarting in ${waitMs} ms after a fatal Kafka client error ` +
             `(${inARow} of ${maxRestarts} in a row): ${(e as Error).message}`,
         );
-        if (!(await pause(waitMs, signal))) return;
+        if (!(await sleep(waitMs, signal))) return;
         this.#restarts++;
         this.#current = this.#make();
       }
     }
   }
-}
-
-/** Waits `ms`; false when `signal` aborted first. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      resolve(ok);
-    };
-    const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

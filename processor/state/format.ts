@@ -3,8 +3,10 @@
  * and manifests naming them, plus the typed error for unreadable checkpoints.
  *
  * A task directory holds:
- * - `data-<n>.json`: a {@linkcode CheckpointData} file, a base (full snapshots) or a delta
- *   (`snapshotKeys(changedKeys())` of every operator);
+ * - `data-<n>.bin` (written since file format 2, `binary_format.ts`: columnar, checksummed) or
+ *   `data-<n>.json` (format 1, JSON; still read): a {@linkcode CheckpointData} file, a base
+ *   (full snapshots) or a delta (`snapshotKeys(changedKeys())` of every operator); a chain may
+ *   mix both;
  * - `manifest-<seq>.json`: a {@linkcode CheckpointManifest}: the chain of data files to apply
  *   in order (a base, then deltas), the input offset and the task's scalar state.
  *

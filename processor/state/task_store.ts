@@ -6,6 +6,8 @@
  * @module
  */
 import { removeIfExists, syncDir, TEMP_SUFFIX, writeFileAtomic } from "./atomic_file.ts";
+import { decodeKeys, liveCount, NO_STATE } from "../core/columnar_snapshot.ts";
+import { decodeBinaryData, encodeBinaryData, isBinaryData } from "./binary_format.ts";
 import {
   type AnySnapshot,
   checkData,
@@ -24,6 +26,12 @@ export interface TaskStoreOptions {
   maxChain?: number;
   /** fsync files and the directory (turn off only in tests and benchmarks). Default true. */
   sync?: boolean;
+  /**
+   * The data file format written: `"binary"` (default; `binary_format.ts`) or `"json"`, the
+   * version 1 format, kept only so benchmarks and compatibility tests can write it. Both are
+   * always read.
+   */
+  format?: "binary" | "json";
 }
 
 /** What {@linkcode TaskStore.restore} found: the manifest and its data files in order. */
@@ -49,7 +57,7 @@ export interface CheckpointInput {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MANIFEST = /^manifest-(\d+)\.json$/;
-const DATA = /^data-\d+(-c)?\.json$/;
+const DATA = /^data-\d+(-c)?\.(json|bin)$/;
 
 /**
  * Checkpoints of one task in one directory. Not safe for concurrent use: the runtime calls it
@@ -69,6 +77,7 @@ export class TaskStore {
   readonly #keep: number;
   readonly #maxChain: number;
   readonly #sync: boolean;
+  readonly #binary: boolean;
   #manifests: CheckpointManifest[] = [];
   #files = new Map<string, number>();
   #chain: string[] = [];
@@ -84,6 +93,7 @@ export class TaskStore {
     this.#keep = Math.max(1, options.keep ?? 3);
     this.#maxChain = Math.max(2, options.maxChain ?? 8);
     this.#sync = options.sync ?? true;
+    this.#binary = (options.format ?? "binary") === "binary";
   }
 
   /** Opens (creating) the task directory `dir` and reads its manifests. */
@@ -157,7 +167,7 @@ export class TaskStore {
     for (const file of manifest.files) {
       const path = `${this.#dir}/${file}`;
       try {
-        chain.push(checkData(await readJson(path), path));
+        chain.push(await readData(path));
       } catch (e) {
         if (e instanceof CheckpointError) throw e;
         throw new CheckpointError(`Cannot read checkpoint data ${path}: ${e}`, { cause: e });
@@ -179,8 +189,8 @@ export class TaskStore {
     }
     const seq = this.#nextSeq++;
     const data: CheckpointData = { version: 1, kind: input.kind, operators: input.operators };
-    const name = `data-${seq}.json`;
-    const bytes = encoder.encode(JSON.stringify(data));
+    const name = `data-${seq}.${this.#binary ? "bin" : "json"}`;
+    const bytes = this.#encode(data);
     await writeFileAtomic(this.#dir, name, bytes, this.#sync);
     this.#files.set(name, bytes.length);
     const compacted = this.#compacted;
@@ -225,9 +235,13 @@ export class TaskStore {
   #trackKeys(data: CheckpointData): void {
     for (const [name, snapshot] of Object.entries(data.operators)) {
       const keys = this.#keys.get(name);
-      if (keys === undefined || snapshot.full) this.#keys.set(name, new KeyCount(snapshot.keys));
+      if (keys === undefined || snapshot.full) this.#keys.set(name, new KeyCount(snapshot));
       else keys.apply(snapshot.keys);
     }
+  }
+
+  #encode(data: CheckpointData): Uint8Array {
+    return this.#binary ? encodeBinaryData(data) : encoder.encode(JSON.stringify(data));
   }
 
   async #writeManifest(manifest: CheckpointManifest, sync: boolean): Promise<void> {
@@ -237,12 +251,12 @@ export class TaskStore {
 
   #startCompaction(): void {
     const covers = [...this.#chain];
-    const file = `data-${this.#nextSeq - 1}-c.json`;
+    const file = `data-${this.#nextSeq - 1}-c.${this.#binary ? "bin" : "json"}`;
     this.#compacting = covers;
     this.#compaction = (async () => {
       const chain: CheckpointData[] = [];
-      for (const f of covers) chain.push(checkData(await readJson(`${this.#dir}/${f}`), f));
-      const bytes = encoder.encode(JSON.stringify(foldChain(chain)));
+      for (const f of covers) chain.push(await readData(`${this.#dir}/${f}`));
+      const bytes = this.#encode(foldChain(chain));
       await writeFileAtomic(this.#dir, file, bytes, this.#sync);
       this.#files.set(file, bytes.length);
       this.#compacted = { covers, file };
@@ -287,21 +301,35 @@ export class TaskStore {
  * followed by no delta for a while; the set is built when the first delta needs it.
  */
 class KeyCount {
-  #base: string[] | null;
+  #base: (() => string[]) | null;
+  #count: number;
   #set: Set<string> | null = null;
 
-  /** @param full a full snapshot's entries (none is `null`). */
-  constructor(full: AnySnapshot["keys"]) {
-    this.#base = full.filter(([, state]) => state !== null).map(([key]) => key);
+  /** @param full a full snapshot (none of its entries is `null`). */
+  constructor(full: AnySnapshot) {
+    const columns = full.columns;
+    if (columns === undefined) {
+      const keys = full.keys.filter(([, state]) => state !== null).map(([key]) => key);
+      this.#count = keys.length;
+      this.#base = () => keys;
+      return;
+    }
+    // From columns: counted without building the keys; copies of the key columns only, so the
+    // file's bytes are not kept alive (a delta decodes the keys when it comes).
+    this.#count = liveCount(columns);
+    const [bytes, offsets, ids] = [columns.keyBytes, columns.keyOffsets, columns.shapeIds]
+      .map((c) => c.slice()) as [Uint8Array, Uint32Array, Uint32Array];
+    this.#base = () =>
+      decodeKeys(bytes, offsets, columns.header.kind).filter((_, i) => ids[i] !== NO_STATE);
   }
 
   get size(): number {
-    return this.#set?.size ?? this.#base!.length;
+    return this.#set?.size ?? this.#count;
   }
 
   /** Applies a delta's entries (`null`: the key's state is gone). */
   apply(delta: AnySnapshot["keys"]): void {
-    const set = this.#set ??= new Set(this.#base);
+    const set = this.#set ??= new Set(this.#base!());
     this.#base = null;
     for (const [key, state] of delta) {
       if (state === null) set.delete(key);
@@ -310,8 +338,19 @@ class KeyCount {
   }
 }
 
+/** Reads a data file of either format (told apart by the binary format's magic). */
+async function readData(path: string): Promise<CheckpointData> {
+  const bytes = await Deno.readFile(path);
+  if (isBinaryData(bytes)) return decodeBinaryData(bytes, path);
+  return checkData(parseJson(bytes, path), path);
+}
+
 async function readJson(path: string): Promise<unknown> {
-  const text = decoder.decode(await Deno.readFile(path));
+  return parseJson(await Deno.readFile(path), path);
+}
+
+function parseJson(bytes: Uint8Array, path: string): unknown {
+  const text = decoder.decode(bytes);
   try {
     return JSON.parse(text);
   } catch (e) {

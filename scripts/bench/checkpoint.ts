@@ -56,13 +56,23 @@ function aggregates(input: BenchInput, checkpointMs: number): BenchCase {
   };
 }
 
-async function restore(keys: number, bootstrap: string): Promise<Record<string, number>> {
+/** Figures `processor/restore_bench.ts` prints (its `RestoreFigures`), by name. */
+type Figures = Record<string, number>;
+
+/** The restore figures of the binary format, and of the JSON one (`json`). */
+async function restore(
+  keys: number,
+  bootstrap: string,
+): Promise<{ r: Figures & { equal: boolean }; json: Figures }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", RESTORE, String(keys), bootstrap],
     stderr: "inherit",
   }).output();
   if (!out.success) throw new Error(`restore_bench.ts failed (exit ${out.code})`);
-  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  const { json, ...r } = JSON.parse(
+    new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!,
+  );
+  return { r, json };
 }
 
 if (import.meta.main) {
@@ -112,21 +122,36 @@ if (import.meta.main) {
       `${overhead(cpu("on"), cpu("off"))} | |`,
   );
   if (o.keys > 0) {
-    const r = await restore(o.keys, kafka.bootstrap);
+    const { r, json } = await restore(o.keys, kafka.bootstrap);
+    const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+    const ratio = (old: number, now: number) => `${(old / now).toFixed(1)}×`;
     console.log(
       `\nRestore of one device-aggregates task with ${fmt(r.keys)} keys (one open window each; ` +
-        `base checkpoint ${fmt(r.checkpointBytes / 1024 / 1024)} MiB, written in ${
-          fmt(r.writeMs)
-        } ` +
-        `ms; restored state equal to the original: ${r.equal})`,
+        `restored state equal to the original: ${r.equal}); the old JSON data file (version 1) ` +
+        "against the binary columnar one (version 2), in the same run",
     );
-    console.log("| from | ms | target |");
-    console.log("| --- | -: | -: |");
-    console.log(`| local disk | ${fmt(r.localMs)} | 1,000 |`);
+    console.log("| | JSON (v1) | binary (v2) | JSON / binary | target |");
+    console.log("| --- | -: | -: | -: | -: |");
     console.log(
-      `| changelog topic (of which reading it) | ${fmt(r.changelogMs)} (${
-        fmt(r.changelogReadMs)
-      }) | - |`,
+      `| base checkpoint MiB | ${mib(json.checkpointBytes)} | ${mib(r.checkpointBytes)} | ` +
+        `${ratio(json.checkpointBytes, r.checkpointBytes)} | |`,
     );
+    console.log(
+      `| write base ms | ${fmt(json.writeMs)} | ${fmt(r.writeMs)} | ` +
+        `${ratio(json.writeMs, r.writeMs)} | |`,
+    );
+    console.log(
+      `| restore from local disk ms | ${fmt(json.localMs)} | ${fmt(r.localMs)} | ` +
+        `${ratio(json.localMs, r.localMs)} | 1,000 |`,
+    );
+    console.log(
+      `| floor: ${fmt(r.keys)} small objects into a Map, fresh process, ms | | ` +
+        `${fmt(r.mapFloorMs)} | | |`,
+    );
+    console.log(
+      `| restore from the changelog topic ms (of which reading it) | | ${fmt(r.changelogMs!)} ` +
+        `(${fmt(r.changelogReadMs!)}) | | - |`,
+    );
+    console.log(`load average after: ${Deno.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   }
 }

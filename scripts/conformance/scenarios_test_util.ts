@@ -77,6 +77,12 @@ export async function kcatMetadata(bootstrap: string): Promise<MetadataView> {
   };
 }
 
+/** kcat consumes `topic` from the beginning to its end, each record printed as `format`. */
+async function kcatConsumeAll(bootstrap: string, topic: string, format: string): Promise<string> {
+  const args = ["-b", bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", format];
+  return await run("kcat", args);
+}
+
 /** kcat produce (keys, headers) and consume from the beginning. */
 export async function kcatRoundTrip(bootstrap: string): Promise<string> {
   const topic = uniqueName("conf-kcat");
@@ -85,19 +91,7 @@ export async function kcatRoundTrip(bootstrap: string): Promise<string> {
     ["-b", bootstrap, "-P", "-t", topic, "-K", ":", "-H", "h1=x", "-H", "h2=y"],
     "k1:v1\nk2:v2\n:v3\n",
   );
-  return await run("kcat", [
-    "-b",
-    bootstrap,
-    "-C",
-    "-t",
-    topic,
-    "-o",
-    "beginning",
-    "-e",
-    "-q",
-    "-f",
-    "%p %o %k=%s [%h]\\n",
-  ]);
+  return await kcatConsumeAll(bootstrap, topic, "%p %o %k=%s [%h]\\n");
 }
 
 /** Our Producer (plain and idempotent) and an assign-based Consumer. */
@@ -258,19 +252,7 @@ export async function kcatCompression(bootstrap: string): Promise<Record<string,
       ["-b", bootstrap, "-P", "-t", topic, "-z", codec, "-X", "enable.idempotence=true"],
       "a\nb\nc\n",
     );
-    out[codec] = await run("kcat", [
-      "-b",
-      bootstrap,
-      "-C",
-      "-t",
-      topic,
-      "-o",
-      "beginning",
-      "-e",
-      "-q",
-      "-f",
-      "%o:%s ",
-    ]);
+    out[codec] = await kcatConsumeAll(bootstrap, topic, "%o:%s ");
   }
   return out;
 }

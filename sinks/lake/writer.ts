@@ -15,10 +15,9 @@ import { rowId } from "../keys.ts";
 import type { SinkKind, SinkRecord } from "../record.ts";
 import {
   checkKinds,
-  describeError,
   type Rejection,
   type SinkWriter,
-  StoreUnavailableError,
+  storeError,
   type WriteResult,
 } from "../writer.ts";
 import { type LakeColumn, partitionOf, tableFor } from "./columns.ts";
@@ -259,13 +258,16 @@ export class LakeWriter implements SinkWriter {
     return this.close();
   }
 
-  /** Runs `fn`; a filesystem error becomes {@linkcode StoreUnavailableError} (retry later). */
+  /** Runs `fn`; a filesystem error becomes a `StoreUnavailableError` (retry later). */
   async #unavailableOnIo<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof CommitConflictError || !isIoError(e)) throw e;
-      throw new StoreUnavailableError("lake", describeError(e), { cause: e });
+      throw storeError(
+        "lake",
+        e,
+        (e: unknown) => !(e instanceof CommitConflictError) && isIoError(e),
+      );
     }
   }
 }
