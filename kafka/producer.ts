@@ -47,6 +47,12 @@ const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
 /** Ranges of an event's messages shorter than this are read one by one rather than halved. */
 const MIN_COUNTED_RANGE = 4;
 
+function asKafkaError(e: unknown): KafkaError {
+  return e instanceof KafkaError
+    ? e
+    : new KafkaError(`produce: ${e}`, { code: ErrorCode.FAIL, cause: e });
+}
+
 interface PendingBatch {
   /** The records, or the block's topics (for error messages). */
   records: readonly ProducerRecord[] | null;
@@ -132,8 +138,9 @@ export class Producer implements AsyncDisposable {
   /**
    * Produces the records of `block` in order (also across calls) and resolves once every one
    * is acknowledged; rejects like {@linkcode sendAll}. The cheapest way to send many records:
-   * their bytes are already laid out, and delivery reports are counted per batch. The block's
-   * buffers are copied once the returned promise settles (or earlier); don't change them before.
+   * their bytes are already laid out and sent from where they are (librdkafka does not copy
+   * them), and delivery reports are counted per batch. The producer holds the block until the
+   * returned promise settles; don't change or reuse its buffers before.
    */
   async sendBlock(block: RecordBlock): Promise<void> {
     this.#client.assertUsable("produce");
@@ -193,12 +200,7 @@ export class Producer implements AsyncDisposable {
       await this.#enqueue(batch, batchId, count);
     } catch (e) {
       this.#pending.delete(batchId);
-      reject(
-        e instanceof KafkaError ? e : new KafkaError(`produce: ${e}`, {
-          code: ErrorCode.FAIL,
-          cause: e,
-        }),
-      );
+      reject(asKafkaError(e));
     } finally {
       if (this.#enqueueTail === done) this.#enqueueTail = null;
       release();
@@ -213,8 +215,9 @@ export class Producer implements AsyncDisposable {
       ? (i: number, opaque: number) => builder.produce(records[i], opaque)
       : (i: number, opaque: number) => builder.produceAt(i, opaque);
     if (block) builder.beginBlock(block);
+    let i = 0;
     try {
-      for (let i = 0; i < count; i++) {
+      for (; i < count; i++) {
         const opaque = batchId * INDEX_BITS + i;
         let code = produce(i, opaque);
         while (code === ErrorCode.QUEUE_FULL) {
@@ -232,6 +235,12 @@ export class Producer implements AsyncDisposable {
           this.#settle(batch, batchId, i, -1, -1, error);
         }
       }
+    } catch (e) {
+      if (i === 0) throw e;
+      // Records before `i` are queued (a block's are sent from its memory), so the batch stays
+      // pending until they are reported; the rest fail now.
+      const error = asKafkaError(e);
+      for (; i < count; i++) this.#settle(batch, batchId, i, -1, -1, error);
     } finally {
       if (block) builder.endBlock();
     }
