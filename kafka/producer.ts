@@ -138,9 +138,8 @@ export class Producer implements AsyncDisposable {
   /**
    * Produces the records of `block` in order (also across calls) and resolves once every one
    * is acknowledged; rejects like {@linkcode sendAll}. The cheapest way to send many records:
-   * their bytes are already laid out and sent from where they are (librdkafka does not copy
-   * them), and delivery reports are counted per batch. The producer holds the block until the
-   * returned promise settles; don't change or reuse its buffers before.
+   * their bytes are already laid out, and delivery reports are counted per batch. The block's
+   * buffers are copied once the returned promise settles (or earlier); don't change them before.
    */
   async sendBlock(block: RecordBlock): Promise<void> {
     this.#client.assertUsable("produce");
@@ -237,8 +236,8 @@ export class Producer implements AsyncDisposable {
       }
     } catch (e) {
       if (i === 0) throw e;
-      // Records before `i` are queued (a block's are sent from its memory), so the batch stays
-      // pending until they are reported; the rest fail now.
+      // Records before `i` are queued, so the batch stays pending until they are reported (its
+      // promise settles once all are accounted for); the rest fail now.
       const error = asKafkaError(e);
       for (; i < count; i++) this.#settle(batch, batchId, i, -1, -1, error);
     } finally {

@@ -5,8 +5,7 @@
  *
  * For a block, every entry that is the same for all its records (partitioner, flags, headers)
  * is written once; per record only the topic, value, key, opaque and timestamp change, as plain
- * 32-bit word stores. librdkafka copies a single record's bytes during the call
- * (`RD_KAFKA_MSG_F_COPY`); a block's it sends in place, without a copy.
+ * 32-bit word stores. librdkafka copies the bytes during the call (`RD_KAFKA_MSG_F_COPY`).
  *
  * @module
  */
@@ -84,8 +83,6 @@ const VTYPE = {
 const VU_SIZE = 72;
 const VU_WORDS = VU_SIZE / 4;
 const MSG_F_COPY = 0x2;
-/** Block records are sent without `RD_KAFKA_MSG_F_COPY` (see `beginBlock`). */
-const BLOCK_MSG_FLAGS = 0;
 const PARTITION_UA = -1;
 const TWO_32 = 2 ** 32;
 const encoder = new TextEncoder();
@@ -159,9 +156,7 @@ export class ProduceRequestBuilder {
     vu.setInt32(VU_SIZE + 8, PARTITION_UA, true);
     vu.setInt32(4 * VU_SIZE, VTYPE.OPAQUE, true);
     vu.setInt32(5 * VU_SIZE, VTYPE.MSGFLAGS, true);
-    // No copy: librdkafka sends from the block's own memory, which the producer keeps (and the
-    // caller leaves unchanged) until every record of the block is reported.
-    vu.setInt32(5 * VU_SIZE + 8, BLOCK_MSG_FLAGS, true);
+    vu.setInt32(5 * VU_SIZE + 8, MSG_F_COPY, true);
     vu.setInt32(6 * VU_SIZE, VTYPE.TIMESTAMP, true);
     // Header values (and uncached names) are copied once per block into memory the builder
     // owns; librdkafka copies them again during each call.
