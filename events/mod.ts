@@ -43,6 +43,7 @@ export {
   decodeClimateReading,
   parseClimateReading,
 } from "./climate.ts";
+export { scanCanonicalClimateReading, type ScannedClimateReading } from "./climate_canonical.ts";
 export {
   type CommandStatus,
   commandStatusSchema,

@@ -49,6 +49,7 @@ Deno.test("mod.ts exports the public API", () => {
     "parseVehiclePressureReading",
     "parseWindowAggregate",
     "resolveTopics",
+    "scanCanonicalClimateReading",
     "schemaVersion",
     "sqliteLayout",
     "timestampSchema",

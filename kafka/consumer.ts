@@ -12,6 +12,7 @@ import { QueueWakeup } from "./native/libc.ts";
 import { writeGroupMetadata } from "./native/group_metadata.ts";
 import { pointerAt } from "./native/message.ts";
 import { type ConsumerRecord, MAX_BATCH, MessageReader } from "./native/message_reader.ts";
+import type { RecordColumns } from "./record_columns.ts";
 import {
   fromNativeList,
   type TopicPartition,
@@ -19,7 +20,7 @@ import {
   withNativeListAsync,
 } from "./partitions.ts";
 
-export type { ConsumerRecord };
+export type { ConsumerRecord, RecordColumns };
 
 /**
  * A change of the partitions this consumer owns. `assigned` is delivered before the partitions
@@ -188,7 +189,27 @@ export class Consumer implements AsyncDisposable {
    * Yields batches of records as they arrive, handling rebalances between batches. Only one
    * iteration may run at a time; it ends when the consumer closes or `signal` aborts.
    */
-  async *batches(options: BatchOptions = {}): AsyncGenerator<ConsumerRecord[], void, undefined> {
+  batches(options: BatchOptions = {}): AsyncGenerator<ConsumerRecord[], void, undefined> {
+    const readHeaders = options.headers ?? true;
+    return this.#iterate(options, (n) => this.#reader.read(n, readHeaders));
+  }
+
+  /**
+   * Like {@linkcode batches}, but yields each batch as {@linkcode RecordColumns}: one buffer of
+   * all keys and values plus a typed array per field, without an object per record (for hot
+   * paths; `headers` are not read). Records whose message carried an error are left out, as in
+   * `batches()`.
+   */
+  columnBatches(
+    options: Omit<BatchOptions, "headers"> = {},
+  ): AsyncGenerator<RecordColumns, void, undefined> {
+    return this.#iterate(options, (n) => this.#reader.readColumns(n));
+  }
+
+  async *#iterate<T extends { length: number }>(
+    options: BatchOptions,
+    read: (n: number) => T,
+  ): AsyncGenerator<T, void, undefined> {
     const max = Math.min(options.maxMessages ?? 1000, MAX_BATCH);
     if (this.#iterating) {
       throw new Error("Consumer.batches(): another iteration is already running");
@@ -201,7 +222,7 @@ export class Consumer implements AsyncDisposable {
       while (!this.#client.closing && !signal?.aborted) {
         await this.#applyRebalances();
         if (this.#client.closing || signal?.aborted) break;
-        const batch = this.#consumeNow(max, options.headers ?? true);
+        const batch = read(this.#consume(max));
         if (batch.length > 0) {
           yield batch;
           continue;
@@ -225,10 +246,15 @@ export class Consumer implements AsyncDisposable {
     return this.#lib.rd_kafka_queue_length(this.#queue) > 0n;
   }
 
-  #consumeNow(max: number, readHeaders = true): ConsumerRecord[] {
-    const reader = this.#reader;
-    const n = this.#lib.rd_kafka_consume_batch_queue(this.#queue, 0, reader.pointers, BigInt(max));
-    return reader.read(Number(n), readHeaders);
+  /** Takes up to `max` queued messages into the reader's pointer array; returns how many. */
+  #consume(max: number): number {
+    const pointers = this.#reader.pointers;
+    return Number(this.#lib.rd_kafka_consume_batch_queue(this.#queue, 0, pointers, BigInt(max)));
+  }
+
+  /** Reads (and destroys) what is queued, as during close(). */
+  #consumeNow(max: number): ConsumerRecord[] {
+    return this.#reader.read(this.#consume(max), true);
   }
 
   #onRebalanceCallback(err: number, partitions: Deno.PointerValue): void {

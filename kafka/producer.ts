@@ -47,6 +47,12 @@ const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
 /** Ranges of an event's messages shorter than this are read one by one rather than halved. */
 const MIN_COUNTED_RANGE = 4;
 
+function asKafkaError(e: unknown): KafkaError {
+  return e instanceof KafkaError
+    ? e
+    : new KafkaError(`produce: ${e}`, { code: ErrorCode.FAIL, cause: e });
+}
+
 interface PendingBatch {
   /** The records, or the block's topics (for error messages). */
   records: readonly ProducerRecord[] | null;
@@ -193,12 +199,7 @@ export class Producer implements AsyncDisposable {
       await this.#enqueue(batch, batchId, count);
     } catch (e) {
       this.#pending.delete(batchId);
-      reject(
-        e instanceof KafkaError ? e : new KafkaError(`produce: ${e}`, {
-          code: ErrorCode.FAIL,
-          cause: e,
-        }),
-      );
+      reject(asKafkaError(e));
     } finally {
       if (this.#enqueueTail === done) this.#enqueueTail = null;
       release();
@@ -213,8 +214,9 @@ export class Producer implements AsyncDisposable {
       ? (i: number, opaque: number) => builder.produce(records[i], opaque)
       : (i: number, opaque: number) => builder.produceAt(i, opaque);
     if (block) builder.beginBlock(block);
+    let i = 0;
     try {
-      for (let i = 0; i < count; i++) {
+      for (; i < count; i++) {
         const opaque = batchId * INDEX_BITS + i;
         let code = produce(i, opaque);
         while (code === ErrorCode.QUEUE_FULL) {
@@ -232,6 +234,12 @@ export class Producer implements AsyncDisposable {
           this.#settle(batch, batchId, i, -1, -1, error);
         }
       }
+    } catch (e) {
+      if (i === 0) throw e;
+      // Records before `i` are queued, so the batch stays pending until they are reported (its
+      // promise settles once all are accounted for); the rest fail now.
+      const error = asKafkaError(e);
+      for (; i < count; i++) this.#settle(batch, batchId, i, -1, -1, error);
     } finally {
       if (block) builder.endBlock();
     }

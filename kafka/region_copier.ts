@@ -21,14 +21,21 @@ export class RegionCopier {
   readonly #runStart: number[] = [];
   readonly #runEnd: number[] = [];
   readonly #runOffset: number[] = [];
+  readonly #reuse: boolean;
   #buffer: Uint8Array<ArrayBuffer> = EMPTY;
+  #spare: Uint8Array<ArrayBuffer> = EMPTY;
 
-  /** `maxGap` (default 1024) must stay below the page size (4096). */
-  constructor(maxGap = 1024) {
+  /**
+   * `maxGap` (default 1024) must stay below the page size (4096). With `reuse` (default false),
+   * `copy()` writes into one buffer kept across batches (grown when too small) instead of a new
+   * one: for copies read before the next `copy()` and never handed out.
+   */
+  constructor(maxGap = 1024, reuse = false) {
     if (!(maxGap >= 0 && maxGap < 4096)) {
       throw new RangeError(`maxGap must be in 0..4095, got ${maxGap}`);
     }
     this.#maxGap = maxGap;
+    this.#reuse = reuse;
   }
 
   /** Forgets the previous batch's regions. */
@@ -73,7 +80,12 @@ export class RegionCopier {
       this.#runOffset[r] = total;
       total += this.#runEnd[r] - this.#runStart[r];
     }
-    const buffer = new Uint8Array(total);
+    // A fresh buffer is zero-filled memory the garbage collector must track: skip both when
+    // the copies are only read until the next batch.
+    if (this.#reuse && this.#spare.length < total) {
+      this.#spare = new Uint8Array(Math.ceil(total * 1.25));
+    }
+    const buffer = this.#reuse ? this.#spare : new Uint8Array(total);
     for (let r = 0; r < this.#runStart.length; r++) {
       const offset = this.#runOffset[r];
       copyFrom(
@@ -88,6 +100,11 @@ export class RegionCopier {
   view(id: number): Uint8Array {
     const start = this.offsetOf(id);
     return this.#buffer.subarray(start, start + this.#length[id]);
+  }
+
+  /** The length of region `id`. */
+  lengthOf(id: number): number {
+    return this.#length[id];
   }
 
   /** Where region `id` starts in {@linkcode buffer}. */

@@ -57,3 +57,21 @@ Deno.test("RegionCopier reset() forgets the previous batch", () => {
 Deno.test("RegionCopier refuses gaps that could cross an unmapped page", () => {
   assertThrows(() => new RegionCopier(4096), RangeError);
 });
+
+Deno.test("RegionCopier with reuse copies into one buffer kept across batches", () => {
+  const copier = new RegionCopier(16, true);
+  const a = copier.add(1000, 10);
+  copier.copy(copyFromFake([]));
+  const first = copier.buffer;
+  assertEquals(copier.view(a), expected(1000, 10));
+  copier.reset();
+  const b = copier.add(2000, 8);
+  copier.copy(copyFromFake([]));
+  assertEquals(copier.buffer, first);
+  assertEquals(copier.view(b), expected(2000, 8));
+  assertEquals(copier.lengthOf(b), 8);
+  copier.reset();
+  const c = copier.add(3000, 400); // larger than the kept buffer: grown
+  copier.copy(copyFromFake([]));
+  assertEquals(copier.view(c), expected(3000, 400));
+});

@@ -1,12 +1,14 @@
 /**
  * The consumer's message reader: turns a batch of `rd_kafka_message_t *` filled by
- * `rd_kafka_consume_batch_queue()` into {@linkcode ConsumerRecord}s and destroys the messages.
- * Structs, then keys and values, are each copied with one copy per run of nearby memory
- * (see {@linkcode RegionCopier}): an FFI copy per field of every record would cost more.
+ * `rd_kafka_consume_batch_queue()` into {@linkcode RecordColumns} (and those into
+ * {@linkcode ConsumerRecord}s) and destroys the messages. Structs, then keys and values, are
+ * each copied with one copy per run of nearby memory (see {@linkcode RegionCopier}): an FFI copy
+ * per field of every record would cost more.
  *
  * @module
  */
 import { ErrorCode, KafkaError } from "../errors.ts";
+import { RecordColumns, TIMESTAMP_TYPES } from "../record_columns.ts";
 import { RegionCopier } from "../region_copier.ts";
 import { type Librdkafka, readCString } from "./library.ts";
 import {
@@ -40,7 +42,6 @@ export interface ConsumerRecord {
 export const MAX_BATCH = 4096;
 const NULL_REGION = -1;
 const EMPTY_REGION = -2;
-const timestampTypes = ["none", "create", "log-append"] as const;
 const decoder = new TextDecoder();
 
 /** What the reader reports a message error to. */
@@ -64,8 +65,7 @@ export class MessageReader {
   readonly #addresses = new BigUint64Array(this.pointers.buffer);
   readonly #lib: Librdkafka;
   readonly #errors: MessageErrorSink;
-  readonly #structCopier = new RegionCopier();
-  readonly #starts = new Int32Array(MAX_BATCH);
+  readonly #structCopier = new RegionCopier(1024, true);
   readonly #regions = new Int32Array(2 * MAX_BATCH);
   readonly #copier = new RegionCopier();
   readonly #out = new Uint8Array(new ArrayBuffer(24));
@@ -77,7 +77,8 @@ export class MessageReader {
   readonly #topicNames = new Map<number, string>();
   /** Whether the private timestamp fields are trusted; undefined until checked. */
   #privateTimestamps: boolean | undefined = undefined;
-  #timestampType: ConsumerRecord["timestampType"] = "none";
+  /** The last timestamp type read, an index into `TIMESTAMP_TYPES`. */
+  #timestampType = 0;
   #structs: DataView = new DataView(new ArrayBuffer(0));
 
   constructor(lib: Librdkafka, errors: MessageErrorSink) {
@@ -86,63 +87,122 @@ export class MessageReader {
   }
 
   /**
-   * Reads the `n` messages in {@linkcode pointers} and destroys them; throws the fatal error
-   * if one of them carried it.
+   * Reads the `n` messages in {@linkcode pointers} as records and destroys them; throws the
+   * fatal error if one of them carried it.
    */
   read(n: number, readHeaders: boolean): ConsumerRecord[] {
     if (n <= 0) return [];
-    const lib = this.#lib;
-    const words = this.#words;
-    const structs = this.#native.copyStructs(
-      words,
-      n,
-      MESSAGE_WITH_TIMESTAMP_SIZE,
-      this.#structCopier,
-    );
-    this.#structs = structs;
-    const starts = this.#starts;
-    const regions = this.#regions;
-    this.#copier.reset();
-    for (let i = 0; i < n; i++) {
-      const at = this.#structCopier.offsetOf(i);
-      starts[i] = at;
-      if (structs.getInt32(at + F.ERR, true) === 0) {
-        // Keys come before values in a record batch, so add them in that order.
-        regions[2 * i] = this.#addRegion(at + F.KEY, structs.getUint32(at + F.KEY_LEN, true));
-        regions[2 * i + 1] = this.#addRegion(at + F.PAYLOAD, structs.getUint32(at + F.LEN, true));
-      }
+    const headers: Array<ConsumerRecord["headers"]> | null = readHeaders ? [] : null;
+    const c = this.readColumns(n, headers);
+    const records: ConsumerRecord[] = new Array(c.length);
+    for (let i = 0; i < c.length; i++) {
+      records[i] = {
+        topic: c.topicNames[c.topics[i]],
+        partition: c.partitions[i],
+        offset: c.offsets[i],
+        key: c.key(i),
+        value: c.value(i),
+        timestamp: c.timestamps[i],
+        timestampType: TIMESTAMP_TYPES[c.timestampTypes[i]] ?? "none",
+        headers: headers?.[i] ?? [],
+      };
     }
-    this.#copier.copy(this.#native.copyFrom);
-    const records: ConsumerRecord[] = [];
+    return records;
+  }
+
+  /**
+   * Reads the `n` messages in {@linkcode pointers} as columns and destroys them; with
+   * `headers`, also reads each record's headers into it. Messages carrying an error are
+   * reported and left out; throws the fatal error if one of them carried it.
+   */
+  readColumns(n: number, headers: Array<ConsumerRecord["headers"]> | null = null): RecordColumns {
+    const columns = new RecordColumns(n);
+    if (n <= 0) return columns;
     let fatal: KafkaError | null = null;
-    for (let i = 0; i < n; i++) {
-      const message = this.#addresses[i];
-      try {
-        const at = starts[i];
-        const err = structs.getInt32(at + F.ERR, true);
-        if (err !== 0) {
-          const error = this.#messageError(at, err);
-          if (error?.fatal) fatal = error;
-          continue;
-        }
-        records.push({
-          topic: this.#topicName(at),
-          partition: structs.getInt32(at + F.PARTITION, true),
-          offset: i64(structs, at + F.OFFSET),
-          key: this.#regionBytes(regions[2 * i]),
-          value: this.#regionBytes(regions[2 * i + 1]),
-          timestamp: this.#timestampOf(message, at),
-          timestampType: this.#timestampType,
-          headers: readHeaders && lib.rd_kafka_message_headers_at(message, this.#out) === 0
-            ? this.#readHeaders()
-            : [],
-        });
-      } finally {
-        lib.rd_kafka_message_destroy_at(message);
-      }
+    try {
+      const structs = this.#native.copyStructs(
+        this.#words,
+        n,
+        MESSAGE_WITH_TIMESTAMP_SIZE,
+        this.#structCopier,
+      );
+      this.#structs = structs;
+      fatal = this.#fillColumns(n, columns, headers);
+      this.#copier.copy(this.#native.copyFrom);
+      this.#placeRegions(columns);
+    } finally {
+      // After the copy: a payload lives in a fetch buffer its message holds a reference to.
+      const destroy = this.#lib.rd_kafka_message_destroy_at;
+      const addresses = this.#addresses;
+      for (let i = 0; i < n; i++) destroy(addresses[i]);
     }
     if (fatal) throw fatal;
-    return records;
+    return columns;
+  }
+
+  /** Fills every column but the byte positions; returns a fatal error met on the way. */
+  #fillColumns(
+    n: number,
+    c: RecordColumns,
+    headers: Array<ConsumerRecord["headers"]> | null,
+  ): KafkaError | null {
+    const structs = this.#structs;
+    const regions = this.#regions;
+    const copier = this.#structCopier;
+    let fatal: KafkaError | null = null;
+    // The topic handle's two 32-bit halves: compared without building a 64-bit number.
+    let rktLow = -1;
+    let rktHigh = -1;
+    let topic = 0;
+    let j = 0;
+    this.#copier.reset();
+    for (let i = 0; i < n; i++) {
+      const at = copier.offsetOf(i);
+      const err = structs.getInt32(at + F.ERR, true);
+      if (err !== 0) {
+        const error = this.#messageError(at, err);
+        if (error?.fatal) fatal = error;
+        continue;
+      }
+      // Keys come before values in a record batch, so add them in that order.
+      regions[2 * j] = this.#addRegion(at + F.KEY, structs.getUint32(at + F.KEY_LEN, true));
+      regions[2 * j + 1] = this.#addRegion(at + F.PAYLOAD, structs.getUint32(at + F.LEN, true));
+      const low = structs.getUint32(at + F.RKT, true);
+      const high = structs.getUint32(at + F.RKT + 4, true);
+      if (low !== rktLow || high !== rktHigh) {
+        rktLow = low;
+        rktHigh = high;
+        topic = c.topicIndex(this.#topicName(at));
+      }
+      c.topics[j] = topic;
+      c.partitions[j] = structs.getInt32(at + F.PARTITION, true);
+      c.offsets[j] = i64(structs, at + F.OFFSET);
+      c.timestamps[j] = this.#timestampOf(i, at);
+      c.timestampTypes[j] = this.#timestampType;
+      if (headers) {
+        headers[j] = this.#lib.rd_kafka_message_headers_at(this.#addresses[i], this.#out) === 0
+          ? this.#readHeaders()
+          : [];
+      }
+      j++;
+    }
+    c.length = j;
+    return fatal;
+  }
+
+  /** Sets the key and value positions once the regions are copied into one buffer. */
+  #placeRegions(c: RecordColumns): void {
+    const regions = this.#regions;
+    const copier = this.#copier;
+    c.bytes = copier.buffer;
+    for (let j = 0; j < c.length; j++) {
+      const key = regions[2 * j];
+      const value = regions[2 * j + 1];
+      c.keyStarts[j] = key >= 0 ? copier.offsetOf(key) : 0;
+      c.keyLengths[j] = key >= 0 ? copier.lengthOf(key) : key === EMPTY_REGION ? 0 : -1;
+      c.valueStarts[j] = value >= 0 ? copier.offsetOf(value) : 0;
+      c.valueLengths[j] = value >= 0 ? copier.lengthOf(value) : value === EMPTY_REGION ? 0 : -1;
+    }
   }
 
   /**
@@ -155,33 +215,31 @@ export class MessageReader {
     return length === 0 ? EMPTY_REGION : this.#copier.add(address, length);
   }
 
-  #regionBytes(region: number): Uint8Array | null {
-    if (region === NULL_REGION) return null;
-    return region === EMPTY_REGION ? new Uint8Array(0) : this.#copier.view(region);
-  }
-
   /**
-   * The record's timestamp, setting `#timestampType`. Reads librdkafka's private message fields
-   * once they matched the public call on a real message; otherwise calls
-   * `rd_kafka_message_timestamp()` (one FFI call per record).
+   * The timestamp of message `i` (its struct at `at`), setting `#timestampType`. Reads
+   * librdkafka's private message fields once they matched the public call on a real message;
+   * otherwise calls `rd_kafka_message_timestamp()` (one FFI call per record). The message
+   * pointer is read only then: each read of the pointer array allocates a BigInt.
    */
-  #timestampOf(message: bigint, at: number): number {
+  #timestampOf(i: number, at: number): number {
     const structs = this.#structs;
     if (this.#privateTimestamps !== false) {
       const type = structs.getInt32(at + PrivateField.TSTYPE, true);
       const ts = i64(structs, at + PrivateField.TIMESTAMP);
       if (this.#privateTimestamps) {
-        this.#timestampType = timestampTypes[type] ?? "none";
+        this.#timestampType = type;
         return ts;
       }
-      const public_ = Number(this.#lib.rd_kafka_message_timestamp_at(message, this.#out));
+      const public_ = Number(
+        this.#lib.rd_kafka_message_timestamp_at(this.#addresses[i], this.#out),
+      );
       const publicType = this.#outData.getInt32(0, true);
       this.#privateTimestamps = public_ === ts && publicType === type;
-      this.#timestampType = timestampTypes[publicType] ?? "none";
+      this.#timestampType = publicType;
       return public_;
     }
-    const ts = Number(this.#lib.rd_kafka_message_timestamp_at(message, this.#out));
-    this.#timestampType = timestampTypes[this.#outData.getInt32(0, true)] ?? "none";
+    const ts = Number(this.#lib.rd_kafka_message_timestamp_at(this.#addresses[i], this.#out));
+    this.#timestampType = this.#outData.getInt32(0, true);
     return ts;
   }
 

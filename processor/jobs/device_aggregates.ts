@@ -11,19 +11,13 @@
  * @module
  */
 import type { ConsumerRecord } from "@iot/kafka";
-import {
-  decodeClimateReading,
-  encodeEvent,
-  eventHeaders,
-  formatTimestamp,
-  type WindowAggregate,
-} from "@iot/events";
+import { encodeEvent, eventHeaders, formatTimestamp, type WindowAggregate } from "@iot/events";
 import { fields, type Stats, stats } from "../core/aggregator.ts";
 import { sliding, tumbling } from "../core/time_window.ts";
 import type { WindowResult } from "../core/window_engine.ts";
 import { WindowOperator } from "../core/window_operator.ts";
 import type { JobDefinition, TaskOutput } from "../runtime/job.ts";
-import { ClockedTask, decodeOrDeadLetter, type SourceOptions } from "./event_time.ts";
+import { climateReadingOrDeadLetter, ClockedTask, type SourceOptions } from "./event_time.ts";
 
 /** Settings of {@linkcode deviceAggregatesJob}. */
 export interface DeviceAggregatesConfig {
@@ -89,9 +83,9 @@ class DeviceAggregatesTask extends ClockedTask {
   }
 
   process(record: ConsumerRecord, out: TaskOutput): void {
-    const reading = decodeOrDeadLetter(record, decodeClimateReading, out);
+    const reading = climateReadingOrDeadLetter(record, out);
     if (reading === undefined) return;
-    const time = Date.parse(reading.ts);
+    const time = reading.timeMs;
     const { late } = this.#window.process(reading.deviceId, time, {
       temperature: reading.temperature,
       humidity: reading.humidity,
@@ -100,7 +94,8 @@ class DeviceAggregatesTask extends ClockedTask {
       out.late({
         topic: this.#config.late,
         key: reading.deviceId,
-        value: encodeEvent(reading),
+        // The canonical bytes as received, or the decoded reading encoded canonically.
+        value: reading.decoded ? encodeEvent(reading.decoded) : record.value!,
         headers: eventHeaders,
         timestamp: time,
       });

@@ -4,7 +4,13 @@
  * @module
  */
 import type { ConsumerRecord } from "@iot/kafka";
-import type { EventResult } from "@iot/events";
+import {
+  type ClimateReading,
+  decodeClimateReading,
+  type EventResult,
+  scanCanonicalClimateReading,
+  type ScannedClimateReading,
+} from "@iot/events";
 import {
   PartitionWatermarks,
   type PartitionWatermarksSnapshot,
@@ -212,4 +218,31 @@ export function decodeOrDeadLetter<T>(
   if (result.ok) return result.value;
   out.deadLetter(record, { code: result.error.reason, message: result.error.message });
   return undefined;
+}
+
+/**
+ * A climate reading as the jobs use it; `decoded` is set only when the record's value was not
+ * already the reading's canonical encoding (so a stage forwarding it must encode `decoded`).
+ */
+export interface ClimateInput extends ScannedClimateReading {
+  /** The decoded reading when the value needed the full decoder, else absent. */
+  readonly decoded?: ClimateReading;
+}
+
+/**
+ * Reads `record`'s value as a climate reading: canonical bytes (what producers and the
+ * repartition topic send) through the scanner, anything else through `decodeClimateReading`;
+ * on failure sends the record to the dead-letter topic with the decoder's reason and returns
+ * `undefined`.
+ */
+export function climateReadingOrDeadLetter(
+  record: ConsumerRecord,
+  out: TaskOutput,
+): ClimateInput | undefined {
+  const scanned = record.value ? scanCanonicalClimateReading(record.value) : undefined;
+  if (scanned !== undefined) return scanned;
+  const decoded = decodeOrDeadLetter(record, decodeClimateReading, out);
+  if (decoded === undefined) return undefined;
+  const { deviceId, temperature, humidity } = decoded;
+  return { deviceId, timeMs: Date.parse(decoded.ts), temperature, humidity, decoded };
 }

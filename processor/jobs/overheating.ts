@@ -24,7 +24,6 @@
 import type { ConsumerRecord } from "@iot/kafka";
 import {
   type Alert,
-  decodeClimateReading,
   type DeviceCommand,
   encodeEvent,
   eventHeaders,
@@ -37,7 +36,7 @@ import { sliding } from "../core/time_window.ts";
 import type { WindowResult } from "../core/window_engine.ts";
 import { WindowOperator } from "../core/window_operator.ts";
 import type { JobDefinition, TaskOutput } from "../runtime/job.ts";
-import { ClockedTask, decodeOrDeadLetter, type SourceOptions } from "./event_time.ts";
+import { climateReadingOrDeadLetter, ClockedTask, type SourceOptions } from "./event_time.ts";
 
 /** Settings of {@linkcode overheatingJob}. */
 export interface OverheatingConfig {
@@ -103,9 +102,9 @@ class OverheatingTask extends ClockedTask {
   }
 
   process(record: ConsumerRecord, out: TaskOutput): void {
-    const reading = decodeOrDeadLetter(record, decodeClimateReading, out);
+    const reading = climateReadingOrDeadLetter(record, out);
     if (reading === undefined) return;
-    const time = Date.parse(reading.ts);
+    const time = reading.timeMs;
     // Late readings are published by device-aggregates; here they are only counted.
     if (this.#window.process(reading.deviceId, time, reading.temperature).late.length > 0) {
       out.late();

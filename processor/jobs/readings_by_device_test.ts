@@ -74,3 +74,24 @@ Deno.test("readings-by-device: unreadable readings are dead-lettered with their 
   assertEquals(out.deadLetters.map((d) => d.reason.code), ["invalid-json", "schema"]);
   assertEquals(out.emitted, []);
 });
+
+Deno.test("readings-by-device: canonical bytes are forwarded as received, other forms re-encoded canonical", () => {
+  const task = readingsByDeviceJob({ ...config, now: () => NOW }).createTask("in", 0);
+  const out = new RecordingOutput();
+  const canonical = consumerRecord(reading("dev-1", NOW - 1_000), { key: "dev-1" });
+  const legacy = consumerRecord(
+    { device_id: "dev-1", timestamp: NOW - 500, temperature: 21.50, humidity: 40 },
+    { key: "dev-1", offset: 1 },
+  );
+  const spaced = consumerRecord(JSON.stringify(reading("dev-1", NOW - 250), null, 1), {
+    key: "dev-1",
+    offset: 2,
+  });
+  for (const record of [canonical, legacy, spaced]) task.process(record, out);
+  assertEquals(out.deadLetters, []);
+  const values = out.emitted.map((r) => r.value as Uint8Array);
+  assert(values[0] === canonical.value, "the canonical reading's bytes are forwarded");
+  const text = (v: Uint8Array) => new TextDecoder().decode(v);
+  assertEquals(text(values[1]), JSON.stringify(reading("dev-1", NOW - 500)));
+  assertEquals(text(values[2]), JSON.stringify(reading("dev-1", NOW - 250)));
+});

@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
+import { KafkaError } from "@iot/kafka";
 import { type FakeKafka, readAll } from "@iot/kafka/testing";
 import { waitFor } from "@iot/testing";
 import {
@@ -84,6 +85,33 @@ Deno.test("at-least-once: a failed offset commit fails the job; the restart repe
     await Deno.remove(dir, { recursive: true });
   }
   // The checkpoint of offset 6 is restored and 6..8 processed again: repeated, the same values.
+  assertEquals(values(kafka), [...reference(0, 9), ...reference(6, 9)]);
+});
+
+Deno.test("at-least-once: a commit refused for a stale generation rewinds to the last commit and goes on", async () => {
+  const { kafka, send, dir, start } = await setup();
+  await send(0, 6);
+  const lines: string[] = [];
+  const first = start(10, lines);
+  try {
+    await waitFor(() => kafka.committedOffset("processor-count", "in", 0) === 6, { intervalMs: 5 });
+    await send(6, 9);
+    // What a member gets when a rebalance moved the group on while it committed.
+    kafka.failNext(
+      "commit",
+      "before",
+      new KafkaError("commit: Broker: Specified group generation id is not valid", { code: 22 }),
+    );
+    await waitFor(() => kafka.committedOffset("processor-count", "in", 0) === 9, {
+      intervalMs: 5,
+    });
+    assert(lines.some((l) => l.includes("rewinding to the last commit")), lines.join("\n"));
+  } finally {
+    first.stop.abort();
+    await first.running; // did not fail
+    await Deno.remove(dir, { recursive: true });
+  }
+  // 6..8 were sent, their commit refused, then processed again from the checkpoint of offset 6.
   assertEquals(values(kafka), [...reference(0, 9), ...reference(6, 9)]);
 });
 

@@ -22,7 +22,13 @@
  *
  * @module
  */
-import { KafkaError, Offset, type RebalanceEvent, type TopicPartition } from "@iot/kafka";
+import {
+  ErrorCode,
+  KafkaError,
+  Offset,
+  type RebalanceEvent,
+  type TopicPartition,
+} from "@iot/kafka";
 import { Backpressure } from "./backpressure.ts";
 import { checkpointTasks, EagerOutputs } from "./checkpoint.ts";
 import { kafkaClients } from "./kafka_clients.ts";
@@ -40,6 +46,12 @@ import type { Task } from "./task.ts";
 import { committedOffsets, createChangelogTopic, createJobTopics, openTask } from "./task_setup.ts";
 
 export { JobFailedError, type JobRunnerOptions };
+
+/**
+ * Offset-commit errors that mean "this member's generation is stale, rejoin": ILLEGAL_GENERATION
+ * (22), UNKNOWN_MEMBER_ID (25), REBALANCE_IN_PROGRESS (27).
+ */
+const STALE_MEMBER_CODES: ReadonlySet<number> = new Set([22, 25, ErrorCode.REBALANCE_IN_PROGRESS]);
 
 /**
  * Runs a {@linkcode JobDefinition} until `signal` aborts.
@@ -134,8 +146,14 @@ export class JobRunner {
           await this.#lock.run(async () => {
             // Fetched around a rewind's seek: put the input back where the tasks are.
             if (rewinds !== this.#rewinds) return await this.#seekToTasks();
+            // Batches come in runs of one partition: look the task up once per run.
+            let task: Task | null = null, topic = "", partition = -1;
             for (const record of batch) {
-              this.#taskOf(record.topic, record.partition).process(record);
+              if (record.partition !== partition || record.topic !== topic) {
+                ({ topic, partition } = record);
+                task = this.#taskOf(topic, partition);
+              }
+              task!.process(record);
             }
             this.#recordsIn += batch.length;
             this.#eager?.send(this.#tasks.values());
@@ -335,7 +353,19 @@ export class JobRunner {
   }
 
   /**
-   * Aborts the failed transaction and rewinds every task (except those of `revoking`) to its
+   * Whether a rewind to the last commit recovers from the checkpoint failure `e`: an abortable
+   * exactly-once transaction, or an at-least-once offset commit the group refused because a
+   * rebalance moved its generation on (Kafka's CommitFailedException; the outputs were sent, so
+   * re-processing from the last commit only repeats them, as at-least-once allows).
+   */
+  #rewindable(e: unknown): e is KafkaError {
+    if (!(e instanceof KafkaError) || e.fatal) return false;
+    if (this.#o.exactlyOnce) return e.txnRequiresAbort;
+    return this.#o.guarantee === "at-least-once" && STALE_MEMBER_CODES.has(e.code);
+  }
+
+  /**
+   * Aborts the failed transaction (exactly-once) and rewinds every task (except those of `revoking`) to its
    * last committed checkpoint, as if just assigned: state restored, input re-read from the
    * committed offsets. The aborted outputs are never seen by read_committed readers, so the
    * re-processing duplicates nothing; the instance keeps its partitions and goes on.
@@ -346,7 +376,7 @@ export class JobRunner {
     this.#seeking = true;
     this.#rewinds++;
     try {
-      await this.#producer!.abortTransaction();
+      if (this.#o.exactlyOnce) await this.#producer!.abortTransaction();
       const gone = new Set(revoking.map((p) => `${p.topic}\u0000${p.partition}`));
       const keep: TopicPartition[] = [];
       for (const [key, task] of this.#tasks) {
@@ -401,7 +431,7 @@ export class JobRunner {
         this.#eager ?? undefined,
       );
     } catch (e) {
-      if (this.#o.exactlyOnce && e instanceof KafkaError && e.txnRequiresAbort && !e.fatal) {
+      if (this.#rewindable(e)) {
         await this.#rewind(e, revoking);
         return;
       }

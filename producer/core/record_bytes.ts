@@ -107,7 +107,7 @@ export class RecordBytes {
     const at = this.#at;
     if (at + bytes.length > this.values.length) this.#grow(at + bytes.length);
     const values = this.values;
-    if (bytes.length <= 32) { for (let i = 0; i < bytes.length; i++) values[at + i] = bytes[i]; }
+    if (bytes.length <= 64) { for (let i = 0; i < bytes.length; i++) values[at + i] = bytes[i]; }
     else values.set(bytes, at);
     this.#at = at + bytes.length;
   }
@@ -139,6 +139,13 @@ export class RecordBytes {
 
   /** Appends `value` exactly as `String(value)` writes it (as JSON does). */
   number(value: number): void {
+    // Most values (sensor readings are rounded to 0-2 decimals) are the double nearest some
+    // n / 100: then the decimals are n's, without its trailing zeros.
+    const hundredths = Math.round(value * 100);
+    if (hundredths / 100 === value && Math.abs(hundredths) < EXACT_LIMIT) {
+      this.#hundredths(hundredths);
+      return;
+    }
     for (let d = 0; d < POW10.length; d++) {
       const scale = POW10[d];
       const n = Math.round(value * scale);
@@ -159,6 +166,32 @@ export class RecordBytes {
       return;
     }
     this.text(String(value));
+  }
+
+  /** Appends `n / 100` (`|n|` below {@linkcode EXACT_LIMIT}) as its shortest decimal. */
+  #hundredths(n: number): void {
+    let at = this.#at;
+    if (at + 24 > this.values.length) this.#grow(at + 24);
+    const values = this.values;
+    if (n < 0) {
+      values[at++] = MINUS;
+      n = -n;
+    }
+    const whole = Math.floor(n / 100);
+    const frac = n - whole * 100;
+    let end = at + digitCount(whole);
+    for (let i = end - 1, v = whole; i >= at; i--) {
+      const q = Math.floor(v / 10);
+      values[i] = ZERO + v - q * 10;
+      v = q;
+    }
+    if (frac !== 0) {
+      const tenths = Math.floor(frac / 10);
+      values[end++] = DOT;
+      values[end++] = ZERO + tenths;
+      if (frac !== tenths * 10) values[end++] = ZERO + frac - tenths * 10;
+    }
+    this.#at = end;
   }
 
   /** Ends the current record: its topic index and timestamp (epoch ms). */

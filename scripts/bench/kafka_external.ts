@@ -177,7 +177,14 @@ export function parseConsumerPerformance(stdout: string): { records: number; fig
   };
 }
 
-async function run(command: string, args: string[]): Promise<{ seconds: number; stdout: string }> {
+/**
+ * Runs `command` to its exit within the phase timeout; returns its wall seconds and output, or
+ * throws with the tail of its stderr.
+ */
+export async function run(
+  command: string,
+  args: string[],
+): Promise<{ seconds: number; stdout: string; stderr: string }> {
   const t0 = performance.now();
   const output = await new Deno.Command(command, {
     args,
@@ -188,9 +195,10 @@ async function run(command: string, args: string[]): Promise<{ seconds: number; 
   }).output();
   const seconds = (performance.now() - t0) / 1000;
   const decoder = new TextDecoder();
+  const stderr = decoder.decode(output.stderr);
   if (!output.success) {
-    const tail = decoder.decode(output.stderr).trimEnd().split("\n").slice(-10).join("\n");
+    const tail = stderr.trimEnd().split("\n").slice(-10).join("\n");
     throw new Error(`${command} exited with code ${output.code}:\n${tail}`);
   }
-  return { seconds, stdout: decoder.decode(output.stdout) };
+  return { seconds, stdout: decoder.decode(output.stdout), stderr };
 }

@@ -105,18 +105,8 @@ export async function consumeOurs(
   n: number,
 ): Promise<OursTiming> {
   const t0 = performance.now();
-  const consumer = new Consumer({
-    config: {
-      "bootstrap.servers": bootstrap,
-      "group.id": "bench-ours",
-      "enable.auto.commit": false,
-    },
-  });
+  const consumer = benchConsumer(bootstrap, topic);
   try {
-    // Offset 0 rather than Offset.BEGINNING (the same on this fresh topic): for a logical offset
-    // librdkafka 2.0 first waits ~500 ms for the partition leader before it asks for the offset,
-    // while kcat looks up metadata before it starts. That wait is startup, not throughput.
-    consumer.assign([{ topic, partition: 0, offset: 0 }]);
     let next = 0;
     const signal = AbortSignal.timeout(PHASE_TIMEOUT_MS);
     for await (
@@ -140,6 +130,22 @@ export async function consumeOurs(
   } finally {
     await consumer.close();
   }
+}
+
+/** A consumer (no commits) assigned partition 0 of `topic` from offset 0. */
+export function benchConsumer(bootstrap: string, topic: string): Consumer {
+  const consumer = new Consumer({
+    config: {
+      "bootstrap.servers": bootstrap,
+      "group.id": "bench-ours",
+      "enable.auto.commit": false,
+    },
+  });
+  // Offset 0 rather than Offset.BEGINNING (the same on this fresh topic): for a logical offset
+  // librdkafka 2.0 first waits ~500 ms for the partition leader before it asks for the offset,
+  // while kcat looks up metadata before it starts. That wait is startup, not throughput.
+  consumer.assign([{ topic, partition: 0, offset: 0 }]);
+  return consumer;
 }
 
 function sec(ms: number): number {

@@ -19,14 +19,19 @@ export interface PhaseResult {
   tool?: ToolFigure;
   /** Ours only: where the time went. */
   detail?: OursTiming;
+  /** CPU seconds (user + system) of the process over the same span, when measured. */
+  cpuSeconds?: number;
+  /** `messages / cpuSeconds`, when measured. */
+  msgsPerCpuSec?: number;
 }
 
 /** One client's results. */
 export interface ContenderResult {
-  name: "ours" | "kcat" | "java";
+  name: "ours" | "ours-records" | "kcat" | "java";
   /** What ran, e.g. "kcat 1.7.1 (librdkafka 2.0.2)". */
   label: string;
-  produce: PhaseResult;
+  /** `null` for a consume-only row. */
+  produce: PhaseResult | null;
   consume: PhaseResult;
 }
 
@@ -34,6 +39,8 @@ export interface ContenderResult {
 export interface Ratio {
   produce: number;
   consume: number;
+  /** Consume messages per CPU-second, ours / theirs (NaN when not measured). */
+  consumePerCpu: number;
 }
 
 /** Everything the benchmark prints. */
@@ -43,17 +50,21 @@ export interface BenchResults {
   /** Client settings that matter for throughput, stated once. */
   settings: string[];
   /** What each contender's `seconds` covers. */
-  clocks: Record<ContenderResult["name"], string>;
+  clocks: Partial<Record<ContenderResult["name"], string>>;
   contenders: ContenderResult[];
   ratios: {
     oursToKcat: Ratio;
     oursToJava: Ratio;
     /** Ours (wall) against the Java tools' own in-JVM figures. */
     oursToJavaTool: Ratio;
+    /** Ours' per-record API against kcat (consume only). */
+    oursRecordsToKcat: Ratio;
   };
   targets: {
     produceAtLeast08xKcat: boolean;
-    consumeAtLeast08xKcat: boolean;
+    /** Issue 14: consume >= 1.0x kcat, by wall clock and per CPU-second. */
+    consumeAtLeast1xKcat: boolean;
+    consumePerCpuAtLeast1xKcat: boolean;
     produceAtLeast500kMsgsPerSec: boolean;
     allMet: boolean;
   };
@@ -64,14 +75,26 @@ export function phaseResult(
   messages: number,
   recordBytes: number,
   seconds: number,
-  extra: Pick<PhaseResult, "tool" | "detail"> = {},
+  extra: Pick<PhaseResult, "tool" | "detail" | "cpuSeconds"> = {},
 ): PhaseResult {
+  const perCpu = extra.cpuSeconds === undefined
+    ? {}
+    : { msgsPerCpuSec: messages / extra.cpuSeconds };
   return {
     seconds,
     msgsPerSec: messages / seconds,
     mibPerSec: messages * recordBytes / 2 ** 20 / seconds,
     ...extra,
+    ...perCpu,
   };
+}
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError("median of no values");
+  const sorted = values.toSorted((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Adds ratios and target checks to the contenders' results. */
@@ -86,21 +109,29 @@ export function summarize(
   const ours = byName("ours");
   const kcat = byName("kcat");
   const java = byName("java");
-  const ratio = (other: (phase: PhaseResult) => number, of: ContenderResult): Ratio => ({
-    produce: ours.produce.msgsPerSec / other(of.produce),
-    consume: ours.consume.msgsPerSec / other(of.consume),
+  const ratio = (
+    other: (phase: PhaseResult | null) => number,
+    of: ContenderResult,
+    mine = ours,
+  ): Ratio => ({
+    produce: (mine.produce?.msgsPerSec ?? NaN) / other(of.produce),
+    consume: mine.consume.msgsPerSec / other(of.consume),
+    consumePerCpu: (mine.consume.msgsPerCpuSec ?? NaN) / (of.consume.msgsPerCpuSec ?? NaN),
   });
-  const wall = (phase: PhaseResult) => phase.msgsPerSec;
-  const tool = (phase: PhaseResult) => phase.tool?.msgsPerSec ?? NaN;
+  const wall = (phase: PhaseResult | null) => phase?.msgsPerSec ?? NaN;
+  const tool = (phase: PhaseResult | null) => phase?.tool?.msgsPerSec ?? NaN;
+  const records = base.contenders.find((c) => c.name === "ours-records");
   const ratios = {
     oursToKcat: ratio(wall, kcat),
     oursToJava: ratio(wall, java),
     oursToJavaTool: ratio(tool, java),
+    oursRecordsToKcat: records ? ratio(wall, kcat, records) : ratio(() => NaN, kcat),
   };
   const targets = {
     produceAtLeast08xKcat: ratios.oursToKcat.produce >= 0.8,
-    consumeAtLeast08xKcat: ratios.oursToKcat.consume >= 0.8,
-    produceAtLeast500kMsgsPerSec: ours.produce.msgsPerSec >= 500_000,
+    consumeAtLeast1xKcat: ratios.oursToKcat.consume >= 1,
+    consumePerCpuAtLeast1xKcat: ratios.oursToKcat.consumePerCpu >= 1,
+    produceAtLeast500kMsgsPerSec: (ours.produce?.msgsPerSec ?? 0) >= 500_000,
   };
   return {
     ...base,
@@ -112,24 +143,40 @@ export function summarize(
 /** Renders `results` as the human-readable report. */
 export function formatReport(results: BenchResults): string {
   const { messages, recordBytes, contenders, ratios, targets } = results;
-  const rows: string[][] = [["contender", "produce msgs/s", "MiB/s", "consume msgs/s", "MiB/s"]];
+  const kcat = contenders.find((c) => c.name === "kcat")?.consume;
+  const rows: string[][] = [[
+    "contender",
+    "produce msgs/s",
+    "MiB/s",
+    "consume msgs/s",
+    "MiB/s",
+    "CPU s",
+    "msgs/CPU-s",
+    "/kcat wall",
+    "/kcat CPU",
+  ]];
   for (const c of contenders) {
+    const q = c.consume;
     rows.push([
       c.label,
-      rate(c.produce.msgsPerSec),
-      mib(c.produce.mibPerSec),
-      rate(c.consume.msgsPerSec),
-      mib(c.consume.mibPerSec),
+      c.produce ? rate(c.produce.msgsPerSec) : "-",
+      c.produce ? mib(c.produce.mibPerSec) : "-",
+      rate(q.msgsPerSec),
+      mib(q.mibPerSec),
+      q.cpuSeconds === undefined ? "-" : q.cpuSeconds.toFixed(2),
+      q.msgsPerCpuSec === undefined ? "-" : rate(q.msgsPerCpuSec),
+      kcat ? ratio(q.msgsPerSec / kcat.msgsPerSec) : "-",
+      kcat ? ratio((q.msgsPerCpuSec ?? NaN) / (kcat.msgsPerCpuSec ?? NaN)) : "-",
     ]);
-    const { tool: p } = c.produce;
-    const { tool: q } = c.consume;
-    if (p || q) {
+    const p = c.produce?.tool;
+    if (p || q.tool) {
       rows.push([
         `  ${c.name}: tool's own figure`,
         p ? rate(p.msgsPerSec) : "-",
         p ? mib(p.mibPerSec) : "-",
-        q ? rate(q.msgsPerSec) : "-",
-        q ? mib(q.mibPerSec) : "-",
+        q.tool ? rate(q.tool.msgsPerSec) : "-",
+        q.tool ? mib(q.tool.mibPerSec) : "-",
+        ...["-", "-", "-", "-"],
       ]);
     }
   }
@@ -137,8 +184,9 @@ export function formatReport(results: BenchResults): string {
   const table = rows.map((row) =>
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")
   );
-  const x = (value: number) => `${value.toFixed(2)}x`;
+  const x = ratio;
   const yes = (ok: boolean) => (ok ? "met" : "NOT met");
+  const ours = contenders.find((c) => c.name === "ours");
   return [
     `${
       messages.toLocaleString("en-US")
@@ -150,7 +198,10 @@ export function formatReport(results: BenchResults): string {
     "",
     `ours/kcat         produce ${x(ratios.oursToKcat.produce)}  consume ${
       x(ratios.oursToKcat.consume)
-    }`,
+    } (wall), ${x(ratios.oursToKcat.consumePerCpu)} (per CPU-second)`,
+    `ours records/kcat consume ${x(ratios.oursRecordsToKcat.consume)} (wall), ${
+      x(ratios.oursRecordsToKcat.consumePerCpu)
+    } (per CPU-second)`,
     `ours/java (wall)  produce ${x(ratios.oursToJava.produce)}  consume ${
       x(ratios.oursToJava.consume)
     }`,
@@ -161,11 +212,14 @@ export function formatReport(results: BenchResults): string {
     `target ours >= 0.8x kcat produce: ${yes(targets.produceAtLeast08xKcat)} (${
       x(ratios.oursToKcat.produce)
     })`,
-    `target ours >= 0.8x kcat consume: ${yes(targets.consumeAtLeast08xKcat)} (${
+    `target ours >= 1.0x kcat consume (wall): ${yes(targets.consumeAtLeast1xKcat)} (${
       x(ratios.oursToKcat.consume)
     })`,
+    `target ours >= 1.0x kcat consume (per CPU-second): ${
+      yes(targets.consumePerCpuAtLeast1xKcat)
+    } (${x(ratios.oursToKcat.consumePerCpu)})`,
     `target ours >= 500k msgs/s produce: ${yes(targets.produceAtLeast500kMsgsPerSec)} (${
-      rate(contenders[0].produce.msgsPerSec)
+      rate(ours?.produce?.msgsPerSec ?? NaN)
     })`,
     ...contenders.flatMap((c) => detailLines(c)),
   ].join("\n");
@@ -173,16 +227,18 @@ export function formatReport(results: BenchResults): string {
 
 function detailLines(c: ContenderResult): string[] {
   const s = (value: number | undefined) => (value === undefined ? "" : `${value.toFixed(3)} s`);
-  const p = c.produce.detail;
-  const q = c.consume.detail;
-  if (!p || !q) return [];
+  const p = c.produce?.detail;
+  if (!p) return [];
   return [
     "",
     `${c.name} produce: ${s(p.total)} total = sendBatch loop ${
       s(p.enqueue)
     } + last reports and flush ${s(p.flush)} + close ${s(p.close)}`,
-    `${c.name} consume: ${s(q.total)} total = N-th record at ${s(q.receive)} + close ${s(q.close)}`,
   ];
+}
+
+function ratio(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(2)}x` : "-";
 }
 
 function rate(value: number): string {

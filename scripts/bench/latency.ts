@@ -21,6 +21,7 @@ import { startKafka } from "@iot/testing";
 import { parseBenchArgs } from "./flink_flags.ts";
 import { type LatencyCase, type LatencySettings, runLatency } from "./latency_run.ts";
 import { type Figures, figuresOf, mergeFigures } from "./latency_figures.ts";
+import { LOAD_HEADER, loadRow } from "./latency_load_table.ts";
 
 const latencyCli = defineCli({
   name: "bench:latency",
@@ -61,6 +62,11 @@ const latencyCli = defineCli({
         "by-device partition interleaves every readings-by-device task's commits",
       default: "murmur2_random",
     }),
+    instances: integerOption({
+      doc: "processor processes sharing the consumer groups",
+      default: 1,
+      min: 1,
+    }),
   },
 });
 
@@ -92,6 +98,7 @@ if (import.meta.main) {
     warmupS: o.warmup,
     seconds: o.seconds,
     partitioner: o.partitioner,
+    instances: o.instances,
   };
   const cases: LatencyCase[] = o.intervals.flatMap((i) =>
     o.guarantees.map((guarantee) => ({
@@ -99,7 +106,7 @@ if (import.meta.main) {
       checkpointMs: Number(i),
     }))
   );
-  const rows: string[] = [];
+  const rows: string[] = [], loadRows: string[] = [];
   for (const broker of o.brokers) {
     const pooled = new Map<LatencyCase, Figures[]>();
     const run = async (bootstrap: string) => {
@@ -109,6 +116,8 @@ if (import.meta.main) {
           const label = `${broker} ${c.guarantee} ${c.checkpointMs} ms round ${round + 1}`;
           console.error(`${label}: starting`);
           const record = await runLatency(bootstrap, s, c, label);
+          loadRows.push(loadRow(broker, c, round, record.load, s.warmupS, s.rate));
+          console.error(`${label}: ${loadRows.at(-1)}`);
           const f = figuresOf(record, s, { ...JOB, outOfOrdernessMs: OUT_OF_ORDERNESS_MS });
           console.error(`${label}: ${JSON.stringify(f)}`);
           pooled.set(c, [...pooled.get(c) ?? [], f]);
@@ -136,8 +145,8 @@ if (import.meta.main) {
       `${JOB.threshold} °C, out-of-orderness ${OUT_OF_ORDERNESS_MS / 1000} s) via ` +
       `readings-by-device, ${o.rate} readings/s of ${o.devices} devices (${s.hot} hot), ` +
       `${o.partitions} partitions (fed with ${o.partitioner}), ${o.seconds} s measured after ` +
-      `${o.warmup} s, ` +
-      `${o.rounds} round(s), ${navigator.hardwareConcurrency} cores. Latencies in ms, p50 / p99.`,
+      `${o.warmup} s, ${o.rounds} round(s), ${o.instances} processor instance(s), ` +
+      `${navigator.hardwareConcurrency} cores. Latencies in ms, p50 / p99.`,
   );
   console.log(
     "| broker | guarantee | checkpoint | alerts (missing/extra) | tipping reading → alert " +
@@ -146,4 +155,10 @@ if (import.meta.main) {
   );
   console.log("| --- | --- | -: | -: | -: | -: | -: | -: | -: | -: | -: |");
   console.log(rows.join("\n"));
+  console.log(
+    "\nCPU while the readings were sent (100 % = one core) and the processor's lag (records " +
+      "behind, summed over tasks; sampled every 5 s, the last at the end of the input):",
+  );
+  console.log(LOAD_HEADER);
+  console.log(loadRows.join("\n"));
 }

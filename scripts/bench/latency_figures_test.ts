@@ -42,6 +42,15 @@ Deno.test("figuresOf: latencies from the tipping reading and from the earliest f
     sent: 100,
     processorCpuSeconds: 50,
     lateReadings: 0,
+    load: {
+      seconds: 100,
+      processorCpuSeconds: 50,
+      instanceCpuSeconds: [50],
+      brokerCpuSeconds: 20,
+      benchCpuSeconds: 10,
+      lag: [],
+      loadAverage: 1,
+    },
   };
   const f = figuresOf(record, {
     rate: 1,
@@ -53,6 +62,7 @@ Deno.test("figuresOf: latencies from the tipping reading and from the earliest f
     warmupS: 0,
     seconds: 100,
     partitioner: "murmur2_random",
+    instances: 1,
   }, job);
   // The running average of [5 s, 35 s) passes 40 °C with the 14th hot reading, at 33 s.
   assertEquals(f.raw, { p50: 40_250 - 33_000, p99: 40_250 - 33_000 });

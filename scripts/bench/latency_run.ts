@@ -9,6 +9,18 @@
 import { fileURLToPath } from "node:url";
 import { Admin, Consumer, Offset, Producer, type ProducerRecord } from "@iot/kafka";
 import { delay, uniqueName } from "@iot/testing";
+import process from "node:process";
+import {
+  cpuSeconds,
+  type LagSample,
+  loadAverage,
+  type LoggedChild,
+  pidListeningOn,
+  type RunLoad,
+  sampleLag,
+  spawnLogged,
+  statusUrl,
+} from "./latency_load.ts";
 import { type HotSchedule, type Reading, temperatureAt } from "./latency_tip.ts";
 
 /** Settings shared by every run of a bench. */
@@ -25,6 +37,8 @@ export interface LatencySettings extends HotSchedule {
   readonly seconds: number;
   /** The feeding producer's partitioner (librdkafka's `partitioner`). */
   readonly partitioner: "murmur2_random" | "consistent_random";
+  /** Processor processes sharing the consumer groups (the product scales out per group). */
+  readonly instances: number;
 }
 
 /** What one run varies. */
@@ -56,8 +70,10 @@ export interface RunRecord {
   readonly stopMs: number;
   /** Readings sent. */
   readonly sent: number;
-  /** CPU seconds of the processor process while the readings were sent. */
+  /** CPU seconds of the processor processes while the readings were sent. */
   readonly processorCpuSeconds: number;
+  /** CPU use of every process and the processor's lag while the readings were sent. */
+  readonly load: RunLoad;
   /**
    * Readings the overheating job found late (behind its watermark, so left out of their
    * windows), from the processor's `/status` at the end; `NaN` when unknown.
@@ -69,20 +85,9 @@ const MAIN = fileURLToPath(new URL("../../processor/main.ts", import.meta.url));
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** CPU seconds (user + system) of process `pid` so far (Linux `/proc`), or 0 elsewhere. */
-async function cpuSeconds(pid: number): Promise<number> {
-  try {
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
-  } catch {
-    return 0;
-  }
-}
-
 /** The overheating job's late readings, asked of the status URL the processor logged. */
 async function lateReadings(log: string): Promise<number> {
-  const url = /"status":"(http:\/\/[^"]+\/status)"/.exec(log)?.[1];
+  const url = statusUrl(log);
   if (url === undefined) return NaN;
   try {
     const { jobs } = await (await fetch(url)).json() as {
@@ -117,56 +122,110 @@ export async function runLatency(
       { ignoreExisting: true },
     );
   }
-  const stateDir = await Deno.makeTempDir({ prefix: "latency-bench-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      ...["run", "--allow-all", MAIN, "--bootstrap", bootstrap, "--state-dir", stateDir],
-      ...["--jobs", "overheating", "--group-prefix", run, "--status-port", "0"],
-      ...["--partitions", String(s.partitions), "--readings-by-device-topic", t.byDevice],
-      ...["--topic", `sensorReadings=${t.input}`, "--topic", `alerts=${t.alerts}`],
-      ...["--topic", `deviceCommands=${t.commands}`, "--topic", `deadLetter=${t.deadLetter}`],
-      ...[
-        "--processing-guarantee",
-        c.guarantee,
-        "--checkpoint-interval-ms",
-        String(c.checkpointMs),
-      ],
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let log = "";
-  const logged = (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      log = (log + chunk).slice(-20_000);
-    }
-  })();
+  const args = [
+    ...["run", "--allow-all", MAIN, "--bootstrap", bootstrap],
+    ...["--jobs", "overheating", "--group-prefix", run, "--status-port", "0"],
+    ...["--partitions", String(s.partitions), "--readings-by-device-topic", t.byDevice],
+    ...["--topic", `sensorReadings=${t.input}`, "--topic", `alerts=${t.alerts}`],
+    ...["--topic", `deviceCommands=${t.commands}`, "--topic", `deadLetter=${t.deadLetter}`],
+    ...["--processing-guarantee", c.guarantee, "--checkpoint-interval-ms", String(c.checkpointMs)],
+  ];
+  const instances: Instance[] = [];
+  for (let i = 0; i < s.instances; i++) instances.push(await spawnInstance(args, i));
   const observed: Observed[] = [];
   const watching = new AbortController();
   const watcher = watch(bootstrap, [t.alerts, t.commands], s.partitions, watching.signal, observed);
   let record: RunRecord;
   try {
-    const cpu0 = await cpuSeconds(child.pid);
+    const broker = pidListeningOn(Number(bootstrap.split(":").at(-1)));
+    const cpu = async () => ({
+      instances: await Promise.all(instances.map((p) => cpuSeconds(p.child.pid))),
+      broker: broker === undefined ? NaN : await cpuSeconds(broker),
+      bench: process.cpuUsage(),
+    });
+    const cpu0 = await cpu();
+    const lag: LagSample[] = [];
+    const sampling = sampleLagEvery(instances, lag, 5_000);
     const fed = await feed(bootstrap, t.input, s, label);
-    const processorCpuSeconds = (await cpuSeconds(child.pid)) - cpu0;
+    const cpu1 = await cpu();
+    lag.push(await sampleLag(urls(instances), (fed.stopMs - fed.startMs) / 1000));
+    sampling.stop();
+    const instanceCpuSeconds = cpu1.instances.map((c, i) => c - cpu0.instances[i]);
+    const bench = process.cpuUsage(cpu0.bench);
+    const load: RunLoad = {
+      seconds: (fed.stopMs - fed.startMs) / 1000,
+      processorCpuSeconds: instanceCpuSeconds.reduce((a, b) => a + b, 0),
+      instanceCpuSeconds,
+      brokerCpuSeconds: cpu1.broker - cpu0.broker,
+      benchCpuSeconds: (bench.user + bench.system) / 1e6,
+      lag,
+      loadAverage: await loadAverage(),
+    };
     // Windows that could fire before the input stopped are readable within about two
     // checkpoint intervals (two transactional hops) once the processor keeps up.
     await delay(2 * c.checkpointMs + 5_000);
-    record = { ...fed, observed, processorCpuSeconds, lateReadings: await lateReadings(log) };
+    let late = 0;
+    for (const p of instances) late += await lateReadings(p.log());
+    record = {
+      ...fed,
+      observed,
+      processorCpuSeconds: load.processorCpuSeconds,
+      load,
+      lateReadings: late,
+    };
   } finally {
     watching.abort();
     await watcher;
-    child.kill("SIGTERM");
+    for (const p of instances) {
+      try {
+        p.child.kill("SIGTERM");
+      } catch {
+        // It exited by itself during the run (even with 0): show why, and go on with the rest.
+        console.error(`${label}: processor instance ${p.index} exited during the run; its log:`);
+        console.error(p.log().split("\n").slice(-30).join("\n"));
+      }
+    }
   }
-  const status = await child.status;
-  await logged;
-  await Deno.remove(stateDir, { recursive: true });
-  // A processor that died during the run would show as missing alerts; say why instead.
-  if (!status.success && status.signal !== "SIGTERM") {
-    console.error(log.split("\n").slice(-20).join("\n"));
-    throw new Error(`${label}: the processor exited with ${status.code}`);
+  for (const p of instances) {
+    const status = await p.child.status;
+    await p.logged;
+    await Deno.remove(p.stateDir, { recursive: true });
+    // A processor that died during the run shows as missing alerts; say why too.
+    if (!status.success && status.signal !== "SIGTERM") {
+      console.error(p.log().split("\n").slice(-20).join("\n"));
+      console.error(`${label}: processor instance ${p.index} exited with ${status.code}`);
+    }
   }
   return record;
+}
+
+/** One processor process of a run. */
+interface Instance extends LoggedChild {
+  readonly index: number;
+  readonly stateDir: string;
+}
+
+async function spawnInstance(args: readonly string[], index: number): Promise<Instance> {
+  const stateDir = await Deno.makeTempDir({ prefix: "latency-bench-" });
+  const logged = spawnLogged([...args, "--state-dir", stateDir, "--instance-id", `i${index}`]);
+  return { ...logged, index, stateDir };
+}
+
+function urls(instances: readonly Instance[]): string[] {
+  return instances.map((p) => statusUrl(p.log())).filter((u) => u !== undefined);
+}
+
+/** Samples the instances' lag every `ms` into `into` until stopped. */
+function sampleLagEvery(instances: readonly Instance[], into: LagSample[], ms: number) {
+  const started = Date.now();
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    into.push(await sampleLag(urls(instances), (Date.now() - started) / 1000));
+    busy = false;
+  }, ms);
+  return { stop: () => clearInterval(timer) };
 }
 
 /** Reads alerts and commands as they become readable (read_committed) into `observed`. */

@@ -1,8 +1,10 @@
 /**
  * Producer benchmark (`deno task bench:producer`): the highest sustained rate of simulated
  * climate readings from one process to one dedicated broker, against kcat producing the same
- * records from a pre-generated file with the same librdkafka settings, in alternating rounds.
- * Also reports generation + UTF-8 encoding alone (no Kafka).
+ * records from a pre-generated file with the same librdkafka settings, in rounds of rotating
+ * order; ours twice: generating the records as it sends (what `deno task producer` does) and
+ * from blocks generated before the round (what kcat does: it reads a file). Reports medians
+ * of wall and per-CPU-second rates and of the ratios to kcat, and generation alone (no Kafka).
  *
  * Usage: `deno task bench:producer [--messages N] [--rounds R] [--json]`. Progress goes to
  * stderr. The machine may be shared: compare the ratios of one run, not absolute rates.
@@ -11,12 +13,16 @@
  */
 import { Consumer } from "@iot/kafka";
 import { startKafka } from "@iot/testing";
+import { median } from "./api_driver.ts";
 import {
   createTopics,
   generateOnly,
   PARTITIONS,
+  pregenerate,
   produceKcat,
   produceOurs,
+  producePregenerated,
+  type Timing,
   writeKcatFile,
 } from "./producer_contenders.ts";
 
@@ -28,11 +34,11 @@ interface Flags {
 
 const usage = `Usage: deno task bench:producer [--messages N] [--rounds R] [--json]
   --messages N  records per contender and round (default 1000000)
-  --rounds R    rounds of ours and kcat, alternating which goes first (default 2)
+  --rounds R    rounds of the three contenders, rotating their order (default 3)
   --json        results as JSON on stdout`;
 
 function parseFlags(args: readonly string[]): Flags {
-  const flags: Flags = { messages: 1_000_000, rounds: 2, json: false };
+  const flags: Flags = { messages: 1_000_000, rounds: 3, json: false };
   for (let i = 0; i < args.length; i++) {
     const [name, inline] = args[i].split("=", 2);
     const value = () => Number((inline ?? args[++i] ?? "").replaceAll("_", ""));
@@ -66,31 +72,82 @@ async function countRecords(bootstrap: string, topic: string): Promise<number> {
 }
 
 const fmt = (v: number) => v.toLocaleString("en-US");
+const log = (text: string) => console.error(`bench:producer: ${text}`);
+const rate = (n: number, seconds: number) => Math.round(n / seconds);
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
-/** One round's figures: records per wall second and per CPU-second, and the ratios. */
+/** The contenders, kcat last (it is the peer every ratio divides by). */
+const CONTENDERS = ["ours", "oursPregenerated", "kcat"] as const;
+type Contender = typeof CONTENDERS[number];
+const LABELS: Record<Contender, string> = {
+  ours: "ours incl. generation",
+  oursPregenerated: "ours from pre-generated blocks",
+  kcat: "kcat from a file",
+};
+
+/** One contender's figures in one round: records per wall second and per CPU-second. */
+interface Figures {
+  perSec: number;
+  perCpuSec: number;
+}
+
+/** One round: each contender's figures, in the order they ran. */
 interface Round {
   round: number;
-  ours: number;
-  kcat: number;
-  ratio: number;
-  oursPerCpuSec: number;
-  kcatPerCpuSec: number;
-  cpuRatio: number;
+  order: Contender[];
+  figures: Record<Contender, Figures>;
 }
 
 function roundLine(r: Round): string {
-  return `wall: ours ${fmt(r.ours)}/s  kcat ${fmt(r.kcat)}/s  ours/kcat ${r.ratio}; ` +
-    `per CPU-second: ours ${fmt(r.oursPerCpuSec)}  kcat ${fmt(r.kcatPerCpuSec)}  ` +
-    `ours/kcat ${r.cpuRatio}`;
+  const k = r.figures.kcat;
+  return CONTENDERS.map((c) => {
+    const f = r.figures[c];
+    const vs = c === "kcat"
+      ? ""
+      : ` (${ratio(f.perSec, k.perSec)}x / ${ratio(f.perCpuSec, k.perCpuSec)}x)`;
+    return `${c} ${fmt(f.perSec)}/s ${fmt(f.perCpuSec)}/cpu-s${vs}`;
+  }).join("; ");
 }
 
-const log = (text: string) => console.error(`bench:producer: ${text}`);
-const rate = (n: number, seconds: number) => Math.round(n / seconds);
+const loadAverage = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+
+async function runRound(
+  bootstrap: string,
+  round: number,
+  n: number,
+  file: string,
+): Promise<Round> {
+  const topics = Object.fromEntries(CONTENDERS.map((c) => [c, `bench-${c}-${round}`])) as Record<
+    Contender,
+    string
+  >;
+  await createTopics(bootstrap, Object.values(topics));
+  // Generated before the round starts and outside its timing.
+  const blocks = pregenerate(topics.oursPregenerated, n);
+  const run: Record<Contender, () => Promise<Timing>> = {
+    ours: () => produceOurs(bootstrap, topics.ours, n),
+    oursPregenerated: () => producePregenerated(bootstrap, blocks),
+    kcat: () => produceKcat(bootstrap, topics.kcat, file),
+  };
+  // Rotate the order, so no contender always meets the broker fresh or right after another.
+  const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round - 1) % CONTENDERS.length]);
+  const figures = {} as Record<Contender, Figures>;
+  for (const c of order) {
+    const t = await run[c]();
+    figures[c] = { perSec: rate(n, t.seconds), perCpuSec: rate(n, t.cpuSeconds) };
+  }
+  for (const topic of Object.values(topics)) {
+    const count = await countRecords(bootstrap, topic);
+    if (count !== n) throw new Error(`${topic} holds ${count} records, expected ${n}`);
+  }
+  return { round, order, figures };
+}
 
 async function main(): Promise<void> {
   const { messages: n, rounds, json } = parseFlags(Deno.args);
+  const loadBefore = loadAverage();
   const genSeconds = Math.min(generateOnly(n), generateOnly(n));
-  log(`generation + encoding: ${rate(n, genSeconds).toLocaleString("en-US")} records/s`);
+  log(`generation + encoding: ${fmt(rate(n, genSeconds))} records/s`);
   const dir = await Deno.makeTempDir({ prefix: "bench-producer-" });
   try {
     const file = `${dir}/records.tsv`;
@@ -99,58 +156,46 @@ async function main(): Promise<void> {
     await using kafka = await startKafka({ dedicated: true });
     const results: Round[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const ours = `bench-ours-${round}`, kcat = `bench-kcat-${round}`;
-      await createTopics(kafka.bootstrap, [ours, kcat]);
-      // Alternate which goes first, so neither always meets the broker fresh.
-      const runOurs = () => produceOurs(kafka.bootstrap, ours, n);
-      const runKcat = () => produceKcat(kafka.bootstrap, kcat, file);
-      const [oursTime, kcatTime] = round % 2 === 1
-        ? [await runOurs(), await runKcat()]
-        : (([k, o]) => [o, k] as const)([await runKcat(), await runOurs()]);
-      for (const topic of [ours, kcat]) {
-        const count = await countRecords(kafka.bootstrap, topic);
-        if (count !== n) throw new Error(`${topic} holds ${count} records, expected ${n}`);
-      }
-      const r: Round = {
-        round,
-        ours: rate(n, oursTime.seconds),
-        kcat: rate(n, kcatTime.seconds),
-        ratio: Math.round((kcatTime.seconds / oursTime.seconds) * 100) / 100,
-        oursPerCpuSec: rate(n, oursTime.cpuSeconds),
-        kcatPerCpuSec: rate(n, kcatTime.cpuSeconds),
-        cpuRatio: Math.round((kcatTime.cpuSeconds / oursTime.cpuSeconds) * 100) / 100,
-      };
+      const r = await runRound(kafka.bootstrap, round, n, file);
       results.push(r);
-      log(`round ${round}: ${roundLine(r)}`);
+      log(`round ${round} (${r.order.join(", ")}): ${roundLine(r)}`);
     }
-    const best = (key: "ours" | "kcat" | "oursPerCpuSec" | "kcatPerCpuSec") =>
-      Math.max(...results.map((r) => r[key]));
+    const med = (c: Contender, key: keyof Figures) => median(results.map((r) => r.figures[c][key]));
+    const medRatio = (c: Contender, key: keyof Figures) =>
+      ratio(median(results.map((r) => r.figures[c][key] / r.figures.kcat[key])), 1);
+    const medians = Object.fromEntries(CONTENDERS.map((c) => [c, {
+      perSec: med(c, "perSec"),
+      perCpuSec: med(c, "perCpuSec"),
+      wallRatio: medRatio(c, "perSec"),
+      cpuRatio: medRatio(c, "perCpuSec"),
+    }]));
     const summary = {
       messages: n,
       generationPerSec: rate(n, genSeconds),
       rounds: results,
-      bestOurs: best("ours"),
-      bestKcat: best("kcat"),
-      bestRatio: Math.round((best("ours") / best("kcat")) * 100) / 100,
-      bestCpuRatio: Math.round((best("oursPerCpuSec") / best("kcatPerCpuSec")) * 100) / 100,
+      medians,
+      loadAverage: { before: loadBefore, after: loadAverage() },
       settings: "50 climate devices, 6 partitions, idempotent, lz4, linger.ms=5, murmur2; " +
         "ours: call .. all acked; kcat: process spawn .. exit (same settings and headers, " +
-        "no per-record timestamps)",
+        "no per-record timestamps); CPU = user + system of the process",
     };
     if (json) console.log(JSON.stringify(summary, null, 2));
     else {
-      console.log(`messages per contender: ${n.toLocaleString("en-US")}`);
       console.log(
-        `generation + encoding (no Kafka): ${summary.generationPerSec.toLocaleString("en-US")}/s`,
+        `messages per contender: ${fmt(n)}; load average ${loadBefore} .. ` +
+          summary.loadAverage.after,
       );
+      console.log(`generation + encoding (no Kafka): ${fmt(summary.generationPerSec)}/s`);
       for (const r of results) console.log(`round ${r.round}: ${roundLine(r)}`);
-      console.log(
-        `best: ours ${summary.bestOurs.toLocaleString("en-US")}/s  kcat ` +
-          `${
-            summary.bestKcat.toLocaleString("en-US")
-          }/s  ratio ${summary.bestRatio}; per CPU-second ` +
-          `ratio ${summary.bestCpuRatio}`,
-      );
+      console.log(`medians of ${rounds} rounds (ratio to kcat: wall / per CPU-second):`);
+      for (const c of CONTENDERS) {
+        const m = medians[c];
+        const vs = c === "kcat" ? "" : `  ratio ${m.wallRatio} / ${m.cpuRatio}`;
+        console.log(
+          `  ${LABELS[c].padEnd(31)} ${fmt(m.perSec).padStart(9)}/s ` +
+            `${fmt(m.perCpuSec).padStart(9)}/cpu-s${vs}`,
+        );
+      }
       console.log(`settings: ${summary.settings}`);
     }
   } finally {

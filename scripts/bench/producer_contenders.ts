@@ -6,12 +6,13 @@
  * @module
  */
 import { defaultTopics, resolveTopics, type Topics } from "@iot/events";
-import { Admin } from "@iot/kafka";
+import { Admin, Producer } from "@iot/kafka";
 import {
   type Fleet,
   fleetFromFlags,
   newRecordBytes,
   producerConfig,
+  type RecordBytes,
   recordHeaders,
   runProducer,
   type SimRecord,
@@ -101,6 +102,46 @@ export async function produceOurs(bootstrap: string, topic: string, n: number): 
     throw new Error(`ours: acked ${summary.acked} of ${n}, ${summary.failed} failed`);
   }
   return { seconds, cpuSeconds };
+}
+
+/** Batches of {@linkcode pregenerate}: the records of a run laid out before it starts. */
+export const BLOCK_RECORDS = 10_000;
+
+/** The same `n` records as {@linkcode produceOurs} sends to `topic`, already as byte blocks. */
+export function pregenerate(topic: string, n: number): RecordBytes[] {
+  const sim = simulation(n, topic);
+  const blocks: RecordBytes[] = [];
+  while (!sim.done) {
+    const block = newRecordBytes(BLOCK_RECORDS);
+    sim.fillBytes(block, BLOCK_RECORDS, Infinity);
+    blocks.push(block);
+  }
+  return blocks;
+}
+
+/**
+ * Sends pre-generated `blocks` (from {@linkcode pregenerate}) with our producer, the same
+ * settings and in-flight bound (8 blocks) as `runProducer`: what our client costs without
+ * generating the records, like kcat, which reads them from a file. Times producer creation ..
+ * all acked and closed.
+ */
+export async function producePregenerated(
+  bootstrap: string,
+  blocks: readonly RecordBytes[],
+): Promise<Timing> {
+  const cpu0 = processCpuSeconds();
+  const t0 = performance.now();
+  {
+    await using producer = new Producer({ config: producerConfig(bootstrap) });
+    const inFlight = new Set<Promise<void>>();
+    for (const block of blocks) {
+      const sent: Promise<void> = producer.sendBlock(block).finally(() => inFlight.delete(sent));
+      inFlight.add(sent);
+      while (inFlight.size >= 8) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  }
+  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: processCpuSeconds() - cpu0 };
 }
 
 /** Writes the same `n` records as `key\tvalue` lines for kcat. */
