@@ -34,10 +34,7 @@ export const vehicles = ["vehicle-0001", "vehicle-0002"];
 
 /**
  * Short windows (5 s aggregates, 1 s out-of-orderness, 5 s / 1 s overheating, 1 s checkpoints)
- * and every device between 35 and 37 °C, so the overheating one passes 40 °C in about 30 s. The
- * source idle time is scaled down with the checkpoints (sources trail each other by about one
- * interval): with the 60 s default, each task's first windows would wait a minute for the
- * readings-by-device partitions that never write to its partition.
+ * and every device between 35 and 37 °C, so the overheating one passes 40 °C in about 30 s.
  */
 export const shortWindowsEnv: Record<string, string> = {
   PROCESSOR_WINDOW_MS: "5000",
@@ -45,7 +42,6 @@ export const shortWindowsEnv: Record<string, string> = {
   PROCESSOR_CHECKPOINT_INTERVAL_MS: "1000",
   PROCESSOR_OVERHEAT_WINDOW_MS: "5000",
   PROCESSOR_OVERHEAT_SLIDE_MS: "1000",
-  PROCESSOR_SOURCE_IDLE_MS: "5000",
   PRODUCER_TEMP_MIN: "35",
   PRODUCER_TEMP_MAX: "37",
 };

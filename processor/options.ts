@@ -179,6 +179,14 @@ export const processorCli = defineCli({
         "interval",
       DEFAULT_SOURCE_IDLE_MS,
     ),
+    awaitAllSources: booleanOption({
+      doc: "from a task's first record, every readings-by-device partition holds the watermark " +
+        "until it sends or goes idle (--source-idle-ms), so readings whose first commit becomes " +
+        "readable late are not late at a job's first start; worth it only when producers do not " +
+        "place readings by murmur2(deviceId): with placed input each task's first windows wait " +
+        "--source-idle-ms for partitions that never write to its own",
+      default: false,
+    }),
     overheatWindowMs: ms("overheating sliding window size", 30_000),
     overheatSlideMs: ms("overheating window slide", 5_000),
     overheatThreshold: numberOption({ doc: "overheating threshold", value: "C", default: 40 }),

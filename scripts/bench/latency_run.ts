@@ -129,6 +129,8 @@ export async function runLatency(
     ...["--topic", `sensorReadings=${t.input}`, "--topic", `alerts=${t.alerts}`],
     ...["--topic", `deviceCommands=${t.commands}`, "--topic", `deadLetter=${t.deadLetter}`],
     ...["--processing-guarantee", c.guarantee, "--checkpoint-interval-ms", String(c.checkpointMs)],
+    // Misplaced input interleaves every source in every partition: await them all from the start.
+    ...(s.partitioner === "consistent_random" ? ["--await-all-sources"] : []),
   ];
   const instances: Instance[] = [];
   for (let i = 0; i < s.instances; i++) instances.push(await spawnInstance(args, i));
