@@ -4,6 +4,14 @@ import { Admin, Consumer, Offset, Producer, type RecordColumns } from "./mod.ts"
 
 const text = (bytes: Uint8Array | null) => bytes === null ? null : new TextDecoder().decode(bytes);
 
+/** Creates a topic named after `prefix` with `partitions` partitions; returns its name. */
+async function createTopic(bootstrap: string, prefix: string, partitions: number): Promise<string> {
+  const name = uniqueName(prefix);
+  await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
+  await admin.createTopics([{ name, partitions }]);
+  return name;
+}
+
 /** One record as plain values, for comparing the two read paths with what was sent. */
 type Row = [
   topic: string,
@@ -15,11 +23,7 @@ type Row = [
 
 Deno.test("columnBatches() yields every record batches() yields, as columns owned per batch", async () => {
   await using kafka = await startKafka();
-  const topic = uniqueName("columns");
-  {
-    await using admin = new Admin({ config: { "bootstrap.servers": kafka.bootstrap } });
-    await admin.createTopics([{ name: topic, partitions: 2 }]);
-  }
+  const topic = await createTopic(kafka.bootstrap, "columns", 2);
   await using producer = new Producer({ config: { "bootstrap.servers": kafka.bootstrap } });
   const n = 5000;
   // Keys: none every 7th, empty every 11th; values: a tombstone every 13th, lengths vary.
@@ -90,11 +94,7 @@ type Headers = Array<[string, string | null]>;
 
 Deno.test("headers read per batch keep order, duplicates, null and empty values, unicode names", async () => {
   await using kafka = await startKafka();
-  const topic = uniqueName("column-headers");
-  {
-    await using admin = new Admin({ config: { "bootstrap.servers": kafka.bootstrap } });
-    await admin.createTopics([{ name: topic, partitions: 1 }]);
-  }
+  const topic = await createTopic(kafka.bootstrap, "column-headers", 1);
   await using producer = new Producer({ config: { "bootstrap.servers": kafka.bootstrap } });
   const n = 3000;
   // Many batches: the first checks the batch reading against the public calls, the rest use it.

@@ -51,9 +51,10 @@ export type HeaderSymbols = Pick<Librdkafka, "rd_kafka_header_get_all">;
 export class HeaderReader {
   readonly #lib: HeaderSymbols;
   readonly #native: NativeReader;
-  readonly #lists = new RegionCopier(1024, true);
-  readonly #elems = new RegionCopier(1024, true);
-  readonly #structs = new RegionCopier(1024, true);
+  // Sorted: header memory comes from recycled heap chunks, often in falling address order.
+  readonly #lists = new RegionCopier(1024, true, true);
+  readonly #elems = new RegionCopier(1024, true, true);
+  readonly #structs = new RegionCopier(1024, true, true);
   readonly #names = new NameInterner();
   readonly #listIds: number[] = [];
   readonly #elemIds: number[] = [];
@@ -128,7 +129,7 @@ export class HeaderReader {
     const total = this.#copyElems(listView, n);
     if (total < 0) return null;
     const structView = this.#copyStructs(total);
-    const bytes = new RegionCopier();
+    const bytes = new RegionCopier(1024, false, true);
     const nameRegions = this.#nameRegions;
     const valueRegions = this.#valueRegions;
     const structs = this.#structs;
