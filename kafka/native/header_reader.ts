@@ -39,6 +39,7 @@ const HEADER_NAME = 32;
 /** Bounds that no real header list exceeds: past them the layout is not what we think. */
 const MAX_COUNT = 1 << 16;
 const MAX_SIZE = 1 << 30;
+const MAX_GAP = 4095;
 const NULL_REGION = -1;
 const EMPTY_REGION = -2;
 /** Records whose headers are compared with the public calls before the layout is trusted. */
@@ -51,10 +52,11 @@ export type HeaderSymbols = Pick<Librdkafka, "rd_kafka_header_get_all">;
 export class HeaderReader {
   readonly #lib: HeaderSymbols;
   readonly #native: NativeReader;
-  // Sorted: header memory comes from recycled heap chunks, often in falling address order.
-  readonly #lists = new RegionCopier(1024, true, true);
-  readonly #elems = new RegionCopier(1024, true, true);
-  readonly #structs = new RegionCopier(1024, true, true);
+  // Sorted: header memory comes from recycled heap chunks, often in falling address order and
+  // spread out; the widest safe gap (below a page) merges the most copies.
+  readonly #lists = new RegionCopier(MAX_GAP, true, true);
+  readonly #elems = new RegionCopier(MAX_GAP, true, true);
+  readonly #structs = new RegionCopier(MAX_GAP, true, true);
   readonly #names = new NameInterner();
   readonly #listIds: number[] = [];
   readonly #elemIds: number[] = [];
@@ -129,7 +131,7 @@ export class HeaderReader {
     const total = this.#copyElems(listView, n);
     if (total < 0) return null;
     const structView = this.#copyStructs(total);
-    const bytes = new RegionCopier(1024, false, true);
+    const bytes = new RegionCopier(MAX_GAP, false, true);
     const nameRegions = this.#nameRegions;
     const valueRegions = this.#valueRegions;
     const structs = this.#structs;
