@@ -84,13 +84,21 @@ export class HeaderReader {
    * number, 0 when it has none. The lists must stay alive during the call.
    */
   read(lists: ArrayLike<number>, n: number): HeaderColumns {
-    if (this.#trusted === false) return this.readPublic(lists, n);
-    const columns = this.#readPrivate(lists, n);
-    if (columns && this.#trusted) return columns;
+    if (this.#trusted) return this.#readPrivate(lists, n) ?? this.readPublic(lists, n);
     const reference = this.readPublic(lists, n);
+    if (this.#trusted === false) return reference;
     // A batch without headers proves nothing: stay undecided until one has some.
-    const checked = columns === null ? -1 : compare(columns, reference, RECORDS_TO_CHECK);
-    if (checked !== 0) this.#trusted = checked > 0;
+    const first = lists.length > 0 ? firstWithHeaders(reference) : -1;
+    if (first < 0) return reference;
+    // Before following any pointer of the list: its count must be where we read it.
+    const list = new Uint8Array(LIST_SIZE);
+    this.#native.copyFrom(lists[first], list);
+    if (new DataView(list.buffer).getInt32(LIST_COUNT, true) !== reference.count(first)) {
+      this.#trusted = false;
+      return reference;
+    }
+    const columns = this.#readPrivate(lists, n);
+    this.#trusted = columns !== null && compare(columns, reference, RECORDS_TO_CHECK) > 0;
     return reference;
   }
 
@@ -247,6 +255,11 @@ function packValues(columns: HeaderColumns, values: Array<Uint8Array | null>): H
     at += value?.length ?? 0;
   });
   return columns;
+}
+
+function firstWithHeaders(columns: HeaderColumns): number {
+  for (let j = 0; j + 1 < columns.firsts.length; j++) if (columns.count(j) > 0) return j;
+  return -1;
 }
 
 /**
