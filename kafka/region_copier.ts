@@ -22,24 +22,20 @@ export class RegionCopier {
   readonly #runEnd: number[] = [];
   readonly #runOffset: number[] = [];
   readonly #reuse: boolean;
-  readonly #sort: boolean;
   #buffer: Uint8Array<ArrayBuffer> = EMPTY;
   #spare: Uint8Array<ArrayBuffer> = EMPTY;
 
   /**
    * `maxGap` (default 1024) must stay below the page size (4096). With `reuse` (default false),
    * `copy()` writes into one buffer kept across batches (grown when too small) instead of a new
-   * one: for copies read before the next `copy()` and never handed out. With `sort` (default
-   * false), regions may come in any order (and overlap): `copy()` sorts them by address first,
-   * for memory that is not laid out in the order it is read (recycled heap chunks).
+   * one: for copies read before the next `copy()` and never handed out.
    */
-  constructor(maxGap = 1024, reuse = false, sort = false) {
+  constructor(maxGap = 1024, reuse = false) {
     if (!(maxGap >= 0 && maxGap < 4096)) {
       throw new RangeError(`maxGap must be in 0..4095, got ${maxGap}`);
     }
     this.#maxGap = maxGap;
     this.#reuse = reuse;
-    this.#sort = sort;
   }
 
   /** Forgets the previous batch's regions. */
@@ -55,11 +51,6 @@ export class RegionCopier {
 
   /** Adds the region `[address, address + length)` (`length` > 0); returns its id. */
   add(address: number, length: number): number {
-    if (this.#sort) {
-      this.#address.push(address);
-      this.#length.push(length);
-      return this.#address.length - 1;
-    }
     const last = this.#runEnd.length - 1;
     const end = last >= 0 ? this.#runEnd[last] : 0;
     if (last >= 0 && address >= end && address - end <= this.#maxGap) {
@@ -84,7 +75,7 @@ export class RegionCopier {
     return this.#address[id];
   }
 
-  /** How many copies `copy()` will make (with `sort`, known only after `copy()`). */
+  /** How many copies `copy()` will make. */
   get runs(): number {
     return this.#runStart.length;
   }
@@ -94,7 +85,6 @@ export class RegionCopier {
    * native bytes starting at `address`.
    */
   copy(copyFrom: (address: number, target: Uint8Array) => void): void {
-    if (this.#sort) this.#planSorted();
     let total = 0;
     for (let r = 0; r < this.#runStart.length; r++) {
       this.#runOffset[r] = total;
@@ -114,28 +104,6 @@ export class RegionCopier {
       );
     }
     this.#buffer = buffer;
-  }
-
-  /** Groups the regions into runs in address order. */
-  #planSorted(): void {
-    const address = this.#address;
-    const length = this.#length;
-    const order = sortedIds(address);
-    this.#runStart.length = this.#runEnd.length = 0;
-    this.#run.length = address.length;
-    let end = -Infinity;
-    for (let k = 0; k < order.length; k++) {
-      const id = order[k];
-      const at = address[id];
-      if (at - end > this.#maxGap) {
-        this.#runStart.push(at);
-        this.#runEnd.push(at + length[id]);
-      } else {
-        this.#runEnd[this.#runEnd.length - 1] = Math.max(end, at + length[id]);
-      }
-      end = this.#runEnd[this.#runEnd.length - 1];
-      this.#run[id] = this.#runStart.length - 1;
-    }
   }
 
   /** The copied bytes of region `id`, a view into the batch's buffer. */
@@ -159,29 +127,4 @@ export class RegionCopier {
   get buffer(): Uint8Array<ArrayBuffer> {
     return this.#buffer;
   }
-}
-
-const ID_BITS = 65536;
-
-/**
- * The ids `0 .. addresses.length - 1` ordered by address. Packs address and id into one number
- * and sorts those natively when both fit in 53 bits, else sorts with a comparator.
- */
-function sortedIds(addresses: number[]): ArrayLike<number> {
-  const n = addresses.length;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    min = Math.min(min, addresses[i]);
-    max = Math.max(max, addresses[i]);
-  }
-  if (n > ID_BITS || (max - min) * ID_BITS >= Number.MAX_SAFE_INTEGER) {
-    return Array.from({ length: n }, (_, i) => i).sort((a, b) => addresses[a] - addresses[b]);
-  }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = (addresses[i] - min) * ID_BITS + i;
-  keys.sort();
-  const ids = new Int32Array(n);
-  for (let k = 0; k < n; k++) ids[k] = keys[k] % ID_BITS;
-  return ids;
 }

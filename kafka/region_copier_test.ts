@@ -75,22 +75,3 @@ Deno.test("RegionCopier with reuse copies into one buffer kept across batches", 
   copier.copy(copyFromFake([]));
   assertEquals(copier.view(c), expected(3000, 400));
 });
-
-Deno.test("RegionCopier with sort copies regions in any order, overlapping ones once", () => {
-  const copier = new RegionCopier(16, false, true);
-  const ids = [
-    copier.add(1040, 40),
-    copier.add(1000, 4),
-    copier.add(5000, 8),
-    copier.add(1010, 20),
-    copier.add(1012, 4), // inside the previous one
-  ];
-  const copies: number[] = [];
-  copier.copy(copyFromFake(copies));
-  assertEquals(copies, [1000, 5000]);
-  assertEquals(copier.runs, 2);
-  const spans: Array<[number, number]> = [[1040, 40], [1000, 4], [5000, 8], [1010, 20], [1012, 4]];
-  spans.forEach(([address, length], k) =>
-    assertEquals(copier.view(ids[k]), expected(address, length))
-  );
-});
