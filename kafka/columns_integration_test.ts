@@ -4,6 +4,14 @@ import { Admin, Consumer, Offset, Producer, type RecordColumns } from "./mod.ts"
 
 const text = (bytes: Uint8Array | null) => bytes === null ? null : new TextDecoder().decode(bytes);
 
+/** Creates a topic named after `prefix` with `partitions` partitions; returns its name. */
+async function createTopic(bootstrap: string, prefix: string, partitions: number): Promise<string> {
+  const name = uniqueName(prefix);
+  await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
+  await admin.createTopics([{ name, partitions }]);
+  return name;
+}
+
 /** One record as plain values, for comparing the two read paths with what was sent. */
 type Row = [
   topic: string,
@@ -15,11 +23,7 @@ type Row = [
 
 Deno.test("columnBatches() yields every record batches() yields, as columns owned per batch", async () => {
   await using kafka = await startKafka();
-  const topic = uniqueName("columns");
-  {
-    await using admin = new Admin({ config: { "bootstrap.servers": kafka.bootstrap } });
-    await admin.createTopics([{ name: topic, partitions: 2 }]);
-  }
+  const topic = await createTopic(kafka.bootstrap, "columns", 2);
   await using producer = new Producer({ config: { "bootstrap.servers": kafka.bootstrap } });
   const n = 5000;
   // Keys: none every 7th, empty every 11th; values: a tombstone every 13th, lengths vary.
@@ -84,4 +88,52 @@ Deno.test("columnBatches() yields every record batches() yields, as columns owne
 
   assertEquals(await read(true), expected);
   assertEquals(await read(false), expected);
+});
+
+type Headers = Array<[string, string | null]>;
+
+Deno.test("headers read per batch keep order, duplicates, null and empty values, unicode names", async () => {
+  await using kafka = await startKafka();
+  const topic = await createTopic(kafka.bootstrap, "column-headers", 1);
+  await using producer = new Producer({ config: { "bootstrap.servers": kafka.bootstrap } });
+  const n = 3000;
+  // Many batches: the first checks the batch reading against the public calls, the rest use it.
+  const headersOf = (i: number): Headers =>
+    i % 5 === 0 ? [] : [
+      ["content-type", "application/json"],
+      ["température", i % 3 === 0 ? null : `${i}`],
+      ...(i % 4 === 0 ? [["dup", "a"], ["🔥", ""], ["dup", `b${i}`]] as Headers : []),
+    ];
+  await producer.sendBatch(
+    Array.from({ length: n }, (_, i) => ({ topic, value: `v${i}`, headers: headersOf(i) })),
+  );
+  const expected = Array.from({ length: n }, (_, i) => headersOf(i));
+  const plain = (headers: Array<[string, Uint8Array | null]>): Headers =>
+    headers.map(([name, value]) => [name, text(value)]);
+
+  const read = async (columns: boolean): Promise<Headers[]> => {
+    await using consumer = new Consumer({
+      config: { "bootstrap.servers": kafka.bootstrap, "group.id": uniqueName("g") },
+    });
+    consumer.assign([{ topic, partition: 0, offset: Offset.BEGINNING }]);
+    const rows: Headers[] = [];
+    const signal = AbortSignal.timeout(30_000);
+    if (columns) {
+      for await (
+        const batch of consumer.columnBatches({ maxMessages: 300, headers: true, signal })
+      ) {
+        for (let i = 0; i < batch.length; i++) rows.push(plain(batch.headers!.headersOf(i)));
+        if (rows.length >= n) break;
+      }
+    } else {
+      for await (const batch of consumer.batches({ maxMessages: 300, signal })) {
+        for (const r of batch) rows.push(plain(r.headers));
+        if (rows.length >= n) break;
+      }
+    }
+    return rows;
+  };
+
+  assertEquals(await read(false), expected);
+  assertEquals(await read(true), expected);
 });

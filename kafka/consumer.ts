@@ -57,8 +57,9 @@ export interface BatchOptions {
   /** Stops the iteration. */
   signal?: AbortSignal;
   /**
-   * Read each record's headers (one more FFI call per record). With `false`, `headers` is
-   * always empty. Default true.
+   * Read each record's headers (one more FFI call per record, the lists then read per batch).
+   * With `false`, `headers` is always empty. Default true for `batches()`, false for
+   * `columnBatches()` (where they land in `RecordColumns.headers`).
    */
   headers?: boolean;
 }
@@ -197,13 +198,14 @@ export class Consumer implements AsyncDisposable {
   /**
    * Like {@linkcode batches}, but yields each batch as {@linkcode RecordColumns}: one buffer of
    * all keys and values plus a typed array per field, without an object per record (for hot
-   * paths; `headers` are not read). Records whose message carried an error are left out, as in
-   * `batches()`.
+   * paths; headers only with `headers: true`). Records whose message carried an error are left
+   * out, as in `batches()`.
    */
   columnBatches(
-    options: Omit<BatchOptions, "headers"> = {},
+    options: BatchOptions = {},
   ): AsyncGenerator<RecordColumns, void, undefined> {
-    return this.#iterate(options, (n) => this.#reader.readColumns(n));
+    const headers = options.headers ?? false;
+    return this.#iterate(options, (n) => this.#reader.readColumns(n, headers));
   }
 
   async *#iterate<T extends { length: number }>(

@@ -38,6 +38,7 @@ export type {
   TopicDescription,
 } from "./admin_types.ts";
 export { RecordColumns, TIMESTAMP_TYPES } from "./record_columns.ts";
+export { HeaderColumns } from "./header_columns.ts";
 export { Offset } from "./partitions.ts";
 export type { TopicPartition } from "./partitions.ts";
 export { ErrorCode, KafkaError } from "./errors.ts";

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { HeaderColumns } from "./header_columns.ts";
+
 /** What a record's timestamp means, by {@linkcode RecordColumns.timestampTypes} code. */
 export const TIMESTAMP_TYPES = ["none", "create", "log-append"] as const;
 
@@ -49,6 +51,8 @@ export class RecordColumns {
   readonly timestamps: Float64Array<ArrayBuffer>;
   /** Each timestamp's meaning as an index into {@linkcode TIMESTAMP_TYPES}. */
   readonly timestampTypes: Uint8Array<ArrayBuffer>;
+  /** The records' headers when they were read, else `null`. */
+  headers: HeaderColumns | null = null;
 
   /** Creates empty columns with room for `capacity` records. */
   constructor(capacity: number) {

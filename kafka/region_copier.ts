@@ -65,6 +65,16 @@ export class RegionCopier {
     return this.#address.length - 1;
   }
 
+  /** How many regions were added since `reset()`. */
+  get count(): number {
+    return this.#address.length;
+  }
+
+  /** The native address of region `id`. */
+  addressOf(id: number): number {
+    return this.#address[id];
+  }
+
   /** How many copies `copy()` will make. */
   get runs(): number {
     return this.#runStart.length;

@@ -10,6 +10,7 @@
 import { ErrorCode, KafkaError } from "../errors.ts";
 import { RecordColumns, TIMESTAMP_TYPES } from "../record_columns.ts";
 import { RegionCopier } from "../region_copier.ts";
+import { HeaderReader } from "./header_reader.ts";
 import { type Librdkafka, readCString } from "./library.ts";
 import {
   copyBytes,
@@ -69,11 +70,10 @@ export class MessageReader {
   readonly #regions = new Int32Array(2 * MAX_BATCH);
   readonly #copier = new RegionCopier();
   readonly #out = new Uint8Array(new ArrayBuffer(24));
-  readonly #outView = new Deno.UnsafePointerView(Deno.UnsafePointer.of(this.#out)!);
   readonly #outData = new DataView(this.#out.buffer);
-  readonly #outName = this.#out.subarray(0, 8);
-  readonly #outValue = this.#out.subarray(8, 16);
-  readonly #outSize = this.#out.subarray(16, 24);
+  /** Each record's `rd_kafka_headers_t *` as a number, 0 for none. */
+  readonly #headerLists = new Float64Array(MAX_BATCH);
+  readonly #headers: HeaderReader;
   readonly #topicNames = new Map<number, string>();
   /** Whether the private timestamp fields are trusted; undefined until checked. */
   #privateTimestamps: boolean | undefined = undefined;
@@ -84,6 +84,7 @@ export class MessageReader {
   constructor(lib: Librdkafka, errors: MessageErrorSink) {
     this.#lib = lib;
     this.#errors = errors;
+    this.#headers = new HeaderReader(lib, this.#native);
   }
 
   /**
@@ -92,8 +93,8 @@ export class MessageReader {
    */
   read(n: number, readHeaders: boolean): ConsumerRecord[] {
     if (n <= 0) return [];
-    const headers: Array<ConsumerRecord["headers"]> | null = readHeaders ? [] : null;
-    const c = this.readColumns(n, headers);
+    const c = this.readColumns(n, readHeaders);
+    const headers = c.headers;
     const records: ConsumerRecord[] = new Array(c.length);
     for (let i = 0; i < c.length; i++) {
       records[i] = {
@@ -104,7 +105,7 @@ export class MessageReader {
         value: c.value(i),
         timestamp: c.timestamps[i],
         timestampType: TIMESTAMP_TYPES[c.timestampTypes[i]] ?? "none",
-        headers: headers?.[i] ?? [],
+        headers: headers ? headers.headersOf(i) : [],
       };
     }
     return records;
@@ -112,10 +113,10 @@ export class MessageReader {
 
   /**
    * Reads the `n` messages in {@linkcode pointers} as columns and destroys them; with
-   * `headers`, also reads each record's headers into it. Messages carrying an error are
-   * reported and left out; throws the fatal error if one of them carried it.
+   * `headers`, also reads the records' headers (`RecordColumns.headers`). Messages carrying an
+   * error are reported and left out; throws the fatal error if one of them carried it.
    */
-  readColumns(n: number, headers: Array<ConsumerRecord["headers"]> | null = null): RecordColumns {
+  readColumns(n: number, headers = false): RecordColumns {
     const columns = new RecordColumns(n);
     if (n <= 0) return columns;
     let fatal: KafkaError | null = null;
@@ -130,6 +131,7 @@ export class MessageReader {
       fatal = this.#fillColumns(n, columns, headers);
       this.#copier.copy(this.#native.copyFrom);
       this.#placeRegions(columns);
+      if (headers) columns.headers = this.#headers.read(this.#headerLists, columns.length);
     } finally {
       // After the copy: a payload lives in a fetch buffer its message holds a reference to.
       const destroy = this.#lib.rd_kafka_message_destroy_at;
@@ -141,11 +143,7 @@ export class MessageReader {
   }
 
   /** Fills every column but the byte positions; returns a fatal error met on the way. */
-  #fillColumns(
-    n: number,
-    c: RecordColumns,
-    headers: Array<ConsumerRecord["headers"]> | null,
-  ): KafkaError | null {
+  #fillColumns(n: number, c: RecordColumns, headers: boolean): KafkaError | null {
     const structs = this.#structs;
     const regions = this.#regions;
     const copier = this.#structCopier;
@@ -180,9 +178,11 @@ export class MessageReader {
       c.timestamps[j] = this.#timestampOf(i, at);
       c.timestampTypes[j] = this.#timestampType;
       if (headers) {
-        headers[j] = this.#lib.rd_kafka_message_headers_at(this.#addresses[i], this.#out) === 0
-          ? this.#readHeaders()
-          : [];
+        // librdkafka parses a message's headers on this call; the lists are read per batch.
+        this.#headerLists[j] =
+          this.#lib.rd_kafka_message_headers_at(this.#addresses[i], this.#out) === 0
+            ? u64(this.#outData, 0)
+            : 0;
       }
       j++;
     }
@@ -241,30 +241,6 @@ export class MessageReader {
     const ts = Number(this.#lib.rd_kafka_message_timestamp_at(this.#addresses[i], this.#out));
     this.#timestampType = this.#outData.getInt32(0, true);
     return ts;
-  }
-
-  #readHeaders(): Array<[string, Uint8Array | null]> {
-    const lib = this.#lib;
-    const view = this.#outView;
-    const hdrs = view.getPointer(0);
-    const headers: Array<[string, Uint8Array | null]> = [];
-    for (let i = 0;; i++) {
-      const code = lib.rd_kafka_header_get_all(
-        hdrs,
-        BigInt(i),
-        this.#outName,
-        this.#outValue,
-        this.#outSize,
-      );
-      if (code !== 0) break;
-      const name = readCString(view.getPointer(0)) ?? "";
-      const valuePtr = view.getPointer(8);
-      headers.push([
-        name,
-        valuePtr === null ? null : copyBytes(valuePtr, Number(view.getBigUint64(16))),
-      ]);
-    }
-    return headers;
   }
 
   #topicName(at: number): string {
