@@ -40,12 +40,13 @@ import {
   type JobRunnerOptions,
   type ResolvedOptions,
   resolveOptions,
+  RestartableError,
 } from "./runner_options.ts";
 import type { JobStatus, TaskStatus } from "./status.ts";
 import type { Task } from "./task.ts";
 import { committedOffsets, createChangelogTopic, createJobTopics, openTask } from "./task_setup.ts";
 
-export { JobFailedError, type JobRunnerOptions };
+export { JobFailedError, type JobRunnerOptions, RestartableError };
 
 /**
  * Offset-commit errors that mean "this member's generation is stale, rejoin": ILLEGAL_GENERATION
@@ -406,7 +407,14 @@ export class JobRunner {
         topic,
         partition,
         offset: nextOffset ?? Offset.BEGINNING,
-      })));
+      }))).catch((e) => {
+        // Seen under load when a rebalance revoked the partitions mid-seek: the input is at
+        // unknown offsets, so the job restarts from its checkpoint instead of reading on.
+        if (e instanceof KafkaError && !e.fatal) {
+          throw new RestartableError(e.message, { cause: e });
+        }
+        throw e;
+      });
     } finally {
       this.#seeking = false;
     }

@@ -8,7 +8,8 @@ import {
   countingOutputs,
   fakeClients,
 } from "./fake_kafka_test_util.ts";
-import { JobRunner } from "./job_runner.ts";
+import { JobFailedError, JobRunner, RestartableError } from "./job_runner.ts";
+import { isFatalClientError } from "./restarting_job.ts";
 
 Deno.test("JobRunner: an idle, fully consumed transactional input shows lag 0", async () => {
   const kafka = new FakeKafka();
@@ -120,4 +121,46 @@ Deno.test("JobRunner: an abortable checkpoint failure rewinds to the last commit
     readAll(kafka, "out").map((r) => new TextDecoder().decode(r.value!)),
     countingOutputs(0, 40),
   );
+});
+
+Deno.test("JobRunner: a seek that fails while rewinding ends the run as restartable", async () => {
+  const { kafka, job, send } = countingInput();
+  await send(0, 20);
+  const clients = fakeClients(kafka);
+  // The first checkpoint is aborted (a rebalance), then the rewind's seek times out, as librdkafka
+  // answers when the partitions are revoked during the seek.
+  const output: typeof clients.output = (o) => {
+    const producer = clients.output(o);
+    producer.sendOffsetsToTransaction = () =>
+      Promise.reject(
+        new KafkaError("generation is not valid", { code: 22, txnRequiresAbort: true }),
+      );
+    return producer;
+  };
+  const input: typeof clients.input = (o) => {
+    const consumer = clients.input(o);
+    consumer.seek = () =>
+      Promise.reject(
+        new KafkaError("seek: Timed out waiting for 1 partition seek", { code: -185 }),
+      );
+    return consumer;
+  };
+  const dir = await Deno.makeTempDir();
+  const runner = new JobRunner({
+    job,
+    bootstrap: "fake:9092",
+    stateDir: dir,
+    clients: { ...clients, output, input },
+    checkpointIntervalMs: 10,
+    store: { sync: false },
+    signal: new AbortController().signal,
+    log: () => {},
+  });
+  try {
+    const error = await assertRejects(() => runner.run(), JobFailedError);
+    assert(error.cause instanceof RestartableError, String(error.cause));
+    assert(isFatalClientError(error), "RestartingJob restarts it");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

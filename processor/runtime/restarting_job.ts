@@ -16,6 +16,7 @@
 import { KafkaError } from "@iot/kafka";
 import { backoffDelay, sleep } from "@iot/service";
 import type { JobRunner } from "./job_runner.ts";
+import { RestartableError } from "./runner_options.ts";
 import type { JobStatus } from "./status.ts";
 
 /** What {@linkcode RestartingJob} runs: a {@linkcode JobRunner}. */
@@ -41,11 +42,13 @@ export interface RestartingJobOptions {
 const FATAL_CODES = new Set([-150, 82]);
 
 /**
- * Whether `error` or one of its causes is a fatal Kafka client error: flagged fatal, or carrying
- * a code that is (a consumer's `close()` reports the fencing with its code, unflagged).
+ * Whether `error` or one of its causes is a fatal Kafka client error (flagged fatal, or carrying
+ * a code that is: a consumer's `close()` reports the fencing with its code, unflagged) or a
+ * {@linkcode RestartableError}: what a restart of the job from its checkpoint cures.
  */
 export function isFatalClientError(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof RestartableError) return true;
     if (e instanceof KafkaError && (e.fatal || FATAL_CODES.has(e.code))) return true;
   }
   return false;

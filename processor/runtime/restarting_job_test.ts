@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { KafkaError } from "@iot/kafka";
 import { isFatalClientError, RestartingJob, type RunnableJob } from "./restarting_job.ts";
-import { JobFailedError } from "./runner_options.ts";
+import { JobFailedError, RestartableError } from "./runner_options.ts";
 import type { JobStatus } from "./status.ts";
 
 const fenced = () =>
@@ -34,6 +34,10 @@ Deno.test("isFatalClientError looks through the causes for a fatal KafkaError", 
   assert(isFatalClientError(new JobFailedError("Job j failed: close", { cause: closed })));
   assert(!isFatalClientError(new JobFailedError("restore failed")));
   assert(!isFatalClientError(new KafkaError("timed out", { code: -185 })));
+  const seek = new RestartableError("seek timed out", {
+    cause: new KafkaError("t", { code: -185 }),
+  });
+  assert(isFatalClientError(new JobFailedError("Job j failed: seek", { cause: seek })));
   assert(!isFatalClientError("text"));
 });
 

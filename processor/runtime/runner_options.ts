@@ -143,6 +143,20 @@ export function resolveOptions(options: JobRunnerOptions): ResolvedOptions {
   return o;
 }
 
+/**
+ * A failure that leaves the job's clients usable but its input at unknown offsets, which a restart
+ * of the job from its last checkpoint cures as a process restart would (`RestartingJob` restarts
+ * on it): a seek that timed out while putting the input back at the tasks' offsets, as librdkafka
+ * answers when a rebalance takes the partitions away during the seek.
+ */
+export class RestartableError extends Error {
+  /** @param message what failed. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RestartableError";
+  }
+}
+
 /** Thrown when a job stops because its runtime failed (e.g. a transaction could not commit). */
 export class JobFailedError extends Error {
   /** @param message what failed. */
