@@ -138,7 +138,7 @@ export type {
 } from "./runtime/job.ts";
 export { JobFailedError, JobRunner, type JobRunnerOptions } from "./runtime/job_runner.ts";
 export {
-  isFatalClientError,
+  isRestartable,
   RestartingJob,
   type RestartingJobOptions,
   type RunnableJob,

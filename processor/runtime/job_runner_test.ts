@@ -9,7 +9,7 @@ import {
   fakeClients,
 } from "./fake_kafka_test_util.ts";
 import { JobFailedError, JobRunner, RestartableError } from "./job_runner.ts";
-import { isFatalClientError } from "./restarting_job.ts";
+import { isRestartable } from "./restarting_job.ts";
 
 Deno.test("JobRunner: an idle, fully consumed transactional input shows lag 0", async () => {
   const kafka = new FakeKafka();
@@ -159,7 +159,7 @@ Deno.test("JobRunner: a seek that fails while rewinding ends the run as restarta
   try {
     const error = await assertRejects(() => runner.run(), JobFailedError);
     assert(error.cause instanceof RestartableError, String(error.cause));
-    assert(isFatalClientError(error), "RestartingJob restarts it");
+    assert(isRestartable(error), "RestartingJob restarts it");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -8,8 +8,9 @@
  * the process (as any other job failure does) would stop the whole job. Instead the job is built
  * again after a backoff: new clients, tasks restored from the last local checkpoint, and the new
  * transactional producer (same transactional id) aborts whatever the old one left open, so
- * exactly-once holds as across a process restart. Failures that are not a fatal client error, or
- * fatal errors that keep coming right after a restart, still end the job.
+ * exactly-once holds as across a process restart. A {@linkcode RestartableError} (the input left at
+ * unknown offsets) is restarted the same way. Other failures, or restartable ones that keep coming
+ * right after a restart, still end the job.
  *
  * @module
  */
@@ -46,7 +47,7 @@ const FATAL_CODES = new Set([-150, 82]);
  * a code that is: a consumer's `close()` reports the fencing with its code, unflagged) or a
  * {@linkcode RestartableError}: what a restart of the job from its checkpoint cures.
  */
-export function isFatalClientError(error: unknown): boolean {
+export function isRestartable(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
     if (e instanceof RestartableError) return true;
     if (e instanceof KafkaError && (e.fatal || FATAL_CODES.has(e.code))) return true;
@@ -54,7 +55,7 @@ export function isFatalClientError(error: unknown): boolean {
   return false;
 }
 
-/** Runs the job that `make` builds, building it again after a fatal client error. */
+/** Runs the job that `make` builds, building it again after a restartable failure. */
 export class RestartingJob {
   readonly #make: () => RunnableJob;
   readonly #o: RestartingJobOptions;
@@ -93,7 +94,7 @@ export class RestartingJob {
       try {
         return await this.#current.run();
       } catch (e) {
-        if (signal.aborted || !isFatalClientError(e)) throw e;
+        if (signal.aborted || !isRestartable(e)) throw e;
         inARow = now() - started >= stableMs ? 1 : inARow + 1;
         if (inARow > maxRestarts) throw e;
         const waitMs = backoffDelay(inARow - 1, { initialMs: backoffMs });

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { KafkaError } from "@iot/kafka";
-import { isFatalClientError, RestartingJob, type RunnableJob } from "./restarting_job.ts";
+import { isRestartable, RestartingJob, type RunnableJob } from "./restarting_job.ts";
 import { JobFailedError, RestartableError } from "./runner_options.ts";
 import type { JobStatus } from "./status.ts";
 
@@ -27,18 +27,18 @@ function scripted(outcomes: (Error | undefined)[]) {
   return { make, built };
 }
 
-Deno.test("isFatalClientError looks through the causes for a fatal KafkaError", () => {
-  assert(isFatalClientError(fenced()));
+Deno.test("isRestartable looks through the causes for a fatal KafkaError or a RestartableError", () => {
+  assert(isRestartable(fenced()));
   // As a consumer's close() reports it after the fencing: the code, not the flag.
   const closed = new KafkaError("close: Fatal consumer error", { code: 82 });
-  assert(isFatalClientError(new JobFailedError("Job j failed: close", { cause: closed })));
-  assert(!isFatalClientError(new JobFailedError("restore failed")));
-  assert(!isFatalClientError(new KafkaError("timed out", { code: -185 })));
+  assert(isRestartable(new JobFailedError("Job j failed: close", { cause: closed })));
+  assert(!isRestartable(new JobFailedError("restore failed")));
+  assert(!isRestartable(new KafkaError("timed out", { code: -185 })));
   const seek = new RestartableError("seek timed out", {
     cause: new KafkaError("t", { code: -185 }),
   });
-  assert(isFatalClientError(new JobFailedError("Job j failed: seek", { cause: seek })));
-  assert(!isFatalClientError("text"));
+  assert(isRestartable(new JobFailedError("Job j failed: seek", { cause: seek })));
+  assert(!isRestartable("text"));
 });
 
 Deno.test("RestartingJob: a fatal client error builds the job again; the new one's status is served", async () => {
