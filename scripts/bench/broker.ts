@@ -4,18 +4,45 @@
  * request; our client and kcat producing N 100-byte records with acks=all and consuming them;
  * produce latency (sequential small `sendBatch`); broker RSS. Prints figures and shim/Kafka ratios.
  *
- * Usage: `deno task bench:broker [--messages N] [--fsync always|interval|none] [--json]`.
- * Progress goes to stderr. The machine is shared: compare the ratios of one run.
+ * Usage: `deno task bench:broker [--messages N] [--fsync always|interval|none] [--json]`
+ * (`--help` lists the defaults). Progress goes to stderr. The machine is shared: compare the
+ * ratios of one run. The table ends with issue 14's memory target (shim peak RSS ≤ 0.25× Kafka's)
+ * and the command, commit and load average of the run.
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { booleanOption, defineCli, enumOption, integerOption } from "@iot/service";
 import { Admin, type DeliveryReport, Producer, type ProducerRecord } from "@iot/kafka";
 import { startKafka } from "@iot/testing";
 import { startBroker } from "@iot/broker/testing";
 import { buildChunks, CHUNKS_IN_FLIGHT, consumeOurs, RECORD_SIZE } from "./kafka_ours.ts";
 import { consumeKcat, writeKcatInput } from "./kafka_external.ts";
 import { firstRequest, listenerPid, produceLatency, rssMiB } from "./broker_probe.ts";
+import { parseBenchArgs } from "./flink_flags.ts";
+import { type RunInfo, startRun } from "./run_info.ts";
+
+const brokerBenchCli = defineCli({
+  name: "bench:broker",
+  usage: "deno task bench:broker [flags]",
+  summary: "Runs the broker shim (a child process, with its V8 flags) and then a dedicated " +
+    "Apache Kafka 4.3.1 through the same workload: start-up to the first answered request, our " +
+    "client and kcat producing (acks=all) and consuming N 100-byte records, produce latency, " +
+    "and the broker's RSS after the run and at its peak (VmHWM). Prints both, the shim/Kafka " +
+    "ratios and whether the shim's peak RSS is ≤ 0.25× Kafka's (issue 14).",
+  prefix: "BENCH_BROKER",
+  configFile: false,
+  options: {
+    messages: integerOption({ doc: "records per producer and consumer", default: 200_000, min: 1 }),
+    fsync: enumOption(["always", "interval", "none"] as const, {
+      doc: "the shim's --fsync (Kafka flushes on its own schedule)",
+      default: "always",
+    }),
+    json: booleanOption({ doc: "print the figures as one JSON line instead", default: false }),
+  },
+});
+
+/** Issue 14's target: the shim's peak RSS at most this share of Kafka's. */
+const PEAK_RSS_TARGET = 0.25;
 
 /** Figures of one broker. */
 interface BrokerFigures {
@@ -103,29 +130,8 @@ async function workload(
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      messages: { type: "string", default: "200000" },
-      fsync: { type: "string", default: "always" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(
-      "Usage: deno task bench:broker [--messages N] [--fsync always|interval|none] [--json]",
-    );
-    return;
-  }
-  const n = Number(values.messages);
-  const fsync = values.fsync as "always" | "interval" | "none";
-  if (!Number.isInteger(n) || n < 1 || !["always", "interval", "none"].includes(fsync)) {
-    console.error(
-      "bench:broker: --messages must be a positive integer, --fsync always|interval|none",
-    );
-    Deno.exit(2);
-  }
+  const { messages: n, fsync, json } = parseBenchArgs(brokerBenchCli);
+  const info = await startRun("bench:broker");
   const tmp = await Deno.makeTempDir({ prefix: "bench-broker-" });
   try {
     const kcatInput = `${tmp}/kcat-input.txt`;
@@ -147,7 +153,7 @@ async function main(): Promise<void> {
       const pid = await listenerPid(Number(kafka.bootstrap.split(":")[1]));
       return { startupMs, ...await workload(kafka.bootstrap, pid, n, kcatInput, tmp) };
     })();
-    report(n, fsync, shimFigures, kafkaFigures, values.json);
+    report(n, fsync, shimFigures, kafkaFigures, json, info);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
@@ -159,6 +165,7 @@ function report(
   shim: BrokerFigures,
   kafka: BrokerFigures,
   json: boolean,
+  info: RunInfo,
 ): void {
   const rows: [string, keyof BrokerFigures, string][] = [
     ["start-up to first answered request", "startupMs", "ms"],
@@ -171,20 +178,38 @@ function report(
     ["broker RSS after the run", "rssMiB", "MiB"],
     ["broker peak RSS", "peakRssMiB", "MiB"],
   ];
+  const peakRatio = shim.peakRssMiB / kafka.peakRssMiB;
   if (json) {
-    console.log(JSON.stringify({ messages: n, recordSize: RECORD_SIZE, fsync, shim, kafka }));
+    console.log(JSON.stringify({
+      messages: n,
+      recordSize: RECORD_SIZE,
+      fsync,
+      shim,
+      kafka,
+      peakRssRatio: peakRatio,
+      peakRssTargetMet: peakRatio <= PEAK_RSS_TARGET,
+      run: info.summary(),
+    }));
     return;
   }
   const fmt = (v: number) => v >= 100 ? Math.round(v).toLocaleString("en") : v.toFixed(1);
-  console.log(`Broker shim (--fsync ${fsync}) vs Apache Kafka: ${n} records of ${RECORD_SIZE} B`);
-  console.log(["figure", "unit", "shim", "kafka", "shim/kafka"].join(" | "));
+  console.log(
+    `Broker shim (child process, --fsync ${fsync}) vs Apache Kafka 4.3.1 (dedicated, one ` +
+      `node), one after the other: ${fmt(n)} records of ${RECORD_SIZE} B per client`,
+  );
+  console.log("| figure | unit | shim | Kafka | shim/Kafka |\n| --- | --- | -: | -: | -: |");
   for (const [label, key, unit] of rows) {
     const mb = unit === "msgs/s" ? ` (${(shim[key] * RECORD_SIZE / 1e6).toFixed(1)} MB/s)` : "";
     console.log(
-      [label, unit, fmt(shim[key]) + mb, fmt(kafka[key]), (shim[key] / kafka[key]).toFixed(2)]
-        .join(" | "),
+      `| ${label} | ${unit} | ${fmt(shim[key]) + mb} | ${fmt(kafka[key])} | ` +
+        `${(shim[key] / kafka[key]).toFixed(2)}x |`,
     );
   }
+  console.log(
+    `Target (issue 14): shim peak RSS ≤ ${PEAK_RSS_TARGET}x Kafka's: ` +
+      `${peakRatio.toFixed(2)}x, ${peakRatio <= PEAK_RSS_TARGET ? "met" : "NOT met"}. ` +
+      info.summary(),
+  );
 }
 
 if (import.meta.main) await main();

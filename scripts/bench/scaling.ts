@@ -3,7 +3,8 @@
  * CPU-second of our processor (exactly-once, checkpoints at 10 s) as the number of devices (the
  * keyed state) grows, and as instances (processes sharing the consumer group) are added on the
  * same machine; with `--profile`, a CPU profile of one instance per device count and its top
- * functions by self time.
+ * functions by self time. There is no peer here: each row's events per CPU-second is also given as
+ * a ratio to the first row of its curve (the smallest device count; one instance).
  *
  * Usage: `deno task bench:scaling [--devices 1000,10000,100000,1000000] [--instances 1,2,4]
  * [--events N] [--profile]`. Uses IOT_TEST_KAFKA_BOOTSTRAP when set, else starts a Kafka.
@@ -16,6 +17,7 @@ import { formatTop, topSelf } from "./cpu_profile.ts";
 import { parseBenchArgs } from "./flink_flags.ts";
 import { fill } from "./flink_input.ts";
 import { type BenchCase, type BenchInput, type RunFigures, runOurs } from "./flink_runs.ts";
+import { startRun } from "./run_info.ts";
 
 const scalingCli = defineCli({
   name: "bench:scaling",
@@ -57,11 +59,14 @@ function aggregates(input: BenchInput, parallelism: number): BenchCase {
   };
 }
 
-function line(label: string, c: BenchCase, r: RunFigures): string {
-  const e = c.input.events;
-  return `| ${label} | ${fmt(e)} | ${fmt(e / r.seconds)} | ${fmt(e / r.cpuSeconds)} | ` +
-    `${r.peakRssMiB?.toFixed(0) ?? "-"} |`;
+/** A table row; `base`: events per CPU-second of the first row of this curve (none: this is it). */
+function line(label: string, c: BenchCase, r: RunFigures, base?: number): string {
+  const e = c.input.events, perCpu = e / r.cpuSeconds;
+  return `| ${label} | ${fmt(e)} | ${fmt(e / r.seconds)} | ${fmt(perCpu)} | ` +
+    `${(perCpu / (base ?? perCpu)).toFixed(2)}x | ${r.peakRssMiB?.toFixed(0) ?? "-"} |`;
 }
+
+const perCpuSecond = (c: BenchCase, r: RunFigures) => c.input.events / r.cpuSeconds;
 
 async function profiled(bootstrap: string, c: BenchCase): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "scaling-prof-" });
@@ -76,6 +81,7 @@ async function profiled(bootstrap: string, c: BenchCase): Promise<string> {
 
 if (import.meta.main) {
   const o = parseBenchArgs(scalingCli);
+  const info = await startRun("bench:scaling");
   const deviceCounts = o.devices.map(Number), instanceCounts = o.instances.map(Number);
   await using kafka = await startKafka();
   const rows: string[] = [], profiles: string[] = [];
@@ -88,21 +94,23 @@ if (import.meta.main) {
       await fill(kafka.bootstrap, uniqueName("scaling"), events, devices, o.partitions),
     );
   }
+  let base: number | undefined;
   for (const devices of deviceCounts) {
     const c = aggregates(inputs.get(devices)!, 1);
-    rows.push(line(`${fmt(devices)} devices, 1 instance`, c, await runOurs(kafka.bootstrap, c)));
+    const r = await runOurs(kafka.bootstrap, c);
+    rows.push(line(`${fmt(devices)} devices, 1 instance`, c, r, base));
+    base ??= perCpuSecond(c, r);
     console.error(rows.at(-1));
     if (o.profile) profiles.push(`${fmt(devices)} devices:\n${await profiled(kafka.bootstrap, c)}`);
   }
+  base = undefined;
   for (const instances of instanceCounts) {
     const c = aggregates(inputs.get(10_000)!, instances);
+    const r = await runOurs(kafka.bootstrap, c);
     rows.push(
-      line(
-        `10,000 devices, ${instances} instance${instances === 1 ? "" : "s"}`,
-        c,
-        await runOurs(kafka.bootstrap, c),
-      ),
+      line(`10,000 devices, ${instances} instance${instances === 1 ? "" : "s"}`, c, r, base),
     );
+    base ??= perCpuSecond(c, r);
     console.error(rows.at(-1));
   }
   console.log(
@@ -110,8 +118,17 @@ if (import.meta.main) {
       `partitions, ${navigator.hardwareConcurrency} cores; CPU = all instances' processes, from ` +
       `the first record read to the outputs committed`,
   );
-  console.log("| case | events | events/s | events/CPU-s | peak RSS MiB (largest instance) |");
-  console.log("| --- | -: | -: | -: | -: |");
+  console.log(
+    "| case | events | events/s | events/CPU-s | vs first row of its curve | " +
+      "peak RSS MiB (largest instance) |",
+  );
+  console.log("| --- | -: | -: | -: | -: | -: |");
   console.log(rows.join("\n"));
-  if (profiles.length > 0) console.log(`\nTop self time (--cpu-prof):\n${profiles.join("\n")}`);
+  console.log(info.summary());
+  if (profiles.length > 0) {
+    console.log(
+      `\nTop self time (--cpu-prof; a separate run of one instance per device count, share of ` +
+        `all samples of that process):\n${profiles.join("\n")}`,
+    );
+  }
 }
