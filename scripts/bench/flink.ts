@@ -105,13 +105,20 @@ function table(rows: readonly Row[]): string {
     const met = target === undefined
       ? "none"
       : `≥ ${target}x: ${oc / fc >= target ? "met" : "NOT met"}`;
-    lines.push(
-      `| ${WINDOWS[c.job].label} | ${c.parallelism} | ${fmt(fw)} | ${fmt(ow)} | ` +
-        `${(ow / fw).toFixed(2)}x | ${fmt(fc)} | ${fmt(oc)} | ${
-          (oc / fc).toFixed(2)
-        }x | ${met} | ` +
-        `${same} |`,
-    );
+    const cells = [
+      WINDOWS[c.job].label,
+      String(c.parallelism),
+      fmt(fw),
+      fmt(ow),
+      `${(ow / fw).toFixed(2)}x`,
+      fmt(fc),
+      fmt(oc),
+      `${(oc / fc).toFixed(2)}x`,
+      byRound.join(", "),
+      met,
+      same,
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
 }
