@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { defineCli, integerOption } from "@iot/service";
 import { startKafka, uniqueName } from "@iot/testing";
 import { parseBenchArgs } from "./flink_flags.ts";
+import { startRun } from "./run_info.ts";
 import { fill } from "./flink_input.ts";
 import { type BenchCase, type BenchInput, type RunFigures, runOurs } from "./flink_runs.ts";
 
@@ -77,6 +78,7 @@ async function restore(
 
 if (import.meta.main) {
   const o = parseBenchArgs(checkpointCli);
+  const info = await startRun("bench:checkpoint");
   await using kafka = await startKafka();
   console.error(`filling ${fmt(o.events)} readings of ${fmt(o.devices)} devices...`);
   const input = await fill(kafka.bootstrap, uniqueName("ckpt"), o.events, o.devices, o.partitions);
@@ -121,6 +123,11 @@ if (import.meta.main) {
     `| overhead (1 - on/off) | ${overhead(wall("on"), wall("off"))} | ` +
       `${overhead(cpu("on"), cpu("off"))} | |`,
   );
+  const cpuOverhead = 1 - cpu("on") / cpu("off");
+  console.log(
+    `Target (issue 14): overhead ≤ 5 % of events per CPU-second at ${o.intervalMs / 1000} s: ` +
+      `${cpuOverhead <= 0.05 ? "met" : "NOT met"} (${(cpuOverhead * 100).toFixed(1)} %).`,
+  );
   if (o.keys > 0) {
     const { r, json } = await restore(o.keys, kafka.bootstrap);
     const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
@@ -152,6 +159,6 @@ if (import.meta.main) {
       `| restore from the changelog topic ms (of which reading it) | | ${fmt(r.changelogMs!)} ` +
         `(${fmt(r.changelogReadMs!)}) | | - |`,
     );
-    console.log(`load average after: ${Deno.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   }
+  console.log(info.summary());
 }

@@ -26,6 +26,7 @@ import {
   produceKcat,
   writeKcatInput,
 } from "./kafka_external.ts";
+import { startRun } from "./run_info.ts";
 import {
   CONSUME_BATCH,
   consumeKcatPayloads,
@@ -235,8 +236,10 @@ async function main(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const info = await startRun("bench:kafka", args);
   const results = await runBench(flags.messages, flags.rounds);
   console.log(flags.json ? JSON.stringify(results, null, 2) : formatReport(results));
+  if (!flags.json) console.log(info.summary());
 }
 
 if (import.meta.main) await main(Deno.args);

@@ -19,6 +19,7 @@ import { defineCli, enumOption, integerOption, listOption } from "@iot/service";
 import { startBroker } from "@iot/broker/testing";
 import { startKafka } from "@iot/testing";
 import { parseBenchArgs } from "./flink_flags.ts";
+import { startRun } from "./run_info.ts";
 import { type LatencyCase, type LatencySettings, runLatency } from "./latency_run.ts";
 import { type Figures, figuresOf, mergeFigures } from "./latency_figures.ts";
 import { LOAD_HEADER, loadRow } from "./latency_load_table.ts";
@@ -88,6 +89,7 @@ function row(broker: string, c: LatencyCase, f: Figures, peer: Figures | undefin
 
 if (import.meta.main) {
   const o = parseBenchArgs(latencyCli);
+  const info = await startRun("bench:latency");
   const s: LatencySettings = {
     rate: o.rate,
     devices: o.devices,
@@ -161,4 +163,5 @@ if (import.meta.main) {
   );
   console.log(LOAD_HEADER);
   console.log(loadRows.join("\n"));
+  console.log(info.summary());
 }

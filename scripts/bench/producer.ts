@@ -14,6 +14,7 @@
 import { Consumer } from "@iot/kafka";
 import { startKafka } from "@iot/testing";
 import { median } from "./api_driver.ts";
+import { startRun } from "./run_info.ts";
 import {
   createTopics,
   generateOnly,
@@ -146,6 +147,7 @@ async function runRound(
 async function main(): Promise<void> {
   const { messages: n, rounds, json } = parseFlags(Deno.args);
   const loadBefore = loadAverage();
+  const info = await startRun("bench:producer");
   const genSeconds = Math.min(generateOnly(n), generateOnly(n));
   log(`generation + encoding: ${fmt(rate(n, genSeconds))} records/s`);
   const dir = await Deno.makeTempDir({ prefix: "bench-producer-" });
@@ -197,6 +199,7 @@ async function main(): Promise<void> {
         );
       }
       console.log(`settings: ${summary.settings}`);
+      console.log(info.summary());
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
