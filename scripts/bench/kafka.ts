@@ -17,6 +17,7 @@ import {
   CHUNKS_IN_FLIGHT,
   type OursTiming,
   produceOurs,
+  QUEUED_MIN_MESSAGES,
   RECORD_SIZE,
 } from "./kafka_ours.ts";
 import {
@@ -74,7 +75,9 @@ function settings(librdkafka: string, rounds: number): string[] {
     `ours: sendBatch() of ${CHUNK_RECORDS} records, at most ${CHUNKS_IN_FLIGHT} pending, then ` +
     `flush(); assign() at offset 0, columnBatches({ maxMessages: ${CONSUME_BATCH} }) (one ` +
     "buffer + typed arrays per batch); the records row: batches({ headers: false }) (kcat " +
-    "does not parse headers either); librdkafka defaults but queued.min.messages=1000000 (ours)",
+    "does not parse headers either)",
+    `consume, ours and kcat: librdkafka defaults but queued.min.messages=${QUEUED_MIN_MESSAGES} ` +
+    "(our consumer's default; librdkafka 2.0's 100000 can stall a descheduled consumer ~1 s)",
   ];
 }
 

@@ -8,7 +8,7 @@
  */
 import process from "node:process";
 import type { ConsumerRecord, RecordColumns } from "@iot/kafka";
-import { benchConsumer, PHASE_TIMEOUT_MS, RECORD_SIZE } from "./kafka_ours.ts";
+import { benchConsumer, PHASE_TIMEOUT_MS, QUEUED_MIN_MESSAGES, RECORD_SIZE } from "./kafka_ours.ts";
 import { run } from "./kafka_external.ts";
 
 /** Largest batch asked of the consumer (its maximum). */
@@ -140,7 +140,8 @@ async function readRecords(batches: AsyncIterable<ConsumerRecord[]>, n: number):
  * format: payload and a newline) to /dev/null. `-c N` stops it at the N-th record as ours stops
  * (without it, `-e` alone waits for one more, empty fetch: up to fetch.wait.max.ms = 500 ms of
  * idle wall time); `-e` makes a short topic end the run instead of hanging, which kcat reports
- * ("Reached end ... at offset X") and which fails the check here. The shell around it reports
+ * ("Reached end ... at offset X") and which fails the check here. `queued.min.messages` is the
+ * same as ours ({@linkcode QUEUED_MIN_MESSAGES}). The shell around it reports
  * kcat's CPU time (`times`), so only kcat's own CPU is counted.
  */
 export async function consumeKcatPayloads(
@@ -149,7 +150,10 @@ export async function consumeKcatPayloads(
   n: number,
 ): Promise<ConsumeTiming> {
   const script = '"$@" >/dev/null; code=$?; times; exit $code';
-  const args = ["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-c", String(n), "-e"];
+  const args = [
+    ...["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-c", String(n), "-e"],
+    ...["-X", `queued.min.messages=${QUEUED_MIN_MESSAGES}`],
+  ];
   const { seconds, stdout, stderr } = await run("sh", ["-c", script, "sh", "kcat", ...args]);
   const end = /Reached end of topic \S+ \[0\] at offset (\d+)/.exec(stderr);
   if (end && Number(end[1]) < n) {
