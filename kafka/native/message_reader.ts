@@ -172,6 +172,8 @@ export class MessageReader {
     let limit = 0;
     let i32: Int32Array = EMPTY_I32;
     let u32: Uint32Array = EMPTY_U32;
+    // Whether the private timestamp fields are trusted (settled on the first record).
+    let trusted = this.#privateTimestamps === true;
     copier.reset();
     for (let i = 0; i < n; i++) {
       const low = words[2 * i];
@@ -218,12 +220,13 @@ export class MessageReader {
       topics[j] = topic;
       partitions[j] = i32[at + W.PARTITION];
       offsets[j] = u32[at + W.OFFSET] + i32[at + W.OFFSET + 1] * TWO_32;
-      if (this.#privateTimestamps === true) {
+      if (trusted) {
         timestamps[j] = u32[at + W.TIMESTAMP] + i32[at + W.TIMESTAMP + 1] * TWO_32;
         timestampTypes[j] = i32[at + W.TSTYPE];
       } else {
         timestamps[j] = this.#timestampOf(i, at);
         timestampTypes[j] = this.#timestampType;
+        trusted = this.#privateTimestamps === true;
       }
       if (headers) {
         // librdkafka parses a message's headers on this call; the lists are read per batch.

@@ -66,7 +66,8 @@ function settings(librdkafka: string, rounds: number): string[] {
     "consume: ours (columns), ours (records) and kcat read the same topic (written by kcat), in " +
     "rotating order, each stopping at the N-th record; kcat (-c N) writes every payload + newline " +
     "to /dev/null (its default format), " +
-    "ours checks offsets and folds every payload byte into a checksum equal to a reference",
+    "ours checks offsets and adds every payload byte into a byte sum (read as aligned 32-bit words) " +
+    "equal to a reference",
     "acks=1 for every producer; no keys, no compression; everything else at each client's defaults",
     `librdkafka ${librdkafka} (ours, kcat): linger.ms=5, batch.num.messages=10000, ` +
     "batch.size=1000000, queue.buffering.max.messages=100000",
