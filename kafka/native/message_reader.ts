@@ -1,9 +1,10 @@
 /**
  * The consumer's message reader: turns a batch of `rd_kafka_message_t *` filled by
  * `rd_kafka_consume_batch_queue()` into {@linkcode RecordColumns} (and those into
- * {@linkcode ConsumerRecord}s) and destroys the messages. Structs, then keys and values, are
- * each copied with one copy per run of nearby memory (see {@linkcode RegionCopier}): an FFI copy
- * per field of every record would cost more.
+ * {@linkcode ConsumerRecord}s) and destroys the messages. The structs are read in place through
+ * cached views of native memory ({@linkcode NativeWindows}: no copy, no object per message); keys
+ * and values are copied with one copy per run of nearby memory (see {@linkcode RegionCopier}),
+ * and a batch whose bytes form one run is sliced without zero-filling its buffer first.
  *
  * @module
  */
