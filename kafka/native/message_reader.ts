@@ -100,6 +100,11 @@ export class MessageReader {
   /** The last timestamp type read, an index into `TIMESTAMP_TYPES`. */
   #timestampType = 0;
 
+  /** Stores message `address` at slot `i` of {@linkcode pointers}. */
+  setPointer(i: number, address: number | bigint): void {
+    this.#addresses[i] = BigInt(address);
+  }
+
   constructor(lib: Librdkafka, errors: MessageErrorSink) {
     this.#lib = lib;
     this.#errors = errors;
