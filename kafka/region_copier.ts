@@ -11,16 +11,31 @@
  */
 
 const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+const INITIAL_CAPACITY = 256;
+
+/** `array` grown to hold at least `size` elements, its contents kept. */
+function grown<T extends Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer>>(
+  array: T,
+  size: number,
+): T {
+  if (size <= array.length) return array;
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(size, 2 * array.length));
+  bigger.set(array);
+  return bigger;
+}
 
 /** Plans and performs the copies; reuse one instance per batch via `reset()`. */
 export class RegionCopier {
   readonly #maxGap: number;
-  readonly #address: number[] = [];
-  readonly #length: number[] = [];
-  readonly #run: number[] = [];
-  readonly #runStart: number[] = [];
-  readonly #runEnd: number[] = [];
-  readonly #runOffset: number[] = [];
+  // Typed arrays reused across batches (a push per region into plain arrays cost more).
+  #address = new Float64Array(INITIAL_CAPACITY);
+  #length = new Float64Array(INITIAL_CAPACITY);
+  #run = new Int32Array(INITIAL_CAPACITY);
+  #runStart = new Float64Array(INITIAL_CAPACITY);
+  #runEnd = new Float64Array(INITIAL_CAPACITY);
+  #runOffset = new Float64Array(INITIAL_CAPACITY);
+  #count = 0;
+  #runs = 0;
   readonly #reuse: boolean;
   #buffer: Uint8Array<ArrayBuffer> = EMPTY;
   #spare: Uint8Array<ArrayBuffer> = EMPTY;
@@ -40,34 +55,49 @@ export class RegionCopier {
 
   /** Forgets the previous batch's regions. */
   reset(): void {
-    this.#address.length = 0;
-    this.#length.length = 0;
-    this.#run.length = 0;
-    this.#runStart.length = 0;
-    this.#runEnd.length = 0;
-    this.#runOffset.length = 0;
+    this.#count = 0;
+    this.#runs = 0;
     this.#buffer = EMPTY;
   }
 
   /** Adds the region `[address, address + length)` (`length` > 0); returns its id. */
   add(address: number, length: number): number {
-    const last = this.#runEnd.length - 1;
+    const last = this.#runs - 1;
     const end = last >= 0 ? this.#runEnd[last] : 0;
     if (last >= 0 && address >= end && address - end <= this.#maxGap) {
       this.#runEnd[last] = address + length;
     } else {
-      this.#runStart.push(address);
-      this.#runEnd.push(address + length);
+      if (this.#runs === this.#runStart.length) this.#growRuns();
+      this.#runStart[this.#runs] = address;
+      this.#runEnd[this.#runs] = address + length;
+      this.#runs++;
     }
-    this.#address.push(address);
-    this.#length.push(length);
-    this.#run.push(this.#runStart.length - 1);
-    return this.#address.length - 1;
+    const id = this.#count;
+    if (id === this.#address.length) this.#growRegions();
+    this.#address[id] = address;
+    this.#length[id] = length;
+    this.#run[id] = this.#runs - 1;
+    this.#count = id + 1;
+    return id;
+  }
+
+  #growRegions(): void {
+    const size = this.#count + 1;
+    this.#address = grown(this.#address, size);
+    this.#length = grown(this.#length, size);
+    this.#run = grown(this.#run, size);
+  }
+
+  #growRuns(): void {
+    const size = this.#runs + 1;
+    this.#runStart = grown(this.#runStart, size);
+    this.#runEnd = grown(this.#runEnd, size);
+    this.#runOffset = grown(this.#runOffset, size);
   }
 
   /** How many regions were added since `reset()`. */
   get count(): number {
-    return this.#address.length;
+    return this.#count;
   }
 
   /** The native address of region `id`. */
@@ -77,16 +107,29 @@ export class RegionCopier {
 
   /** How many copies `copy()` will make. */
   get runs(): number {
-    return this.#runStart.length;
+    return this.#runs;
   }
 
   /**
    * Copies every run into one new buffer; `copyFrom(address, target)` fills `target` with the
-   * native bytes starting at `address`.
+   * native bytes starting at `address`. Optional `sliceFrom(address, length)` returns those
+   * bytes in a new buffer of their own (or `null` when it cannot): used when there is a single
+   * run, it spares zero-filling a buffer that is overwritten at once.
    */
-  copy(copyFrom: (address: number, target: Uint8Array) => void): void {
+  copy(
+    copyFrom: (address: number, target: Uint8Array) => void,
+    sliceFrom?: (address: number, length: number) => Uint8Array<ArrayBuffer> | null,
+  ): void {
+    if (this.#runs === 1 && sliceFrom && !this.#reuse) {
+      const slice = sliceFrom(this.#runStart[0], this.#runEnd[0] - this.#runStart[0]);
+      if (slice) {
+        this.#runOffset[0] = 0;
+        this.#buffer = slice;
+        return;
+      }
+    }
     let total = 0;
-    for (let r = 0; r < this.#runStart.length; r++) {
+    for (let r = 0; r < this.#runs; r++) {
       this.#runOffset[r] = total;
       total += this.#runEnd[r] - this.#runStart[r];
     }
@@ -96,7 +139,7 @@ export class RegionCopier {
       this.#spare = new Uint8Array(Math.ceil(total * 1.25));
     }
     const buffer = this.#reuse ? this.#spare : new Uint8Array(total);
-    for (let r = 0; r < this.#runStart.length; r++) {
+    for (let r = 0; r < this.#runs; r++) {
       const offset = this.#runOffset[r];
       copyFrom(
         this.#runStart[r],

@@ -75,3 +75,42 @@ Deno.test("RegionCopier with reuse copies into one buffer kept across batches", 
   copier.copy(copyFromFake([]));
   assertEquals(copier.view(c), expected(3000, 400));
 });
+
+Deno.test("RegionCopier uses sliceFrom for a single run, and copies when it declines", () => {
+  const copier = new RegionCopier(16);
+  const a = copier.add(1000, 4);
+  const b = copier.add(1010, 20);
+  const slices: number[] = [];
+  const sliceFrom = (address: number, length: number) => {
+    slices.push(address, length);
+    return expected(address, length);
+  };
+  const copies: number[] = [];
+  copier.copy(copyFromFake(copies), sliceFrom);
+  assertEquals([slices, copies], [[1000, 30], []]);
+  assertEquals(copier.view(a), expected(1000, 4));
+  assertEquals(copier.view(b), expected(1010, 20));
+
+  copier.reset();
+  const c = copier.add(2000, 8);
+  copier.copy(copyFromFake(copies), () => null);
+  assertEquals(copies, [2000]);
+  assertEquals(copier.view(c), expected(2000, 8));
+
+  // Two runs: one buffer filled by copyFrom, sliceFrom not asked.
+  copier.reset();
+  copier.add(3000, 8);
+  const d = copier.add(9000, 8);
+  slices.length = 0;
+  copier.copy(copyFromFake(copies), sliceFrom);
+  assertEquals(slices, []);
+  assertEquals(copier.view(d), expected(9000, 8));
+});
+
+Deno.test("RegionCopier grows past its initial capacity", () => {
+  const copier = new RegionCopier(0);
+  const ids = Array.from({ length: 2000 }, (_, i) => copier.add(10 * i, 5)); // 2000 runs
+  copier.copy(copyFromFake([]));
+  assertEquals(copier.runs, 2000);
+  assertEquals(copier.view(ids[1999]), expected(19990, 5));
+});

@@ -1,9 +1,10 @@
 /**
  * The consumer's message reader: turns a batch of `rd_kafka_message_t *` filled by
  * `rd_kafka_consume_batch_queue()` into {@linkcode RecordColumns} (and those into
- * {@linkcode ConsumerRecord}s) and destroys the messages. Structs, then keys and values, are
- * each copied with one copy per run of nearby memory (see {@linkcode RegionCopier}): an FFI copy
- * per field of every record would cost more.
+ * {@linkcode ConsumerRecord}s) and destroys the messages. The structs are read in place through
+ * cached views of native memory ({@linkcode NativeWindows}: no copy, no object per message); keys
+ * and values are copied with one copy per run of nearby memory (see {@linkcode RegionCopier}),
+ * and a batch whose bytes form one run is sliced without zero-filling its buffer first.
  *
  * @module
  */
@@ -12,15 +13,8 @@ import { RecordColumns, TIMESTAMP_TYPES } from "../record_columns.ts";
 import { RegionCopier } from "../region_copier.ts";
 import { HeaderReader } from "./header_reader.ts";
 import { type Librdkafka, readCString } from "./library.ts";
-import {
-  copyBytes,
-  i64,
-  MESSAGE_WITH_TIMESTAMP_SIZE,
-  MessageField as F,
-  NativeReader,
-  PrivateField,
-  u64,
-} from "./message.ts";
+import { copyBytes, MessageField as F, NativeReader, PrivateField, u64 } from "./message.ts";
+import { type NativeWindow, NativeWindows } from "./native_windows.ts";
 
 /** A consumed record. Key, value and header bytes are copies owned by JavaScript. */
 export interface ConsumerRecord {
@@ -44,6 +38,29 @@ export const MAX_BATCH = 4096;
 const NULL_REGION = -1;
 const EMPTY_REGION = -2;
 const decoder = new TextDecoder();
+const TWO_32 = 2 ** 32;
+const EMPTY_I32 = new Int32Array(0);
+const EMPTY_U32 = new Uint32Array(0);
+const NO_WINDOW: NativeWindow = {
+  base: 0,
+  limit: 0,
+  buffer: new ArrayBuffer(0),
+  i32: EMPTY_I32,
+  u32: EMPTY_U32,
+};
+/** The fields' positions as 32-bit word indexes (every field is 4- or 8-aligned). */
+const W = {
+  ERR: F.ERR / 4,
+  RKT: F.RKT / 4,
+  PARTITION: F.PARTITION / 4,
+  PAYLOAD: F.PAYLOAD / 4,
+  LEN: F.LEN / 4,
+  KEY: F.KEY / 4,
+  KEY_LEN: F.KEY_LEN / 4,
+  OFFSET: F.OFFSET / 4,
+  TSTYPE: PrivateField.TSTYPE / 4,
+  TIMESTAMP: PrivateField.TIMESTAMP / 4,
+} as const;
 
 /** What the reader reports a message error to. */
 export interface MessageErrorSink {
@@ -66,7 +83,10 @@ export class MessageReader {
   readonly #addresses = new BigUint64Array(this.pointers.buffer);
   readonly #lib: Librdkafka;
   readonly #errors: MessageErrorSink;
-  readonly #structCopier = new RegionCopier(1024, true);
+  readonly #windows = new NativeWindows();
+  readonly #slice = (address: number, length: number) => this.#windows.slice(address, length);
+  /** The window of the struct being read. */
+  #window: NativeWindow = NO_WINDOW;
   readonly #regions = new Int32Array(2 * MAX_BATCH);
   readonly #copier = new RegionCopier();
   readonly #out = new Uint8Array(new ArrayBuffer(24));
@@ -79,7 +99,11 @@ export class MessageReader {
   #privateTimestamps: boolean | undefined = undefined;
   /** The last timestamp type read, an index into `TIMESTAMP_TYPES`. */
   #timestampType = 0;
-  #structs: DataView = new DataView(new ArrayBuffer(0));
+
+  /** Stores message `address` at slot `i` of {@linkcode pointers}. */
+  setPointer(i: number, address: number | bigint): void {
+    this.#addresses[i] = BigInt(address);
+  }
 
   constructor(lib: Librdkafka, errors: MessageErrorSink) {
     this.#lib = lib;
@@ -121,15 +145,8 @@ export class MessageReader {
     if (n <= 0) return columns;
     let fatal: KafkaError | null = null;
     try {
-      const structs = this.#native.copyStructs(
-        this.#words,
-        n,
-        MESSAGE_WITH_TIMESTAMP_SIZE,
-        this.#structCopier,
-      );
-      this.#structs = structs;
       fatal = this.#fillColumns(n, columns, headers);
-      this.#copier.copy(this.#native.copyFrom);
+      this.#copier.copy(this.#native.copyFrom, this.#slice);
       this.#placeRegions(columns);
       if (headers) columns.headers = this.#headers.read(this.#headerLists, columns.length);
     } finally {
@@ -142,41 +159,81 @@ export class MessageReader {
     return columns;
   }
 
-  /** Fills every column but the byte positions; returns a fatal error met on the way. */
+  /**
+   * Fills every column but the byte positions, reading each message struct in place through
+   * its window's word views (fields at fixed word indexes); returns a fatal error met on the way.
+   */
   #fillColumns(n: number, c: RecordColumns, headers: boolean): KafkaError | null {
-    const structs = this.#structs;
+    const words = this.#words;
     const regions = this.#regions;
-    const copier = this.#structCopier;
+    const copier = this.#copier;
+    const { topics, partitions, offsets, timestamps, timestampTypes } = c;
     let fatal: KafkaError | null = null;
     // The topic handle's two 32-bit halves: compared without building a 64-bit number.
     let rktLow = -1;
     let rktHigh = -1;
     let topic = 0;
     let j = 0;
-    this.#copier.reset();
+    let base = 0;
+    let limit = 0;
+    let i32: Int32Array = EMPTY_I32;
+    let u32: Uint32Array = EMPTY_U32;
+    // Whether the private timestamp fields are trusted (settled on the first record).
+    let trusted = this.#privateTimestamps === true;
+    copier.reset();
     for (let i = 0; i < n; i++) {
-      const at = copier.offsetOf(i);
-      const err = structs.getInt32(at + F.ERR, true);
+      const low = words[2 * i];
+      const address = low + words[2 * i + 1] * TWO_32;
+      if (address >= limit || address < base) {
+        const window = this.#windows.at(address);
+        base = window.base;
+        limit = window.limit;
+        i32 = window.i32;
+        u32 = window.u32;
+        this.#window = window;
+      }
+      // malloc()ed, so 8-aligned (base is): a word index.
+      if ((low & 7) !== 0) throw new Error(`message struct at ${address} is not aligned`);
+      const at = (address - base) / 4;
+      const err = i32[at + W.ERR];
       if (err !== 0) {
         const error = this.#messageError(at, err);
         if (error?.fatal) fatal = error;
         continue;
       }
       // Keys come before values in a record batch, so add them in that order.
-      regions[2 * j] = this.#addRegion(at + F.KEY, structs.getUint32(at + F.KEY_LEN, true));
-      regions[2 * j + 1] = this.#addRegion(at + F.PAYLOAD, structs.getUint32(at + F.LEN, true));
-      const low = structs.getUint32(at + F.RKT, true);
-      const high = structs.getUint32(at + F.RKT + 4, true);
-      if (low !== rktLow || high !== rktHigh) {
-        rktLow = low;
-        rktHigh = high;
-        topic = c.topicIndex(this.#topicName(at));
+      const key = u32[at + W.KEY] + u32[at + W.KEY + 1] * TWO_32;
+      const keyLength = u32[at + W.KEY_LEN];
+      regions[2 * j] = key === 0
+        ? NULL_REGION
+        : keyLength === 0
+        ? EMPTY_REGION
+        : copier.add(key, keyLength);
+      const value = u32[at + W.PAYLOAD] + u32[at + W.PAYLOAD + 1] * TWO_32;
+      const valueLength = u32[at + W.LEN];
+      regions[2 * j + 1] = value === 0
+        ? NULL_REGION
+        : valueLength === 0
+        ? EMPTY_REGION
+        : copier.add(value, valueLength);
+      const rktLowNow = u32[at + W.RKT];
+      const rktHighNow = u32[at + W.RKT + 1];
+      if (rktLowNow !== rktLow || rktHighNow !== rktHigh) {
+        rktLow = rktLowNow;
+        rktHigh = rktHighNow;
+        topic = c.topicIndex(this.#topicName(rktLow + rktHigh * TWO_32));
       }
-      c.topics[j] = topic;
-      c.partitions[j] = structs.getInt32(at + F.PARTITION, true);
-      c.offsets[j] = i64(structs, at + F.OFFSET);
-      c.timestamps[j] = this.#timestampOf(i, at);
-      c.timestampTypes[j] = this.#timestampType;
+      topics[j] = topic;
+      partitions[j] = i32[at + W.PARTITION];
+      offsets[j] = u32[at + W.OFFSET] + i32[at + W.OFFSET + 1] * TWO_32;
+      if (trusted) {
+        timestamps[j] = u32[at + W.TIMESTAMP] + i32[at + W.TIMESTAMP + 1] * TWO_32;
+        timestampTypes[j] = i32[at + W.TSTYPE];
+      } else {
+        timestamps[j] = this.#timestampOf(i, at);
+        timestampTypes[j] = this.#timestampType;
+        trusted = this.#privateTimestamps === true;
+      }
       if (headers) {
         // librdkafka parses a message's headers on this call; the lists are read per batch.
         this.#headerLists[j] =
@@ -206,26 +263,17 @@ export class MessageReader {
   }
 
   /**
-   * Registers the bytes whose address is stored at `at` for copying: a region id, or
-   * `NULL_REGION` for a null pointer, `EMPTY_REGION` for zero bytes.
-   */
-  #addRegion(at: number, length: number): number {
-    const address = u64(this.#structs, at);
-    if (address === 0) return NULL_REGION;
-    return length === 0 ? EMPTY_REGION : this.#copier.add(address, length);
-  }
-
-  /**
-   * The timestamp of message `i` (its struct at `at`), setting `#timestampType`. Reads
-   * librdkafka's private message fields once they matched the public call on a real message;
-   * otherwise calls `rd_kafka_message_timestamp()` (one FFI call per record). The message
-   * pointer is read only then: each read of the pointer array allocates a BigInt.
+   * The timestamp of message `i` (its struct at word `at` of the current window), setting
+   * `#timestampType`. Reads librdkafka's private message fields once they matched the public
+   * call on a real message; otherwise calls `rd_kafka_message_timestamp()` (one FFI call per
+   * record). The message pointer is read only then: each read of the pointer array allocates a
+   * BigInt.
    */
   #timestampOf(i: number, at: number): number {
-    const structs = this.#structs;
     if (this.#privateTimestamps !== false) {
-      const type = structs.getInt32(at + PrivateField.TSTYPE, true);
-      const ts = i64(structs, at + PrivateField.TIMESTAMP);
+      const { i32, u32 } = this.#window;
+      const type = i32[at + W.TSTYPE];
+      const ts = u32[at + W.TIMESTAMP] + i32[at + W.TIMESTAMP + 1] * TWO_32;
       if (this.#privateTimestamps) {
         this.#timestampType = type;
         return ts;
@@ -243,8 +291,7 @@ export class MessageReader {
     return ts;
   }
 
-  #topicName(at: number): string {
-    const rkt = u64(this.#structs, at + F.RKT);
+  #topicName(rkt: number): string {
     let name = this.#topicNames.get(rkt);
     if (name === undefined) {
       name = readCString(this.#lib.rd_kafka_topic_name(Deno.UnsafePointer.create(BigInt(rkt)))) ??
@@ -256,15 +303,14 @@ export class MessageReader {
 
   #messageError(at: number, err: number): KafkaError | null {
     if (err === ErrorCode.PARTITION_EOF) return null;
-    const structs = this.#structs;
-    const length = structs.getUint32(at + F.LEN, true);
-    const payload = u64(structs, at + F.PAYLOAD);
+    const { i32, u32 } = this.#window;
+    const length = u32[at + W.LEN];
+    const payload = u32[at + W.PAYLOAD] + u32[at + W.PAYLOAD + 1] * TWO_32;
     const detail = payload !== 0 && length > 0
       ? decoder.decode(copyBytes(Deno.UnsafePointer.create(BigInt(payload))!, length))
       : null;
-    const where = u64(structs, at + F.RKT) !== 0
-      ? ` on ${this.#topicName(at)} [${structs.getInt32(at + F.PARTITION, true)}]`
-      : "";
+    const rkt = u32[at + W.RKT] + u32[at + W.RKT + 1] * TWO_32;
+    const where = rkt !== 0 ? ` on ${this.#topicName(rkt)} [${i32[at + W.PARTITION]}]` : "";
     const error = KafkaError.fromCode(err, `consume${where}`, detail);
     const fatal = this.#errors.fatalError();
     if (err === ErrorCode.FATAL && fatal) return fatal;

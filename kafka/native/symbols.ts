@@ -163,6 +163,8 @@ export const coreSymbols = {
     parameters: ["pointer", "i32", "buffer", "usize"], // (rkqu, int timeout_ms, rd_kafka_message_t **rkmessages, size_t rkmessages_size)
     result: "isize",
   },
+  // Blocks the calling thread up to timeout_ms for the next message; its address as an integer.
+  rd_kafka_consumer_poll: { parameters: ["pointer", "i32"], result: "usize" }, // rd_kafka_message_t *(rk, int timeout_ms)
   rd_kafka_assign: { parameters: ["pointer", "pointer"], result: "i32" }, // (rk, const rd_kafka_topic_partition_list_t *)
   rd_kafka_incremental_assign: { parameters: ["pointer", "pointer"], result: "pointer" }, // error_t *(rk, partitions)
   rd_kafka_incremental_unassign: { parameters: ["pointer", "pointer"], result: "pointer" }, // error_t *(rk, partitions)

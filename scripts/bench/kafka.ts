@@ -17,6 +17,7 @@ import {
   CHUNKS_IN_FLIGHT,
   type OursTiming,
   produceOurs,
+  QUEUED_MIN_MESSAGES,
   RECORD_SIZE,
 } from "./kafka_ours.ts";
 import {
@@ -66,7 +67,8 @@ function settings(librdkafka: string, rounds: number): string[] {
     "consume: ours (columns), ours (records) and kcat read the same topic (written by kcat), in " +
     "rotating order, each stopping at the N-th record; kcat (-c N) writes every payload + newline " +
     "to /dev/null (its default format), " +
-    "ours checks offsets and folds every payload byte into a checksum equal to a reference",
+    "ours checks offsets and adds every payload byte into a byte sum (read as aligned 32-bit words) " +
+    "equal to a reference",
     "acks=1 for every producer; no keys, no compression; everything else at each client's defaults",
     `librdkafka ${librdkafka} (ours, kcat): linger.ms=5, batch.num.messages=10000, ` +
     "batch.size=1000000, queue.buffering.max.messages=100000",
@@ -75,7 +77,9 @@ function settings(librdkafka: string, rounds: number): string[] {
     `ours: sendBatch() of ${CHUNK_RECORDS} records, at most ${CHUNKS_IN_FLIGHT} pending, then ` +
     `flush(); assign() at offset 0, columnBatches({ maxMessages: ${CONSUME_BATCH} }) (one ` +
     "buffer + typed arrays per batch); the records row: batches({ headers: false }) (kcat " +
-    "does not parse headers either); librdkafka defaults but queued.min.messages=1000000 (ours)",
+    "does not parse headers either)",
+    `consume, ours and kcat: librdkafka defaults but queued.min.messages=${QUEUED_MIN_MESSAGES} ` +
+    "(our consumer's default; librdkafka 2.0's 100000 can stall a descheduled consumer ~1 s)",
   ];
 }
 

@@ -8,7 +8,7 @@
  */
 import process from "node:process";
 import type { ConsumerRecord, RecordColumns } from "@iot/kafka";
-import { benchConsumer, PHASE_TIMEOUT_MS, RECORD_SIZE } from "./kafka_ours.ts";
+import { benchConsumer, PHASE_TIMEOUT_MS, QUEUED_MIN_MESSAGES, RECORD_SIZE } from "./kafka_ours.ts";
 import { run } from "./kafka_external.ts";
 
 /** Largest batch asked of the consumer (its maximum). */
@@ -20,37 +20,62 @@ export interface ConsumeTiming {
   cpuSeconds: number;
 }
 
+/** Aligned words folded before their 16-bit lanes are emptied (each adds at most 2 * 255). */
+const WORDS_PER_FOLD = 128;
+
 /**
- * Adds the bytes `[start, end)` of `bytes` (viewed by `view`) to `sum` as little-endian 32-bit
- * words, the last 0-3 bytes one by one; a 32-bit wrapping sum. Order matters only within a
- * payload, so the reference can compute it payload by payload.
+ * Adds every byte of `buffer[start, end)` to `sum` (a 32-bit wrapping byte sum), through
+ * `views` of that buffer: the bytes up to the first 4-aligned position one by one, then whole
+ * aligned words with two bytes per 16-bit lane at once, then the last 0-3 bytes. A byte sum
+ * does not depend on where the payload starts, so the reference can compute it payload by
+ * payload; every byte is read, as kcat writes every byte.
  */
-export function checksum(
-  view: DataView,
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  sum: number,
-): number {
+export function byteSum(views: BufferViews, start: number, end: number, sum: number): number {
+  const { bytes, words } = views;
   let at = start;
-  for (; at + 4 <= end; at += 4) sum = (sum + view.getInt32(at, true)) | 0;
+  for (const head = Math.min(end, (at + 3) & ~3); at < head; at++) sum = (sum + bytes[at]) | 0;
+  while (at + 4 <= end) {
+    let lanes = 0;
+    const last = Math.min(at + 4 * WORDS_PER_FOLD, end & ~3);
+    for (; at < last; at += 4) {
+      const word = words[at >>> 2];
+      lanes += (word & 0xff00ff) + ((word >>> 8) & 0xff00ff);
+    }
+    sum = (sum + (lanes & 0xffff) + (lanes >>> 16)) | 0;
+  }
   for (; at < end; at++) sum = (sum + bytes[at]) | 0;
   return sum;
 }
 
+/** A buffer as bytes and as 32-bit words, both from byte 0 (the last 0-3 bytes only as bytes). */
+export interface BufferViews {
+  buffer: ArrayBufferLike;
+  bytes: Uint8Array;
+  words: Uint32Array;
+}
+
+/** The {@linkcode BufferViews} of `buffer`. */
+export function viewsOf(buffer: ArrayBufferLike): BufferViews {
+  return {
+    buffer,
+    bytes: new Uint8Array(buffer),
+    words: new Uint32Array(buffer, 0, buffer.byteLength >>> 2),
+  };
+}
+
 /**
  * The reference checksum of the `n` payloads every contender writes (record `i`: the decimal
- * digits of `i`, then "x" up to {@linkcode RECORD_SIZE} bytes), built one payload at a time.
+ * digits of `i`, then "x" up to {@linkcode RECORD_SIZE} bytes): the plain sum of their bytes,
+ * built one payload at a time.
  */
 export function referenceChecksum(n: number): number {
   const payload = new Uint8Array(RECORD_SIZE);
-  const view = new DataView(payload.buffer);
   const encoder = new TextEncoder();
   let sum = 0;
   for (let i = 0; i < n; i++) {
     payload.fill(0x78);
     encoder.encodeInto(String(i), payload);
-    sum = checksum(view, payload, 0, RECORD_SIZE, sum);
+    for (const byte of payload) sum = (sum + byte) | 0;
   }
   return sum;
 }
@@ -102,7 +127,8 @@ async function readColumns(batches: AsyncIterable<RecordColumns>, n: number): Pr
   let sum = 0;
   for await (const batch of batches) {
     const { bytes, offsets, valueStarts, valueLengths } = batch;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const views = viewsOf(bytes.buffer);
+    const base = bytes.byteOffset;
     for (let i = 0; i < batch.length; i++) {
       const start = valueStarts[i];
       if (offsets[i] !== next || valueLengths[i] !== RECORD_SIZE) {
@@ -110,7 +136,7 @@ async function readColumns(batches: AsyncIterable<RecordColumns>, n: number): Pr
           `ours: got offset ${offsets[i]} (${valueLengths[i]} bytes), expected ${next}`,
         );
       }
-      sum = checksum(view, bytes, start, start + RECORD_SIZE, sum);
+      sum = byteSum(views, base + start, base + start + RECORD_SIZE, sum);
       next++;
     }
     if (next >= n) break;
@@ -121,13 +147,15 @@ async function readColumns(batches: AsyncIterable<RecordColumns>, n: number): Pr
 async function readRecords(batches: AsyncIterable<ConsumerRecord[]>, n: number): Promise<Tally> {
   let next = 0;
   let sum = 0;
+  let views = viewsOf(new ArrayBuffer(0));
   for await (const batch of batches) {
     for (const { offset, value } of batch) {
       if (offset !== next || value?.length !== RECORD_SIZE) {
         throw new Error(`ours: got offset ${offset} (${value?.length} bytes), expected ${next}`);
       }
-      const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
-      sum = checksum(view, value, 0, RECORD_SIZE, sum);
+      // A batch's values share one buffer: views once per batch.
+      if (value.buffer !== views.buffer) views = viewsOf(value.buffer);
+      sum = byteSum(views, value.byteOffset, value.byteOffset + RECORD_SIZE, sum);
       next++;
     }
     if (next >= n) break;
@@ -140,7 +168,8 @@ async function readRecords(batches: AsyncIterable<ConsumerRecord[]>, n: number):
  * format: payload and a newline) to /dev/null. `-c N` stops it at the N-th record as ours stops
  * (without it, `-e` alone waits for one more, empty fetch: up to fetch.wait.max.ms = 500 ms of
  * idle wall time); `-e` makes a short topic end the run instead of hanging, which kcat reports
- * ("Reached end ... at offset X") and which fails the check here. The shell around it reports
+ * ("Reached end ... at offset X") and which fails the check here. `queued.min.messages` is the
+ * same as ours ({@linkcode QUEUED_MIN_MESSAGES}). The shell around it reports
  * kcat's CPU time (`times`), so only kcat's own CPU is counted.
  */
 export async function consumeKcatPayloads(
@@ -149,7 +178,10 @@ export async function consumeKcatPayloads(
   n: number,
 ): Promise<ConsumeTiming> {
   const script = '"$@" >/dev/null; code=$?; times; exit $code';
-  const args = ["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-c", String(n), "-e"];
+  const args = [
+    ...["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-c", String(n), "-e"],
+    ...["-X", `queued.min.messages=${QUEUED_MIN_MESSAGES}`],
+  ];
   const { seconds, stdout, stderr } = await run("sh", ["-c", script, "sh", "kcat", ...args]);
   const end = /Reached end of topic \S+ \[0\] at offset (\d+)/.exec(stderr);
   if (end && Number(end[1]) < n) {

@@ -14,6 +14,13 @@ export const CHUNK_RECORDS = 50_000;
 export const CHUNKS_IN_FLIGHT = 4;
 /** Largest batch asked of `Consumer.batches()` (the consumer caps it at 1024). */
 export const MAX_BATCH = 4096;
+/**
+ * `queued.min.messages` for every consumer (ours and kcat): our consumer's default. librdkafka
+ * 2.0's own (100000) stops the fetcher once that many are queued and resumes it only up to 1 s
+ * later, so a consumer descheduled for ~0.1 s on a loaded machine would stall for a second;
+ * with this the topic fits the queue and neither contender can stall.
+ */
+export const QUEUED_MIN_MESSAGES = 1_000_000;
 /** Longest a produce or consume phase may take before the benchmark gives up. */
 export const PHASE_TIMEOUT_MS = 300_000;
 
@@ -139,6 +146,7 @@ export function benchConsumer(bootstrap: string, topic: string): Consumer {
       "bootstrap.servers": bootstrap,
       "group.id": "bench-ours",
       "enable.auto.commit": false,
+      "queued.min.messages": QUEUED_MIN_MESSAGES,
     },
   });
   // Offset 0 rather than Offset.BEGINNING (the same on this fresh topic): for a logical offset
