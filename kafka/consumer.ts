@@ -62,19 +62,25 @@ export interface BatchOptions {
    * `columnBatches()` (where they land in `RecordColumns.headers`).
    */
   headers?: boolean;
+  /**
+   * While records stream and the queue runs dry for a moment, block the JavaScript thread up to
+   * this many ms in librdkafka for the next message (woken directly, as kcat is) instead of
+   * waking through the pipe; the event loop still gets a turn at least every 100 ms. Default 0
+   * (off): only for a consumer that owns its process's throughput (the processor's input, a
+   * benchmark), never in a process that serves requests, where it would delay them.
+   */
+  streamWaitMs?: number;
 }
 
 const IDLE_WAIT_MS = 1000;
 /**
- * While records stream, how long the consumer may block the JavaScript thread in librdkafka for
- * the next message when the queue runs dry for a moment. Waking through the wake-up pipe takes
- * two thread hops (a pipe poll on a worker thread, then the event loop); on a loaded machine
- * each costs milliseconds, and at one empty queue per fetch response that was most of the wall
- * time (measured: 40-110 waits, 0.4-1.3 s per 1M records). librdkafka wakes a blocked caller
+ * With `streamWaitMs`, while the queue keeps running dry, the event loop gets a turn at least
+ * this often. Why the option exists: waking through the wake-up pipe takes two thread hops (a
+ * pipe poll on a worker thread, then the event loop); on a loaded machine each costs
+ * milliseconds, and at one empty queue per fetch response that was most of the wall time
+ * (measured: 40-110 waits, 0.4-1.3 s per 1M records). librdkafka wakes a blocked caller
  * directly, as kcat waits.
  */
-const STREAM_WAIT_MS = 10;
-/** While the queue keeps running dry, the event loop gets a turn at least this often. */
 const TURN_EVERY_MS = 100;
 const CLOSE_WAIT_MS = 100;
 const WAKEUP_PAYLOAD = new Uint8Array([1]);
@@ -224,6 +230,7 @@ export class Consumer implements AsyncDisposable {
     read: (n: number) => T,
   ): AsyncGenerator<T, void, undefined> {
     const max = Math.min(options.maxMessages ?? 1000, MAX_BATCH);
+    const streamWaitMs = Math.max(0, options.streamWaitMs ?? 0);
     if (this.#iterating) {
       throw new Error("Consumer.batches(): another iteration is already running");
     }
@@ -239,8 +246,10 @@ export class Consumer implements AsyncDisposable {
         await this.#applyRebalances();
         if (this.#client.closing || signal?.aborted) break;
         let n = this.#consume(max);
-        if (n === 0 && streaming && performance.now() - lastTurn < TURN_EVERY_MS) {
-          n = this.#consumeWaiting(max, STREAM_WAIT_MS);
+        if (
+          n === 0 && streaming && streamWaitMs > 0 && performance.now() - lastTurn < TURN_EVERY_MS
+        ) {
+          n = this.#consumeWaiting(max, streamWaitMs);
         }
         const batch = read(n);
         streaming = batch.length > 0;

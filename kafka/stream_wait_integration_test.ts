@@ -33,7 +33,9 @@ Deno.test("a consumer waiting in librdkafka for a trickling stream still gives t
     const values: string[] = [];
     const started = performance.now();
     const signal = AbortSignal.timeout(120_000);
-    for await (const batch of consumer.columnBatches({ maxMessages: 100, signal })) {
+    for await (
+      const batch of consumer.columnBatches({ maxMessages: 100, streamWaitMs: 10, signal })
+    ) {
       for (let i = 0; i < batch.length; i++) {
         values.push(new TextDecoder().decode(batch.value(i)!));
       }

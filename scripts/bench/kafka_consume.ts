@@ -11,6 +11,8 @@ import type { ConsumerRecord, RecordColumns } from "@iot/kafka";
 import { benchConsumer, PHASE_TIMEOUT_MS, QUEUED_MIN_MESSAGES, RECORD_SIZE } from "./kafka_ours.ts";
 import { run } from "./kafka_external.ts";
 
+/** How long ours may block in librdkafka while records stream (`BatchOptions.streamWaitMs`). */
+const STREAM_WAIT_MS = 10;
 /** Largest batch asked of the consumer (its maximum). */
 export const CONSUME_BATCH = 4096;
 
@@ -100,9 +102,21 @@ export async function consumeOursChecked(
   try {
     const signal = AbortSignal.timeout(PHASE_TIMEOUT_MS);
     const tally = api === "columns"
-      ? await readColumns(consumer.columnBatches({ maxMessages: CONSUME_BATCH, signal }), n)
+      ? await readColumns(
+        consumer.columnBatches({
+          maxMessages: CONSUME_BATCH,
+          streamWaitMs: STREAM_WAIT_MS,
+          signal,
+        }),
+        n,
+      )
       : await readRecords(
-        consumer.batches({ maxMessages: CONSUME_BATCH, headers: false, signal }),
+        consumer.batches({
+          maxMessages: CONSUME_BATCH,
+          headers: false,
+          streamWaitMs: STREAM_WAIT_MS,
+          signal,
+        }),
         n,
       );
     if (tally.next !== n) throw new Error(`ours: consumed ${tally.next} of ${n} records in time`);
