@@ -5,11 +5,13 @@
  *
  * @module
  */
+import type { RecordColumns } from "@iot/kafka";
 import type { Checkpointing } from "./checkpointing.ts";
 import type { InputSource } from "./kafka_seam.ts";
 import type { Mutex } from "./mutex.ts";
 import type { Rebalancing } from "./rebalancing.ts";
 import type { RunnerCounters } from "./runner_status.ts";
+import { RecordView } from "./record_view.ts";
 import type { Task } from "./task.ts";
 import type { TaskSet } from "./task_set.ts";
 
@@ -39,20 +41,16 @@ export interface InputLoopParts {
 /** Consumes the input until `signal` aborts or the consumer closes. */
 export async function consumeInput(p: InputLoopParts): Promise<void> {
   let lastYield = performance.now();
-  for await (const batch of p.consumer.batches({ maxMessages: MAX_BATCH, signal: p.signal })) {
+  // One view for every record: tasks must not keep it past `process` (see `record_view.ts`).
+  const view = new RecordView();
+  // Headers carry a forwarded record's source (event time) and go with every dead letter.
+  const options = { maxMessages: MAX_BATCH, signal: p.signal, headers: true };
+  for await (const batch of p.consumer.columnBatches(options)) {
     const mark = p.rebalancing.mark();
     await p.lock.run(async () => {
       // Fetched around a rewind's seek: put the input back where the tasks are.
       if (p.rebalancing.moved(mark)) return await p.rebalancing.seekToTasks();
-      // Batches come in runs of one partition: look the task up once per run.
-      let task: Task | null = null, topic = "", partition = -1;
-      for (const record of batch) {
-        if (record.partition !== partition || record.topic !== topic) {
-          ({ topic, partition } = record);
-          task = p.tasks.get(topic, partition);
-        }
-        task!.process(record);
-      }
+      processBatch(batch, p.tasks, view);
       p.counters.recordsIn += batch.length;
       await p.checkpointing.afterBatch();
     });
@@ -62,5 +60,20 @@ export async function consumeInput(p: InputLoopParts): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 0));
       lastYield = performance.now();
     }
+  }
+}
+
+/** Hands each record of `batch` to its task through `view`, in order. */
+export function processBatch(batch: RecordColumns, tasks: TaskSet, view: RecordView): void {
+  const { topics, partitions, length } = batch;
+  // Batches come in runs of one partition: look the task up once per run.
+  let task: Task | null = null, topic = -1, partition = -1;
+  for (let i = 0; i < length; i++) {
+    if (partitions[i] !== partition || topics[i] !== topic) {
+      topic = topics[i];
+      partition = partitions[i];
+      task = tasks.get(batch.topicNames[topic], partition);
+    }
+    task!.process(view.at(batch, i));
   }
 }

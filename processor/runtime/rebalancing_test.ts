@@ -2,7 +2,13 @@ import { assert, assertEquals, assertRejects } from "@std/assert";
 import { KafkaError } from "@iot/kafka";
 import { readAll } from "@iot/kafka/testing";
 import { waitFor } from "@iot/testing";
-import { countingInput, countingJob, fakeClients, fakeRunner } from "./fake_kafka_test_util.ts";
+import {
+  countingInput,
+  countingJob,
+  fakeClients,
+  fakeRunner,
+  fakeRunnerAt,
+} from "./fake_kafka_test_util.ts";
 import { JobFailedError, RestartableError } from "./runner_options.ts";
 import { isRestartable } from "./restarting_job.ts";
 
@@ -40,12 +46,11 @@ Deno.test("Rebalancing: a seek that fails while rewinding ends the run as restar
   }
 });
 
-Deno.test("Rebalancing: a partition that moves to a second instance continues from its checkpoint", async () => {
+Deno.test("Rebalancing: tasks assigned again restore their local checkpoints and continue", async () => {
   const { kafka } = countingInput();
   const job = countingJob(2, "two-");
   for (const t of job.topics) kafka.createTopic(t.name, t.partitions);
-  const clients = fakeClients(kafka);
-  const upstream = clients.output({ transactionalId: null });
+  const upstream = fakeClients(kafka).output({ transactionalId: null });
   const send = (from: number, to: number) =>
     upstream.sendAll(
       Array.from({ length: to - from }, (_, i) => ({
@@ -57,30 +62,40 @@ Deno.test("Rebalancing: a partition that moves to a second instance continues fr
     );
   await send(0, 20);
   const lines: string[] = [];
-  const first = await fakeRunner(kafka, job, { instanceId: "a", log: (l) => lines.push(l) });
-  const runFirst = first.runner.run();
-  let second: Awaited<ReturnType<typeof fakeRunner>> | null = null;
-  let runSecond: Promise<void> | undefined;
+  // Same machine, same state directory: the next owner restores the local checkpoints. (The
+  // fake group hands partitions over without waiting for the revocation, so the owners take
+  // turns rather than overlap.)
+  const dir = await Deno.makeTempDir();
   try {
-    // The fake group hands partitions over at once (no barrier for the revocation), so the
-    // second instance joins once the first committed everything it read.
-    const committed = (p: number) => kafka.committedOffset("processor-count", "two-in", p);
-    await waitFor(() => committed(0) === 10 && committed(1) === 10, { intervalMs: 5 });
-    // Same machine, same state directory: the moved task restores the local checkpoint.
-    second = await fakeRunner(kafka, job, { instanceId: "b", stateDir: first.dir });
-    runSecond = second.runner.run();
-    await waitFor(async () => (await second!.runner.status()).tasks.length === 1, {
-      intervalMs: 5,
+    const first = fakeRunnerAt(kafka, job, dir, {
+      instanceId: "a",
+      checkpointIntervalMs: 3_600_000, // only the revocation's checkpoint
+      log: (l) => lines.push(l),
     });
-    await send(20, 40);
-    await waitFor(() => readAll(kafka, "two-out").length === 40, { intervalMs: 5 });
-    const [a, b] = [await first.runner.status(), await second.runner.status()];
-    assertEquals(a.tasks.length + b.tasks.length, 2);
-    assertEquals(b.restores, { empty: 0, local: 1, changelog: 0 });
-    assert(a.rebalances >= 2 && a.lastRebalanceMs !== null, JSON.stringify(a));
+    const runFirst = first.runner.run();
+    await waitFor(async () => {
+      const { tasks } = await first.runner.status();
+      return tasks.length === 2 && tasks.every((t) => t.offset === 10);
+    }, { intervalMs: 5 });
+    // Stopping takes the final checkpoint, then leaves the group (revoking both partitions).
+    first.stop.abort();
+    await runFirst;
+    const committed = (p: number) => kafka.committedOffset("processor-count", "two-in", p);
+    assertEquals([committed(0), committed(1)], [10, 10]);
+    const second = fakeRunnerAt(kafka, job, dir, { instanceId: "b" });
+    const runSecond = second.runner.run();
+    try {
+      await send(20, 40);
+      await waitFor(() => readAll(kafka, "two-out").length === 40, { intervalMs: 5 });
+      const status = await second.runner.status();
+      assertEquals(status.restores, { empty: 0, local: 2, changelog: 0 });
+      assert(status.rebalances >= 1 && status.lastRebalanceMs !== null, JSON.stringify(status));
+    } finally {
+      second.stop.abort();
+      await runSecond;
+    }
   } finally {
-    await second?.dispose(runSecond);
-    await first.dispose(runFirst);
+    await Deno.remove(dir, { recursive: true });
   }
   assert(lines.some((l) => l.startsWith("count: revoked")), lines.join("\n"));
   // Per partition, the counts continue across the hand-over: nothing lost or repeated.
