@@ -29,3 +29,4 @@ export {
 export { FakeConsumer, type FakeConsumerOptions } from "./fake/consumer.ts";
 export { FakeAdmin } from "./fake/admin.ts";
 export { readAll } from "./fake/read_all.ts";
+export { columnsOf } from "./fake/columns.ts";

@@ -6,6 +6,8 @@
  * @module
  */
 import type { BatchOptions, ConsumerRecord, RebalanceEvent } from "../consumer.ts";
+import type { RecordColumns } from "../record_columns.ts";
+import { columnsOf } from "./columns.ts";
 import type { KafkaError } from "../errors.ts";
 import { Offset, type TopicPartition } from "../partitions.ts";
 import { type FakeKafka, turn } from "./cluster.ts";
@@ -114,6 +116,13 @@ export class FakeConsumer implements GroupMember, AsyncDisposable {
       const batch = this.#kafka.step("fetch", this.#name, () => this.#fetch(max));
       if (batch.length > 0) yield batch;
       else if (this.#pending.length === 0) await this.#kafka.changed(options.signal);
+    }
+  }
+
+  /** {@linkcode batches} as columns, as `Consumer.columnBatches()` (headers only when asked). */
+  async *columnBatches(options: BatchOptions = {}): AsyncGenerator<RecordColumns, void, undefined> {
+    for await (const batch of this.batches(options)) {
+      yield columnsOf(batch, options.headers ?? false);
     }
   }
 

@@ -9,6 +9,7 @@
  */
 import type { ConsumerRecord } from "@iot/kafka";
 import { eventHeaders } from "@iot/events";
+import { RecordView } from "../runtime/record_view.ts";
 
 /** The header naming a repartitioned record's upstream source, `<topic>:<partition>`. */
 export const SOURCE_HEADER = "iot-source";
@@ -42,24 +43,46 @@ export class SourceReader {
 
   /** The source of `record`: its {@linkcode SOURCE_HEADER}, or {@linkcode LEGACY_SOURCE}. */
   sourceOf(record: ConsumerRecord): string {
+    if (record instanceof RecordView) return this.#sourceInColumns(record);
     const headers = record.headers;
     // The stage appends the header last.
     for (let h = headers.length - 1; h >= 0; h--) {
       const [name, value] = headers[h];
       if (name !== SOURCE_HEADER || value === null) continue;
-      for (const known of this.#known) if (sameBytes(value, known.bytes)) return known.source;
-      const source = decoder.decode(value);
-      // Bounded: another writer could stamp anything; a few dozen sources is already unusual.
-      if (this.#known.length < 64) this.#known.push({ bytes: value.slice(), source });
-      return source;
+      for (const known of this.#known) {
+        if (sameBytesAt(known.bytes, value, 0, value.length)) return known.source;
+      }
+      return this.#learn(value.slice());
     }
     return LEGACY_SOURCE;
   }
+
+  /** {@linkcode sourceOf} read from the batch's header columns, without a header array. */
+  #sourceInColumns(view: RecordView): string {
+    const h = view.lastHeader(SOURCE_HEADER);
+    if (h < 0) return LEGACY_SOURCE;
+    const columns = view.headerColumns!;
+    const start = columns.valueStarts[h], length = columns.valueLengths[h];
+    if (length < 0) return LEGACY_SOURCE;
+    for (const known of this.#known) {
+      if (sameBytesAt(known.bytes, columns.bytes, start, length)) return known.source;
+    }
+    return this.#learn(columns.bytes.slice(start, start + length));
+  }
+
+  /** Remembers the source whose header value is `value` (a copy) and returns its name. */
+  #learn(value: Uint8Array): string {
+    const source = decoder.decode(value);
+    // Bounded: another writer could stamp anything; a few dozen sources is already unusual.
+    if (this.#known.length < 64) this.#known.push({ bytes: value, source });
+    return source;
+  }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+/** Whether `known` equals `bytes[start .. start + length)`, compared from the last byte. */
+function sameBytesAt(known: Uint8Array, bytes: Uint8Array, start: number, length: number): boolean {
+  if (known.length !== length) return false;
+  for (let i = length - 1; i >= 0; i--) if (known[i] !== bytes[start + i]) return false;
   return true;
 }
 

@@ -1,38 +1,19 @@
 import { assert, assertEquals } from "@std/assert";
 import type { ConsumerRecord } from "@iot/kafka";
-import { BOUND_MS, LATENESS_MS, reference, WINDOW_MS } from "./climate_test_util.ts";
-import { deviceAggregatesJob } from "./device_aggregates.ts";
+import { reference } from "./climate_test_util.ts";
 import { RecordingOutput } from "./job_test_util.ts";
-import { overheatingJob } from "./overheating.ts";
-import { alertReference, canonicalAlert, OVERHEAT } from "./overheating_test_util.ts";
-import { sourcesOf } from "./record_source.ts";
-import { burstyPartitions, CUTOFF_MS, shuffledReadings, SOURCES } from "./repartition_test_util.ts";
+import { alertReference, canonicalAlert } from "./overheating_test_util.ts";
+import {
+  burstyPartitions,
+  byDeviceJobs,
+  CUTOFF_MS,
+  shuffledReadings,
+} from "./repartition_test_util.ts";
 import type { JobDefinition, TaskLogic } from "../runtime/job.ts";
 
 const inputs = shuffledReadings(14);
 const partitions = burstyPartitions(inputs);
-const sources = { sources: sourcesOf("in", SOURCES) };
-// The settings the reference models.
-const { boundMs, ...window } = OVERHEAT;
-const overheating = overheatingJob({
-  ...{ input: "by-device", alerts: "alerts", commands: "commands", deadLetter: "dlq" },
-  ...window,
-  maxOutOfOrdernessMs: boundMs,
-  commandTtlMs: 60_000,
-  partitions: partitions.length,
-  sources,
-});
-const aggregates = deviceAggregatesJob({
-  input: "by-device",
-  output: "agg",
-  late: "late",
-  deadLetter: "dlq",
-  windowMs: WINDOW_MS,
-  maxOutOfOrdernessMs: BOUND_MS,
-  allowedLatenessMs: LATENESS_MS,
-  partitions: partitions.length,
-  sources,
-});
+const { overheating, aggregates } = byDeviceJobs(partitions.length);
 
 /** Moves `task`'s state to a new task of `job` through its snapshot, as a restart would. */
 function restarted(job: JobDefinition, task: TaskLogic, partition: number): TaskLogic {

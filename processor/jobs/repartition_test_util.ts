@@ -9,10 +9,22 @@
  */
 import type { ConsumerRecord, ProducerRecord } from "@iot/kafka";
 import { seededRandom } from "@iot/testing";
-import { devices, type Input, PARTITIONS, T0 } from "./climate_test_util.ts";
+import type { JobDefinition } from "../runtime/job.ts";
+import {
+  BOUND_MS,
+  devices,
+  type Input,
+  LATENESS_MS,
+  PARTITIONS,
+  T0,
+  WINDOW_MS,
+} from "./climate_test_util.ts";
+import { deviceAggregatesJob } from "./device_aggregates.ts";
 import { consumerRecord } from "./job_test_util.ts";
-import { hotDevices } from "./overheating_test_util.ts";
+import { overheatingJob } from "./overheating.ts";
+import { hotDevices, OVERHEAT } from "./overheating_test_util.ts";
 import { readingsByDeviceJob } from "./readings_by_device.ts";
+import { sourcesOf } from "./record_source.ts";
 
 /** Upstream input partitions (sources). */
 export const SOURCES = 2;
@@ -99,4 +111,38 @@ export function burstyPartitions(
     list.push(consumed(record, list.length));
   }
   return partitions;
+}
+
+/**
+ * The `overheating` (alerts, commands) and `device-aggregates` (agg, late) jobs reading
+ * `by-device` with the settings the batch references model, `SOURCES` sources expected;
+ * `now` stamps commands (default the wall clock).
+ */
+export function byDeviceJobs(
+  partitions: number,
+  now?: () => number,
+): { overheating: JobDefinition; aggregates: JobDefinition } {
+  const sources = { sources: sourcesOf("in", SOURCES) };
+  const { boundMs, ...window } = OVERHEAT;
+  const overheating = overheatingJob({
+    ...{ input: "by-device", alerts: "alerts", commands: "commands", deadLetter: "dlq" },
+    ...window,
+    maxOutOfOrdernessMs: boundMs,
+    commandTtlMs: 60_000,
+    partitions,
+    sources,
+    ...(now ? { now } : {}),
+  });
+  const aggregates = deviceAggregatesJob({
+    input: "by-device",
+    output: "agg",
+    late: "late",
+    deadLetter: "dlq",
+    windowMs: WINDOW_MS,
+    maxOutOfOrdernessMs: BOUND_MS,
+    allowedLatenessMs: LATENESS_MS,
+    partitions,
+    sources,
+  });
+  return { overheating, aggregates };
 }

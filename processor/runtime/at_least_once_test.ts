@@ -5,9 +5,8 @@ import { waitFor } from "@iot/testing";
 import {
   countingInput,
   countingOutputs as reference,
-  fakeClients,
+  fakeRunnerAt,
 } from "./fake_kafka_test_util.ts";
-import { JobRunner } from "./job_runner.ts";
 
 const decoder = new TextDecoder();
 const values = (kafka: FakeKafka) => readAll(kafka, "out").map((r) => decoder.decode(r.value!));
@@ -16,16 +15,9 @@ async function setup() {
   const { kafka, job, send } = countingInput();
   const dir = await Deno.makeTempDir();
   const start = (checkpointIntervalMs: number, lines: string[] = []) => {
-    const stop = new AbortController();
-    const runner = new JobRunner({
-      job,
-      bootstrap: "fake:9092",
-      stateDir: dir,
-      clients: fakeClients(kafka),
+    const { runner, stop } = fakeRunnerAt(kafka, job, dir, {
       guarantee: "at-least-once",
       checkpointIntervalMs,
-      store: { sync: false },
-      signal: stop.signal,
       log: (line) => lines.push(line),
     });
     return { runner, stop, running: runner.run() };

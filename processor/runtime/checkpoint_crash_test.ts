@@ -14,8 +14,8 @@ import {
   type StepPhase,
 } from "@iot/kafka/testing";
 import { waitFor } from "@iot/testing";
-import { countingJob, fakeClients } from "./fake_kafka_test_util.ts";
-import { JobFailedError, JobRunner } from "./job_runner.ts";
+import { countingJob, fakeRunnerAt } from "./fake_kafka_test_util.ts";
+import { JobFailedError } from "./job_runner.ts";
 
 const PARTITIONS = 2;
 const PER_PHASE = 24;
@@ -67,17 +67,10 @@ async function runInstance(
   changelog: boolean,
   crash?: Crash,
 ): Promise<{ local: number; changelog: number; empty: number }> {
-  const stop = new AbortController();
-  const runner = new JobRunner({
-    job,
-    bootstrap: "fake:9092",
-    stateDir,
-    clients: fakeClients(kafka),
+  const { runner, stop } = fakeRunnerAt(kafka, job, stateDir, {
     changelog,
     checkpointIntervalMs: 3_600_000, // only the final checkpoint, deterministically
     store: { sync: false, maxChain: 2 },
-    signal: stop.signal,
-    log: () => {},
   });
   let ended: { error: unknown } | null = null;
   const running = runner.run().then(

@@ -8,6 +8,7 @@ import type { ConsumerRecord } from "@iot/kafka";
 import { FakeAdmin, FakeConsumer, FakeKafka, FakeProducer } from "@iot/kafka/testing";
 import { KeyedState } from "../core/keyed_state.ts";
 import type { JobDefinition, TaskLogic, TaskOutput } from "./job.ts";
+import { JobRunner, type JobRunnerOptions } from "./job_runner.ts";
 import type { KafkaClients } from "./kafka_seam.ts";
 
 /** {@linkcode KafkaClients} of a {@linkcode FakeKafka}, configured as the real ones are. */
@@ -31,6 +32,58 @@ export function fakeClients(kafka: FakeKafka): KafkaClients {
       ),
     admin: () => new FakeAdmin(kafka),
   };
+}
+
+/**
+ * A {@linkcode JobRunner} of `job` over `kafka` keeping its state in `stateDir`, checkpointing
+ * every 10 ms, silent, stopped by `stop`; `overrides` replace any option.
+ */
+export function fakeRunnerAt(
+  kafka: FakeKafka,
+  job: JobDefinition,
+  stateDir: string,
+  overrides: Partial<JobRunnerOptions> = {},
+): { runner: JobRunner; stop: AbortController } {
+  const stop = new AbortController();
+  const runner = new JobRunner({
+    job,
+    bootstrap: "fake:9092",
+    stateDir,
+    clients: fakeClients(kafka),
+    checkpointIntervalMs: 10,
+    store: { sync: false },
+    signal: stop.signal,
+    log: () => {},
+    ...overrides,
+  });
+  return { runner, stop };
+}
+
+/**
+ * {@linkcode fakeRunnerAt} with a fresh state directory (`dir`). `dispose()` stops the runner,
+ * waits for `running` when given and removes the directory.
+ */
+export async function fakeRunner(
+  kafka: FakeKafka,
+  job: JobDefinition,
+  overrides: Partial<JobRunnerOptions> = {},
+): Promise<{
+  runner: JobRunner;
+  stop: AbortController;
+  dir: string;
+  dispose(running?: Promise<void>): Promise<void>;
+}> {
+  const dir = await Deno.makeTempDir();
+  const { runner, stop } = fakeRunnerAt(kafka, job, dir, overrides);
+  const dispose = async (running?: Promise<void>) => {
+    stop.abort();
+    try {
+      await running;
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  };
+  return { runner, stop, dir, dispose };
 }
 
 const decoder = new TextDecoder();

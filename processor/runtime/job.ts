@@ -37,7 +37,13 @@ export interface TaskOutput {
 export interface TaskLogic {
   /** The stateful operators, by stable name (names are part of the checkpoint format). */
   readonly operators: Readonly<Record<string, Operator>>;
-  /** Processes one record, in offset order. Must be deterministic in the records seen. */
+  /**
+   * Processes one record, in offset order. Must be deterministic in the records seen.
+   *
+   * The runtime passes one reused `RecordView` per batch (Flink's object reuse): `record` is
+   * valid only during the call. Keep its fields, never `record` itself: `key`, `value` and header
+   * values are views of the batch's buffers (never reused), `headers` a fresh array.
+   */
   process(record: ConsumerRecord, out: TaskOutput): void;
   /** Scalar state not held by operators (e.g. the watermark generator), as plain data. */
   snapshotMeta(): unknown;

@@ -15,6 +15,7 @@ import type {
   NewTopic,
   ProducerRecord,
   RebalanceEvent,
+  RecordColumns,
   TopicDescription,
   TopicPartition,
 } from "@iot/kafka";
@@ -31,6 +32,8 @@ export interface Watermarks {
 export interface RecordSource {
   /** Batches of records until `signal` aborts or the source closes. */
   batches(options?: BatchOptions): AsyncIterable<ConsumerRecord[]>;
+  /** The same batches as columns, without an object per record (the runtime's hot paths). */
+  columnBatches(options?: BatchOptions): AsyncIterable<RecordColumns>;
   /** The next offset it reads per partition (negative when unknown); past transaction markers. */
   position(partitions: readonly TopicPartition[]): TopicPartition[];
   /** A partition's watermarks, asked of the broker. */
