@@ -1,55 +1,43 @@
 /**
  * Restore of one task with many keys (`deno task bench:checkpoint`, its restore half): a
  * `device-aggregates` task is fed one reading per device (one open window per key), checkpointed
- * as a base to local disk (the binary data file, and the old JSON one as the baseline, both
- * written from the same capture) and to a changelog topic, then rebuilt by a fresh task from
- * each, the way the runtime does on assignment (`Task.restore`); local restores run in a process
- * of their own, as after a restart, alternating: the binary file restored lazily (the default:
- * keys built on first use) and eagerly (every key built at restore, the baseline), and the JSON
- * file. So that the lazy restore's deferred cost is not hidden, each local restore then
- * processes one reading for every key (all keys touched) and times that too. Prints the times
- * and checks that each rebuilt state equals the original, and the touched states each other
- * (the same snapshot digest).
+ * as a base to local disk and to a changelog topic, then rebuilt by a fresh task from each, the
+ * way the runtime does on assignment (`Task.restore`); local restores run in a process of their
+ * own, as after a restart, alternating: lazily (the default: a key's state is built on first
+ * use) and eagerly (every key built at restore, the baseline). So that the lazy restore's
+ * deferred cost is not hidden, each local restore then processes one reading for every key (all
+ * keys touched, none fires; the records are built outside the timing) and times that too. Prints
+ * the times and checks that each rebuilt state equals the original, and the touched states each
+ * other (the same snapshot digest).
  *
  * @module
  */
-import { Producer } from "@iot/kafka";
+import { type ConsumerRecord, Producer } from "@iot/kafka";
 import { deviceAggregatesJob } from "./jobs/device_aggregates.ts";
 import { changelogPlace, changelogTopic } from "./runtime/changelog.ts";
 import { readChangelog } from "./runtime/changelog_reader.ts";
 import { kafkaClients } from "./runtime/kafka_clients.ts";
 import { Task } from "./runtime/task.ts";
-import type { CheckpointManifest } from "./state/format.ts";
 import { TaskStore } from "./state/task_store.ts";
 
-/** Writing and restoring a base checkpoint of one data file format. */
-export interface FormatFigures {
-  /** Bytes of the local base checkpoint. */
-  checkpointBytes: number;
-  /** Writing the base checkpoint (capture + files), ms. */
-  writeMs: number;
-  /** Restore from the local checkpoint (open the store, read, decode, apply), ms. */
+/** A local restore's figures. */
+export interface LocalFigures {
+  /** Restore from the local checkpoint (open the store, read, decode, apply or index), ms. */
   localMs: number;
   /** After the restore: one reading for every key (all keys touched, none fires), ms. */
   touchMs: number;
 }
 
-/** Figures of one restore measurement. */
-export interface RestoreFigures {
-  /** The same task written and restored in the old JSON format (version 1), eagerly. */
-  json: FormatFigures;
-  /** The binary file restored eagerly (every key built at restore): the lazy one's baseline. */
-  eager: FormatFigures;
+/** Figures of one restore measurement (the top-level local ones are the lazy restore's). */
+export interface RestoreFigures extends LocalFigures {
+  /** The same file restored eagerly (every key built at restore): the lazy one's baseline. */
+  eager: LocalFigures;
   /** Keys in the task's state. */
   keys: number;
   /** Bytes of the local base checkpoint. */
   checkpointBytes: number;
-  /** Writing the base checkpoint (capture + files), ms. */
+  /** Writing the base checkpoint (capture + file), ms. */
   writeMs: number;
-  /** Restore from the local checkpoint, lazily (open the store, read, decode, index), ms. */
-  localMs: number;
-  /** After the lazy restore: one reading for every key (all keys touched), ms. */
-  touchMs: number;
   /** Restore from the changelog (read the partition, fold, apply, write a local base), ms. */
   changelogMs: number | null;
   /** Of `changelogMs`: reading and folding the changelog partition, ms. */
@@ -63,8 +51,8 @@ export interface RestoreFigures {
   mapFloorMs: number;
 }
 
-/** How a local restore is done: a data file format, and lazily or eagerly. */
-type Mode = "lazy" | "eager" | "json";
+/** How a local restore is done. */
+type Mode = "lazy" | "eager";
 
 const encoder = new TextEncoder();
 const INPUT = "bench-readings";
@@ -116,7 +104,7 @@ export async function measureRestore(
   bootstrap?: string,
   keep?: string,
 ): Promise<RestoreFigures> {
-  // `keep`: checkpoints stay in that directory (`a`: binary, `j`: JSON), e.g. to profile a restore.
+  // `keep`: the checkpoint stays in `${keep}/a`, e.g. to profile a restore.
   const dir = keep ?? await Deno.makeTempDir({ prefix: "restore-bench-" });
   const topic = bootstrap === undefined ? null : changelogTopic(`restore-${Date.now()}`, "bench");
   try {
@@ -126,37 +114,24 @@ export async function measureRestore(
     feed(original, keys, t0, 0);
     let started = performance.now();
     const input = original.captureCheckpoint();
-    const captureMs = performance.now() - started;
-    // The same captured state written in both formats, alternating, twice each.
-    const jsonStore = await TaskStore.open(`${dir}/j`, { sync: false, format: "json" });
-    await jsonStore.restore(null);
-    const writes = { binary: [] as number[], json: [] as number[] };
-    let manifest!: CheckpointManifest, jsonManifest!: CheckpointManifest;
-    for (const format of ["binary", "json", "json", "binary"] as const) {
-      started = performance.now();
-      if (format === "binary") {
-        await original.committed(manifest = await original.writeCheckpoint(input));
-      } else await jsonStore.markCommitted(jsonManifest = await jsonStore.write(input));
-      writes[format].push(captureMs + performance.now() - started);
-    }
-    await jsonStore.close();
+    const manifest = await original.writeCheckpoint(input);
+    await original.committed(manifest);
+    const writeMs = performance.now() - started;
     const expected = await digest(original.state());
 
     // Local: what the runtime does on assignment after a restart with a matching checkpoint on
-    // disk, each in a fresh process (as after a restart), the modes rotating.
-    const locals = { lazy: [], eager: [], json: [] } as Record<Mode, Local[]>;
+    // disk, each in a fresh process (as after a restart), alternating.
+    const locals = { lazy: [], eager: [] } as Record<Mode, Local[]>;
     const floor: number[] = [];
-    const order: Mode[] = ["lazy", "eager", "json"];
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < order.length; i++) {
-        const mode = order[(i + round) % order.length];
-        locals[mode].push(
-          await restoreInProcess(`${dir}/${mode === "json" ? "j" : "a"}`, keys, mode, t0),
-        );
+      for (
+        const mode of round % 2 === 0 ? ["lazy", "eager"] as const : ["eager", "lazy"] as const
+      ) {
+        locals[mode].push(await restoreInProcess(`${dir}/a`, keys, mode, t0));
       }
       floor.push((await restoreInProcess("--floor", keys, "eager", t0)).ms);
     }
-    const all = [...locals.lazy, ...locals.eager, ...locals.json];
+    const all = [...locals.lazy, ...locals.eager];
     let equal = all.every((r) => r.digest === expected && r.touched === all[0].touched);
     let changelogMs: number | null = null, changelogReadMs: number | null = null;
     if (bootstrap !== undefined && topic !== null) {
@@ -196,18 +171,16 @@ export async function measureRestore(
       await fromChangelog.close();
     }
     await original.close();
-    const figures = (rs: Local[], checkpointBytes: number, writes: number[]) => ({
-      checkpointBytes,
-      writeMs: mean(writes),
+    const figures = (rs: Local[]): LocalFigures => ({
       localMs: mean(rs.map((r) => r.ms)),
       touchMs: mean(rs.map((r) => r.touchMs)),
     });
-    const lazy = figures(locals.lazy, manifest.bytes, writes.binary);
     return {
-      json: figures(locals.json, jsonManifest.bytes, writes.json),
-      eager: figures(locals.eager, manifest.bytes, writes.binary),
+      ...figures(locals.lazy),
+      eager: figures(locals.eager),
       keys,
-      ...lazy,
+      checkpointBytes: manifest.bytes,
+      writeMs,
       mapFloorMs: mean(floor),
       changelogMs,
       changelogReadMs,
@@ -225,24 +198,36 @@ async function digest(text: string): Promise<string> {
   return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** One reading for each of `keys` devices, at `t0` plus at most 999 ms (one window each). */
-function feed(t: Task, keys: number, t0: number, firstOffset: number): void {
-  for (let i = 0; i < keys; i++) {
-    const deviceId = `device-${i}`;
-    const value = `{"deviceId":"${deviceId}","ts":"${new Date(t0 + (i % 1000)).toISOString()}",` +
-      `"temperature":${20 + (i % 100) / 10},"humidity":${40 + (i % 200) / 10}}`;
-    t.process({
-      topic: INPUT,
-      partition: 0,
-      offset: firstOffset + i,
-      key: encoder.encode(deviceId),
-      value: encoder.encode(value),
-      timestamp: t0,
-      timestampType: "create",
-      headers: [],
-    });
+/**
+ * One reading for each of `keys` devices, at `t0` plus at most 999 ms (one window each); returns
+ * the time spent in `Task.process` only (records are built in chunks outside it), ms.
+ */
+function feed(t: Task, keys: number, t0: number, firstOffset: number): number {
+  const CHUNK = 10_000;
+  let ms = 0;
+  for (let from = 0; from < keys; from += CHUNK) {
+    const records: ConsumerRecord[] = [];
+    for (let i = from; i < Math.min(keys, from + CHUNK); i++) {
+      const deviceId = `device-${i}`;
+      const value = `{"deviceId":"${deviceId}","ts":"${new Date(t0 + (i % 1000)).toISOString()}",` +
+        `"temperature":${20 + (i % 100) / 10},"humidity":${40 + (i % 200) / 10}}`;
+      records.push({
+        topic: INPUT,
+        partition: 0,
+        offset: firstOffset + i,
+        key: encoder.encode(deviceId),
+        value: encoder.encode(value),
+        timestamp: t0,
+        timestampType: "create",
+        headers: [],
+      });
+    }
+    const started = performance.now();
+    for (const record of records) t.process(record);
+    ms += performance.now() - started;
   }
   t.takeOutputs();
+  return ms;
 }
 
 /** What a local restore in a process of its own measured. */
@@ -286,14 +271,12 @@ if (import.meta.main) {
     console.log(JSON.stringify({ ms, touchMs: 0, digest: String(map.size), touched: "" }));
   } else if (Deno.args[0] === "--local") {
     const [, dir, keys, mode, t0] = Deno.args;
-    let started = performance.now();
+    const started = performance.now();
     const local = await task(dir, null, mode !== "lazy");
     await local.restore(Number(keys));
     const ms = performance.now() - started;
     const digested = await digest(local.state());
-    started = performance.now();
-    feed(local, Number(keys), Number(t0), local.nextOffset!);
-    const touchMs = performance.now() - started;
+    const touchMs = feed(local, Number(keys), Number(t0), local.nextOffset!);
     const touched = await digest(local.state());
     console.log(JSON.stringify({ ms, touchMs, digest: digested, touched } satisfies Local));
     await local.close();

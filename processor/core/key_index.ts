@@ -58,7 +58,14 @@ export class KeyIndex {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     if (this.#scratch.length < key.length * 3) this.#scratch = new Uint8Array(key.length * 3);
     const scratch = this.#scratch;
-    const length = encoder.encodeInto(key, scratch).written;
+    // ASCII (the usual device id) is copied in JS: `encodeInto` is a call into the runtime.
+    let length = 0;
+    while (length < key.length) {
+      const c = key.charCodeAt(length);
+      if (c >= 0x80) break;
+      scratch[length++] = c;
+    }
+    if (length < key.length) length = encoder.encodeInto(key, scratch).written;
     const bytes = this.#bytes, offsets = this.#offsets;
     let slot = hashBytes(scratch, 0, length) & this.#mask;
     for (;;) {

@@ -59,20 +59,20 @@ function aggregates(input: BenchInput, checkpointMs: number): BenchCase {
 /** Figures `processor/restore_bench.ts` prints (its `RestoreFigures`), by name. */
 type Figures = Record<string, number>;
 
-/** The restore figures: lazy (binary), and the `eager` (binary) and `json` baselines. */
+/** The restore figures: lazy, and the `eager` baseline. */
 async function restore(
   keys: number,
   bootstrap: string,
-): Promise<{ r: Figures & { equal: boolean }; json: Figures; eager: Figures }> {
+): Promise<{ r: Figures & { equal: boolean }; eager: Figures }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", RESTORE, String(keys), bootstrap],
     stderr: "inherit",
   }).output();
   if (!out.success) throw new Error(`restore_bench.ts failed (exit ${out.code})`);
-  const { json, eager, ...r } = JSON.parse(
+  const { eager, ...r } = JSON.parse(
     new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!,
   );
-  return { r, json, eager };
+  return { r, eager };
 }
 
 if (import.meta.main) {
@@ -122,38 +122,34 @@ if (import.meta.main) {
       `${overhead(cpu("on"), cpu("off"))} | |`,
   );
   if (o.keys > 0) {
-    const { r, json, eager } = await restore(o.keys, kafka.bootstrap);
-    const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+    const { r, eager } = await restore(o.keys, kafka.bootstrap);
     const ratio = (old: number, now: number) => `${(old / now).toFixed(2)}×`;
     console.log(
-      `\nRestore of one device-aggregates task with ${fmt(r.keys)} keys (one open window each), ` +
-        "each in a fresh process, rotating, means of 2: the binary columnar file (version 2) " +
-        "restored lazily (keys built on first use) against the same file restored eagerly and " +
-        "the old JSON file (version 1); then one reading for every key (all keys touched). " +
-        `Restored states equal to the original and touched states to each other: ${r.equal}`,
+      `\nRestore of one device-aggregates task with ${fmt(r.keys)} keys (one open window each; ` +
+        `base checkpoint ${(r.checkpointBytes / 1024 / 1024).toFixed(1)} MiB, written in ` +
+        `${fmt(r.writeMs)} ms), each in a fresh process, alternating, means of 2: lazily (keys ` +
+        "built on first use) against eagerly (every key built at restore); then one reading " +
+        "for every key (all keys touched). Restored states equal to the original and touched " +
+        `states to each other: ${r.equal}`,
     );
-    console.log("| | JSON (v1), eager | binary, eager | binary, lazy | eager / lazy | target |");
-    console.log("| --- | -: | -: | -: | -: | -: |");
+    console.log("| local disk, ms | eager | lazy | eager / lazy | target |");
+    console.log("| --- | -: | -: | -: | -: |");
     const row = (name: string, f: (x: Figures) => number, target = "") =>
       console.log(
-        `| ${name} | ${fmt(f(json))} | ${fmt(f(eager))} | ${fmt(f(r))} | ` +
-          `${ratio(f(eager), f(r))} | ${target} |`,
+        `| ${name} | ${fmt(f(eager))} | ${fmt(f(r))} | ${ratio(f(eager), f(r))} | ${target} |`,
       );
+    row("restore", (x) => x.localMs, "1,000");
+    row("then one reading per key", (x) => x.touchMs);
+    row("restore + all keys touched", (x) => x.localMs + x.touchMs);
     console.log(
-      `| base checkpoint MiB | ${mib(json.checkpointBytes)} | ${mib(r.checkpointBytes)} | ` +
-        `${mib(r.checkpointBytes)} | | |`,
-    );
-    row("write base ms", (x) => x.writeMs);
-    row("restore from local disk ms", (x) => x.localMs, "1,000");
-    row("then one reading per key ms", (x) => x.touchMs);
-    row("restore + all keys touched ms", (x) => x.localMs + x.touchMs);
-    console.log(
-      `| floor: ${fmt(r.keys)} small objects into a Map, fresh process, ms | | ` +
+      `| floor: ${fmt(r.keys)} small objects into a Map, fresh process | ` +
         `${fmt(r.mapFloorMs)} | | | |`,
     );
     console.log(
-      `| restore from the changelog topic ms (of which reading it) | | ${fmt(r.changelogMs!)} ` +
-        `(${fmt(r.changelogReadMs!)}) | | | - |`,
+      `\nRestore from the changelog topic (eager: its records are JSON): ${
+        fmt(r.changelogMs!)
+      } ms, ` +
+        `${fmt(r.changelogReadMs!)} ms of it reading the partition`,
     );
     console.log(`load average after: ${Deno.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   }
