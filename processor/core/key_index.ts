@@ -26,8 +26,9 @@ export class KeyIndex {
   #scratch = new Uint8Array(64);
 
   /**
-   * Indexes every row of `offsets` (`count + 1` offsets into `bytes`) for which `include(row)`;
-   * a key that occurs twice keeps its first row.
+   * Indexes every row of `offsets` (`count + 1` offsets into `bytes`) for which `include(row)`.
+   * The keys of a snapshot are distinct, so rows are not compared while indexing (a key that
+   * occurs twice anyway is found at its first row).
    */
   constructor(bytes: Uint8Array, offsets: Uint32Array, include: (row: number) => boolean) {
     this.#bytes = bytes;
@@ -41,15 +42,8 @@ export class KeyIndex {
       if (!include(row)) continue;
       const from = offsets[row], to = offsets[row + 1];
       let slot = hashBytes(bytes, from, to) & this.#mask;
-      for (;;) {
-        const at = this.#slots[slot];
-        if (at === 0) {
-          this.#slots[slot] = row + 1;
-          break;
-        }
-        if (this.#equalRows(at - 1, from, to)) break;
-        slot = (slot + 1) & this.#mask;
-      }
+      while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
+      this.#slots[slot] = row + 1;
     }
   }
 
@@ -79,13 +73,5 @@ export class KeyIndex {
       }
       slot = (slot + 1) & this.#mask;
     }
-  }
-
-  #equalRows(row: number, from: number, to: number): boolean {
-    const bytes = this.#bytes, offsets = this.#offsets;
-    const start = offsets[row];
-    if (offsets[row + 1] - start !== to - from) return false;
-    for (let i = 0; i < to - from; i++) if (bytes[start + i] !== bytes[from + i]) return false;
-    return true;
   }
 }

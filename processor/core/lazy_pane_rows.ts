@@ -6,6 +6,11 @@
  * arrives or its window fires; its row is then marked taken. Rows never taken are written to the
  * next full snapshot straight from the columns (`column_merge.ts`).
  *
+ * Checkpoints stay as they were: a key changes only once taken, so a delta (changed keys) never
+ * needs an untaken row, which is still in the chain's base file; a full snapshot is captured
+ * synchronously as fresh columns (the restored ones are never written to), so the crash analysis
+ * of `runtime/checkpoint.ts` holds unchanged.
+ *
  * @module
  */
 import { JSON_STATE, NO_STATE, type SnapshotColumns } from "./columnar_snapshot.ts";
