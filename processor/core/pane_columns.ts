@@ -20,11 +20,24 @@ export interface BuiltPaneKey<Acc> {
 /** Builds a pane key's live state from `numbers` at `base`. */
 export type PaneKeyBuilder<Acc> = (numbers: Float64Array, base: number) => BuiltPaneKey<Acc>;
 
+/** Where a pane key's state sits among its shape's numbers, and how to build it. */
+export interface PaneKeyLayout<Acc> {
+  /** Builds the key's live state. */
+  build: PaneKeyBuilder<Acc>;
+  /** The timer's number, relative to the key's first one, or `-1` when the timer is `null`. */
+  timerSlot: number;
+}
+
 /**
  * The builder for `shape` if it is the shape of a pane key snapshot, else `null` (then the
  * generic shape builder and `restoreKey` apply).
  */
 export function paneKeyBuilder<Acc>(shape: Shape): PaneKeyBuilder<Acc> | null {
+  return paneKeyLayout<Acc>(shape)?.build ?? null;
+}
+
+/** The layout of `shape` if it is the shape of a pane key snapshot, else `null`. */
+export function paneKeyLayout<Acc>(shape: Shape): PaneKeyLayout<Acc> | null {
   if (shape[0] !== "o" || (shape[1] as readonly string[]).join() !== "panes,timer") return null;
   const [, , panes, timer] = shape as readonly ["o", string[], Shape, Shape];
   if (panes[0] !== "a") return null;
@@ -40,15 +53,22 @@ export function paneKeyBuilder<Acc>(shape: Shape): PaneKeyBuilder<Acc> | null {
   if (timer[0] === "n") timerAt = slot;
   else if (timer[0] === "c" && timer[1] === null) timerAt = null;
   else return null;
+  const timerSlot = timerAt ?? -1;
   if (cells.length === 1) {
     const [{ start, acc }] = cells;
-    return (n, b) => ({
-      panes: [{ start: n[b + start], acc: acc(n, b) as Acc }],
-      timer: timerAt === null ? null : n[b + timerAt],
-    });
+    return {
+      timerSlot,
+      build: (n, b) => ({
+        panes: [{ start: n[b + start], acc: acc(n, b) as Acc }],
+        timer: timerAt === null ? null : n[b + timerAt],
+      }),
+    };
   }
-  return (n, b) => ({
-    panes: cells.map(({ start, acc }) => ({ start: n[b + start], acc: acc(n, b) as Acc })),
-    timer: timerAt === null ? null : n[b + timerAt],
-  });
+  return {
+    timerSlot,
+    build: (n, b) => ({
+      panes: cells.map(({ start, acc }) => ({ start: n[b + start], acc: acc(n, b) as Acc })),
+      timer: timerAt === null ? null : n[b + timerAt],
+    }),
+  };
 }

@@ -12,9 +12,12 @@ import {
   JSON_STATE,
   NO_STATE,
   type SnapshotColumns,
+  toColumns,
 } from "./columnar_snapshot.ts";
+import { mergeColumns } from "./column_merge.ts";
+import { LazyPaneRows } from "./lazy_pane_rows.ts";
 import { paneKeyBuilder } from "./pane_columns.ts";
-import { type ChangedKeys, clonePlain } from "./snapshot.ts";
+import { type ChangedKeys, clonePlain, type KeyedSnapshot } from "./snapshot.ts";
 import { PaneLayout, type SlidingWindows, type TumblingWindows } from "./time_window.ts";
 import { TimerQueue } from "./timer_queue.ts";
 import { type PaneCell, TwoStacks } from "./two_stacks.ts";
@@ -52,6 +55,8 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
   #keys = new Map<string, PaneKey<Acc>>();
   #timers = new TimerQueue();
   #twoStacks: boolean;
+  /** Restored rows not yet built into `#keys` (a lazy restore), or `null`. */
+  #lazy: LazyPaneRows<Acc> | null = null;
 
   /**
    * @param windows the window kind.
@@ -83,6 +88,7 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
     if (layout.lastEnd(timeMs) + this.#lateness <= watermarkMs) return false;
     const paneStart = layout.paneStart(timeMs);
     let state = this.#keys.get(key);
+    if (state === undefined && this.#lazy !== null) state = this.#takeRestored(key);
     if (state === undefined) {
       state = { panes: [], timer: null };
       this.#keys.set(key, state);
@@ -100,17 +106,34 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
   }
 
   advance(watermarkMs: number, out: WindowResult<Out>[]): void {
-    for (let due; (due = this.#timers.pollDue(watermarkMs)) !== undefined;) {
-      const end = due.timeMs - this.#lateness;
-      for (const key of due.keys) {
-        const state = this.#keys.get(key);
-        if (state !== undefined && state.timer === end) this.#fire(key, state, end, out);
+    const lateness = this.#lateness;
+    for (;;) {
+      const restoredEnd = this.#lazy?.nextDue();
+      const restoredAt = restoredEnd === undefined ? Infinity : restoredEnd + lateness;
+      const liveAt = this.#timers.peek() ?? Infinity;
+      const at = Math.min(restoredAt, liveAt);
+      if (!(at <= watermarkMs) || at === Infinity) return;
+      const end = at - lateness;
+      const live = liveAt === at ? this.#timers.pollDue(watermarkMs)!.keys : [];
+      // Restored rows due now fire straight from the columns, merged with the live keys in key
+      // order (as one timer bucket of an eager restore would fire them).
+      const restored = restoredAt === at ? this.#lazy!.takeDue(restoredEnd!) : [];
+      for (let i = 0, j = 0; i < live.length || j < restored.length;) {
+        if (j < restored.length && (i === live.length || restored[j].key < live[i])) {
+          const { key, state } = restored[j++];
+          this.#fire(key, state, end, out, true);
+        } else {
+          const key = live[i++];
+          const state = this.#keys.get(key);
+          if (state !== undefined && state.timer === end) this.#fire(key, state, end, out, false);
+        }
       }
+      if (this.#lazy?.remaining === 0) this.#lazy = null;
     }
   }
 
   snapshotKey(key: string): PaneKeySnapshot<Acc> | null {
-    const state = this.#keys.get(key);
+    const state = this.#keys.get(key) ?? this.#lazy?.peek(key);
     if (state === undefined) return null;
     return {
       panes: state.panes.map((cell) => [cell.start, clonePlain(cell.acc)] as const),
@@ -119,6 +142,7 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
   }
 
   restoreKey(key: string, snapshot: unknown, owned = false): void {
+    this.#dropRestored(key);
     if (snapshot === null) {
       this.#keys.delete(key);
       return;
@@ -145,9 +169,21 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
         return this.restoreKey(key, state, true);
       }
       const state: PaneKey<Acc> = build(numbers, at);
+      this.#dropRestored(key);
       this.#keys.set(key, state);
       if (state.timer !== null) this.#timers.add(state.timer + this.#lateness, key);
     });
+  }
+
+  restoreLazy(columns: SnapshotColumns): boolean {
+    const lazy = LazyPaneRows.from<Acc>(columns);
+    if (lazy === null) return false;
+    this.#lazy = lazy.remaining > 0 ? lazy : null;
+    return true;
+  }
+
+  withRestored(full: KeyedSnapshot<unknown, unknown>): SnapshotColumns | undefined {
+    return this.#lazy === null ? undefined : mergeColumns(this.#lazy, toColumns(full));
   }
 
   keys(): IterableIterator<string> {
@@ -157,6 +193,25 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
   clear(): void {
     this.#keys.clear();
     this.#timers.clear();
+    this.#lazy = null;
+  }
+
+  /** Builds the restored row of `key` into the live state, if it has one not taken yet. */
+  #takeRestored(key: string): PaneKey<Acc> | undefined {
+    const lazy = this.#lazy!;
+    const state: PaneKey<Acc> | undefined = lazy.take(key);
+    if (lazy.remaining === 0) this.#lazy = null;
+    if (state === undefined) return undefined;
+    this.#keys.set(key, state);
+    if (state.timer !== null) this.#timers.add(state.timer + this.#lateness, key);
+    return state;
+  }
+
+  /** Forgets the restored row of `key` (its state is being replaced). */
+  #dropRestored(key: string): void {
+    if (this.#lazy === null) return;
+    this.#lazy.drop(key);
+    if (this.#lazy.remaining === 0) this.#lazy = null;
   }
 
   /** The first window holding `paneStart` that has not closed at `watermarkMs`. */
@@ -200,7 +255,14 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
     return { value: this.#agg.getResult(merged ?? only.acc) };
   }
 
-  #fire(key: string, state: PaneKey<Acc>, end: number, out: WindowResult<Out>[]): void {
+  /** Fires `key`'s window ending at `end`; `restored`: its state is not in `#keys` yet. */
+  #fire(
+    key: string,
+    state: PaneKey<Acc>,
+    end: number,
+    out: WindowResult<Out>[],
+    restored: boolean,
+  ): void {
     const layout = this.#layout;
     const start = end - layout.sizeMs;
     let result: { value: Out } | undefined;
@@ -218,9 +280,10 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
     if (drop > 0) panes.splice(0, drop);
     this.#changed.add(key);
     if (panes.length === 0) {
-      this.#keys.delete(key);
+      if (!restored) this.#keys.delete(key);
       return;
     }
+    if (restored) this.#keys.set(key, state);
     state.timer = Math.max(end + layout.slideMs, layout.nextEndAfter(panes[0].start));
     this.#timers.add(state.timer + this.#lateness, key);
   }

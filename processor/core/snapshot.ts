@@ -35,8 +35,9 @@ export interface KeyedSnapshot<M, S> {
   /** Per-key state, sorted by key; `null` when the key has no state (deltas only). */
   readonly keys: ReadonlyArray<readonly [string, S | null]>;
   /**
-   * The same state as columns, when it was read from a binary checkpoint: an operator that
-   * knows them restores from them directly (then `keys` is never built). Never written.
+   * The same state as columns, when it was read from a binary checkpoint or taken from lazily
+   * restored state: an operator that knows them restores from them directly (then `keys` is
+   * never built), and the binary checkpoint format writes them as they are.
    */
   readonly columns?: SnapshotColumns;
 }
@@ -48,6 +49,12 @@ export interface RestoreOptions {
    * for nothing else): its per-key data may become the live state without a copy. Default false.
    */
   readonly owned?: boolean;
+  /**
+   * Build every key's live state now. By default an operator that can restores a full columnar
+   * snapshot lazily: a key's state is built when a record for it arrives or its window fires
+   * (restore then costs no per-key work); `true` is the eager baseline benchmarks compare with.
+   */
+  readonly eager?: boolean;
 }
 
 /**

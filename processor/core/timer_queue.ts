@@ -40,6 +40,11 @@ export class TimerQueue {
     return { timeMs, keys: [...bucket].sort() };
   }
 
+  /** The earliest timer time, or `undefined` when none is pending. */
+  peek(): number | undefined {
+    return this.#times[0];
+  }
+
   /** Removes every timer. */
   clear(): void {
     this.#buckets.clear();

@@ -5,6 +5,7 @@
  * @module
  */
 import type { SnapshotColumns } from "./columnar_snapshot.ts";
+import type { KeyedSnapshot } from "./snapshot.ts";
 import type { TimeWindow } from "./time_window.ts";
 
 /** One window's aggregate for one key. */
@@ -66,7 +67,17 @@ export interface WindowEngine<In, Out> {
   restoreKey(key: string, state: unknown, owned?: boolean): void;
   /** Applies every key of a snapshot's columns, as {@linkcode restoreKey} would. */
   restoreColumns(columns: SnapshotColumns): void;
-  /** Keys that hold state. */
+  /**
+   * Restores a full snapshot's columns lazily (each key's state is built on first use), into
+   * cleared state; `false` when the engine cannot (then {@linkcode restoreColumns} applies).
+   */
+  restoreLazy?(columns: SnapshotColumns): boolean;
+  /**
+   * The columns of `full` (the snapshot of the {@linkcode keys}) plus the lazily restored rows
+   * not taken yet, or `undefined` when there are none.
+   */
+  withRestored?(full: KeyedSnapshot<unknown, unknown>): SnapshotColumns | undefined;
+  /** Keys that hold live state (restored rows not yet taken are not among them). */
   keys(): IterableIterator<string>;
   /** Drops all state. */
   clear(): void;

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Aggregator } from "./aggregator.ts";
+import { fromColumns } from "./columnar_snapshot.ts";
 import { PaneWindows } from "./pane_windows.ts";
 import { SessionWindows } from "./session_windows.ts";
 import {
@@ -150,12 +151,20 @@ export class WindowOperator<In, Acc, Out>
   snapshot(): WindowOperatorSnapshot {
     const snapshot = this.snapshotKeys(this.#engine.keys());
     this.#changed.clear();
-    return { ...snapshot, full: true };
+    const full = { ...snapshot, full: true };
+    // Restored rows not taken yet are copied from the restored columns, not rebuilt per key.
+    const columns = this.#engine.withRestored?.(full);
+    return columns === undefined ? full : fromColumns(columns) as WindowOperatorSnapshot;
   }
 
   restore(snapshot: WindowOperatorSnapshot, options?: RestoreOptions): void {
     this.#engine.clear();
     this.#changed.clear();
+    const columns = snapshot.columns;
+    if (columns !== undefined && !options?.eager && this.#engine.restoreLazy !== undefined) {
+      this.#restoreMeta(snapshot);
+      if (this.#engine.restoreLazy(columns)) return;
+    }
     this.restoreKeys(snapshot, options);
   }
 
@@ -181,6 +190,14 @@ export class WindowOperator<In, Acc, Out>
   }
 
   restoreKeys(snapshot: WindowOperatorSnapshot, options?: RestoreOptions): void {
+    this.#restoreMeta(snapshot);
+    if (snapshot.columns !== undefined) return this.#engine.restoreColumns(snapshot.columns);
+    const owned = options?.owned ?? false;
+    for (const [key, state] of snapshot.keys) this.#engine.restoreKey(key, state, owned);
+  }
+
+  /** Checks that `snapshot` fits this operator and takes its scalar state. */
+  #restoreMeta(snapshot: WindowOperatorSnapshot): void {
     checkSnapshot(snapshot, KIND);
     const { meta } = snapshot;
     if (
@@ -197,8 +214,5 @@ export class WindowOperator<In, Acc, Out>
     }
     this.#watermark = meta.watermarkMs ?? -Infinity;
     this.#lateCount = meta.lateCount;
-    if (snapshot.columns !== undefined) return this.#engine.restoreColumns(snapshot.columns);
-    const owned = options?.owned ?? false;
-    for (const [key, state] of snapshot.keys) this.#engine.restoreKey(key, state, owned);
   }
 }

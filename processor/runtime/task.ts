@@ -66,6 +66,7 @@ export class Task implements TaskOutput {
   #checkpointedOffset: number | null = null;
   readonly #changelog: ChangelogPlace | null;
   #epoch: string | null = null;
+  readonly #eagerRestore: boolean;
 
   /** Wraps `logic` reading `topic`/`partition` with its `store`. */
   constructor(
@@ -78,9 +79,15 @@ export class Task implements TaskOutput {
       store: TaskStore;
       /** Where the task's changelog lives; `null`/absent: no changelog. */
       changelog?: ChangelogPlace | null;
+      /**
+       * Build every key's state at restore instead of on first use (`RestoreOptions.eager`);
+       * only benchmarks set it, as the baseline of the lazy restore. Default false.
+       */
+      eagerRestore?: boolean;
     },
   ) {
     this.#changelog = options.changelog ?? null;
+    this.#eagerRestore = options.eagerRestore ?? false;
     this.topic = options.topic;
     this.partition = options.partition;
     this.#job = options.job;
@@ -177,7 +184,7 @@ export class Task implements TaskOutput {
       const snapshot = operators[name];
       if (snapshot === undefined) continue;
       // Just parsed from a checkpoint file or the changelog, used for nothing else: no copy.
-      if (full) op.restore(snapshot, { owned: true });
+      if (full) op.restore(snapshot, { owned: true, eager: this.#eagerRestore });
       else op.restoreKeys(snapshot, { owned: true });
     }
   }

@@ -58,7 +58,8 @@ export function encodeBinaryData(data: CheckpointData): Uint8Array {
   const operators: FileHeader["operators"] = {};
   let size = 0;
   for (const [name, snapshot] of Object.entries(data.operators)) {
-    const columns = toColumns(snapshot);
+    // A snapshot that already is columns (lazily restored state) is written as it is.
+    const columns = snapshot.columns ?? toColumns(snapshot);
     const sections = {} as Record<Section, Place>;
     for (const section of SECTIONS) {
       const c = columns[section];
@@ -90,8 +91,9 @@ export function encodeBinaryData(data: CheckpointData): Uint8Array {
 }
 
 /**
- * Decodes a binary data file read from `file`. The per-key states are built fresh (the caller
- * owns them); the file's bytes are not kept.
+ * Decodes a binary data file read from `file`. The snapshots' columns are views over `bytes`
+ * (a lazily restoring operator keeps them until every key is taken); per-key states built from
+ * them are fresh (the caller owns them).
  *
  * @throws {CheckpointError} naming the file and what is wrong: truncated, not this format, of
  * another version, or corrupt (checksum mismatch).
