@@ -47,7 +47,7 @@ const decoder = new TextDecoder();
 
 /** What the reader reports a message error to. */
 export interface MessageErrorSink {
-  /** The client's fatal error, if it raised one. */
+  /** The client's fatal error (as librdkafka holds it), if it raised one. */
   fatalError(): KafkaError | null;
   /** Told about each non-fatal message error (end of partition excepted). */
   onError?: (error: KafkaError) => void;
@@ -266,8 +266,12 @@ export class MessageReader {
       ? ` on ${this.#topicName(at)} [${structs.getInt32(at + F.PARTITION, true)}]`
       : "";
     const error = KafkaError.fromCode(err, `consume${where}`, detail);
-    const fatal = this.#errors.fatalError();
-    if (err === ErrorCode.FATAL && fatal) return fatal;
+    // A consumer's fatal error comes as this message (librdkafka raises no error event for it):
+    // it ends the consumer, so it must throw rather than be reported as a passing error.
+    if (err === ErrorCode.FATAL) {
+      return this.#errors.fatalError() ??
+        new KafkaError(error.message, { code: err, fatal: true, retriable: false });
+    }
     this.#errors.onError?.(error);
     return error;
   }
