@@ -85,6 +85,8 @@ export class JobRunner {
   #rebalances = 0;
   #rewinds = 0;
   #seeking = false;
+  /** The input is closing: an assignment delivered now is left alone (no task is restored). */
+  #closingInput = false;
   #lastRebalanceMs: number | null = null;
 
   /** @param options the job, Kafka and state settings. */
@@ -173,8 +175,14 @@ export class JobRunner {
         }
         this.#throwIfFailed();
         await this.#lock.run(() => this.#checkpoint());
+      } catch (e) {
+        // Recorded before close(): it delivers pending rebalances, which must then neither
+        // checkpoint nor restore tasks, nor replace this failure with one of their own.
+        this.#fail(e);
+        throw e;
       } finally {
         clearInterval(timer);
+        this.#closingInput = true;
         await consumer.close().catch((e) => {
           // After a committed final checkpoint nothing is left to lose: a group that fenced this
           // member meanwhile (e.g. its coordinator moved to another broker) is only reported.
@@ -281,6 +289,8 @@ export class JobRunner {
 
   #fail(error: unknown): void {
     if (this.#failure !== null) return;
+    // Logged at once: what follows (closing the clients) can take long.
+    this.#o.log(`${this.#o.job.name}: stopping after a failure: ${(error as Error)?.message}`);
     this.#failure = error instanceof JobFailedError ? error : new JobFailedError(
       `Job ${this.#o.job.name} failed: ${(error as Error)?.message ?? error}`,
       { cause: error },
@@ -297,8 +307,11 @@ export class JobRunner {
     this.#o.log(`${this.#o.job.name}: ${event.type} ${list || "nothing"}`);
     const started = performance.now();
     try {
-      if (event.type === "assigned") await this.#assign(event.partitions);
-      else {
+      if (event.type === "assigned") {
+        // A consumer that is leaving the group gives these up at once; restoring them could
+        // wait up to restoreTimeoutMs on the committed offsets of a closing consumer.
+        if (!this.#closingInput) await this.#assign(event.partitions);
+      } else {
         if (event.type === "revoked" && this.#failure === null) {
           await this.#checkpoint(event.partitions);
         }

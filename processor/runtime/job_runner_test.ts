@@ -164,3 +164,63 @@ Deno.test("JobRunner: a seek that fails while rewinding ends the run as restarta
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("JobRunner: after a failure, the rebalances that closing the input delivers restore and checkpoint nothing", async () => {
+  const { kafka, job, send } = countingInput();
+  await send(0, 20);
+  const clients = fakeClients(kafka);
+  let closing = false;
+  const afterClose: string[] = [];
+  // As the seek test above: an aborted checkpoint whose rewind cannot seek (RestartableError).
+  const output: typeof clients.output = (o) => {
+    const producer = clients.output(o);
+    producer.sendOffsetsToTransaction = () => {
+      if (closing) afterClose.push("sendOffsetsToTransaction");
+      return Promise.reject(
+        new KafkaError("generation is not valid", { code: 22, txnRequiresAbort: true }),
+      );
+    };
+    return producer;
+  };
+  // librdkafka's close() first delivers an assignment the group had queued (seen after a broker
+  // crash), and a closing consumer's committed() times out.
+  const input: typeof clients.input = (o) => {
+    const consumer = clients.input(o);
+    const committed = consumer.committed.bind(consumer);
+    const close = consumer.close.bind(consumer);
+    consumer.seek = () => Promise.reject(new KafkaError("seek: Timed out", { code: -185 }));
+    consumer.committed = (partitions) => {
+      if (!closing) return committed(partitions);
+      afterClose.push("committed");
+      return Promise.reject(new KafkaError("committed: Timed out", { code: -185 }));
+    };
+    consumer.close = async () => {
+      closing = true;
+      const partitions = [{ topic: "in", partition: 0 }];
+      await o.onRebalance({ type: "assigned", partitions, protocol: "cooperative" });
+      return await close();
+    };
+    return consumer;
+  };
+  const dir = await Deno.makeTempDir();
+  const runner = new JobRunner({
+    job,
+    bootstrap: "fake:9092",
+    stateDir: dir,
+    clients: { ...clients, output, input },
+    // The checkpoint runs in the batch loop (outputs over the high mark), never on the timer.
+    checkpointIntervalMs: 60_000,
+    maxPendingOutputs: 2,
+    restoreTimeoutMs: 500,
+    store: { sync: false },
+    signal: new AbortController().signal,
+    log: () => {},
+  });
+  try {
+    const error = await assertRejects(() => runner.run(), JobFailedError);
+    assert(error.cause instanceof RestartableError, String(error.cause));
+    assertEquals(afterClose, [], "a failed runner restored or checkpointed while closing");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
