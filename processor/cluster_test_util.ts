@@ -172,6 +172,24 @@ export async function saveLogs(
   }
 }
 
+/**
+ * The node id of the broker coordinating consumer group `groupId`: the leader of the group's
+ * `__consumer_offsets` partition, picked as Kafka does (Java's `String.hashCode`, made
+ * non-negative, modulo the partition count).
+ */
+export async function groupCoordinator(bootstrap: string, groupId: string): Promise<number> {
+  await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
+  const [offsets] = await admin.describeTopics(["__consumer_offsets"]);
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
+  const abs = hash === -2147483648 ? 0 : Math.abs(hash);
+  const partition = offsets.partitions.find((p) => p.partition === abs % offsets.partitions.length);
+  if (partition === undefined || partition.leader < 0) {
+    throw new Error(`no leader for ${groupId}'s partition of __consumer_offsets`);
+  }
+  return partition.leader;
+}
+
 /** `count` pressure readings of 4 vehicles × 4 tyres (keyed by sensor), event time from `start`. */
 export function vehicleReadings(seed: number, count: number, start: number): Input[] {
   const rand = seededRandom(seed);
