@@ -8,7 +8,14 @@ import {
   countingOutputs,
   fakeClients,
 } from "./fake_kafka_test_util.ts";
-import { JobFailedError, JobRunner, RestartableError } from "./job_runner.ts";
+import type { JobDefinition } from "./job.ts";
+import {
+  JobFailedError,
+  JobRunner,
+  type JobRunnerOptions,
+  RestartableError,
+} from "./job_runner.ts";
+import type { InputSource, KafkaClients } from "./kafka_seam.ts";
 import { isRestartable } from "./restarting_job.ts";
 
 Deno.test("JobRunner: an idle, fully consumed transactional input shows lag 0", async () => {
@@ -123,72 +130,84 @@ Deno.test("JobRunner: an abortable checkpoint failure rewinds to the last commit
   );
 });
 
-Deno.test("JobRunner: a seek that fails while rewinding ends the run as restartable", async () => {
-  const { kafka, job, send } = countingInput();
-  await send(0, 20);
+/**
+ * Fake clients whose checkpoints are all aborted (a rebalance) and whose rewind's seek then times
+ * out, as librdkafka answers when the partitions are revoked during the seek; `input` adjusts the
+ * input consumer further.
+ */
+function failingSeekClients(
+  kafka: FakeKafka,
+  input: (consumer: InputSource, o: Parameters<KafkaClients["input"]>[0]) => void = () => {},
+  onSendOffsets: () => void = () => {},
+): KafkaClients {
   const clients = fakeClients(kafka);
-  // The first checkpoint is aborted (a rebalance), then the rewind's seek times out, as librdkafka
-  // answers when the partitions are revoked during the seek.
-  const output: typeof clients.output = (o) => {
-    const producer = clients.output(o);
-    producer.sendOffsetsToTransaction = () =>
-      Promise.reject(
-        new KafkaError("generation is not valid", { code: 22, txnRequiresAbort: true }),
-      );
-    return producer;
+  return {
+    ...clients,
+    output: (o) => {
+      const producer = clients.output(o);
+      producer.sendOffsetsToTransaction = () => {
+        onSendOffsets();
+        return Promise.reject(
+          new KafkaError("generation is not valid", { code: 22, txnRequiresAbort: true }),
+        );
+      };
+      return producer;
+    },
+    input: (o) => {
+      const consumer = clients.input(o);
+      consumer.seek = () =>
+        Promise.reject(
+          new KafkaError("seek: Timed out waiting for 1 partition seek", { code: -185 }),
+        );
+      input(consumer, o);
+      return consumer;
+    },
   };
-  const input: typeof clients.input = (o) => {
-    const consumer = clients.input(o);
-    consumer.seek = () =>
-      Promise.reject(
-        new KafkaError("seek: Timed out waiting for 1 partition seek", { code: -185 }),
-      );
-    return consumer;
-  };
+}
+
+/** Runs `job` over `clients` until it fails; returns the failure. */
+async function runToFailure(
+  job: JobDefinition,
+  clients: KafkaClients,
+  options: Partial<JobRunnerOptions> = {},
+): Promise<JobFailedError> {
   const dir = await Deno.makeTempDir();
-  const runner = new JobRunner({
-    job,
-    bootstrap: "fake:9092",
-    stateDir: dir,
-    clients: { ...clients, output, input },
-    checkpointIntervalMs: 10,
-    store: { sync: false },
-    signal: new AbortController().signal,
-    log: () => {},
-  });
   try {
-    const error = await assertRejects(() => runner.run(), JobFailedError);
-    assert(error.cause instanceof RestartableError, String(error.cause));
-    assert(isRestartable(error), "RestartingJob restarts it");
+    const runner = new JobRunner({
+      job,
+      bootstrap: "fake:9092",
+      stateDir: dir,
+      clients,
+      checkpointIntervalMs: 10,
+      store: { sync: false },
+      signal: new AbortController().signal,
+      log: () => {},
+      ...options,
+    });
+    return await assertRejects(() => runner.run(), JobFailedError);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+Deno.test("JobRunner: a seek that fails while rewinding ends the run as restartable", async () => {
+  const { kafka, job, send } = countingInput();
+  await send(0, 20);
+  const error = await runToFailure(job, failingSeekClients(kafka));
+  assert(error.cause instanceof RestartableError, String(error.cause));
+  assert(isRestartable(error), "RestartingJob restarts it");
 });
 
 Deno.test("JobRunner: after a failure, the rebalances that closing the input delivers restore and checkpoint nothing", async () => {
   const { kafka, job, send } = countingInput();
   await send(0, 20);
-  const clients = fakeClients(kafka);
   let closing = false;
   const afterClose: string[] = [];
-  // As the seek test above: an aborted checkpoint whose rewind cannot seek (RestartableError).
-  const output: typeof clients.output = (o) => {
-    const producer = clients.output(o);
-    producer.sendOffsetsToTransaction = () => {
-      if (closing) afterClose.push("sendOffsetsToTransaction");
-      return Promise.reject(
-        new KafkaError("generation is not valid", { code: 22, txnRequiresAbort: true }),
-      );
-    };
-    return producer;
-  };
   // librdkafka's close() first delivers an assignment the group had queued (seen after a broker
   // crash), and a closing consumer's committed() times out.
-  const input: typeof clients.input = (o) => {
-    const consumer = clients.input(o);
+  const clients = failingSeekClients(kafka, (consumer, o) => {
     const committed = consumer.committed.bind(consumer);
     const close = consumer.close.bind(consumer);
-    consumer.seek = () => Promise.reject(new KafkaError("seek: Timed out", { code: -185 }));
     consumer.committed = (partitions) => {
       if (!closing) return committed(partitions);
       afterClose.push("committed");
@@ -200,27 +219,15 @@ Deno.test("JobRunner: after a failure, the rebalances that closing the input del
       await o.onRebalance({ type: "assigned", partitions, protocol: "cooperative" });
       return await close();
     };
-    return consumer;
-  };
-  const dir = await Deno.makeTempDir();
-  const runner = new JobRunner({
-    job,
-    bootstrap: "fake:9092",
-    stateDir: dir,
-    clients: { ...clients, output, input },
+  }, () => {
+    if (closing) afterClose.push("sendOffsetsToTransaction");
+  });
+  const error = await runToFailure(job, clients, {
     // The checkpoint runs in the batch loop (outputs over the high mark), never on the timer.
     checkpointIntervalMs: 60_000,
     maxPendingOutputs: 2,
     restoreTimeoutMs: 500,
-    store: { sync: false },
-    signal: new AbortController().signal,
-    log: () => {},
   });
-  try {
-    const error = await assertRejects(() => runner.run(), JobFailedError);
-    assert(error.cause instanceof RestartableError, String(error.cause));
-    assertEquals(afterClose, [], "a failed runner restored or checkpointed while closing");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  assert(error.cause instanceof RestartableError, String(error.cause));
+  assertEquals(afterClose, [], "a failed runner restored or checkpointed while closing");
 });
