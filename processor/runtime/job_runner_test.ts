@@ -231,3 +231,25 @@ Deno.test("JobRunner: after a failure, the rebalances that closing the input del
   assert(error.cause instanceof RestartableError, String(error.cause));
   assertEquals(afterClose, [], "a failed runner restored or checkpointed while closing");
 });
+
+Deno.test("JobRunner: a fatal error of the input consumer ends the run as restartable", async () => {
+  const { kafka, job, send } = countingInput();
+  await send(0, 20);
+  const clients = fakeClients(kafka);
+  // As the real consumer's batches() throws a static member's FENCED_INSTANCE_ID.
+  const fenced = new KafkaError("Static consumer fenced", { code: 82, fatal: true });
+  const input: KafkaClients["input"] = (o) => {
+    const consumer = clients.input(o);
+    const batches = consumer.batches.bind(consumer);
+    consumer.batches = async function* (options) {
+      for await (const batch of batches(options)) {
+        yield batch;
+        throw fenced;
+      }
+    };
+    return consumer;
+  };
+  const error = await runToFailure(job, { ...clients, input });
+  assertEquals(error.cause, fenced);
+  assert(isRestartable(error), "RestartingJob restarts it");
+});
