@@ -270,7 +270,9 @@ Deno.test("cluster: processor instances scale out, die and survive a broker cras
         await broker.start();
         await run.chunksMore(2);
       });
-      const restarts = run.all.flatMap((i) => i.log.match(/\S+: restarting in \d+ ms/g) ?? []);
+      const restarts = run.all.flatMap((i) =>
+        [...i.log.matchAll(/"msg":"([\w-]+: restarting in \d+ ms)/g)].map((m) => `${i.id} ${m[1]}`)
+      );
       console.log(`killed the coordinator; job restarts: ${restarts.join(", ") || "none"}`);
     });
   } finally {
