@@ -108,6 +108,26 @@ export class NativeClient {
     return this.#fatal;
   }
 
+  /**
+   * The fatal error librdkafka holds for this client, recorded as {@linkcode fatalError} the
+   * first time it is seen; `null` while there is none. A consumer in a group learns of its fatal
+   * error (e.g. FENCED_INSTANCE_ID) as a consumer-queue message, never as an error event, so the
+   * message reader asks here.
+   */
+  fatalErrorNow(): KafkaError | null {
+    if (this.#fatal === null) {
+      const errstr = new Uint8Array(512);
+      const code = this.#lib.rd_kafka_fatal_error(this.rk, errstr, BigInt(errstr.length));
+      if (code !== 0) this.#fatal = this.#fatalError(code, errstr, "");
+    }
+    return this.#fatal;
+  }
+
+  #fatalError(code: number, errstr: Uint8Array, fallback: string): KafkaError {
+    const detail = readCString(Deno.UnsafePointer.of(errstr)) || fallback;
+    return new KafkaError(`${this.name}: ${detail}`, { code, fatal: true, retriable: false });
+  }
+
   /** Throws if the client is closed or has raised a fatal error. */
   assertUsable(what: string): void {
     if (this.#closing) {
@@ -190,19 +210,13 @@ export class NativeClient {
     const lib = this.#lib;
     const code = lib.rd_kafka_event_error(event);
     const fatal = lib.rd_kafka_event_error_is_fatal(event) !== 0;
-    let detail = readCString(lib.rd_kafka_event_error_string(event)) ?? "";
-    let actualCode = code;
+    const detail = readCString(lib.rd_kafka_event_error_string(event)) ?? "";
+    let error;
     if (fatal) {
       const errstr = new Uint8Array(512);
-      actualCode = lib.rd_kafka_fatal_error(this.rk, errstr, BigInt(errstr.length));
-      detail = readCString(Deno.UnsafePointer.of(errstr)) || detail;
-    }
-    const error = new KafkaError(`${this.name}: ${detail}`, {
-      code: actualCode,
-      fatal,
-      retriable: fatal ? false : undefined,
-    });
-    if (fatal) this.#fatal = error;
+      const actualCode = lib.rd_kafka_fatal_error(this.rk, errstr, BigInt(errstr.length));
+      error = this.#fatal = this.#fatalError(actualCode, errstr, detail);
+    } else error = new KafkaError(`${this.name}: ${detail}`, { code });
     this.#hooks.onError?.(error);
   }
 

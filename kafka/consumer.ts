@@ -135,7 +135,7 @@ export class Consumer implements AsyncDisposable {
     }
     this.#wakeup = new QueueWakeup();
     this.#reader = new MessageReader(this.#lib, {
-      fatalError: () => this.#client.fatalError,
+      fatalError: () => this.#client.fatalErrorNow(),
       onError: options.onError,
     });
     this.#onRebalance = options.onRebalance;

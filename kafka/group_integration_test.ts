@@ -1,6 +1,6 @@
-import { assert, assertEquals, assertGreater } from "@std/assert";
+import { assert, assertEquals, assertGreater, assertThrows } from "@std/assert";
 import { startKafka, uniqueName, waitFor } from "@iot/testing";
-import { Admin, Consumer, nextOffsets, Producer, type RebalanceEvent } from "./mod.ts";
+import { Admin, Consumer, KafkaError, nextOffsets, Producer, type RebalanceEvent } from "./mod.ts";
 
 const PARTITIONS = 4;
 const PER_PHASE = 600;
@@ -121,3 +121,55 @@ for (const strategy of ["range", "cooperative-sticky"]) {
     assertEquals(committed.reduce((sum, p) => sum + p.lag, 0), 0, "all offsets committed");
   });
 }
+
+Deno.test("static member fenced by a newer one with its group.instance.id: batches() throws the fatal error", async () => {
+  // What a broker crash causes when the coordinator moves (the processor's cluster scenario):
+  // librdkafka hands a consumer its fatal FENCED_INSTANCE_ID as a queued message only. Reported
+  // as a passing error, the fenced consumer would go on yielding nothing, for good.
+  await using kafka = await startKafka();
+  const topic = uniqueName("static");
+  const group = uniqueName("g");
+  await using admin = new Admin({ config: { "bootstrap.servers": kafka.bootstrap } });
+  await admin.createTopics([{ name: topic, partitions: 1 }]);
+  const member = () => {
+    let assigned = false;
+    const consumer = new Consumer({
+      config: {
+        "bootstrap.servers": kafka.bootstrap,
+        "group.id": group,
+        "group.instance.id": `${group}-1`,
+        "session.timeout.ms": 6000,
+        "heartbeat.interval.ms": 500,
+        "enable.auto.commit": false,
+      },
+      onRebalance: (event) => {
+        if (event.type === "assigned") assigned = true;
+      },
+    });
+    consumer.subscribe([topic]);
+    let outcome: unknown = undefined;
+    const loop = (async () => {
+      for await (const _ of consumer.batches()) { /* nothing produced */ }
+    })().then(() => outcome = "ended", (e) => outcome = e);
+    return { consumer, loop, assigned: () => assigned, outcome: () => outcome };
+  };
+  const first = member();
+  await waitFor(first.assigned, { timeoutMs: 30_000, message: "the first member's assignment" });
+  const second = member();
+  try {
+    await waitFor(() => first.outcome() !== undefined, {
+      timeoutMs: 30_000,
+      message: "the fenced member's batches() to end",
+    });
+    const e = first.outcome();
+    assert(e instanceof KafkaError, `batches() ended with ${e}`);
+    assertEquals([e.code, e.fatal], [82, true], e.message);
+    // The client knows it is dead: later calls throw the same error.
+    assertThrows(() => first.consumer.assignment(), KafkaError, "fenced");
+  } finally {
+    await first.consumer.close().catch(() => {});
+    await first.loop;
+    await second.consumer.close();
+    await second.loop;
+  }
+});

@@ -82,6 +82,8 @@ export async function createScenarioTopics(bootstrap: string, s: ClusterScenario
 export class Instance {
   /** Its stderr so far. */
   log = "";
+  /** Its exit status once it exited by itself or was stopped; `null` while it runs. */
+  exited: Deno.CommandStatus | null = null;
   readonly #child: Deno.ChildProcess;
   readonly #done: Promise<void>;
 
@@ -109,6 +111,7 @@ export class Instance {
       stdout: "null",
       stderr: "piped",
     }).spawn();
+    child.status.then((status) => this.exited = status);
     this.#done = (async () => {
       for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
         this.log += text;
@@ -140,10 +143,51 @@ export class Instance {
     return status;
   }
 
+  /** Its warn and error lines (restarts, failures), the last `max` of them. */
+  notable(max = 40): string[] {
+    return this.log.split("\n").filter((l) => /"level":"(warn|error)"/.test(l)).slice(-max);
+  }
+
   /** Whether it has been assigned a partition of `topic` (it logged the assignment). */
   assigned(topic: string): boolean {
     return this.log.includes(`assigned ${topic}[`);
   }
+}
+
+/**
+ * Writes each instance's whole stderr (`<prefix>-<id>.log`) and each broker's log so far
+ * (`<prefix>-broker-<id>.log`) into `dir`: what a failed or flaky scenario is diagnosed from,
+ * since the test prints only tails.
+ */
+export async function saveLogs(
+  dir: string,
+  prefix: string,
+  instances: readonly Instance[],
+  brokers: readonly { id: number; logPath: string }[],
+): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  for (const i of instances) await Deno.writeTextFile(`${dir}/${prefix}-${i.id}.log`, i.log);
+  for (const b of brokers) {
+    await Deno.copyFile(b.logPath, `${dir}/${prefix}-broker-${b.id}.log`).catch(() => {});
+  }
+}
+
+/**
+ * The node id of the broker coordinating consumer group `groupId`: the leader of the group's
+ * `__consumer_offsets` partition, picked as Kafka does (Java's `String.hashCode`, made
+ * non-negative, modulo the partition count).
+ */
+export async function groupCoordinator(bootstrap: string, groupId: string): Promise<number> {
+  await using admin = new Admin({ config: { "bootstrap.servers": bootstrap } });
+  const [offsets] = await admin.describeTopics(["__consumer_offsets"]);
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
+  const abs = hash === -2147483648 ? 0 : Math.abs(hash);
+  const partition = offsets.partitions.find((p) => p.partition === abs % offsets.partitions.length);
+  if (partition === undefined || partition.leader < 0) {
+    throw new Error(`no leader for ${groupId}'s partition of __consumer_offsets`);
+  }
+  return partition.leader;
 }
 
 /** `count` pressure readings of 4 vehicles × 4 tyres (keyed by sensor), event time from `start`. */

@@ -37,6 +37,8 @@ export interface KafkaClusterNode {
   readonly address: string;
   /** Whether it runs. */
   readonly running: boolean;
+  /** Its log file (stdout and stderr of every start); gone once the cluster is disposed. */
+  readonly logPath: string;
   /** Kills it with SIGKILL (a crash: no controlled shutdown); keeps ports and data. */
   kill(): Promise<void>;
   /** Stops it gracefully (SIGTERM: controlled shutdown moves its leaderships first). */
@@ -188,6 +190,7 @@ async function launchCluster(
     get running() {
       return server.running;
     },
+    logPath: server.logPath,
     kill: () => server.kill(),
     stop: () => server.stop(),
     start: () => server.start(),

@@ -64,7 +64,7 @@ const W = {
 
 /** What the reader reports a message error to. */
 export interface MessageErrorSink {
-  /** The client's fatal error, if it raised one. */
+  /** The client's fatal error (as librdkafka holds it), if it raised one. */
   fatalError(): KafkaError | null;
   /** Told about each non-fatal message error (end of partition excepted). */
   onError?: (error: KafkaError) => void;
@@ -312,8 +312,12 @@ export class MessageReader {
     const rkt = u32[at + W.RKT] + u32[at + W.RKT + 1] * TWO_32;
     const where = rkt !== 0 ? ` on ${this.#topicName(rkt)} [${i32[at + W.PARTITION]}]` : "";
     const error = KafkaError.fromCode(err, `consume${where}`, detail);
-    const fatal = this.#errors.fatalError();
-    if (err === ErrorCode.FATAL && fatal) return fatal;
+    // A consumer's fatal error comes as this message (librdkafka raises no error event for it):
+    // it ends the consumer, so it must throw rather than be reported as a passing error.
+    if (err === ErrorCode.FATAL) {
+      return this.#errors.fatalError() ??
+        new KafkaError(error.message, { code: err, fatal: true, retriable: false });
+    }
     this.#errors.onError?.(error);
     return error;
   }

@@ -4,12 +4,12 @@
  *
  * @module
  */
-import type { ConsumerRecord } from "@iot/kafka";
+import { type ConsumerRecord, KafkaError } from "@iot/kafka";
 import { FakeAdmin, FakeConsumer, FakeKafka, FakeProducer } from "@iot/kafka/testing";
 import { KeyedState } from "../core/keyed_state.ts";
 import type { JobDefinition, TaskLogic, TaskOutput } from "./job.ts";
 import { JobRunner, type JobRunnerOptions } from "./job_runner.ts";
-import type { KafkaClients } from "./kafka_seam.ts";
+import type { InputSource, KafkaClients } from "./kafka_seam.ts";
 
 /** {@linkcode KafkaClients} of a {@linkcode FakeKafka}, configured as the real ones are. */
 export function fakeClients(kafka: FakeKafka): KafkaClients {
@@ -57,6 +57,41 @@ export function fakeRunnerAt(
     ...overrides,
   });
   return { runner, stop };
+}
+
+/**
+ * Fake clients whose checkpoints are all aborted (a rebalance) and whose rewind's seek then times
+ * out, as librdkafka answers when the partitions are revoked during the seek; `input` adjusts the
+ * input consumer further, `onSendOffsets` sees each attempt to commit offsets.
+ */
+export function failingSeekClients(
+  kafka: FakeKafka,
+  input: (consumer: InputSource, o: Parameters<KafkaClients["input"]>[0]) => void = () => {},
+  onSendOffsets: () => void = () => {},
+): KafkaClients {
+  const clients = fakeClients(kafka);
+  return {
+    ...clients,
+    output: (o) => {
+      const producer = clients.output(o);
+      producer.sendOffsetsToTransaction = () => {
+        onSendOffsets();
+        return Promise.reject(
+          new KafkaError("generation is not valid", { code: 22, txnRequiresAbort: true }),
+        );
+      };
+      return producer;
+    },
+    input: (o) => {
+      const consumer = clients.input(o);
+      consumer.seek = () =>
+        Promise.reject(
+          new KafkaError("seek: Timed out waiting for 1 partition seek", { code: -185 }),
+        );
+      input(consumer, o);
+      return consumer;
+    },
+  };
 }
 
 /**

@@ -143,8 +143,14 @@ export class JobRunner {
         });
         this.#throwIfFailed();
         await this.#lock.run(() => checkpointing.checkpoint());
+      } catch (e) {
+        // Recorded before close(): it delivers pending rebalances, which must then neither
+        // checkpoint nor restore tasks, nor replace this failure with one of their own.
+        this.#fail(e);
+        throw e;
       } finally {
         clearInterval(timer);
+        rebalancing.closingInput();
         await consumer.close().catch((e) => {
           // After a committed final checkpoint nothing is left to lose: a group that fenced this
           // member meanwhile (e.g. its coordinator moved to another broker) is only reported.
@@ -176,6 +182,8 @@ export class JobRunner {
 
   #fail(error: unknown): void {
     if (this.#failure !== null) return;
+    // Logged at once: what follows (closing the clients) can take long.
+    this.#o.log(`${this.#o.job.name}: stopping after a failure: ${(error as Error)?.message}`);
     this.#failure = error instanceof JobFailedError ? error : new JobFailedError(
       `Job ${this.#o.job.name} failed: ${(error as Error)?.message ?? error}`,
       { cause: error },

@@ -45,6 +45,7 @@ export class Rebalancing {
   readonly #p: RebalancingParts;
   #seeks = 0;
   #seeking = false;
+  #closing = false;
 
   /** @param parts what it works with. */
   constructor(parts: RebalancingParts) {
@@ -61,6 +62,16 @@ export class Rebalancing {
     return mark !== this.#seeks;
   }
 
+  /**
+   * The input is closing: an assignment delivered now is left alone. A consumer leaving the group
+   * gives those partitions up at once, and restoring them could wait up to restoreTimeoutMs on
+   * the committed offsets of a closing consumer (seen after a broker kill: that timeout then
+   * replaced a restartable failure and the instance exited).
+   */
+  closingInput(): void {
+    this.#closing = true;
+  }
+
   /** Handles a rebalance before it takes effect (the consumer awaits it). */
   async handle(event: RebalanceEvent): Promise<void> {
     const { o, tasks, counters } = this.#p;
@@ -68,8 +79,9 @@ export class Rebalancing {
     o.log(`${o.job.name}: ${event.type} ${list || "nothing"}`);
     const started = performance.now();
     try {
-      if (event.type === "assigned") await this.#assign(event.partitions);
-      else {
+      if (event.type === "assigned") {
+        if (!this.#closing) await this.#assign(event.partitions);
+      } else {
         if (event.type === "revoked" && !this.#p.failed()) {
           await this.#p.checkpoint(event.partitions);
         }

@@ -1,10 +1,10 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
-import { KafkaError } from "@iot/kafka";
 import { readAll } from "@iot/kafka/testing";
 import { waitFor } from "@iot/testing";
 import {
   countingInput,
   countingJob,
+  failingSeekClients,
   fakeClients,
   fakeRunner,
   fakeRunnerAt,
@@ -15,28 +15,7 @@ import { isRestartable } from "./restarting_job.ts";
 Deno.test("Rebalancing: a seek that fails while rewinding ends the run as restartable", async () => {
   const { kafka, job, send } = countingInput();
   await send(0, 20);
-  const clients = fakeClients(kafka);
-  // The first checkpoint is aborted (a rebalance), then the rewind's seek times out, as librdkafka
-  // answers when the partitions are revoked during the seek.
-  const output: typeof clients.output = (o) => {
-    const producer = clients.output(o);
-    producer.sendOffsetsToTransaction = () =>
-      Promise.reject(
-        new KafkaError("generation is not valid", { code: 22, txnRequiresAbort: true }),
-      );
-    return producer;
-  };
-  const input: typeof clients.input = (o) => {
-    const consumer = clients.input(o);
-    consumer.seek = () =>
-      Promise.reject(
-        new KafkaError("seek: Timed out waiting for 1 partition seek", { code: -185 }),
-      );
-    return consumer;
-  };
-  const { runner, dispose } = await fakeRunner(kafka, job, {
-    clients: { ...clients, output, input },
-  });
+  const { runner, dispose } = await fakeRunner(kafka, job, { clients: failingSeekClients(kafka) });
   try {
     const error = await assertRejects(() => runner.run(), JobFailedError);
     assert(error.cause instanceof RestartableError, String(error.cause));
