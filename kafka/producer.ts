@@ -47,6 +47,8 @@ const INDEX_BITS = 2 ** 20;
 const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
 /** Ranges of an event's messages shorter than this are read one by one rather than halved. */
 const MIN_COUNTED_RANGE = 4;
+/** How long the first send with headers to a topic waits for the topic's metadata. */
+const TOPIC_CHECK_TIMEOUT_MS = 5_000;
 /** What `produce` returns for a record refused before it reached librdkafka (not a code). */
 const REFUSED = 1 << 30;
 
@@ -215,6 +217,7 @@ export class Producer implements AsyncDisposable {
   async #enqueue(batch: PendingBatch, batchId: number, count: number): Promise<void> {
     const builder = this.#builder;
     const { records, block } = batch;
+    await this.#checkTopics(batch, count);
     const send = records
       ? (i: number, opaque: number) => builder.produce(records[i], opaque)
       : (i: number, opaque: number) => builder.produceAt(i, opaque);
@@ -250,6 +253,29 @@ export class Producer implements AsyncDisposable {
       for (; i < count; i++) this.#settle(batch, batchId, i, -1, -1, error);
     } finally {
       if (block) builder.endBlock();
+    }
+  }
+
+  /** Checks, once per topic, the topics of the batch's records with headers (see RefusedTopics). */
+  async #checkTopics(batch: PendingBatch, count: number): Promise<void> {
+    const refused = this.#refused;
+    let topics: Iterable<string> = [];
+    if (batch.block) {
+      if (batch.block.headers.length > 0) topics = batch.block.topics;
+    } else {
+      const unchecked = new Set<string>();
+      for (let i = 0; i < count; i++) {
+        const { topic, headers } = batch.records![i];
+        if (headers !== undefined && !refused.checked(topic)) unchecked.add(topic);
+      }
+      topics = unchecked;
+    }
+    for (const topic of topics) {
+      if (refused.checked(topic)) continue;
+      this.#topic(topic);
+      const { rkt } = this.#topics.get(topic)!;
+      await refused.check(this.#lib, this.#client.rk, rkt, topic, TOPIC_CHECK_TIMEOUT_MS);
+      this.#client.assertUsable("produce");
     }
   }
 

@@ -13,13 +13,19 @@
  * (`_UNKNOWN_TOPIC`); the records waiting for that topic then fail with that code. Those
  * failures are what {@linkcode RefusedTopics.note} watches.
  *
- * Limits: a topic that librdkafka marks failed while records are still being enqueued (before
- * their delivery report is read) is not seen in time; a metadata refresh that finds the topic
- * usable again does not lift the refusal (a new producer does).
+ * The state can also change between creating a topic's handle and the first call (the handle
+ * asks for its metadata): so before the first record with headers to a topic, {@linkcode
+ * RefusedTopics.check} asks for the topic's metadata once, which settles librdkafka's state.
+ *
+ * Limits: a topic that librdkafka marks failed later, while records are still being enqueued
+ * (before their delivery report is read), is not seen in time; a metadata refresh that finds
+ * the topic usable again does not lift the refusal (a new producer does).
  *
  * @module
  */
 import { ErrorCode, KafkaError } from "./errors.ts";
+import { readMetadataTopics } from "./native/admin_metadata.ts";
+import type { Librdkafka } from "./native/library.ts";
 
 const TOPIC_AUTHORIZATION_FAILED = 29;
 const TOPIC_EXCEPTION = 17;
@@ -35,6 +41,43 @@ const TOPIC_FAILED_CODES: ReadonlySet<number> = new Set([
 /** The failed topics of one producer, each with the error that marked it. */
 export class RefusedTopics {
   readonly #reasons = new Map<string, KafkaError>();
+  readonly #checked = new Set<string>();
+
+  /** Whether {@linkcode check} has run for `topic` (the hot path: one lookup per block). */
+  checked(topic: string): boolean {
+    return this.#checked.has(topic);
+  }
+
+  /**
+   * Asks once for the metadata of `topic` (handle `rkt`), waiting up to `timeoutMs`, and
+   * refuses the topic if the answer is an error that marks it failed. A failed request refuses
+   * nothing: then the sends go on as before.
+   */
+  async check(
+    lib: Librdkafka,
+    rk: Deno.PointerObject,
+    rkt: Deno.PointerObject,
+    topic: string,
+    timeoutMs: number,
+  ): Promise<void> {
+    if (this.#checked.has(topic)) return;
+    this.#checked.add(topic);
+    const out = new BigUint64Array(1);
+    if (await lib.rd_kafka_metadata(rk, 0, rkt, out, timeoutMs) !== ErrorCode.NO_ERROR) return;
+    const metadata = Deno.UnsafePointer.create(out[0])!;
+    try {
+      for (const answer of readMetadataTopics(metadata)) {
+        if (answer.name !== topic || !("error" in answer)) continue;
+        // Not UNKNOWN_TOPIC_OR_PART: librdkafka waits topic.metadata.propagation.max.ms for a
+        // new topic before marking it missing, and the delivery reports say when it does.
+        if (answer.error === TOPIC_AUTHORIZATION_FAILED || answer.error === TOPIC_EXCEPTION) {
+          this.note(topic, KafkaError.fromCode(answer.error, `metadata of ${topic}`));
+        }
+      }
+    } finally {
+      lib.rd_kafka_metadata_destroy(metadata);
+    }
+  }
 
   /** How many topics are refused (0 on the hot path: nothing to look up). */
   get size(): number {
@@ -53,7 +96,7 @@ export class RefusedTopics {
     const reason = this.#reasons.get(topic);
     if (reason === undefined) return null;
     return new KafkaError(
-      `produce to ${topic} refused after an earlier failure: ${reason.message}; records ` +
+      `produce to ${topic} refused, the topic failed (${reason.message}); records ` +
         `with headers to it would crash librdkafka 2.0.2: fix the cause, start a new producer`,
       { code: reason.code, retriable: false, cause: reason },
     );
