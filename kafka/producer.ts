@@ -256,35 +256,19 @@ export class Producer implements AsyncDisposable {
     }
   }
 
-  /** Checks, once per topic, the topics of the batch's records with headers (see RefusedTopics). */
-  async #checkTopics(batch: PendingBatch, count: number): Promise<void> {
-    const refused = this.#refused;
-    let topics: Iterable<string> = [];
-    if (batch.block) {
-      if (batch.block.headers.length > 0) topics = batch.block.topics;
-    } else {
-      const unchecked = new Set<string>();
-      for (let i = 0; i < count; i++) {
-        const { topic, headers } = batch.records![i];
-        if (headers !== undefined && !refused.checked(topic)) unchecked.add(topic);
-      }
-      topics = unchecked;
-    }
-    for (const topic of topics) {
-      if (refused.checked(topic)) continue;
+  /** Checks each new topic of the batch's records with headers once (see RefusedTopics). */
+  async #checkTopics({ records, block }: PendingBatch, count: number): Promise<void> {
+    for (const topic of this.#refused.unchecked(records, block, count)) {
       this.#topic(topic);
       const { rkt } = this.#topics.get(topic)!;
-      await refused.check(this.#lib, this.#client.rk, rkt, topic, TOPIC_CHECK_TIMEOUT_MS);
+      await this.#refused.check(this.#lib, this.#client.rk, rkt, topic, TOPIC_CHECK_TIMEOUT_MS);
       this.#client.assertUsable("produce");
     }
   }
 
   /** Fails record `index` at once if it has headers and its topic is refused; says whether. */
   #refuse(batch: PendingBatch, batchId: number, index: number): boolean {
-    const hasHeaders = batch.records
-      ? batch.records[index].headers !== undefined
-      : batch.block!.headers.length > 0;
-    const error = hasHeaders ? this.#refused.refusal(this.#topicOf(batch, index)) : null;
+    const error = this.#refused.refusalAt(batch.records, batch.block, index);
     if (error) this.#settle(batch, batchId, index, -1, -1, error);
     return error !== null;
   }

@@ -26,6 +26,7 @@
 import { ErrorCode, KafkaError } from "./errors.ts";
 import { readMetadataTopics } from "./native/admin_metadata.ts";
 import type { Librdkafka } from "./native/library.ts";
+import type { ProducerRecord, RecordBlock } from "./native/produce_request.ts";
 
 const TOPIC_AUTHORIZATION_FAILED = 29;
 const TOPIC_EXCEPTION = 17;
@@ -43,9 +44,27 @@ export class RefusedTopics {
   readonly #reasons = new Map<string, KafkaError>();
   readonly #checked = new Set<string>();
 
-  /** Whether {@linkcode check} has run for `topic` (the hot path: one lookup per block). */
-  checked(topic: string): boolean {
-    return this.#checked.has(topic);
+  /**
+   * The topics of the first `count` records (or of the block) that carry headers and were not
+   * checked yet: a lookup per record, or per topic of a block.
+   */
+  unchecked(
+    records: readonly ProducerRecord[] | null,
+    block: RecordBlock | null,
+    count: number,
+  ): Set<string> {
+    const topics = new Set<string>();
+    const checked = this.#checked;
+    if (block) {
+      if (block.headers.length === 0) return topics;
+      for (const topic of block.topics) if (!checked.has(topic)) topics.add(topic);
+    } else {
+      for (let i = 0; i < count; i++) {
+        const { topic, headers } = records![i];
+        if (headers !== undefined && !checked.has(topic)) topics.add(topic);
+      }
+    }
+    return topics;
   }
 
   /**
@@ -91,9 +110,15 @@ export class RefusedTopics {
     }
   }
 
-  /** The error for a record with headers to `topic`, or `null` when it may be sent. */
-  refusal(topic: string): KafkaError | null {
-    const reason = this.#reasons.get(topic);
+  /** The error for record `index` (of `records` or `block`), or `null` when it may be sent. */
+  refusalAt(
+    records: readonly ProducerRecord[] | null,
+    block: RecordBlock | null,
+    index: number,
+  ): KafkaError | null {
+    const topic = records ? records[index].topic : block!.topics[block!.topicIndex[index]];
+    const headers = records ? records[index].headers !== undefined : block!.headers.length > 0;
+    const reason = headers ? this.#reasons.get(topic) : undefined;
     if (reason === undefined) return null;
     return new KafkaError(
       `produce to ${topic} refused, the topic failed (${reason.message}); records ` +

@@ -7,6 +7,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { startBroker } from "@iot/broker/testing";
+import { defaultCacheDir, findKafkaRuntime, javaArgs } from "@iot/testing";
 import { KafkaError, Producer, type RecordBlock } from "@iot/kafka";
 
 const sasl = (user: string) => ({
@@ -95,3 +96,71 @@ for (const mode of ["send", "block"]) {
     assertEquals(broker.broker!.store.partition(topic, 0)!.highWatermark, 1, "only the admin's");
   });
 }
+
+Deno.test("the producer app without WRITE on its topic: exits 1 with the refusal, no crash", async () => {
+  await using broker = await startBroker({
+    saslUsers: { admin: "admin-secret", bob: "bob-secret" },
+    authorizer: true,
+    superUsers: ["User:admin"],
+  });
+  const dir = await Deno.makeTempDir({ prefix: "denied-app-" });
+  try {
+    // bob may create and describe topics and write idempotently, but not write to a topic: the
+    // refusal comes from the ProduceResponse (librdkafka then marks the topic failed).
+    await Deno.writeTextFile(
+      `${dir}/admin.properties`,
+      [
+        "security.protocol=SASL_PLAINTEXT",
+        "sasl.mechanism=PLAIN",
+        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required " +
+        'username="admin" password="admin-secret";',
+      ].join("\n"),
+    );
+    const runtime = await findKafkaRuntime(defaultCacheDir());
+    const grants = [
+      ["--operation", "Describe", "--operation", "Create", "--topic", "*"],
+      ["--operation", "IdempotentWrite", "--cluster"],
+    ];
+    for (const grant of grants) {
+      const acl = await new Deno.Command("java", {
+        args: javaArgs(runtime, "org.apache.kafka.tools.AclCommand", [
+          "--bootstrap-server",
+          broker.bootstrap,
+          "--command-config",
+          `${dir}/admin.properties`,
+          "--add",
+          "--allow-principal",
+          "User:bob",
+          ...grant,
+        ], ["-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1"]),
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(40_000),
+      }).output();
+      assert(acl.success, new TextDecoder().decode(acl.stderr));
+    }
+    await Deno.writeTextFile(
+      `${dir}/bob.properties`,
+      Object.entries(sasl("bob")).map(([k, v]) => `${k}=${v}`).join("\n"),
+    );
+    const app = await new Deno.Command(Deno.execPath(), {
+      args: [
+        ...["run", "-A", new URL("./main.ts", import.meta.url).pathname],
+        ...["--bootstrap", broker.bootstrap, "--kafka-properties", `${dir}/bob.properties`],
+        ...["--devices", "2", "--count", "6", "--rate", "max", "--no-commands"],
+        ...["--kafka-wait-ms", "4000"],
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(40_000),
+    }).output();
+    const out = new TextDecoder().decode(app.stdout);
+    const err = new TextDecoder().decode(app.stderr).slice(-2000);
+    assertEquals({ code: app.code, signal: app.signal }, { code: 1, signal: null }, out + err);
+    assertStringIncludes(out, "Topic authorization failed (TOPIC_AUTHORIZATION_FAILED)");
+    assertStringIncludes(out, "produce to sensor-readings refused");
+    assertStringIncludes(out, '"acked":0,"failed":6');
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
