@@ -18,6 +18,28 @@ const sasl = (user: string) => ({
 });
 const headers = { "content-type": "application/json", "schema-version": "1" };
 
+/** The shim with SASL users `admin` (a super user) and `bob`, enforcing ACLs. */
+function startAuthzBroker() {
+  return startBroker({
+    saslUsers: { admin: "admin-secret", bob: "bob-secret" },
+    authorizer: true,
+    superUsers: ["User:admin"],
+  });
+}
+
+/** Runs `deno run -A ...args`: its exit (code, signal), stdout, and stdout + stderr's tail. */
+async function denoRun(args: string[]) {
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...args],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(45_000),
+  }).output();
+  const out = new TextDecoder().decode(run.stdout);
+  const log = out + new TextDecoder().decode(run.stderr).slice(-2000);
+  return { exit: { code: run.code, signal: run.signal }, out, log };
+}
+
 /** One record with the event headers, as the producer app's block sends lay it out. */
 function blockOf(topic: string): RecordBlock {
   const encoder = new TextEncoder();
@@ -62,11 +84,7 @@ if (import.meta.main) await child(Deno.args[0], Deno.args[1], Deno.args[2]);
 
 for (const mode of ["send", "block"]) {
   Deno.test(`a producer denied by ACLs (${mode} with headers): a clear line per send, no crash`, async () => {
-    await using broker = await startBroker({
-      saslUsers: { admin: "admin-secret", bob: "bob-secret" },
-      authorizer: true,
-      superUsers: ["User:admin"],
-    });
+    await using broker = await startAuthzBroker();
     const topic = "denied";
     {
       // The topic exists (created by the super user); bob may not even describe it.
@@ -75,15 +93,9 @@ for (const mode of ["send", "block"]) {
       });
       await admin.send({ topic, value: "x", headers });
     }
-    const run = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL(import.meta.url).pathname, broker.bootstrap, topic, mode],
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(45_000),
-    }).output();
-    const out = new TextDecoder().decode(run.stdout);
-    const err = new TextDecoder().decode(run.stderr).slice(-2000);
-    assertEquals({ code: run.code, signal: run.signal }, { code: 0, signal: null }, out + err);
+    const self = new URL(import.meta.url).pathname;
+    const { exit, out, log } = await denoRun([self, broker.bootstrap, topic, mode]);
+    assertEquals(exit, { code: 0, signal: null }, log);
     const lines = out.trim().split("\n");
     assertEquals(lines.length, 3, out);
     // Refused on the first send (the metadata check), or at worst by the broker then.
@@ -98,11 +110,7 @@ for (const mode of ["send", "block"]) {
 }
 
 Deno.test("the producer app without WRITE on its topic: exits 1 with the refusal, no crash", async () => {
-  await using broker = await startBroker({
-    saslUsers: { admin: "admin-secret", bob: "bob-secret" },
-    authorizer: true,
-    superUsers: ["User:admin"],
-  });
+  await using broker = await startAuthzBroker();
   const dir = await Deno.makeTempDir({ prefix: "denied-app-" });
   try {
     // bob may create and describe topics and write idempotently, but not write to a topic: the
@@ -143,20 +151,13 @@ Deno.test("the producer app without WRITE on its topic: exits 1 with the refusal
       `${dir}/bob.properties`,
       Object.entries(sasl("bob")).map(([k, v]) => `${k}=${v}`).join("\n"),
     );
-    const app = await new Deno.Command(Deno.execPath(), {
-      args: [
-        ...["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-        ...["--bootstrap", broker.bootstrap, "--kafka-properties", `${dir}/bob.properties`],
-        ...["--devices", "2", "--count", "6", "--rate", "max", "--no-commands"],
-        ...["--kafka-wait-ms", "4000"],
-      ],
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(40_000),
-    }).output();
-    const out = new TextDecoder().decode(app.stdout);
-    const err = new TextDecoder().decode(app.stderr).slice(-2000);
-    assertEquals({ code: app.code, signal: app.signal }, { code: 1, signal: null }, out + err);
+    const { exit, out, log } = await denoRun([
+      new URL("./main.ts", import.meta.url).pathname,
+      ...["--bootstrap", broker.bootstrap, "--kafka-properties", `${dir}/bob.properties`],
+      ...["--devices", "2", "--count", "6", "--rate", "max", "--no-commands"],
+      ...["--kafka-wait-ms", "4000"],
+    ]);
+    assertEquals(exit, { code: 1, signal: null }, log);
     assertStringIncludes(out, "Topic authorization failed (TOPIC_AUTHORIZATION_FAILED)");
     assertStringIncludes(out, "produce to sensor-readings refused");
     assertStringIncludes(out, '"acked":0,"failed":6');
