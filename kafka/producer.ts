@@ -17,6 +17,7 @@ import {
 } from "./native/produce_request.ts";
 import { type TopicPartition, withNativeListAsync } from "./partitions.ts";
 import type { Consumer } from "./consumer.ts";
+import { RefusedTopics } from "./refused_topics.ts";
 
 export type {
   Headers,
@@ -46,6 +47,10 @@ const INDEX_BITS = 2 ** 20;
 const PURGE_QUEUE_AND_INFLIGHT = 0x1 | 0x2;
 /** Ranges of an event's messages shorter than this are read one by one rather than halved. */
 const MIN_COUNTED_RANGE = 4;
+/** How long the first send with headers to a topic waits for the topic's metadata. */
+const TOPIC_CHECK_TIMEOUT_MS = 5_000;
+/** What `produce` returns for a record refused before it reached librdkafka (not a code). */
+const REFUSED = 1 << 30;
 
 function asKafkaError(e: unknown): KafkaError {
   return e instanceof KafkaError
@@ -79,6 +84,8 @@ export class Producer implements AsyncDisposable {
   readonly #lib = librdkafka();
   readonly #topics = new Map<string, { rkt: Deno.PointerObject; address: number }>();
   readonly #pending = new Map<number, PendingBatch>();
+  /** Topics librdkafka marked failed: a send with headers to one would crash it. */
+  readonly #refused = new RefusedTopics();
   readonly #delivery = new DeliveryReader(this.#lib);
   readonly #builder: ProduceRequestBuilder;
   #nextBatchId = 1;
@@ -210,9 +217,13 @@ export class Producer implements AsyncDisposable {
   async #enqueue(batch: PendingBatch, batchId: number, count: number): Promise<void> {
     const builder = this.#builder;
     const { records, block } = batch;
-    const produce = records
+    await this.#checkTopics(batch, count);
+    const send = records
       ? (i: number, opaque: number) => builder.produce(records[i], opaque)
       : (i: number, opaque: number) => builder.produceAt(i, opaque);
+    // Checked before every call: delivery reports read while waiting for room may refuse more.
+    const produce = (i: number, opaque: number) =>
+      this.#refused.size > 0 && this.#refuse(batch, batchId, i) ? REFUSED : send(i, opaque);
     if (block) builder.beginBlock(block);
     let i = 0;
     try {
@@ -229,7 +240,7 @@ export class Producer implements AsyncDisposable {
           if (block) builder.beginBlock(block);
           code = produce(i, opaque);
         }
-        if (code !== ErrorCode.NO_ERROR) {
+        if (code !== ErrorCode.NO_ERROR && code !== REFUSED) {
           const error = KafkaError.fromCode(code, `produce to ${this.#topicOf(batch, i)}`);
           this.#settle(batch, batchId, i, -1, -1, error);
         }
@@ -243,6 +254,23 @@ export class Producer implements AsyncDisposable {
     } finally {
       if (block) builder.endBlock();
     }
+  }
+
+  /** Checks each new topic of the batch's records with headers once (see RefusedTopics). */
+  async #checkTopics({ records, block }: PendingBatch, count: number): Promise<void> {
+    for (const topic of this.#refused.unchecked(records, block, count)) {
+      this.#topic(topic);
+      const { rkt } = this.#topics.get(topic)!;
+      await this.#refused.check(this.#lib, this.#client.rk, rkt, topic, TOPIC_CHECK_TIMEOUT_MS);
+      this.#client.assertUsable("produce");
+    }
+  }
+
+  /** Fails record `index` at once if it has headers and its topic is refused; says whether. */
+  #refuse(batch: PendingBatch, batchId: number, index: number): boolean {
+    const error = this.#refused.refusalAt(batch.records, batch.block, index);
+    if (error) this.#settle(batch, batchId, index, -1, -1, error);
+    return error !== null;
   }
 
   #topicOf(batch: PendingBatch, index: number): string {
@@ -338,6 +366,7 @@ export class Producer implements AsyncDisposable {
       batch.reports[index] = { topic: this.#topicOf(batch, index), partition, offset };
     }
     if (error) {
+      this.#refused.note(this.#topicOf(batch, index), error);
       batch.failures++;
       batch.error ??= error;
     }
