@@ -3,8 +3,11 @@
  * start: the restored snapshot's columns stay as they are (typed-array views over the
  * checkpoint file's bytes), with a {@linkcode KeyIndex} over their keys and the rows' firing
  * times sorted once. A key's state is built into the live structures only when a record for it
- * arrives or its window fires; its row is then marked taken. Rows never taken are written to the
- * next full snapshot straight from the columns (`column_merge.ts`).
+ * arrives or its window fires; its row is then marked taken. A row taken by a record keeps its
+ * restored timer in the sorted firing times (the owner's timer queue gets no entry per taken key,
+ * and a restored window does not sort every key due at once): when it comes, the key is returned
+ * without state and its live state fires if its timer is still that one. Rows never taken are
+ * written to the next full snapshot straight from the columns (`column_merge.ts`).
  *
  * Checkpoints stay as they were: a key changes only once taken, so a delta (changed keys) never
  * needs an untaken row, which is still in the chain's base file; a full snapshot is captured
