@@ -3,8 +3,11 @@
  * start: the restored snapshot's columns stay as they are (typed-array views over the
  * checkpoint file's bytes), with a {@linkcode KeyIndex} over their keys and the rows' firing
  * times sorted once. A key's state is built into the live structures only when a record for it
- * arrives or its window fires; its row is then marked taken. Rows never taken are written to the
- * next full snapshot straight from the columns (`column_merge.ts`).
+ * arrives or its window fires; its row is then marked taken. A row taken by a record keeps its
+ * restored timer in the sorted firing times (the owner's timer queue gets no entry per taken key,
+ * and a restored window does not sort every key due at once): when it comes, the key is returned
+ * without state and its live state fires if its timer is still that one. Rows never taken are
+ * written to the next full snapshot straight from the columns (`column_merge.ts`).
  *
  * Checkpoints stay as they were: a key changes only once taken, so a delta (changed keys) never
  * needs an untaken row, which is still in the chain's base file; a full snapshot is captured
@@ -19,12 +22,15 @@ import { type BuiltPaneKey, type PaneKeyBuilder, paneKeyLayout } from "./pane_co
 import { SnapshotError } from "./snapshot.ts";
 import { slotCount } from "./state_shape.ts";
 
-/** A restored row taken because its window is due. */
+/** A restored row whose timer is due. */
 export interface DueRow<Acc> {
   /** The key. */
   readonly key: string;
-  /** Its state, built from the columns. */
-  readonly state: BuiltPaneKey<Acc>;
+  /**
+   * Its state, built from the columns; `undefined` when the row was taken before (its state is
+   * live, and fires if its timer is still this one).
+   */
+  readonly state: BuiltPaneKey<Acc> | undefined;
 }
 
 const decoder = new TextDecoder();
@@ -41,6 +47,13 @@ export class LazyPaneRows<Acc> {
   readonly #index: KeyIndex;
   readonly #due: Uint32Array; // rows with a timer, by timer then row
   readonly #dueAt: Float64Array; // their timers
+  /**
+   * Per row: 1 when taken but its restored timer is still to fire from the cursor. A taken key
+   * keeps its timer here instead of a timer-queue insert (and the queue's sort of every key due
+   * at once when a restored window fires).
+   */
+  readonly #pending: Uint8Array;
+  #pendingCount = 0;
   #cursor = 0;
   #remaining: number;
 
@@ -55,6 +68,7 @@ export class LazyPaneRows<Acc> {
     this.#builders = builders;
     this.rowAt = rowAt;
     this.taken = taken;
+    this.#pending = new Uint8Array(taken.length);
     let remaining = 0;
     for (let row = 0; row < taken.length; row++) remaining += 1 - taken[row];
     this.#remaining = remaining;
@@ -108,12 +122,25 @@ export class LazyPaneRows<Acc> {
     return this.#remaining;
   }
 
-  /** Takes the row of `key`: its state, or `undefined` when there is none (or it was taken). */
+  /** Whether every row is taken and no taken row's timer is still to fire from the cursor. */
+  get done(): boolean {
+    return this.#remaining === 0 && this.#pendingCount === 0;
+  }
+
+  /**
+   * Takes the row of `key`: its state, or `undefined` when there is none (or it was taken). Its
+   * timer (if any) stays due here: {@linkcode takeDue} returns the key when it comes.
+   */
   take(key: string): BuiltPaneKey<Acc> | undefined {
     const row = this.#find(key);
     if (row < 0) return undefined;
     this.#mark(row);
-    return this.#build(row);
+    const state = this.#build(row);
+    if (state.timer !== null) {
+      this.#pending[row] = 1;
+      this.#pendingCount++;
+    }
+    return state;
   }
 
   /** The state of `key`'s row without taking it. */
@@ -128,22 +155,34 @@ export class LazyPaneRows<Acc> {
     if (row >= 0) this.#mark(row);
   }
 
-  /** The earliest timer (window end) of a row not taken, or `undefined`. */
+  /** The earliest restored timer (window end) of a row not taken or pending, or `undefined`. */
   nextDue(): number | undefined {
-    const due = this.#due, taken = this.taken;
-    while (this.#cursor < due.length && taken[due[this.#cursor]] === 1) this.#cursor++;
+    const due = this.#due, taken = this.taken, pending = this.#pending;
+    while (this.#cursor < due.length) {
+      const row = due[this.#cursor];
+      if (taken[row] === 0 || pending[row] === 1) break;
+      this.#cursor++;
+    }
     return this.#cursor < due.length ? this.#dueAt[this.#cursor] : undefined;
   }
 
-  /** Takes every row not taken whose timer is `end` (the earliest), in key order. */
+  /**
+   * The rows whose restored timer is `end` (the earliest), in key order: those not taken are
+   * taken (with their state), those taken before come without state (their state is live).
+   */
   takeDue(end: number): DueRow<Acc>[] {
-    const due = this.#due, dueAt = this.#dueAt, taken = this.taken;
+    const due = this.#due, dueAt = this.#dueAt, taken = this.taken, pending = this.#pending;
     const out: DueRow<Acc>[] = [];
     for (; this.#cursor < due.length && dueAt[this.#cursor] === end; this.#cursor++) {
       const row = due[this.#cursor];
-      if (taken[row] === 1) continue;
-      this.#mark(row);
-      out.push({ key: this.#key(row), state: this.#build(row) });
+      if (pending[row] === 1) {
+        pending[row] = 0;
+        this.#pendingCount--;
+        out.push({ key: this.#key(row), state: undefined });
+      } else if (taken[row] === 0) {
+        this.#mark(row);
+        out.push({ key: this.#key(row), state: this.#build(row) });
+      }
     }
     return out;
   }

@@ -119,3 +119,22 @@ Deno.test("a lazy restore's untaken rows are in its next full snapshot, from the
   assertEquals(next.keys.length, 50);
   assertEquals(lazy.advanceWatermark(100).results.length, 50);
 });
+
+Deno.test("a taken key's restored timer fires from the restored rows, then a new one live", () => {
+  const op = make(tumbling(100), "final", 0);
+  for (let i = 0; i < 10; i++) op.process(`k${i}`, 10 + i, i);
+  const pair = restorePair(() => make(tumbling(100), "final", 0), op.snapshot(), []);
+  const both = (f: (op: Op) => unknown) => {
+    const [eager, lazy] = [f(pair.eager), f(pair.lazy)];
+    assertEquals(text(lazy), text(eager));
+    return lazy as ReturnType<Op["advanceWatermark"]>;
+  };
+  both((op) => op.process("k3", 20, 100)); // taken: its timer (100) stays with the restored rows
+  const first = both((op) => op.advanceWatermark(100)).results;
+  assertEquals(first.length, 10);
+  assertEquals(first.find((r) => r.key === "k3")?.value, { count: 2, avg: 51.5, min: 3, max: 100 });
+  both((op) => op.process("k3", 150, 7)); // a new timer (200), in the live queue
+  const second = both((op) => op.advanceWatermark(200)).results;
+  assertEquals(second.map((r) => [r.key, r.value]), [["k3", { count: 1, avg: 7, min: 7, max: 7 }]]);
+  assertEquals(both((op) => op.advanceWatermark(1e9)).results, []);
+});

@@ -118,17 +118,21 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
       // Restored rows due now fire straight from the columns, merged with the live keys in key
       // order (as one timer bucket of an eager restore would fire them).
       const restored = restoredAt === at ? this.#lazy!.takeDue(restoredEnd!) : [];
+      // A key in both (taken, its timer moved and back) fires once: then its timer is later.
       for (let i = 0, j = 0; i < live.length || j < restored.length;) {
+        let key: string;
         if (j < restored.length && (i === live.length || restored[j].key < live[i])) {
-          const { key, state } = restored[j++];
-          this.#fire(key, state, end, out, true);
-        } else {
-          const key = live[i++];
-          const state = this.#keys.get(key);
-          if (state !== undefined && state.timer === end) this.#fire(key, state, end, out, false);
-        }
+          const row = restored[j++];
+          if (row.state !== undefined) {
+            this.#fire(row.key, row.state, end, out, true);
+            continue;
+          }
+          key = row.key; // taken before: its live state fires if its timer is still `end`
+        } else key = live[i++];
+        const state = this.#keys.get(key);
+        if (state !== undefined && state.timer === end) this.#fire(key, state, end, out, false);
       }
-      if (this.#lazy?.remaining === 0) this.#lazy = null;
+      if (this.#lazy?.done) this.#lazy = null;
     }
   }
 
@@ -183,7 +187,10 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
   }
 
   withRestored(full: KeyedSnapshot<unknown, unknown>): SnapshotColumns | undefined {
-    return this.#lazy === null ? undefined : mergeColumns(this.#lazy, toColumns(full));
+    // Taken rows whose timers are pending leave nothing to merge.
+    return this.#lazy === null || this.#lazy.remaining === 0
+      ? undefined
+      : mergeColumns(this.#lazy, toColumns(full));
   }
 
   keys(): IterableIterator<string> {
@@ -200,10 +207,10 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
   #takeRestored(key: string): PaneKey<Acc> | undefined {
     const lazy = this.#lazy!;
     const state: PaneKey<Acc> | undefined = lazy.take(key);
-    if (lazy.remaining === 0) this.#lazy = null;
+    if (lazy.done) this.#lazy = null;
     if (state === undefined) return undefined;
+    // Its timer stays due in `lazy` (no timer-queue insert per taken key).
     this.#keys.set(key, state);
-    if (state.timer !== null) this.#timers.add(state.timer + this.#lateness, key);
     return state;
   }
 
@@ -211,7 +218,7 @@ export class PaneWindows<In, Acc, Out> implements WindowEngine<In, Out> {
   #dropRestored(key: string): void {
     if (this.#lazy === null) return;
     this.#lazy.drop(key);
-    if (this.#lazy.remaining === 0) this.#lazy = null;
+    if (this.#lazy.done) this.#lazy = null;
   }
 
   /** The first window holding `paneStart` that has not closed at `watermarkMs`. */
