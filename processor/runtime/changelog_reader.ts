@@ -62,10 +62,9 @@ async function readToEnd(
   const timer = setInterval(() => atEnd() && done.abort(), 20);
   try {
     const signal = AbortSignal.any([done.signal, AbortSignal.timeout(timeoutMs)]);
-    // Columns without headers: the fold reads keys and values only.
-    for await (const batch of consumer.columnBatches({ maxMessages: 4096, signal })) {
+    for await (const batch of consumer.batches({ maxMessages: 4096, signal })) {
       records += batch.length;
-      for (let i = 0; i < batch.length; i++) fold.add(batch.key(i), batch.value(i));
+      for (const r of batch) fold.add(r.key, r.value);
       if (atEnd()) break;
       if (performance.now() - reported >= 1_000) {
         reported = performance.now();
