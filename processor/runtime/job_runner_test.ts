@@ -87,13 +87,13 @@ Deno.test("JobRunner: a fatal error of the input consumer ends the run as restar
   const { kafka, job, send } = countingInput();
   await send(0, 20);
   const clients = fakeClients(kafka);
-  // As the real consumer's columnBatches() throws a static member's FENCED_INSTANCE_ID.
+  // As the real consumer's batches() throws a static member's FENCED_INSTANCE_ID.
   const fenced = new KafkaError("Static consumer fenced", { code: 82, fatal: true });
   const input: KafkaClients["input"] = (o) => {
     const consumer = clients.input(o);
-    const columnBatches = consumer.columnBatches.bind(consumer);
-    consumer.columnBatches = async function* (options) {
-      for await (const batch of columnBatches(options)) {
+    const batches = consumer.batches.bind(consumer);
+    consumer.batches = async function* (options) {
+      for await (const batch of batches(options)) {
         yield batch;
         throw fenced;
       }
