@@ -40,9 +40,9 @@ export interface TaskLogic {
   /**
    * Processes one record, in offset order. Must be deterministic in the records seen.
    *
-   * The runtime passes one reused `RecordView` per batch (Flink's object reuse): `record` is
-   * valid only during the call. Keep its fields, never `record` itself: `key`, `value` and header
-   * values are views of the batch's buffers (never reused), `headers` a fresh array.
+   * `record` may be a reused `RecordView` (Flink's object reuse; today only tests pass one, see
+   * `input_loop.ts`): it is valid only during the call. Keep its fields, never `record` itself:
+   * `key`, `value` and header values are views of the batch's buffers (never reused).
    */
   process(record: ConsumerRecord, out: TaskOutput): void;
   /** Scalar state not held by operators (e.g. the watermark generator), as plain data. */
